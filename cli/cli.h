@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli/cli.h: what the subcommands of the signet command share.  The
+ * command uses only the public API (include/signet). */
+#ifndef SIGNET_CLI_H
+#define SIGNET_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include <signet/signet.h>
+
+/* Exit codes (SPEC §5). */
+enum {
+	EXIT_ALLOWED = 0,
+	EXIT_DENIED = 1,
+	EXIT_USAGE = 2,
+	EXIT_UNREACHABLE = 3,
+};
+
+/* Options every registry-facing subcommand takes. */
+struct cli_common {
+	signet_ctx_options opts;
+	int json;
+	int verbose;
+	int quiet;
+};
+
+enum {
+	OPT_TLS_VERIFY = 0x100,
+	OPT_CERT_DIR,
+	OPT_CREDS,
+	OPT_AUTHFILE,
+	OPT_JSON,
+};
+
+#define CLI_COMMON_LONGOPTS                                                   \
+	{ "tls-verify", optional_argument, NULL, OPT_TLS_VERIFY },            \
+	{ "cert-dir", required_argument, NULL, OPT_CERT_DIR },                \
+	{ "creds", required_argument, NULL, OPT_CREDS },                      \
+	{ "authfile", required_argument, NULL, OPT_AUTHFILE },                \
+	{ "json", no_argument, NULL, OPT_JSON },                              \
+	{ "verbose", no_argument, NULL, 'v' },                                \
+	{ "quiet", no_argument, NULL, 'q' },                                  \
+	{ "help", no_argument, NULL, 'h' }
+
+#define CLI_COMMON_HELP                                                                     \
+	"  --tls-verify=BOOL    verify TLS (default true); false also allows plain HTTP\n" \
+	"  --cert-dir DIR       CA certificates (*.crt) and client.cert/client.key\n"      \
+	"  --creds USER:PASS    registry credentials\n"                                    \
+	"  --authfile FILE      containers auth.json or docker config.json\n"              \
+	"  --json               machine-readable output\n"                                 \
+	"  -v, --verbose        log registry requests to stderr\n"                        \
+	"  -q, --quiet          print nothing on success\n"                                \
+	"  -h, --help           this help\n"
+
+void cli_common_init(struct cli_common *c);
+/* Handles one common option: returns 0 if handled, 1 if opt is not a
+ * common option, -1 on a bad value (message printed). */
+int cli_common_option(struct cli_common *c, int opt, const char *arg);
+/* Creates the context from the common options; prints on failure. */
+int cli_ctx_new(signet_ctx **out, const struct cli_common *c);
+/* Maps a library error code to the exit code of SPEC §5. */
+int cli_exit_code(int rc);
+/* Prints "signet: <message>" for a failed call and returns its exit code. */
+int cli_fail(signet_ctx *ctx, int rc);
+/* Prints "signet: <formatted>" and returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_inspect(int argc, char **argv);
+
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * signet/common.h: error codes, the library context and its options.
+ *
+ * Conventions for the whole API:
+ *  - functions return 0 on success or a negative SIGNET_E* code;
+ *  - output parameters come first and are left untouched on failure;
+ *  - objects returned through a `**out` parameter belong to the caller and
+ *    are released with the matching *_free(), which accepts NULL;
+ *  - strings returned by getters are borrowed from their parent object;
+ *  - the library never prints, never exits and reads no environment
+ *    variable unless the caller asks for it.
+ */
+#ifndef SIGNET_COMMON_H
+#define SIGNET_COMMON_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SIGNET_BUILDING_LIBRARY)
+#define SIGNET_EXPORT __attribute__((visibility("default")))
+#else
+#define SIGNET_EXPORT
+#endif
+
+/* Error codes.  A caller branches on these; the human message with the
+ * object and the reason is in signet_ctx_errmsg(). */
+enum signet_error {
+	SIGNET_OK = 0,
+	SIGNET_EINVAL = -1,	 /* invalid argument or option */
+	SIGNET_EBADINPUT = -2,	 /* input does not parse: reference, manifest, policy, key, signature */
+	SIGNET_ELIMIT = -3,	 /* a size, count or depth limit (signet/limits.h) was crossed */
+	SIGNET_EDENIED = -4,	 /* policy or signature verdict: not allowed */
+	SIGNET_EINTEGRITY = -5,	 /* content does not match the digest it was asked for by */
+	SIGNET_ENOTFOUND = -6,	 /* image, tag, blob, signature store or file does not exist */
+	SIGNET_ENETWORK = -7,	 /* connection, name resolution, timeout, HTTP protocol */
+	SIGNET_ETLS = -8,	 /* TLS handshake or certificate verification */
+	SIGNET_EAUTH = -9,	 /* the registry refused our credentials (401/403) */
+	SIGNET_EREGISTRY = -10,	 /* the registry answered with an unexpected status */
+	SIGNET_EIO = -11,	 /* local file system error */
+	SIGNET_ENOMEM = -12,	 /* out of memory */
+	SIGNET_EUNSUPPORTED = -13, /* valid input that signet does not support (schema1, ...) */
+};
+
+/* Returns a static, short description of an error code ("denied", ...). */
+SIGNET_EXPORT const char *signet_strerror(int code);
+
+/* The version string of the library, e.g. "0.1.0". */
+SIGNET_EXPORT const char *signet_version(void);
+
+typedef struct signet_ctx signet_ctx;
+
+/* Log levels for the opt-in log callback. */
+enum signet_log_level { SIGNET_LOG_DEBUG = 0, SIGNET_LOG_INFO = 1, SIGNET_LOG_WARN = 2 };
+typedef void (*signet_log_fn)(void *userdata, int level, const char *message);
+
+#define SIGNET_CTX_OPTIONS_VERSION 1
+
+typedef struct signet_ctx_options {
+	unsigned int version; /* SIGNET_CTX_OPTIONS_VERSION */
+	/* containers auth.json or docker config.json; NULL: none. */
+	const char *authfile;
+	/* "USER:PASSWORD" used for every registry; NULL: none.  Copied, and
+	 * wiped from the context's memory when the context is freed. */
+	const char *creds;
+	/* A containers-certs.d style directory: *.crt are CA certificates,
+	 * client.cert + client.key a client certificate.  NULL: none. */
+	const char *cert_dir;
+	/* 1 (default): verify TLS and never use plain HTTP.  0: as skopeo's
+	 * --tls-verify=false: HTTPS without checks, falling back to HTTP. */
+	int tls_verify;
+	/* Timeouts in milliseconds; 0 means the default of signet/limits.h. */
+	long connect_timeout_ms;
+	long request_timeout_ms;
+	/* Opt-in log callback (never called with secrets). */
+	signet_log_fn log;
+	void *log_userdata;
+} signet_ctx_options;
+
+#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL }
+
+/*
+ * Creates a context: the options, the error message buffer, and the
+ * connections and tokens shared by every operation made through it.
+ * opts may be NULL for the defaults.  A context is used from one thread at
+ * a time; several contexts may run in parallel threads.
+ * Returns 0, SIGNET_EINVAL (unknown options version) or SIGNET_ENOMEM.
+ */
+SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
+
+/* Frees the context; wipes credentials and tokens.  Accepts NULL. */
+SIGNET_EXPORT void signet_ctx_free(signet_ctx *ctx);
+
+/* The message of the last failure made through ctx ("" if none).  Borrowed:
+ * valid until the next call that uses ctx. */
+SIGNET_EXPORT const char *signet_ctx_errmsg(const signet_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

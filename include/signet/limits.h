@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * signet/limits.h: every cap signet puts on untrusted input (SPEC §7).
+ * Crossing one is an error (SIGNET_ELIMIT) whose message names the limit.
+ */
+#ifndef SIGNET_LIMITS_H
+#define SIGNET_LIMITS_H
+
+#define SIGNET_MAX_MANIFEST_SIZE (4u * 1024u * 1024u)	/* bytes of one manifest */
+#define SIGNET_MAX_SIGNATURE_SIZE (4u * 1024u * 1024u)	/* bytes of one signature blob */
+#define SIGNET_MAX_LOOKASIDE_SIGNATURES 128		/* signatures per image in a lookaside store */
+#define SIGNET_MAX_ATTACHED_SIGNATURES 100		/* signatures per image in .sig attachments */
+#define SIGNET_MAX_SIG_MANIFEST_LAYERS 100		/* layers in a cosign .sig manifest */
+#define SIGNET_MAX_JSON_DEPTH 64			/* nesting of any JSON document */
+#define SIGNET_MAX_YAML_DEPTH 64			/* nesting of any YAML document */
+#define SIGNET_MAX_TOKEN_RESPONSE_SIZE (1024u * 1024u)	/* bytes of a bearer token response */
+#define SIGNET_MAX_TAGS_PAGE 10000			/* entries in one tags/catalog page */
+#define SIGNET_MAX_TAGS_TOTAL 1000000			/* entries in a whole tag or catalog list */
+#define SIGNET_MAX_REDIRECTS 5				/* HTTP redirects followed per request */
+#define SIGNET_CONNECT_TIMEOUT_MS 10000L		/* default connect timeout */
+#define SIGNET_REQUEST_TIMEOUT_MS 60000L		/* default whole-request timeout */
+#define SIGNET_MAX_POLICY_FILE_SIZE (16u * 1024u * 1024u) /* policy.json, contract, registries.d file */
+#define SIGNET_MAX_NAME_LENGTH 255			/* docker reference name (host/path) */
+#define SIGNET_MAX_RETRIES 3				/* retries on 429/5xx per request */
+#define SIGNET_MAX_RETRY_AFTER_S 30			/* longest Retry-After honoured, seconds */
+#define SIGNET_MAX_AUTHFILE_SIZE (1024u * 1024u)	/* auth.json / config.json */
+#define SIGNET_MAX_ERROR_BODY_SIZE (64u * 1024u)	/* registry error body read for a message */
+
+#endif

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* signet/signet.h: the whole public API of libsignet. */
+#ifndef SIGNET_SIGNET_H
+#define SIGNET_SIGNET_H
+
+#include <signet/common.h>
+#include <signet/limits.h>
+#include <signet/image.h>
+
+#endif

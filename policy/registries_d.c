@@ -1,0 +1,982 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * policy/registries_d.c: containers-registries.d(5), where lookaside
+ * signatures are read and written (SPEC §3.6).
+ *
+ * The rules follow containers/image (docker/registries_d.go, yaml.v3):
+ *  - every name ending in ".yaml" in the directory, merged; default-docker
+ *    in at most one file, each docker scope in at most one file;
+ *  - unknown keys are ignored (yaml.Unmarshal without KnownFields);
+ *  - a null value (`key:`, `~`, `null`) is the same as an absent key, except
+ *    that a docker scope with a null value still counts as defined;
+ *  - an empty string is "not set" and lets the next scope supply the field;
+ *  - use-sigstore-attachments takes what yaml.v3 puts into a Go bool: plain
+ *    true/false (three spellings each) and, in any style, the YAML 1.1
+ *    y/yes/on/n/no/off forms.
+ * Field-by-field fall-through (sn_registries_d_resolve) is what the code
+ * does (signatureTopLevel, useSigstoreAttachments) and what skopeo 1.9.3
+ * was seen doing; containers-registries.d(5) says instead that only the
+ * most precise scope is used.  The code wins.
+ * Stricter than containers/image, on purpose: aliases are refused outright
+ * (no billion laughs), explicit tags, merge keys and a second document are
+ * refused, duplicate keys are refused in every mapping (yaml.v3 misses them
+ * in ignored subtrees), URLs are checked when loading (http, https and
+ * file:/// are the schemes containers/image can read).
+ *
+ * libyaml is used through its event parser; the document is never built
+ * as a tree, so memory stays proportional to what is kept.
+ */
+#include "policy/policy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#define WHAT_FILE "registries.d file"
+
+/* One section: a docker scope or default-docker. */
+struct regd_ns {
+	char *scope;      /* NULL for default-docker */
+	const char *file; /* borrowed from sn_registries_d.files */
+	char *lookaside;
+	char *lookaside_staging;
+	char *sigstore;
+	char *sigstore_staging;
+	int use_attachments; /* -1 unset */
+};
+
+/* A string set (open addressing, FNV-1a): the keys of one YAML mapping
+ * (owned), or the docker scopes of all files (borrowed, val = index). */
+struct keyent {
+	char *key;
+	size_t val;
+};
+struct keyset {
+	struct keyent *slots;
+	size_t cap; /* 0 or a power of two */
+	size_t n;
+	int owns_keys;
+};
+
+struct sn_registries_d {
+	struct regd_ns *scopes;
+	size_t n_scopes, cap_scopes;
+	struct keyset scope_index; /* scope -> index in scopes */
+	struct regd_ns *default_docker;
+	char **files;
+	size_t n_files, cap_files;
+};
+
+/* ---- the string set ------------------------------------------------- */
+
+static size_t str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)h;
+}
+
+static struct keyent *keyset_find(const struct keyset *ks, const char *key)
+{
+	size_t i;
+
+	if (ks->cap == 0)
+		return NULL;
+	for (i = str_hash(key) & (ks->cap - 1); ks->slots[i].key != NULL; i = (i + 1) & (ks->cap - 1))
+		if (strcmp(ks->slots[i].key, key) == 0)
+			return &ks->slots[i];
+	return NULL;
+}
+
+/* Adds key (not present yet); on success an owning set owns it. */
+static int keyset_add(struct keyset *ks, char *key, size_t val, struct sn_err *e)
+{
+	size_t i;
+
+	if ((ks->n + 1) * 2 > ks->cap) {
+		size_t ncap = ks->cap == 0 ? 16 : ks->cap * 2;
+		struct keyent *ns;
+
+		if (ncap <= ks->cap || ncap > SIZE_MAX / sizeof(*ns))
+			return sn_enomem(e);
+		ns = calloc(ncap, sizeof(*ns));
+		if (ns == NULL)
+			return sn_enomem(e);
+		for (size_t j = 0; j < ks->cap; j++) {
+			if (ks->slots[j].key == NULL)
+				continue;
+			for (i = str_hash(ks->slots[j].key) & (ncap - 1); ns[i].key != NULL;
+			     i = (i + 1) & (ncap - 1))
+				;
+			ns[i] = ks->slots[j];
+		}
+		free(ks->slots);
+		ks->slots = ns;
+		ks->cap = ncap;
+	}
+	for (i = str_hash(key) & (ks->cap - 1); ks->slots[i].key != NULL; i = (i + 1) & (ks->cap - 1))
+		;
+	ks->slots[i].key = key;
+	ks->slots[i].val = val;
+	ks->n++;
+	return 0;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+	if (ks->owns_keys)
+		for (size_t i = 0; i < ks->cap; i++)
+			free(ks->slots[i].key);
+	free(ks->slots);
+	ks->slots = NULL;
+	ks->cap = ks->n = 0;
+}
+
+/* ---- the object ----------------------------------------------------- */
+
+static void ns_free(struct regd_ns *ns)
+{
+	free(ns->scope);
+	free(ns->lookaside);
+	free(ns->lookaside_staging);
+	free(ns->sigstore);
+	free(ns->sigstore_staging);
+}
+
+void sn_registries_d_free(struct sn_registries_d *rd)
+{
+	if (rd == NULL)
+		return;
+	for (size_t i = 0; i < rd->n_scopes; i++)
+		ns_free(&rd->scopes[i]);
+	free(rd->scopes);
+	keyset_free(&rd->scope_index);
+	if (rd->default_docker != NULL) {
+		ns_free(rd->default_docker);
+		free(rd->default_docker);
+	}
+	for (size_t i = 0; i < rd->n_files; i++)
+		free(rd->files[i]);
+	free(rd->files);
+	free(rd);
+}
+
+void sn_sigstore_config_clear(struct sn_sigstore_config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->lookaside);
+	free(c->lookaside_staging);
+	c->lookaside = NULL;
+	c->lookaside_staging = NULL;
+	c->use_sigstore_attachments = -1;
+}
+
+/* ---- URLs ----------------------------------------------------------- */
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* NULL if u is an absolute http://, https:// or file:/// URL without query
+ * or fragment (what containers/image can use as a lookaside base), else
+ * the reason. */
+static const char *url_problem(const char *u)
+{
+	const char *rest, *auth_end;
+	int file = 0;
+
+	for (const char *p = u; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c == 0x7f)
+			return "contains a space or a control character";
+		if (c == '?' || c == '#')
+			return "a query or fragment is not supported in a lookaside URL";
+		if (c == '%' && !(is_hex(p[1]) && is_hex(p[2])))
+			return "contains an invalid percent-escape";
+	}
+	if (strncasecmp(u, "https://", 8) == 0) {
+		rest = u + 8;
+	} else if (strncasecmp(u, "http://", 7) == 0) {
+		rest = u + 7;
+	} else if (strncasecmp(u, "file://", 7) == 0) {
+		rest = u + 7;
+		file = 1;
+	} else {
+		return "not an absolute http://, https:// or file:// URL";
+	}
+	auth_end = strchr(rest, '/');
+	if (auth_end == NULL)
+		auth_end = rest + strlen(rest);
+	if (file) {
+		if (auth_end != rest)
+			return "a file:// URL must have an empty host (file:///path)";
+		if (*rest == '\0')
+			return "a file:// URL needs a path";
+	} else if (auth_end == rest) {
+		return "no host";
+	}
+	return NULL;
+}
+
+/* ---- YAML events ---------------------------------------------------- */
+
+struct yp {
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int have_ev;
+	unsigned depth;
+	const char *file;
+	struct sn_registries_d *rd;
+	struct sn_err *e;
+};
+
+static size_t ev_line(const struct yp *p)
+{
+	return p->ev.start_mark.line + 1;
+}
+
+/* Moves to the next event, refusing aliases, explicit tags and nesting
+ * beyond SIGNET_MAX_YAML_DEPTH. */
+static int yp_next(struct yp *p)
+{
+	const yaml_char_t *tag = NULL;
+
+	if (p->have_ev) {
+		yaml_event_delete(&p->ev);
+		p->have_ev = 0;
+	}
+	if (!yaml_parser_parse(&p->parser, &p->ev)) {
+		if (p->parser.error == YAML_MEMORY_ERROR)
+			return sn_enomem(p->e);
+		if (p->parser.context != NULL)
+			return sn_seterr(
+			    p->e, SIGNET_EBADINPUT,
+			    "%s: line %zu column %zu: invalid YAML: %s (%s at line %zu column %zu)", p->file,
+			    p->parser.problem_mark.line + 1, p->parser.problem_mark.column + 1,
+			    p->parser.problem != NULL ? p->parser.problem : "syntax error", p->parser.context,
+			    p->parser.context_mark.line + 1, p->parser.context_mark.column + 1);
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu column %zu: invalid YAML: %s", p->file,
+		                 p->parser.problem_mark.line + 1, p->parser.problem_mark.column + 1,
+		                 p->parser.problem != NULL ? p->parser.problem : "syntax error");
+	}
+	p->have_ev = 1;
+	switch (p->ev.type) {
+	case YAML_ALIAS_EVENT:
+		return sn_seterr(p->e, SIGNET_EBADINPUT,
+		                 "%s: line %zu: YAML aliases (*%.100s) are not allowed", p->file, ev_line(p),
+		                 (const char *)p->ev.data.alias.anchor);
+	case YAML_SCALAR_EVENT: tag = p->ev.data.scalar.tag; break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		tag = p->ev.type == YAML_SEQUENCE_START_EVENT ? p->ev.data.sequence_start.tag
+		                                              : p->ev.data.mapping_start.tag;
+		if (++p->depth > SIGNET_MAX_YAML_DEPTH)
+			return sn_seterr(p->e, SIGNET_ELIMIT,
+			                 "%s: line %zu: YAML nesting deeper than the limit of %d", p->file,
+			                 ev_line(p), SIGNET_MAX_YAML_DEPTH);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT: p->depth--; break;
+	default: break;
+	}
+	if (tag != NULL)
+		return sn_seterr(p->e, SIGNET_EBADINPUT,
+		                 "%s: line %zu: explicit YAML tags (%.100s) are not supported", p->file,
+		                 ev_line(p), (const char *)tag);
+	return 0;
+}
+
+static const char *ev_text(const struct yp *p, size_t *len)
+{
+	*len = p->ev.data.scalar.length;
+	return (const char *)p->ev.data.scalar.value;
+}
+
+static int ev_is(const struct yp *p, const char *s)
+{
+	size_t len;
+	const char *t = ev_text(p, &len);
+
+	return len == strlen(s) && memcmp(t, s, len) == 0;
+}
+
+static int ev_plain(const struct yp *p)
+{
+	return p->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+/* A plain scalar that YAML resolves to null. */
+static int ev_is_null(const struct yp *p)
+{
+	return p->ev.type == YAML_SCALAR_EVENT && ev_plain(p) &&
+	       (ev_is(p, "") || ev_is(p, "~") || ev_is(p, "null") || ev_is(p, "Null") || ev_is(p, "NULL"));
+}
+
+/* Copies the current scalar; what names it in the error for a NUL byte. */
+static int ev_dup_text(struct yp *p, char **out, const char *what)
+{
+	size_t len;
+	const char *t = ev_text(p, &len);
+
+	if (memchr(t, '\0', len) != NULL)
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s contains a NUL byte", p->file,
+		                 ev_line(p), what);
+	*out = sn_strndup(t, len, p->e);
+	return *out == NULL ? SIGNET_ENOMEM : 0;
+}
+
+/* Called with the current event at the start of key's value; consumes the
+ * whole value. */
+typedef int (*value_fn)(struct yp *p, const char *key, void *ctx);
+
+static int skip_node(struct yp *p);
+
+/* The current event is a mapping start: walks the pairs, refusing
+ * non-scalar keys, merge keys and duplicate keys, and hands each value to
+ * fn (NULL: ignore the value). */
+static int walk_mapping(struct yp *p, value_fn fn, void *ctx)
+{
+	struct keyset seen = {.owns_keys = 1};
+	struct keyent *prev;
+	const char *k;
+	char *key = NULL;
+	int rc;
+
+	for (;;) {
+		if ((rc = yp_next(p)) != 0)
+			goto out;
+		if (p->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (p->ev.type != YAML_SCALAR_EVENT) {
+			rc = sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: a mapping key must be a scalar",
+			               p->file, ev_line(p));
+			goto out;
+		}
+		if (ev_plain(p) && ev_is(p, "<<")) {
+			rc = sn_seterr(p->e, SIGNET_EBADINPUT,
+			               "%s: line %zu: YAML merge keys (<<) are not supported", p->file,
+			               ev_line(p));
+			goto out;
+		}
+		if ((rc = ev_dup_text(p, &key, "a mapping key")) != 0)
+			goto out;
+		if ((prev = keyset_find(&seen, key)) != NULL) {
+			rc = sn_seterr(p->e, SIGNET_EBADINPUT,
+			               "%s: line %zu: duplicate key \"%.200s\" (first at line %zu)", p->file,
+			               ev_line(p), key, prev->val);
+			goto out;
+		}
+		if ((rc = keyset_add(&seen, key, ev_line(p), p->e)) != 0)
+			goto out;
+		/* seen owns the key now; it stays valid until the mapping ends. */
+		k = key;
+		key = NULL;
+		if ((rc = yp_next(p)) != 0)
+			goto out;
+		if ((rc = fn != NULL ? fn(p, k, ctx) : skip_node(p)) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(key);
+	keyset_free(&seen);
+	return rc;
+}
+
+/* The current event starts a node: consumes it whole (duplicate keys and
+ * the other refusals still apply inside). */
+static int skip_node(struct yp *p)
+{
+	int rc;
+
+	switch (p->ev.type) {
+	case YAML_SCALAR_EVENT: return 0;
+	case YAML_MAPPING_START_EVENT: return walk_mapping(p, NULL, NULL);
+	case YAML_SEQUENCE_START_EVENT:
+		for (;;) {
+			if ((rc = yp_next(p)) != 0)
+				return rc;
+			if (p->ev.type == YAML_SEQUENCE_END_EVENT)
+				return 0;
+			if ((rc = skip_node(p)) != 0)
+				return rc;
+		}
+	default:
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: unexpected YAML event", p->file,
+		                 ev_line(p));
+	}
+}
+
+/* ---- sections ------------------------------------------------------- */
+
+/* "docker scope \"X\"" or "default-docker", for messages. */
+static const char *ns_name(const struct regd_ns *ns, char *buf, size_t n)
+{
+	if (ns->scope == NULL)
+		return "default-docker";
+	(void)snprintf(buf, n, "docker scope \"%.200s\"", ns->scope);
+	return buf;
+}
+
+static int ns_string(struct yp *p, struct regd_ns *ns, const char *key, char **field)
+{
+	char where[256];
+	char *s = NULL;
+	int rc;
+
+	if (p->ev.type != YAML_SCALAR_EVENT)
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be a string", p->file,
+		                 ev_line(p), ns_name(ns, where, sizeof(where)), key);
+	if (ev_is_null(p))
+		return 0;
+	if ((rc = ev_dup_text(p, &s, key)) != 0)
+		return rc;
+	if (*s == '\0') { /* "" is "not set", as in containers/image */
+		free(s);
+		return 0;
+	}
+	*field = s;
+	return 0;
+}
+
+static int ns_bool(struct yp *p, struct regd_ns *ns, const char *key, int *field)
+{
+	/* What yaml.v3 stores into a Go bool: the core schema booleans
+	 * when plain, and the YAML 1.1 forms in any style (so "yes" quoted
+	 * is true, "true" quoted is an error, as in containers/image). */
+	static const char *const yes11[] = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"};
+	static const char *const no11[] = {"n", "N", "no", "No", "NO", "off", "Off", "OFF"};
+	char where[256];
+
+	if (p->ev.type == YAML_SCALAR_EVENT) {
+		if (ev_is_null(p))
+			return 0;
+		if (ev_plain(p) && (ev_is(p, "true") || ev_is(p, "True") || ev_is(p, "TRUE"))) {
+			*field = 1;
+			return 0;
+		}
+		if (ev_plain(p) && (ev_is(p, "false") || ev_is(p, "False") || ev_is(p, "FALSE"))) {
+			*field = 0;
+			return 0;
+		}
+		for (size_t i = 0; i < sizeof(yes11) / sizeof(yes11[0]); i++) {
+			if (ev_is(p, yes11[i])) {
+				*field = 1;
+				return 0;
+			}
+			if (ev_is(p, no11[i])) {
+				*field = 0;
+				return 0;
+			}
+		}
+	}
+	return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be true or false", p->file,
+	                 ev_line(p), ns_name(ns, where, sizeof(where)), key);
+}
+
+static int ns_value(struct yp *p, const char *key, void *ctx)
+{
+	struct regd_ns *ns = ctx;
+
+	if (strcmp(key, "lookaside") == 0)
+		return ns_string(p, ns, key, &ns->lookaside);
+	if (strcmp(key, "lookaside-staging") == 0)
+		return ns_string(p, ns, key, &ns->lookaside_staging);
+	if (strcmp(key, "sigstore") == 0)
+		return ns_string(p, ns, key, &ns->sigstore);
+	if (strcmp(key, "sigstore-staging") == 0)
+		return ns_string(p, ns, key, &ns->sigstore_staging);
+	if (strcmp(key, "use-sigstore-attachments") == 0)
+		return ns_bool(p, ns, key, &ns->use_attachments);
+	return skip_node(p); /* unknown: ignored, as containers/image does */
+}
+
+static int ns_check_urls(struct yp *p, const struct regd_ns *ns, size_t line)
+{
+	const struct {
+		const char *key;
+		const char *url;
+	} f[] = {
+	    {"lookaside", ns->lookaside},
+	    {"lookaside-staging", ns->lookaside_staging},
+	    {"sigstore", ns->sigstore},
+	    {"sigstore-staging", ns->sigstore_staging},
+	};
+	char where[256];
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].url != NULL && (why = url_problem(f[i].url)) != NULL)
+			return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s \"%.300s\": %s",
+			                 p->file, line, ns_name(ns, where, sizeof(where)), f[i].key, f[i].url,
+			                 why);
+	return 0;
+}
+
+/* Parses a section's value (the current event) into ns: null leaves it
+ * empty, a mapping fills it. */
+static int ns_parse(struct yp *p, struct regd_ns *ns)
+{
+	size_t line = ev_line(p);
+	char where[256];
+	int rc;
+
+	ns->use_attachments = -1;
+	ns->file = p->file;
+	if (ev_is_null(p))
+		return 0;
+	if (p->ev.type != YAML_MAPPING_START_EVENT)
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s must be a mapping", p->file, line,
+		                 ns_name(ns, where, sizeof(where)));
+	if ((rc = walk_mapping(p, ns_value, ns)) != 0)
+		return rc;
+	return ns_check_urls(p, ns, line);
+}
+
+static int docker_value(struct yp *p, const char *scope, void *ctx)
+{
+	struct sn_registries_d *rd = p->rd;
+	struct regd_ns ns = {0};
+	struct keyent *prev;
+	int rc;
+
+	(void)ctx;
+	/* Same scope twice in this file is a duplicate key (walk_mapping);
+	 * here it can only come from an earlier file. */
+	if ((prev = keyset_find(&rd->scope_index, scope)) != NULL)
+		return sn_seterr(p->e, SIGNET_EBADINPUT,
+		                 "%s: line %zu: docker scope \"%.200s\" defined both in %s and %s", p->file,
+		                 ev_line(p), scope, rd->scopes[prev->val].file, p->file);
+	if ((ns.scope = sn_strdup(scope, p->e)) == NULL)
+		return SIGNET_ENOMEM;
+	if ((rc = ns_parse(p, &ns)) != 0)
+		goto fail;
+	if (rd->n_scopes == rd->cap_scopes) {
+		size_t ncap = rd->cap_scopes == 0 ? 16 : rd->cap_scopes * 2;
+		struct regd_ns *nv;
+
+		if (ncap > SIZE_MAX / sizeof(*nv) || (nv = realloc(rd->scopes, ncap * sizeof(*nv))) == NULL) {
+			rc = sn_enomem(p->e);
+			goto fail;
+		}
+		rd->scopes = nv;
+		rd->cap_scopes = ncap;
+	}
+	/* The index borrows the scope string, which never moves. */
+	if ((rc = keyset_add(&rd->scope_index, ns.scope, rd->n_scopes, p->e)) != 0)
+		goto fail;
+	rd->scopes[rd->n_scopes++] = ns;
+	return 0;
+fail:
+	ns_free(&ns);
+	return rc;
+}
+
+static int top_value(struct yp *p, const char *key, void *ctx)
+{
+	struct sn_registries_d *rd = p->rd;
+	struct regd_ns *ns;
+	int rc;
+
+	(void)ctx;
+	if (strcmp(key, "default-docker") == 0) {
+		if (ev_is_null(p)) /* a nil pointer in containers/image: not defined */
+			return 0;
+		if (rd->default_docker != NULL)
+			return sn_seterr(p->e, SIGNET_EBADINPUT,
+			                 "%s: line %zu: \"default-docker\" defined both in %s and %s",
+			                 p->file, ev_line(p), rd->default_docker->file, p->file);
+		if ((ns = calloc(1, sizeof(*ns))) == NULL)
+			return sn_enomem(p->e);
+		if ((rc = ns_parse(p, ns)) != 0) {
+			ns_free(ns);
+			free(ns);
+			return rc;
+		}
+		rd->default_docker = ns;
+		return 0;
+	}
+	if (strcmp(key, "docker") == 0) {
+		if (ev_is_null(p))
+			return 0;
+		if (p->ev.type != YAML_MAPPING_START_EVENT)
+			return sn_seterr(p->e, SIGNET_EBADINPUT,
+			                 "%s: line %zu: \"docker\" must be a mapping of scopes", p->file,
+			                 ev_line(p));
+		return walk_mapping(p, docker_value, NULL);
+	}
+	return skip_node(p); /* unknown: ignored, as containers/image does */
+}
+
+static int parse_file(struct sn_registries_d *rd, const char *file, const unsigned char *data, size_t len,
+                      struct sn_err *e)
+{
+	struct yp p = {.file = file, .rd = rd, .e = e};
+	int rc;
+
+	if (!yaml_parser_initialize(&p.parser))
+		return sn_enomem(e);
+	yaml_parser_set_input_string(&p.parser, data, len);
+	if ((rc = yp_next(&p)) != 0) /* stream start */
+		goto out;
+	if ((rc = yp_next(&p)) != 0)
+		goto out;
+	if (p.ev.type == YAML_STREAM_END_EVENT) /* no document at all */
+		goto out;
+	if ((rc = yp_next(&p)) != 0) /* the root node */
+		goto out;
+	if (p.ev.type == YAML_MAPPING_START_EVENT) {
+		rc = walk_mapping(&p, top_value, NULL);
+	} else if (!ev_is_null(&p)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: line %zu: the top level must be a mapping", file,
+		               ev_line(&p));
+	}
+	if (rc != 0)
+		goto out;
+	if ((rc = yp_next(&p)) != 0) /* document end */
+		goto out;
+	if ((rc = yp_next(&p)) != 0)
+		goto out;
+	if (p.ev.type != YAML_STREAM_END_EVENT)
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: line %zu: more than one YAML document", file,
+		               ev_line(&p));
+out:
+	if (p.have_ev)
+		yaml_event_delete(&p.ev);
+	yaml_parser_delete(&p.parser);
+	return rc;
+}
+
+/* ---- loading -------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_yaml_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 5 && memcmp(name + n - 5, ".yaml", 5) == 0;
+}
+
+/* Lists the *.yaml names of d, sorted. */
+static int list_yaml(char ***out, size_t *count, DIR *d, const char *dir, struct sn_err *e)
+{
+	char **names = NULL, **nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int rc = 0;
+
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				rc = sn_seterr(e, SIGNET_EIO, "registries.d directory %s: %s", dir,
+				               strerror(errno));
+			break;
+		}
+		if (!has_yaml_suffix(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if (cap > SIZE_MAX / sizeof(*names) ||
+			    (nv = realloc(names, cap * sizeof(*names))) == NULL) {
+				rc = sn_enomem(e);
+				break;
+			}
+			names = nv;
+		}
+		if ((names[n] = sn_strdup(de->d_name, e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			break;
+		}
+		n++;
+	}
+	if (rc != 0) {
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		return rc;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*out = names;
+	*count = n;
+	return 0;
+}
+
+static int add_file(struct sn_registries_d *rd, char *path, struct sn_err *e)
+{
+	if (rd->n_files == rd->cap_files) {
+		size_t ncap = rd->cap_files == 0 ? 8 : rd->cap_files * 2;
+		char **nv;
+
+		if (ncap > SIZE_MAX / sizeof(*nv) || (nv = realloc(rd->files, ncap * sizeof(*nv))) == NULL)
+			return sn_enomem(e);
+		rd->files = nv;
+		rd->cap_files = ncap;
+	}
+	rd->files[rd->n_files++] = path;
+	return 0;
+}
+
+int sn_registries_d_load(struct sn_registries_d **out, const char *dir, struct sn_err *e)
+{
+	struct sn_registries_d *rd = NULL;
+	char **names = NULL;
+	size_t n_names = 0;
+	DIR *d = NULL;
+	int fd, rc;
+
+	if (out == NULL || dir == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "registries.d: no directory given");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return sn_seterr(e, SIGNET_ENOTFOUND, "registries.d directory %s: does not exist",
+			                 dir);
+		return sn_seterr(e, SIGNET_EIO, "registries.d directory %s: %s", dir, strerror(errno));
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		rc = sn_seterr(e, SIGNET_EIO, "registries.d directory %s: %s", dir, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if ((rc = list_yaml(&names, &n_names, d, dir, e)) != 0)
+		goto out;
+	if ((rd = calloc(1, sizeof(*rd))) == NULL) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	for (size_t i = 0; i < n_names; i++) {
+		size_t dl = strlen(dir);
+		struct sn_buf buf;
+		struct stat st;
+		char *path;
+
+		/* Regular files only (symbolic links followed, as
+		 * containers/image reads through them); a name that
+		 * vanished since the listing is skipped, as there. */
+		if (fstatat(dirfd(d), names[i], &st, 0) != 0) {
+			if (errno == ENOENT)
+				continue;
+			rc = sn_seterr(e, SIGNET_EIO, WHAT_FILE " %s/%s: %s", dir, names[i], strerror(errno));
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		path = sn_aprintf(e, "%s%s%s", dir, dl > 0 && dir[dl - 1] == '/' ? "" : "/", names[i]);
+		if (path == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		if ((rc = add_file(rd, path, e)) != 0) {
+			free(path);
+			goto out;
+		}
+		rc = sn_file_read(&buf, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_FILE, 0, e);
+		if (rc == SIGNET_ENOTFOUND)
+			continue;
+		if (rc != 0)
+			goto out;
+		rc = parse_file(rd, path, buf.data, buf.len, e);
+		sn_buf_free(&buf);
+		if (rc != 0)
+			goto out;
+	}
+	*out = rd;
+	rd = NULL;
+	rc = 0;
+out:
+	for (size_t i = 0; i < n_names; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	sn_registries_d_free(rd);
+	return rc;
+}
+
+/* ---- resolution ----------------------------------------------------- */
+
+struct resolved {
+	const char *lookaside;
+	const char *staging;
+	int attachments;
+};
+
+/* Takes from ns each field not decided yet (see policy.h: the write URL
+ * comes from the first scope having any of the four URLs, exactly as
+ * containers/image's registryNamespace.signatureTopLevel(write=true)). */
+static void apply_ns(struct resolved *r, const struct regd_ns *ns)
+{
+	if (ns == NULL)
+		return;
+	if (r->lookaside == NULL)
+		r->lookaside = ns->lookaside != NULL ? ns->lookaside : ns->sigstore;
+	if (r->staging == NULL) {
+		if (ns->lookaside_staging != NULL)
+			r->staging = ns->lookaside_staging;
+		else if (ns->sigstore_staging != NULL)
+			r->staging = ns->sigstore_staging;
+		else if (ns->lookaside != NULL)
+			r->staging = ns->lookaside;
+		else
+			r->staging = ns->sigstore;
+	}
+	if (r->attachments < 0)
+		r->attachments = ns->use_attachments;
+}
+
+static void apply_scope(struct resolved *r, const struct sn_registries_d *rd, const char *scope)
+{
+	const struct keyent *k = keyset_find(&rd->scope_index, scope);
+
+	if (k != NULL)
+		apply_ns(r, &rd->scopes[k->val]);
+}
+
+/* The candidate scopes of containers/image's PolicyConfigurationIdentity
+ * and DockerReferenceNamespaces, in order. */
+static int resolve_scopes(struct resolved *r, const struct sn_registries_d *rd, const struct sn_ref *ref,
+                          struct sn_err *e)
+{
+	char *name = NULL, *s = NULL, *colon, *dot;
+	int rc = SIGNET_ENOMEM;
+
+	if ((name = sn_aprintf(e, "%s/%s", ref->domain, ref->path)) == NULL)
+		goto out;
+	/* The identity: name:tag, or name@digest (containers/image has no
+	 * reference with both; the digest is what gets pulled). */
+	if (ref->digest != NULL || ref->tag != NULL) {
+		s = ref->digest != NULL ? sn_aprintf(e, "%s@%s", name, ref->digest)
+		                        : sn_aprintf(e, "%s:%s", name, ref->tag);
+		if (s == NULL)
+			goto out;
+		apply_scope(r, rd, s);
+		free(s);
+		s = NULL;
+	}
+	/* The repository, each parent namespace, then host[:port]. */
+	for (;;) {
+		char *slash;
+
+		apply_scope(r, rd, name);
+		if ((slash = strrchr(name, '/')) == NULL)
+			break;
+		*slash = '\0';
+	}
+	/* Wildcards from the host without port: for a.b.example.com,
+	 * *.b.example.com, *.example.com, *.com.  The port is cut at the first
+	 * ':' as containers/image does (so "[::1]:5000" yields none). */
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = '\0';
+	for (dot = strchr(name, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
+		if ((s = sn_aprintf(e, "*%s", dot)) == NULL)
+			goto out;
+		apply_scope(r, rd, s);
+		free(s);
+		s = NULL;
+	}
+	apply_ns(r, rd->default_docker);
+	rc = 0;
+out:
+	free(name);
+	return rc;
+}
+
+int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
+                            const struct sn_ref *ref, struct sn_err *e)
+{
+	struct resolved r = {NULL, NULL, -1};
+	struct sn_sigstore_config c = {NULL, NULL, -1};
+	int rc;
+
+	if (out == NULL || ref == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "registries.d: no reference given");
+	if (ref->transport != SIGNET_TRANSPORT_DOCKER || ref->domain == NULL || ref->path == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "registries.d: %s is not a docker reference",
+		                 ref->string != NULL ? ref->string : "the image");
+	if (rd != NULL && (rc = resolve_scopes(&r, rd, ref, e)) != 0)
+		return rc;
+	if ((r.lookaside != NULL && (c.lookaside = sn_strdup(r.lookaside, e)) == NULL) ||
+	    (r.staging != NULL && (c.lookaside_staging = sn_strdup(r.staging, e)) == NULL)) {
+		sn_sigstore_config_clear(&c);
+		return SIGNET_ENOMEM;
+	}
+	c.use_sigstore_attachments = r.attachments;
+	*out = c;
+	return 0;
+}
+
+/* ---- signature URLs ------------------------------------------------- */
+
+/* Refuses empty, "." and ".." components (containers/image checks that
+ * path.Clean leaves the path unchanged). */
+static int path_clean(const char *path)
+{
+	const char *p = path;
+
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		const char *end = strchr(p, '/');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
+int sn_lookaside_url(char **out, const char *base, const struct sn_ref *ref, const char *manifest_digest,
+                     unsigned index, struct sn_err *e)
+{
+	const char *why, *colon;
+	char *url;
+	int rc;
+
+	if (out == NULL || base == NULL || ref == NULL || manifest_digest == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: missing argument");
+	if (index == 0)
+		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: signatures are numbered from 1");
+	if (ref->transport != SIGNET_TRANSPORT_DOCKER || ref->path == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: %s is not a docker reference",
+		                 ref->string != NULL ? ref->string : "the image");
+	if ((why = url_problem(base)) != NULL)
+		return sn_seterr(e, SIGNET_EBADINPUT, "lookaside base URL \"%.300s\": %s", base, why);
+	if ((rc = sn_digest_validate(manifest_digest, e)) != 0) {
+		sn_errctx(e, "lookaside URL: ");
+		return rc;
+	}
+	if (!path_clean(ref->path))
+		return sn_seterr(e, SIGNET_EBADINPUT, "lookaside URL: unexpected path elements in \"%.300s\"",
+		                 ref->path);
+	colon = strchr(manifest_digest, ':');
+	/* The same string operation as containers/image: base path + "/" +
+	 * repository, then "@ALGO=HEX/signature-N". */
+	url = sn_aprintf(e, "%s/%s@%.*s=%s/signature-%u", base, ref->path, (int)(colon - manifest_digest),
+	                 manifest_digest, colon + 1, index);
+	if (url == NULL)
+		return SIGNET_ENOMEM;
+	*out = url;
+	return 0;
+}

@@ -1,0 +1,1787 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * registry/client.c: the OCI distribution client on libcurl.
+ *
+ * One handle per registry host (kept in ctx->registries), one curl easy
+ * handle in it so that connections are reused.  Each request is one
+ * curl_easy_perform per hop: redirects are followed here, not by curl, so
+ * that the Authorization header is dropped as soon as a redirect leaves the
+ * registry's host:port and https is never downgraded to http.  Bodies are
+ * bounded while they stream (the transfer is aborted in the write callback
+ * once over the limit, or from the Content-Length header before any byte of
+ * the body), digests are always recomputed here.
+ *
+ * HTTP outcome -> error code:
+ *   connection, DNS, timeout, reset          SIGNET_ENETWORK (names the URL)
+ *   TLS handshake / certificate              SIGNET_ETLS (curl's reason)
+ *   401, 403                                 SIGNET_EAUTH (names the host, status, registry message)
+ *   404                                      SIGNET_ENOTFOUND (names the image, blob or repository)
+ *   any other unexpected status              SIGNET_EREGISTRY
+ *   429 / 5xx / reset                        retried SIGNET_MAX_RETRIES times first
+ *   body over its limit                      SIGNET_ELIMIT
+ *   content not matching its digest          SIGNET_EINTEGRITY
+ */
+#include "client_internal.h"
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/header.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#define SN_USER_AGENT "signet/" SIGNET_VERSION
+
+/* ---- names ------------------------------------------------------------ */
+
+static int is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* [a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)* */
+static int valid_component(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (!is_lower_alnum(s[i]))
+			return 0;
+		while (i < n && is_lower_alnum(s[i]))
+			i++;
+		if (i == n)
+			return 1;
+		if (s[i] == '.') {
+			i++;
+		} else if (s[i] == '_') {
+			i++;
+			if (i < n && s[i] == '_')
+				i++;
+		} else if (s[i] == '-') {
+			while (i < n && s[i] == '-')
+				i++;
+		} else {
+			return 0;
+		}
+		if (i == n)
+			return 0;
+	}
+	return 0;
+}
+
+/* A repository path: components joined by "/". */
+static int valid_repo(const char *repo)
+{
+	const char *p = repo, *slash;
+
+	if (strlen(repo) == 0 || strlen(repo) > SIGNET_MAX_NAME_LENGTH)
+		return 0;
+	for (;;) {
+		slash = strchr(p, '/');
+		if (!valid_component(p, slash != NULL ? (size_t)(slash - p) : strlen(p)))
+			return 0;
+		if (slash == NULL)
+			return 1;
+		p = slash + 1;
+	}
+}
+
+static int is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* [\w][\w.-]{0,127} */
+static int valid_tag(const char *tag)
+{
+	size_t n = strlen(tag);
+
+	if (n == 0 || n > 128 || !is_word_char(tag[0]))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!is_word_char(tag[i]) && tag[i] != '.' && tag[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int is_digest(const char *ref)
+{
+	return strchr(ref, ':') != NULL;
+}
+
+static int check_repo_ref(const char *repo, const char *ref, struct sn_err *e)
+{
+	if (repo == NULL || !valid_repo(repo))
+		return sn_seterr(e, SIGNET_EINVAL, "invalid repository name \"%.300s\"",
+		                 repo != NULL ? repo : "");
+	if (ref == NULL)
+		return 0;
+	if (is_digest(ref))
+		return sn_digest_validate(ref, e) == 0
+		           ? 0
+		           : sn_seterr(e, SIGNET_EINVAL, "invalid digest \"%.200s\"", ref);
+	if (!valid_tag(ref))
+		return sn_seterr(e, SIGNET_EINVAL, "invalid tag \"%.200s\"", ref);
+	return 0;
+}
+
+/* ---- URLs ------------------------------------------------------------- */
+
+/* Host and port (default port of the scheme filled in) of url. */
+static int url_hostport(const char *url, char **host, char **port)
+{
+	CURLU *u = curl_url();
+	int ok;
+
+	*host = *port = NULL;
+	if (u == NULL)
+		return 0;
+	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
+	     curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+	curl_url_cleanup(u);
+	if (!ok) {
+		curl_free(*host);
+		curl_free(*port);
+		*host = *port = NULL;
+	}
+	return ok;
+}
+
+int sn_url_same_host(const char *a, const char *b)
+{
+	char *ha, *pa, *hb, *pb;
+	int same = 0;
+
+	if (a == NULL || b == NULL)
+		return 0;
+	if (url_hostport(a, &ha, &pa)) {
+		if (url_hostport(b, &hb, &pb)) {
+			same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0;
+			curl_free(hb);
+			curl_free(pb);
+		}
+		curl_free(ha);
+		curl_free(pa);
+	}
+	return same;
+}
+
+/* "https", "http", or NULL for anything else (caller curl_free()s). */
+static char *url_scheme(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL;
+
+	if (u == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
+		curl_free(scheme);
+		scheme = NULL;
+	}
+	curl_url_cleanup(u);
+	return scheme;
+}
+
+/* ref (absolute or relative) resolved against base; optionally with
+ * "query" appended.  Returns a malloc'ed URL or NULL. */
+static char *url_resolve(const char *base, const char *ref, const char *query)
+{
+	CURLU *u = curl_url();
+	char *s = NULL, *out = NULL;
+
+	if (u == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    (query == NULL ||
+	     curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK) &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		out = strdup(s);
+	curl_free(s);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* The URL as it may appear in a message or a log line: whole on the host
+ * the request was meant for, without query and fragment elsewhere
+ * (presigned storage URLs carry credentials in the query). */
+static const char *safe_url(const char *url, int on_origin, char *buf, size_t size)
+{
+	size_t n = strcspn(url, on_origin ? "" : "?#");
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, url, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* ---- TLS material from ctx->cert_dir ---------------------------------- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int has_entry(struct dirent **list, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(list[i]->d_name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int pem_cert_count(const unsigned char *data, size_t len)
+{
+	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	X509 *x;
+	int n = 0;
+
+	if (bio == NULL)
+		return -1;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		n++;
+		X509_free(x);
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	return n;
+}
+
+static int bundle_add_file(struct sn_registry *r, const char *path, int must_exist, struct sn_err *e)
+{
+	struct sn_buf f;
+	int rc;
+
+	if ((rc = sn_file_read(&f, path, SN_MAX_CERT_FILE_SIZE, "certificate", 0, e)) != 0)
+		return rc == SIGNET_ENOTFOUND && !must_exist ? 0 : rc;
+	if (must_exist && pem_cert_count(f.data, f.len) <= 0) {
+		sn_buf_free(&f);
+		return sn_seterr(e, SIGNET_EBADINPUT, "certificate %s: no PEM certificate in it", path);
+	}
+	if ((rc = sn_buf_append(&r->ca_bundle, f.data, f.len, e)) != 0 ||
+	    (rc = sn_buf_append(&r->ca_bundle, "\n", 1, e)) != 0)
+		sn_errctx(e, "certificate directory %s: ", r->ctx->cert_dir);
+	sn_buf_free(&f);
+	return rc;
+}
+
+/*
+ * As containers-certs.d(5) and skopeo --cert-dir: every *.crt is a CA added
+ * to the system's, X.cert + X.key a client certificate (only one pair is
+ * supported with curl).  A directory that does not exist is ignored, as
+ * skopeo does.
+ */
+static int tls_setup(struct sn_registry *r, struct sn_err *e)
+{
+	const char *dir = r->ctx->cert_dir;
+	struct dirent **list = NULL;
+	char *path = NULL, *sys = NULL;
+	int n, rc = 0, n_crt = 0;
+
+	if (r->tls_loaded || dir == NULL) {
+		r->tls_loaded = 1;
+		return 0;
+	}
+	n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0) {
+		if (errno == ENOENT) {
+			sn_log(r->ctx, SIGNET_LOG_DEBUG, "certificate directory %s does not exist, ignored",
+			       dir);
+			r->tls_loaded = 1;
+			return 0;
+		}
+		return sn_seterr(e, SIGNET_EIO, "certificate directory %s: %s", dir, strerror(errno));
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *name = list[i]->d_name;
+		size_t stem;
+
+		if (name[0] == '.')
+			continue;
+		if (ends_with(name, ".crt")) {
+			n_crt++;
+		} else if (ends_with(name, ".cert") || ends_with(name, ".key")) {
+			int is_cert = ends_with(name, ".cert");
+
+			stem = strlen(name) - (is_cert ? 5 : 4);
+			free(path);
+			if ((path = sn_aprintf(e, "%.*s%s", (int)stem, name, is_cert ? ".key" : ".cert")) ==
+			    NULL) {
+				rc = SIGNET_ENOMEM;
+				break;
+			}
+			if (!has_entry(list, n, path)) {
+				rc = sn_seterr(e, SIGNET_EBADINPUT,
+				               "certificate directory %s: %s has no matching %s", dir, name,
+				               path);
+				break;
+			}
+			if (!is_cert)
+				continue;
+			if (r->client_cert != NULL) {
+				rc = sn_seterr(e, SIGNET_EUNSUPPORTED,
+				               "certificate directory %s: more than one client certificate",
+				               dir);
+				break;
+			}
+			if ((r->client_cert = sn_aprintf(e, "%s/%s", dir, name)) == NULL ||
+			    (r->client_key = sn_aprintf(e, "%s/%s", dir, path)) == NULL)
+				rc = SIGNET_ENOMEM;
+		}
+	}
+	/* CA certificates: the system bundle first, then the directory's. */
+	if (rc == 0 && n_crt > 0 && r->ctx->tls_verify) {
+		(void)curl_easy_getinfo(r->curl, CURLINFO_CAINFO, &sys);
+		if (sys != NULL)
+			rc = bundle_add_file(r, sys, 0, e);
+		for (int i = 0; i < n && rc == 0; i++) {
+			if (list[i]->d_name[0] == '.' || !ends_with(list[i]->d_name, ".crt"))
+				continue;
+			free(path);
+			if ((path = sn_aprintf(e, "%s/%s", dir, list[i]->d_name)) == NULL)
+				rc = SIGNET_ENOMEM;
+			else
+				rc = bundle_add_file(r, path, 1, e);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	free(path);
+	if (rc != 0) {
+		free(r->client_cert);
+		free(r->client_key);
+		r->client_cert = r->client_key = NULL;
+		sn_buf_free(&r->ca_bundle);
+		return rc;
+	}
+	r->tls_loaded = 1;
+	return 0;
+}
+
+/* ---- one transfer ----------------------------------------------------- */
+
+struct xfer {
+	struct sn_buf *out;     /* 2xx body or NULL */
+	struct sn_buf *errbody; /* other bodies, truncated */
+	int head;
+	long status; /* from the status line of the answer being read */
+	int too_large, enomem, err_full;
+};
+
+static size_t header_cb(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t n = size * nmemb, i;
+	uint64_t v = 0;
+
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* a new answer (1xx, then the final one): "HTTP/1.1 200 OK" */
+		x->status = 0;
+		for (i = 5; i < n && data[i] != ' '; i++)
+			;
+		while (i < n && data[i] == ' ')
+			i++;
+		for (int k = 0; k < 3 && i < n && data[i] >= '0' && data[i] <= '9'; k++, i++)
+			x->status = x->status * 10 + (data[i] - '0');
+		return n;
+	}
+	if (n > 15 && strncasecmp(data, "content-length:", 15) == 0 && x->status >= 200 && x->status < 300 &&
+	    !x->head && x->out != NULL) {
+		i = 15;
+		while (i < n && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		for (; i < n && data[i] >= '0' && data[i] <= '9'; i++) {
+			if (v > (UINT64_MAX - 9) / 10) {
+				v = UINT64_MAX;
+				break;
+			}
+			v = v * 10 + (uint64_t)(data[i] - '0');
+		}
+		/* Refused before any byte of the body arrives. */
+		if (v > (uint64_t)x->out->max) {
+			x->too_large = 1;
+			return 0;
+		}
+	}
+	return n;
+}
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t n = size * nmemb, room;
+	int rc;
+
+	if (x->status >= 200 && x->status < 300) {
+		if (x->out == NULL)
+			return n;
+		rc = sn_buf_append(x->out, data, n, NULL);
+		if (rc == SIGNET_ELIMIT)
+			x->too_large = 1;
+		else if (rc != 0)
+			x->enomem = 1;
+		return rc == 0 ? n : 0;
+	}
+	if (x->status < 400)
+		return n; /* 1xx, 3xx: nothing to keep */
+	room = x->errbody->max - x->errbody->len;
+	if (sn_buf_append(x->errbody, data, n < room ? n : room, NULL) != 0) {
+		x->enomem = 1;
+		return 0;
+	}
+	if (n > room) {
+		x->err_full = 1; /* enough for a message: stop reading */
+		return 0;
+	}
+	return n;
+}
+
+static int tls_error(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT: return 1;
+	default: return 0;
+	}
+}
+
+/* Worth another try: the connection broke, not a refusal or a timeout. */
+static int reset_error(CURLcode cc)
+{
+	return cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING ||
+	       cc == CURLE_PARTIAL_FILE || cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
+}
+
+static int header_copy(char **out, CURL *c, const char *name, size_t index)
+{
+	struct curl_header *h = NULL;
+
+	*out = NULL;
+	if (curl_easy_header(c, name, index, CURLH_HEADER, -1, &h) != CURLHE_OK || h == NULL)
+		return 0;
+	return (*out = strdup(h->value)) != NULL ? 0 : SIGNET_ENOMEM;
+}
+
+static int collect_headers(struct sn_registry *r, struct sn_http_resp *resp, struct sn_err *e)
+{
+	struct curl_header *h = NULL;
+	curl_off_t ra = 0;
+	size_t amount = 0;
+
+	if (header_copy(&resp->content_type, r->curl, "Content-Type", 0) != 0 ||
+	    header_copy(&resp->docker_digest, r->curl, "Docker-Content-Digest", 0) != 0 ||
+	    header_copy(&resp->location, r->curl, "Location", 0) != 0 ||
+	    header_copy(&resp->link, r->curl, "Link", 0) != 0)
+		return sn_enomem(e);
+	if (curl_easy_header(r->curl, "WWW-Authenticate", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL)
+		amount = h->amount;
+	for (size_t i = 0; i < amount && resp->n_www_auth < SN_MAX_CHALLENGE_HEADERS; i++) {
+		if (header_copy(&resp->www_auth[resp->n_www_auth], r->curl, "WWW-Authenticate", i) != 0)
+			return sn_enomem(e);
+		if (resp->www_auth[resp->n_www_auth] != NULL)
+			resp->n_www_auth++;
+	}
+	if (curl_easy_getinfo(r->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+		resp->retry_after_s = ra > SIGNET_MAX_RETRY_AFTER_S ? SIGNET_MAX_RETRY_AFTER_S : (long)ra;
+	return 0;
+}
+
+/* Drops what an earlier attempt left in resp, keeping it initialized. */
+static void resp_clear(struct sn_http_resp *resp)
+{
+	free(resp->url);
+	free(resp->content_type);
+	free(resp->docker_digest);
+	free(resp->location);
+	free(resp->link);
+	for (size_t i = 0; i < resp->n_www_auth; i++)
+		free(resp->www_auth[i]);
+	sn_buf_free(&resp->errbody);
+	sn_http_resp_init(resp);
+}
+
+void sn_http_resp_init(struct sn_http_resp *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	sn_buf_init(&resp->errbody, SIGNET_MAX_ERROR_BODY_SIZE, "error body");
+}
+
+void sn_http_resp_free(struct sn_http_resp *resp)
+{
+	if (resp != NULL)
+		resp_clear(resp);
+}
+
+static void slist_wipe_free(struct curl_slist *l)
+{
+	for (struct curl_slist *p = l; p != NULL; p = p->next)
+		OPENSSL_cleanse(p->data, strlen(p->data));
+	curl_slist_free_all(l);
+}
+
+static int slist_add(struct curl_slist **l, struct sn_err *e, const char *name, const char *value)
+{
+	struct curl_slist *n;
+	char *line;
+
+	if ((line = sn_aprintf(e, "%s: %s", name, value)) == NULL)
+		return SIGNET_ENOMEM;
+	n = curl_slist_append(*l, line);
+	OPENSSL_cleanse(line, strlen(line));
+	free(line);
+	if (n == NULL)
+		return sn_enomem(e);
+	*l = n;
+	return 0;
+}
+
+/*
+ * One request to url, no redirect followed.  Returns 0 when an answer
+ * arrived (resp->status set), else an error; *retryable says whether a
+ * failed connection is worth another try.
+ */
+static int perform_once(struct sn_registry *r, const struct sn_http_req *req, const char *url, int send_auth,
+                        int on_origin, struct sn_http_resp *resp, int *retryable, struct sn_err *e)
+{
+	const struct signet_ctx *ctx = r->ctx;
+	struct xfer x = {req->out, &resp->errbody, strcmp(req->method, "HEAD") == 0, 0, 0, 0, 0};
+	struct curl_slist *hdrs = NULL;
+	struct curl_blob ca;
+	char shown[1024];
+	CURLcode cc;
+	int rc = 0;
+
+	*retryable = 0;
+	curl_easy_reset(r->curl); /* options only: connections and caches stay */
+	r->errbuf[0] = '\0';
+	safe_url(url, on_origin, shown, sizeof(shown));
+	if ((req->accept != NULL && (rc = slist_add(&hdrs, e, "Accept", req->accept)) != 0) ||
+	    (req->content_type != NULL &&
+	     (rc = slist_add(&hdrs, e, "Content-Type", req->content_type)) != 0) ||
+	    (send_auth && req->auth != NULL && (rc = slist_add(&hdrs, e, "Authorization", req->auth)) != 0))
+		goto out;
+	if (req->body != NULL || strcmp(req->method, "PUT") == 0 || strcmp(req->method, "POST") == 0) {
+		struct curl_slist *n = curl_slist_append(hdrs, "Expect:");
+
+		if (n == NULL) {
+			rc = sn_enomem(e);
+			goto out;
+		}
+		hdrs = n;
+	}
+	curl_easy_setopt(r->curl, CURLOPT_URL, url);
+	curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
+	/* The library reads no environment: no proxy from http_proxy & co. */
+	curl_easy_setopt(r->curl, CURLOPT_PROXY, "");
+	curl_easy_setopt(r->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(r->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(r->curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT_MS,
+	                 ctx->connect_timeout_ms > 0 ? ctx->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS,
+	                 ctx->request_timeout_ms > 0 ? ctx->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS);
+	curl_easy_setopt(r->curl, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(r->curl, CURLOPT_USERAGENT, SN_USER_AGENT);
+	curl_easy_setopt(r->curl, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_easy_setopt(r->curl, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, hdrs);
+	if (ctx->tls_verify) {
+		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+		if (r->ca_bundle.len > 0) {
+			ca.data = r->ca_bundle.data;
+			ca.len = r->ca_bundle.len;
+			ca.flags = CURL_BLOB_NOCOPY; /* lives as long as r->curl */
+			curl_easy_setopt(r->curl, CURLOPT_CAINFO_BLOB, &ca);
+		}
+	} else {
+		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (r->client_cert != NULL) {
+		curl_easy_setopt(r->curl, CURLOPT_SSLCERT, r->client_cert);
+		curl_easy_setopt(r->curl, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(r->curl, CURLOPT_SSLKEY, r->client_key);
+		curl_easy_setopt(r->curl, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (x.head) {
+		curl_easy_setopt(r->curl, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(r->curl, CURLOPT_HTTPGET, 1L);
+	} else {
+		/* PUT and POST send the body from memory */
+		curl_easy_setopt(r->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(r->curl, CURLOPT_CUSTOMREQUEST, req->method);
+	}
+
+	sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s", req->method, shown);
+	cc = curl_easy_perform(r->curl);
+	if (x.enomem) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	if (x.too_large) {
+		if (req->limit_name != NULL)
+			rc = sn_seterr(e, SIGNET_ELIMIT, "%s: larger than the limit of %zu bytes (%s)",
+			               req->what != NULL ? req->what : shown, req->out->max, req->limit_name);
+		else
+			rc = sn_seterr(e, SIGNET_ELIMIT, "%s: larger than the limit of %zu bytes",
+			               req->what != NULL ? req->what : shown, req->out->max);
+		goto out;
+	}
+	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && x.err_full)) {
+		const char *why = r->errbuf[0] != '\0' ? r->errbuf : curl_easy_strerror(cc);
+
+		sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s: %s", req->method, shown, why);
+		/* A TLS alert (e.g. the server wants a client certificate) comes
+		 * as a send/receive error from the SSL layer: not a reset. */
+		if ((cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR) && strstr(why, "SSL") != NULL)
+			cc = CURLE_SSL_CONNECT_ERROR;
+		*retryable = reset_error(cc);
+		if (tls_error(cc))
+			rc = sn_seterr(e, SIGNET_ETLS, "registry %s: %s %s: TLS error: %s", r->domain,
+			               req->method, shown, why);
+		else if (cc == CURLE_OPERATION_TIMEDOUT)
+			rc = sn_seterr(e, SIGNET_ENETWORK, "registry %s: %s %s: timed out: %s", r->domain,
+			               req->method, shown, why);
+		else
+			rc = sn_seterr(e, SIGNET_ENETWORK, "registry %s: %s %s: %s", r->domain, req->method,
+			               shown, why);
+		goto out;
+	}
+	curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s: HTTP %ld", req->method, shown, resp->status);
+	rc = collect_headers(r, resp, e);
+out:
+	curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, NULL);
+	slist_wipe_free(hdrs);
+	return rc;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* perform_once, again on 429, 5xx and broken connections. */
+static int perform_retrying(struct sn_registry *r, const struct sn_http_req *req, const char *url,
+                            int send_auth, int on_origin, struct sn_http_resp *resp, struct sn_err *e)
+{
+	char shown[1024];
+	int rc, retryable;
+	long delay;
+
+	for (int attempt = 0;; attempt++) {
+		resp_clear(resp);
+		if (req->out != NULL)
+			sn_buf_reset(req->out);
+		rc = perform_once(r, req, url, send_auth, on_origin, resp, &retryable, e);
+		if (rc == 0 && (resp->status == 429 || (resp->status >= 500 && resp->status <= 599)))
+			retryable = 1;
+		if (!retryable || attempt >= SIGNET_MAX_RETRIES)
+			return rc;
+		delay = SN_RETRY_BASE_MS << attempt;
+		if (rc == 0 && resp->retry_after_s > 0)
+			delay = resp->retry_after_s * 1000L;
+		sn_log(r->ctx, SIGNET_LOG_DEBUG, "%s %s: retrying in %ld ms (retry %d of %d)", req->method,
+		       safe_url(url, on_origin, shown, sizeof(shown)), delay, attempt + 1,
+		       SIGNET_MAX_RETRIES);
+		sleep_ms(delay);
+	}
+}
+
+static int is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struct sn_http_resp *resp,
+                     struct sn_err *e)
+{
+	const char *origin = req->auth_origin != NULL ? req->auth_origin : req->url;
+	struct sn_http_req cur = *req;
+	char *url = NULL, *scheme = NULL, *next_scheme = NULL;
+	char *next = NULL, shown[1024];
+	int left = 0, rc;
+
+	if ((url = sn_strdup(req->url, e)) == NULL)
+		return SIGNET_ENOMEM;
+	for (int hops = 0;; hops++) {
+		/* Once off the origin, credentials are never sent again. */
+		if (!left && !sn_url_same_host(url, origin))
+			left = 1;
+		if ((rc = perform_retrying(r, &cur, url, !left, !left, resp, e)) != 0)
+			goto out;
+		if (!is_redirect(resp->status))
+			break;
+		/* A PUT or POST only follows 307/308, which keep the method. */
+		if (strcmp(cur.method, "GET") != 0 && strcmp(cur.method, "HEAD") != 0 &&
+		    resp->status != 307 && resp->status != 308)
+			break;
+		safe_url(url, !left, shown, sizeof(shown));
+		if (hops == SIGNET_MAX_REDIRECTS) {
+			rc = sn_seterr(e, SIGNET_ELIMIT,
+			               "registry %s: %s %s: more than %d redirects (SIGNET_MAX_REDIRECTS)",
+			               r->domain, cur.method, shown, SIGNET_MAX_REDIRECTS);
+			goto out;
+		}
+		next = NULL;
+		curl_easy_getinfo(r->curl, CURLINFO_REDIRECT_URL, &next);
+		curl_free(scheme);
+		curl_free(next_scheme);
+		scheme = url_scheme(url);
+		next_scheme = next != NULL ? url_scheme(next) : NULL;
+		if (next == NULL || scheme == NULL || next_scheme == NULL) {
+			rc = sn_seterr(e, SIGNET_EREGISTRY,
+			               "registry %s: %s %s: redirect (HTTP %ld) to no usable "
+			               "http(s) location",
+			               r->domain, cur.method, shown, resp->status);
+			goto out;
+		}
+		if (strcmp(scheme, "https") == 0 && strcmp(next_scheme, "http") == 0) {
+			rc = sn_seterr(e, SIGNET_EREGISTRY,
+			               "registry %s: %s %s: refusing a redirect from https to plain http",
+			               r->domain, cur.method, shown);
+			goto out;
+		}
+		free(url);
+		if ((url = sn_strdup(next, e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		if (resp->status == 303 && strcmp(cur.method, "HEAD") != 0) {
+			cur.method = "GET";
+			cur.body = NULL;
+			cur.body_len = 0;
+			cur.content_type = NULL;
+		}
+	}
+	resp->on_origin = !left;
+	resp->url = url;
+	url = NULL;
+out:
+	curl_free(scheme);
+	curl_free(next_scheme);
+	free(url);
+	return rc;
+}
+
+/* ---- registry answers --------------------------------------------------- */
+
+/* Appends s to out (size), replacing anything but printable ASCII. */
+static void append_sanitized(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(out);
+
+	for (; *s != '\0' && n + 1 < size; s++)
+		out[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	out[n] = '\0';
+}
+
+/* "CODE: message; ..." from a distribution error body, or "". */
+static void error_detail(const struct sn_buf *body, char *out, size_t size)
+{
+	json_t *root = NULL, *errors, *it;
+	size_t i;
+
+	out[0] = '\0';
+	if (body->len == 0 || sn_json_parse(&root, body->data, body->len, "error body", NULL) != 0)
+		return;
+	errors = json_is_object(root) ? json_object_get(root, "errors") : NULL;
+	json_array_foreach(errors, i, it)
+	{
+		json_t *code = json_object_get(it, "code"), *msg = json_object_get(it, "message");
+
+		if (i == 3)
+			break;
+		if (!json_is_string(code) && !json_is_string(msg))
+			continue;
+		if (out[0] != '\0')
+			append_sanitized(out, size, "; ");
+		if (json_is_string(code))
+			append_sanitized(out, size, json_string_value(code));
+		if (json_is_string(code) && json_is_string(msg))
+			append_sanitized(out, size, ": ");
+		if (json_is_string(msg))
+			append_sanitized(out, size, json_string_value(msg));
+	}
+	json_decref(root);
+}
+
+/* The error for an answer that is not the one wanted.  object names what
+ * was asked for in not-found messages ("image docker.io/x:y"). */
+/* Was the credentials lookup for repo made, and found nothing? */
+static int no_creds(const struct sn_registry *r, const char *repo)
+{
+	for (const struct sn_cred *c = r->creds; c != NULL; c = c->next)
+		if (strcmp(c->repo, repo != NULL ? repo : "") == 0)
+			return c->user == NULL;
+	return r->ctx->creds == NULL && r->ctx->authfile == NULL;
+}
+
+static int status_error(struct sn_registry *r, const char *method, const struct sn_http_resp *resp,
+                        const char *repo, const char *object, struct sn_err *e)
+{
+	char detail[SN_MAX_ERROR_DETAIL], shown[1024];
+	const char *sep;
+
+	error_detail(&resp->errbody, detail, sizeof(detail));
+	sep = detail[0] != '\0' ? ": " : "";
+	safe_url(resp->url != NULL ? resp->url : "", resp->on_origin, shown, sizeof(shown));
+	if (resp->status == 401 || resp->status == 403)
+		return sn_seterr(e, SIGNET_EAUTH, "registry %s: authentication failed (HTTP %ld%s)%s%s",
+		                 r->domain, resp->status, no_creds(r, repo) ? ", no credentials given" : "",
+		                 sep, detail);
+	if (resp->status == 404)
+		return sn_seterr(e, SIGNET_ENOTFOUND, "%s: not found (HTTP 404)%s%s", object, sep, detail);
+	return sn_seterr(e, SIGNET_EREGISTRY, "registry %s: %s %s: unexpected HTTP status %ld%s%s", r->domain,
+	                 method, shown, resp->status, sep, detail);
+}
+
+/* ---- handles ---------------------------------------------------------- */
+
+static void registry_free(struct sn_registry *r)
+{
+	if (r == NULL)
+		return;
+	if (r->curl != NULL)
+		curl_easy_cleanup(r->curl);
+	sn_auth_free(r);
+	sn_buf_free(&r->ca_bundle);
+	free(r->client_cert);
+	free(r->client_key);
+	free(r->base);
+	free(r->host);
+	free(r->domain);
+	free(r);
+}
+
+void sn_registry_free_all(struct signet_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	while (ctx->registries != NULL) {
+		struct sn_registry *r = ctx->registries;
+
+		ctx->registries = r->next;
+		registry_free(r);
+	}
+}
+
+static int valid_domain(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (n == 0 || n > SIGNET_MAX_NAME_LENGTH)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = d[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+			return 0;
+	}
+	return 1;
+}
+
+int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char *domain, struct sn_err *e)
+{
+	struct sn_registry *r;
+
+	if (domain == NULL || !valid_domain(domain))
+		return sn_seterr(e, SIGNET_EINVAL, "invalid registry host \"%.300s\"",
+		                 domain != NULL ? domain : "");
+	for (r = ctx->registries; r != NULL; r = r->next) {
+		if (strcmp(r->domain, domain) == 0) {
+			*out = r;
+			return 0;
+		}
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return sn_enomem(e);
+	r->ctx = ctx;
+	sn_buf_init(&r->ca_bundle, SN_MAX_CA_BUNDLE_SIZE, "CA certificate bundle");
+	/* docker.io is served by registry-1.docker.io, as docker does. */
+	if ((r->domain = sn_strdup(domain, e)) == NULL ||
+	    (r->host = sn_strdup(strcmp(domain, SN_DOCKER_DOMAIN) == 0 ? "registry-1.docker.io" : domain,
+	                         e)) == NULL ||
+	    (r->curl = curl_easy_init()) == NULL) {
+		registry_free(r);
+		return sn_enomem(e);
+	}
+	r->next = ctx->registries;
+	ctx->registries = r;
+	*out = r;
+	return 0;
+}
+
+/*
+ * The first contact: GET /v2/ without credentials, to learn the scheme
+ * (https; with tls_verify off, http when https fails to connect) and the
+ * authentication challenge.
+ */
+static int probe(struct sn_registry *r, struct sn_err *e)
+{
+	static const char *const schemes[] = {"https", "http"};
+	struct sn_http_req req = {0};
+	struct sn_http_resp resp;
+	struct sn_err first = {0, ""};
+	char *base = NULL, *url = NULL;
+	int rc = 0;
+
+	if (r->base != NULL)
+		return 0;
+	if ((rc = tls_setup(r, e)) != 0)
+		return rc;
+	sn_http_resp_init(&resp);
+	for (size_t i = 0; i < (r->ctx->tls_verify ? 1u : 2u); i++) {
+		free(base);
+		free(url);
+		url = NULL;
+		if ((base = sn_aprintf(e, "%s://%s", schemes[i], r->host)) == NULL ||
+		    (url = sn_aprintf(e, "%s/v2/", base)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		req.method = "GET";
+		req.url = url;
+		rc = sn_http_exchange(r, &req, &resp, i == 0 ? &first : e);
+		if (rc == 0)
+			break;
+		if (i == 0) {
+			if ((rc != SIGNET_ENETWORK && rc != SIGNET_ETLS) || r->ctx->tls_verify) {
+				sn_seterr(e, rc, "%s", first.msg);
+				goto out;
+			}
+			/* skopeo --tls-verify=false: plain HTTP when TLS fails */
+			sn_log(r->ctx, SIGNET_LOG_DEBUG, "registry %s: https failed (%s), trying plain http",
+			       r->domain, first.msg);
+			continue;
+		}
+		/* Both failed: the http error (its code), after the https one. */
+		if (e != NULL) {
+			size_t plen = strlen("registry ") + strlen(r->domain) + 2;
+
+			if (strncmp(e->msg, "registry ", 9) == 0 && strlen(e->msg) >= plen)
+				memmove(e->msg, e->msg + plen, strlen(e->msg + plen) + 1);
+			sn_errctx(e, "%s; plain HTTP fallback: ", first.msg);
+		}
+		goto out;
+	}
+	if (resp.status == 401 && resp.n_www_auth > 0 &&
+	    (rc = sn_challenge_parse(&r->challenge, (const char *const *)resp.www_auth, resp.n_www_auth,
+	                             e)) != 0)
+		goto out;
+	if (!(resp.status >= 200 && resp.status < 300) && resp.status != 401 && resp.status != 403) {
+		if (resp.status == 404)
+			rc = sn_seterr(e, SIGNET_EREGISTRY,
+			               "registry %s: %s answered HTTP 404: not a registry (no /v2/ API)",
+			               r->domain, url);
+		else
+			rc = status_error(r, "GET", &resp, NULL, r->domain, e);
+		goto out;
+	}
+	sn_log(r->ctx, SIGNET_LOG_DEBUG, "registry %s: using %s", r->domain, base);
+	r->probe_status = resp.status;
+	r->base = base;
+	base = NULL;
+out:
+	sn_http_resp_free(&resp);
+	free(base);
+	free(url);
+	return rc;
+}
+
+/* A registry request: what, where, and for which repository and scope. */
+struct call {
+	const char *method;
+	const char *url;
+	const char *repo;  /* credentials lookup; NULL for catalog and ping */
+	const char *scope; /* token scope; NULL for ping */
+	const char *accept;
+	const char *content_type;
+	const void *body;
+	size_t body_len;
+	struct sn_buf *out;
+	const char *what;
+	const char *limit_name;
+};
+
+/* Sends c with the credentials the registry asked for, and once more with
+ * fresh ones after a 401 that carries a challenge.  Returns 0 with any
+ * HTTP status in resp (the caller maps it), or an error. */
+static int registry_call(struct sn_registry *r, const struct call *c, struct sn_http_resp *resp,
+                         struct sn_err *e)
+{
+	struct sn_http_req req = {0};
+	int rc;
+
+	req.method = c->method;
+	req.url = c->url;
+	req.accept = c->accept;
+	req.content_type = c->content_type;
+	req.body = c->body;
+	req.body_len = c->body_len;
+	req.auth_origin = r->base;
+	req.out = c->out;
+	req.what = c->what;
+	req.limit_name = c->limit_name;
+	for (int attempt = 0;; attempt++) {
+		enum sn_auth_kind sent_kind = r->challenge.kind;
+		char *auth = NULL;
+		int sent;
+
+		if ((rc = sn_auth_header(&auth, r, c->repo, c->scope, attempt > 0, e)) != 0)
+			return rc;
+		sent = auth != NULL;
+		req.auth = auth;
+		rc = sn_http_exchange(r, &req, resp, e);
+		sn_free_secret(auth);
+		if (rc != 0)
+			return rc;
+		if (resp->status != 401 || !resp->on_origin || attempt > 0 || resp->n_www_auth == 0)
+			return 0;
+		/* Learn what this answer asks for; try once more. */
+		if ((rc = sn_challenge_parse(&r->challenge, (const char *const *)resp->www_auth,
+		                             resp->n_www_auth, e)) != 0)
+			return rc;
+		if (r->challenge.kind == SN_AUTH_BEARER)
+			continue;
+		if (r->challenge.kind == SN_AUTH_BASIC && !(sent && sent_kind == SN_AUTH_BASIC)) {
+			const char *user = NULL, *pass = NULL;
+
+			if ((rc = sn_auth_creds(&user, &pass, r, c->repo, e)) != 0)
+				return rc;
+			if (user != NULL)
+				continue;
+		}
+		return 0;
+	}
+}
+
+/* ---- the API ------------------------------------------------------------ */
+
+int sn_registry_ping(struct sn_registry *r, struct sn_err *e)
+{
+	struct sn_http_resp resp;
+	struct call c = {0};
+	char *url = NULL;
+	int rc;
+
+	sn_http_resp_init(&resp);
+	if (r->base == NULL) {
+		if ((rc = probe(r, e)) != 0)
+			goto out;
+		/* The probe's answer is enough when it needed no credentials. */
+		if (r->probe_status >= 200 && r->probe_status < 300)
+			goto out;
+	}
+	if ((url = sn_aprintf(e, "%s/v2/", r->base)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "GET";
+	c.url = url;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status < 200 || resp.status > 299)
+		rc = status_error(r, "GET", &resp, NULL, r->domain, e);
+out:
+	sn_http_resp_free(&resp);
+	free(url);
+	return rc;
+}
+
+/* "application/json; charset=utf-8" -> "application/json" */
+static char *media_type_of(const char *content_type, struct sn_err *e)
+{
+	size_t n;
+
+	if (content_type == NULL)
+		return NULL;
+	n = strcspn(content_type, ";");
+	while (n > 0 && (content_type[n - 1] == ' ' || content_type[n - 1] == '\t'))
+		n--;
+	return sn_strndup(content_type, n, e);
+}
+
+/* Checks a Docker-Content-Digest header against the bytes. */
+static int check_docker_digest(const struct sn_http_resp *resp, const void *data, size_t len,
+                               const char *what, struct sn_err *e)
+{
+	char label[700];
+
+	if (resp->docker_digest == NULL)
+		return 0;
+	if (sn_digest_validate(resp->docker_digest, NULL) != 0)
+		return sn_seterr(e, SIGNET_EREGISTRY, "%s: invalid Docker-Content-Digest header \"%.200s\"",
+		                 what, resp->docker_digest);
+	snprintf(label, sizeof(label), "%s (Docker-Content-Digest)", what);
+	return sn_digest_check(resp->docker_digest, data, len, label, e);
+}
+
+int sn_registry_get_manifest(struct sn_registry *r, const char *repo, const char *ref, struct sn_buf *out,
+                             char **content_type, char digest[SN_DIGEST_MAX], struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *name = NULL, *what = NULL, *ct = NULL;
+	char computed[SN_DIGEST_MAX];
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_buf_init(out, SIGNET_MAX_MANIFEST_SIZE, "manifest");
+	sn_http_resp_init(&resp);
+	if ((rc = check_repo_ref(repo, ref, e)) != 0 ||
+	    (ref == NULL && (rc = sn_seterr(e, SIGNET_EINVAL, "no tag or digest")) != 0))
+		goto out;
+	if ((rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/manifests/%s", r->base, repo, ref)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull", repo)) == NULL ||
+	    (name = sn_aprintf(e, "%s/%s%s%s", r->domain, repo, is_digest(ref) ? "@" : ":", ref)) == NULL ||
+	    (what = sn_aprintf(e, "manifest %s", name)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "GET";
+	c.url = url;
+	c.repo = repo;
+	c.scope = scope;
+	c.accept = SN_MANIFEST_ACCEPT;
+	c.out = out;
+	c.what = what;
+	c.limit_name = "SIGNET_MAX_MANIFEST_SIZE";
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status != 200) {
+		free(what);
+		if ((what = sn_aprintf(e, "image %s", name)) == NULL)
+			rc = SIGNET_ENOMEM;
+		else
+			rc = status_error(r, "GET", &resp, repo, what, e);
+		goto out;
+	}
+	/* The digest is the one of these bytes, computed here. */
+	if (is_digest(ref)) {
+		if ((rc = sn_digest_check(ref, out->data, out->len, what, e)) != 0)
+			goto out;
+		snprintf(computed, sizeof(computed), "%s", ref);
+	} else if ((rc = sn_digest_compute(computed, "sha256", out->data, out->len, e)) != 0) {
+		goto out;
+	}
+	if ((rc = check_docker_digest(&resp, out->data, out->len, what, e)) != 0)
+		goto out;
+	if (resp.content_type != NULL && (ct = media_type_of(resp.content_type, e)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	if (content_type != NULL) {
+		*content_type = ct;
+		ct = NULL;
+	}
+	if (digest != NULL)
+		memcpy(digest, computed, strlen(computed) + 1);
+out:
+	if (rc != 0) {
+		sn_buf_free(out);
+		sn_buf_init(out, SIGNET_MAX_MANIFEST_SIZE, "manifest");
+	}
+	sn_http_resp_free(&resp);
+	free(ct);
+	free(url);
+	free(scope);
+	free(name);
+	free(what);
+	return rc;
+}
+
+int sn_registry_head_manifest(struct sn_registry *r, const char *repo, const char *ref, int *exists,
+                              char **content_type, char digest[SN_DIGEST_MAX], struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *what = NULL, *ct = NULL;
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_http_resp_init(&resp);
+	if ((rc = check_repo_ref(repo, ref, e)) != 0 ||
+	    (ref == NULL && (rc = sn_seterr(e, SIGNET_EINVAL, "no tag or digest")) != 0))
+		goto out;
+	if ((rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/manifests/%s", r->base, repo, ref)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull", repo)) == NULL ||
+	    (what = sn_aprintf(e, "image %s/%s%s%s", r->domain, repo, is_digest(ref) ? "@" : ":", ref)) ==
+	        NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "HEAD";
+	c.url = url;
+	c.repo = repo;
+	c.scope = scope;
+	c.accept = SN_MANIFEST_ACCEPT;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status == 404) {
+		*exists = 0;
+		if (content_type != NULL)
+			*content_type = NULL;
+		if (digest != NULL)
+			digest[0] = '\0';
+		goto out;
+	}
+	if (resp.status != 200) {
+		rc = status_error(r, "HEAD", &resp, repo, what, e);
+		goto out;
+	}
+	if (resp.docker_digest != NULL && sn_digest_validate(resp.docker_digest, NULL) != 0) {
+		rc = sn_seterr(e, SIGNET_EREGISTRY, "%s: invalid Docker-Content-Digest header \"%.200s\"",
+		               what, resp.docker_digest);
+		goto out;
+	}
+	if (resp.content_type != NULL && (ct = media_type_of(resp.content_type, e)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	*exists = 1;
+	if (content_type != NULL) {
+		*content_type = ct;
+		ct = NULL;
+	}
+	if (digest != NULL)
+		snprintf(digest, SN_DIGEST_MAX, "%s", resp.docker_digest != NULL ? resp.docker_digest : "");
+out:
+	sn_http_resp_free(&resp);
+	free(ct);
+	free(url);
+	free(scope);
+	free(what);
+	return rc;
+}
+
+static int valid_media_type(const char *mt)
+{
+	if (mt == NULL || mt[0] == '\0' || strlen(mt) > 255)
+		return 0;
+	for (; *mt != '\0'; mt++)
+		if (*mt < 0x21 || *mt > 0x7e)
+			return 0;
+	return 1;
+}
+
+int sn_registry_put_manifest(struct sn_registry *r, const char *repo, const char *ref, const void *data,
+                             size_t len, const char *media_type, struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *what = NULL;
+	char computed[SN_DIGEST_MAX];
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_http_resp_init(&resp);
+	if ((rc = check_repo_ref(repo, ref, e)) != 0 ||
+	    (ref == NULL && (rc = sn_seterr(e, SIGNET_EINVAL, "no tag or digest")) != 0))
+		goto out;
+	if (!valid_media_type(media_type)) {
+		rc = sn_seterr(e, SIGNET_EINVAL, "invalid manifest media type \"%.200s\"",
+		               media_type != NULL ? media_type : "");
+		goto out;
+	}
+	if ((what = sn_aprintf(e, "manifest %s/%s%s%s", r->domain, repo, is_digest(ref) ? "@" : ":", ref)) ==
+	    NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	if (len > SIGNET_MAX_MANIFEST_SIZE) {
+		rc = sn_seterr(e, SIGNET_ELIMIT,
+		               "%s: larger than the limit of %u bytes (SIGNET_MAX_MANIFEST_SIZE)", what,
+		               SIGNET_MAX_MANIFEST_SIZE);
+		goto out;
+	}
+	/* Never push bytes under a digest they do not have. */
+	if (is_digest(ref)) {
+		if ((rc = sn_digest_check(ref, data, len, what, e)) != 0)
+			goto out;
+		snprintf(computed, sizeof(computed), "%s", ref);
+	} else if ((rc = sn_digest_compute(computed, "sha256", data, len, e)) != 0) {
+		goto out;
+	}
+	if ((rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/manifests/%s", r->base, repo, ref)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull,push", repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "PUT";
+	c.url = url;
+	c.repo = repo;
+	c.scope = scope;
+	c.content_type = media_type;
+	c.body = data;
+	c.body_len = len;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status < 200 || resp.status > 299) {
+		rc = status_error(r, "PUT", &resp, repo, what, e);
+		goto out;
+	}
+	/* The registry must have stored exactly these bytes. */
+	if (resp.docker_digest != NULL &&
+	    strncmp(resp.docker_digest, computed, strcspn(computed, ":")) == 0 &&
+	    strcmp(resp.docker_digest, computed) != 0)
+		rc = sn_seterr(e, SIGNET_EINTEGRITY, "%s: the registry stored it as %.200s, its digest is %s",
+		               what, resp.docker_digest, computed);
+out:
+	sn_http_resp_free(&resp);
+	free(url);
+	free(scope);
+	free(what);
+	return rc;
+}
+
+int sn_registry_get_blob(struct sn_registry *r, const char *repo, const char *digest, size_t max,
+                         const char *what, struct sn_buf *out, struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *label = NULL;
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_buf_init(out, max, what);
+	sn_http_resp_init(&resp);
+	if (digest == NULL || !is_digest(digest)) {
+		rc = sn_seterr(e, SIGNET_EINVAL, "invalid blob digest \"%.200s\"",
+		               digest != NULL ? digest : "");
+		goto out;
+	}
+	if ((rc = check_repo_ref(repo, digest, e)) != 0 || (rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/blobs/%s", r->base, repo, digest)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull", repo)) == NULL ||
+	    (label = sn_aprintf(e, "%s %s in %s/%s", what != NULL ? what : "blob", digest, r->domain,
+	                        repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "GET";
+	c.url = url;
+	c.repo = repo;
+	c.scope = scope;
+	c.out = out;
+	c.what = label;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status != 200) {
+		rc = status_error(r, "GET", &resp, repo, label, e);
+		goto out;
+	}
+	rc = sn_digest_check(digest, out->data, out->len, label, e);
+out:
+	if (rc != 0) {
+		sn_buf_free(out);
+		sn_buf_init(out, max, what);
+	}
+	sn_http_resp_free(&resp);
+	free(url);
+	free(scope);
+	free(label);
+	return rc;
+}
+
+int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *digest, const void *data,
+                         size_t len, struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *label = NULL, *put_url = NULL, *q = NULL;
+	char *base_scheme = NULL, *put_scheme = NULL;
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_http_resp_init(&resp);
+	if (digest == NULL || !is_digest(digest)) {
+		rc = sn_seterr(e, SIGNET_EINVAL, "invalid blob digest \"%.200s\"",
+		               digest != NULL ? digest : "");
+		goto out;
+	}
+	if ((rc = check_repo_ref(repo, digest, e)) != 0)
+		goto out;
+	if ((label = sn_aprintf(e, "blob %s in %s/%s", digest, r->domain, repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	if ((rc = sn_digest_check(digest, data, len, label, e)) != 0 || (rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/blobs/%s", r->base, repo, digest)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull,push", repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.repo = repo;
+	c.scope = scope;
+
+	/* Already there? */
+	c.method = "HEAD";
+	c.url = url;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status == 200)
+		goto out;
+	if (resp.status != 404) {
+		rc = status_error(r, "HEAD", &resp, repo, label, e);
+		goto out;
+	}
+
+	/* Start an upload session... */
+	free(url);
+	if ((url = sn_aprintf(e, "%s/v2/%s/blobs/uploads/", r->base, repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "POST";
+	c.url = url;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status != 202) {
+		rc = status_error(r, "POST", &resp, repo, label, e);
+		goto out;
+	}
+	if (resp.location == NULL || resp.location[0] == '\0') {
+		rc = sn_seterr(e, SIGNET_EREGISTRY, "registry %s: upload of %s: no Location in the answer",
+		               r->domain, label);
+		goto out;
+	}
+	/* ...and finish it with one PUT: Location (relative or absolute, maybe
+	 * with a query already) + digest=. */
+	if ((q = sn_aprintf(e, "digest=%s", digest)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	put_url = url_resolve(resp.url, resp.location, q);
+	base_scheme = url_scheme(r->base);
+	put_scheme = put_url != NULL ? url_scheme(put_url) : NULL;
+	if (put_url == NULL || base_scheme == NULL || put_scheme == NULL ||
+	    (strcmp(base_scheme, "https") == 0 && strcmp(put_scheme, "http") == 0)) {
+		rc = sn_seterr(e, SIGNET_EREGISTRY, "registry %s: upload of %s: unusable Location \"%.200s\"",
+		               r->domain, label, resp.location);
+		goto out;
+	}
+	c.method = "PUT";
+	c.url = put_url;
+	c.content_type = "application/octet-stream";
+	c.body = data;
+	c.body_len = len;
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	if (resp.status < 200 || resp.status > 299) {
+		rc = status_error(r, "PUT", &resp, repo, label, e);
+		goto out;
+	}
+	if (resp.docker_digest != NULL && strcmp(resp.docker_digest, digest) != 0)
+		rc = sn_seterr(e, SIGNET_EINTEGRITY, "%s: the registry stored it as %.200s", label,
+		               resp.docker_digest);
+out:
+	sn_http_resp_free(&resp);
+	curl_free(base_scheme);
+	curl_free(put_scheme);
+	free(put_url);
+	free(q);
+	free(url);
+	free(scope);
+	free(label);
+	return rc;
+}
+
+/* ---- lists ------------------------------------------------------------ */
+
+/* The target of the rel="next" link of a Link header (RFC 8288), or NULL. */
+static int link_next(char **next, const char *header, struct sn_err *e)
+{
+	const char *p = header;
+
+	*next = NULL;
+	for (;;) {
+		const char *url, *end;
+		int is_next = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p != '<' || (end = strchr(p + 1, '>')) == NULL)
+			goto bad;
+		url = p + 1;
+		for (const char *q = url; q < end; q++)
+			if ((unsigned char)*q <= 0x20 || *q == 0x7f || *q == '<')
+				goto bad;
+		p = end + 1;
+		for (;;) {
+			const char *name, *val;
+			size_t nlen, vlen;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p != ';')
+				break;
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			name = p;
+			while (*p != '\0' && *p != '=' && *p != ';' && *p != ',' && *p != ' ' && *p != '\t')
+				p++;
+			nlen = (size_t)(p - name);
+			if (nlen == 0)
+				goto bad;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p != '=')
+				continue; /* a parameter without value */
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '"') {
+				val = ++p;
+				while (*p != '"') {
+					if (*p == '\0')
+						goto bad;
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+					p++;
+				}
+				vlen = (size_t)(p - val);
+				p++;
+			} else {
+				val = p;
+				while (*p != '\0' && *p != ';' && *p != ',' && *p != ' ' && *p != '\t')
+					p++;
+				vlen = (size_t)(p - val);
+			}
+			/* rel is a space-separated list of relation types */
+			if (nlen == 3 && strncasecmp(name, "rel", 3) == 0) {
+				for (size_t i = 0; i < vlen;) {
+					size_t j = i;
+
+					while (j < vlen && val[j] != ' ')
+						j++;
+					if (j - i == 4 && strncasecmp(val + i, "next", 4) == 0)
+						is_next = 1;
+					i = j + 1;
+				}
+			}
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '\0' && *p != ',')
+			goto bad;
+		if (is_next && *next == NULL && (*next = sn_strndup(url, (size_t)(end - url), e)) == NULL)
+			return SIGNET_ENOMEM;
+	}
+bad:
+	free(*next);
+	*next = NULL;
+	return sn_seterr(e, SIGNET_EREGISTRY, "malformed Link header \"%.200s\"", header);
+}
+
+struct list_spec {
+	const char *path;   /* first page, after the base URL */
+	const char *repo;   /* credentials; NULL for the catalog */
+	const char *scope;  /* token scope */
+	const char *key;    /* "tags" or "repositories" */
+	const char *object; /* "repository docker.io/x", "catalog of docker.io" */
+	int (*valid)(const char *name);
+};
+
+static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_cb cb, void *userdata,
+                      struct sn_err *e)
+{
+	char *url = NULL, *next = NULL, *link = NULL, *what = NULL;
+	struct sn_http_resp resp;
+	struct call c = {0};
+	json_t *root = NULL;
+	struct sn_buf page;
+	size_t total = 0;
+	int rc;
+
+	sn_http_resp_init(&resp);
+	sn_buf_init(&page, SN_MAX_LIST_PAGE_SIZE, "list page");
+	if ((rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s%s", r->base, s->path)) == NULL ||
+	    (what = sn_aprintf(e, "%s list of %s", s->key, s->object)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "GET";
+	c.repo = s->repo;
+	c.scope = s->scope;
+	c.accept = "application/json";
+	c.out = &page;
+	c.what = what;
+	for (;;) {
+		json_t *arr, *it;
+		size_t i, n;
+
+		c.url = url;
+		if ((rc = registry_call(r, &c, &resp, e)) != 0)
+			goto out;
+		if (resp.status != 200) {
+			rc = status_error(r, "GET", &resp, s->repo, s->object, e);
+			goto out;
+		}
+		json_decref(root);
+		root = NULL;
+		if ((rc = sn_json_parse(&root, page.data, page.len, what, e)) != 0)
+			goto out;
+		arr = json_is_object(root) ? json_object_get(root, s->key) : NULL;
+		if (!json_is_object(root) || (arr != NULL && !json_is_null(arr) && !json_is_array(arr))) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: expected an object with a \"%s\" array",
+			               what, s->key);
+			goto out;
+		}
+		n = json_array_size(arr);
+		if (n > SIGNET_MAX_TAGS_PAGE) {
+			rc = sn_seterr(
+			    e, SIGNET_ELIMIT,
+			    "%s: a page of %zu entries is over the limit of %d (SIGNET_MAX_TAGS_PAGE)", what,
+			    n, SIGNET_MAX_TAGS_PAGE);
+			goto out;
+		}
+		if (total + n > SIGNET_MAX_TAGS_TOTAL) {
+			rc = sn_seterr(e, SIGNET_ELIMIT, "%s: more than %d entries (SIGNET_MAX_TAGS_TOTAL)",
+			               what, SIGNET_MAX_TAGS_TOTAL);
+			goto out;
+		}
+		total += n;
+		json_array_foreach(arr, i, it)
+		{
+			if (!json_is_string(it) || !s->valid(json_string_value(it))) {
+				rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: %s[%zu] is not a valid name", what,
+				               s->key, i);
+				goto out;
+			}
+		}
+		json_array_foreach(arr, i, it)
+		{
+			if ((rc = cb(userdata, json_string_value(it))) != 0)
+				goto out;
+		}
+		free(link);
+		link = NULL;
+		if (resp.link == NULL)
+			break;
+		if ((rc = link_next(&link, resp.link, e)) != 0) {
+			sn_errctx(e, "%s: ", what);
+			goto out;
+		}
+		if (link == NULL)
+			break;
+		/* Only on to another page of the same registry. */
+		free(next);
+		if ((next = url_resolve(resp.url, link, NULL)) == NULL || !sn_url_same_host(next, r->base) ||
+		    strncmp(next, r->base, strlen(r->base)) != 0) {
+			rc = sn_seterr(e, SIGNET_EREGISTRY,
+			               "%s: refusing to follow the next-page link \"%.200s\" off %s", what,
+			               link, r->base);
+			goto out;
+		}
+		if (n == 0 || strcmp(next, url) == 0) {
+			rc = sn_seterr(e, SIGNET_EREGISTRY, "%s: the next-page link does not advance", what);
+			goto out;
+		}
+		free(url);
+		url = next;
+		next = NULL;
+	}
+out:
+	json_decref(root);
+	sn_buf_free(&page);
+	sn_http_resp_free(&resp);
+	free(url);
+	free(next);
+	free(link);
+	free(what);
+	return rc;
+}
+
+int sn_registry_list_tags(struct sn_registry *r, const char *repo, sn_name_cb cb, void *userdata,
+                          struct sn_err *e)
+{
+	struct list_spec s = {0};
+	char *path = NULL, *scope = NULL, *object = NULL;
+	int rc;
+
+	if ((rc = check_repo_ref(repo, NULL, e)) != 0)
+		return rc;
+	if ((path = sn_aprintf(e, "/v2/%s/tags/list", repo)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull", repo)) == NULL ||
+	    (object = sn_aprintf(e, "repository %s/%s", r->domain, repo)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	s.path = path;
+	s.repo = repo;
+	s.scope = scope;
+	s.key = "tags";
+	s.object = object;
+	s.valid = valid_tag;
+	rc = list_names(r, &s, cb, userdata, e);
+out:
+	free(path);
+	free(scope);
+	free(object);
+	return rc;
+}
+
+int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, struct sn_err *e)
+{
+	struct list_spec s = {0};
+	char *object;
+	int rc;
+
+	if ((object = sn_aprintf(e, "catalog of %s", r->domain)) == NULL)
+		return SIGNET_ENOMEM;
+	s.path = "/v2/_catalog";
+	s.scope = "registry:catalog:*";
+	s.key = "repositories";
+	s.object = object;
+	s.valid = valid_repo;
+	rc = list_names(r, &s, cb, userdata, e);
+	free(object);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* registry/ctx.c: the library context. */
+#include "base.h"
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static int global_rc;
+
+static void global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : SIGNET_ENOMEM;
+}
+
+const char *signet_version(void)
+{
+	return SIGNET_VERSION;
+}
+
+int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
+{
+	static const signet_ctx_options defaults = SIGNET_CTX_OPTIONS_INIT;
+	struct signet_ctx *ctx;
+
+	if (out == NULL)
+		return SIGNET_EINVAL;
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != SIGNET_CTX_OPTIONS_VERSION)
+		return SIGNET_EINVAL;
+	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0)
+		return SIGNET_EINVAL;
+	(void)pthread_once(&global_once, global_init);
+	if (global_rc != 0)
+		return global_rc;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return SIGNET_ENOMEM;
+	ctx->tls_verify = opts->tls_verify ? 1 : 0;
+	ctx->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS;
+	ctx->request_timeout_ms = opts->request_timeout_ms ? opts->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS;
+	ctx->log = opts->log;
+	ctx->log_userdata = opts->log_userdata;
+	if ((opts->authfile != NULL && (ctx->authfile = strdup(opts->authfile)) == NULL) ||
+	    (opts->creds != NULL && (ctx->creds = strdup(opts->creds)) == NULL) ||
+	    (opts->cert_dir != NULL && (ctx->cert_dir = strdup(opts->cert_dir)) == NULL)) {
+		signet_ctx_free(ctx);
+		return SIGNET_ENOMEM;
+	}
+	*out = ctx;
+	return 0;
+}
+
+void signet_ctx_free(signet_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	sn_registry_free_all(ctx);
+	free(ctx->authfile);
+	sn_free_secret(ctx->creds);
+	free(ctx->cert_dir);
+	free(ctx);
+}
+
+const char *signet_ctx_errmsg(const signet_ctx *ctx)
+{
+	return ctx != NULL ? ctx->err.msg : "";
+}
+
+void sn_log(const struct signet_ctx *ctx, int level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (ctx == NULL || ctx->log == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log(ctx->log_userdata, level, msg);
+}

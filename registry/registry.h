@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * registry/registry.h: what the registry module offers the rest of signet
+ * (internal): image references, manifests, the registry client, and image
+ * sources (one interface over docker://, oci: and dir:).
+ */
+#ifndef SN_REGISTRY_H
+#define SN_REGISTRY_H
+
+#include "base.h"
+
+#include <signet/image.h>
+
+/* ---- references (reference.c) --------------------------------------- */
+
+#define SN_DOCKER_DOMAIN "docker.io"
+#define SN_DOCKER_OFFICIAL_PREFIX "library/"
+
+/* A parsed reference.  Docker fields are normalized: domain is never NULL
+ * ("docker.io" by default), path has "library/" on docker.io single
+ * components, and a reference with neither tag nor digest gets tag
+ * "latest".  A reference may carry both a tag and a digest
+ * ("repo:tag@sha256:..."); the digest then decides what is pulled. */
+struct sn_ref {
+	enum signet_transport transport;
+	char *domain; /* docker: "docker.io", "localhost:5000", "[::1]:5000"; else NULL */
+	char *path;   /* docker: "library/busybox"; else NULL */
+	char *tag;    /* docker: tag or NULL; oci: REF or NULL; dir: NULL */
+	char *digest; /* docker: digest or NULL; else NULL */
+	char *dir;    /* oci/dir: the layout directory; else NULL */
+	char *string; /* the full normalized form (see signet_ref_string) */
+	char *name;   /* docker: domain + "/" + path; oci/dir: dir */
+};
+
+/* Parses "docker://NAME", "oci:PATH[:REF]", "dir:PATH" or a bare docker
+ * NAME.  Errors are SIGNET_EBADINPUT with a message that quotes the input
+ * and says what is wrong (e.g. "repository name must be lowercase"). */
+int sn_ref_parse(struct sn_ref **out, const char *text, struct sn_err *e);
+/* Parses a docker reference without a transport prefix. */
+int sn_ref_parse_docker(struct sn_ref **out, const char *name, struct sn_err *e);
+void sn_ref_free(struct sn_ref *ref);
+/* A deep copy. */
+int sn_ref_dup(struct sn_ref **out, const struct sn_ref *ref, struct sn_err *e);
+
+/* ---- manifests (manifest.c) ----------------------------------------- */
+
+#define SN_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define SN_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define SN_MT_DOCKER_V2S2 "application/vnd.docker.distribution.manifest.v2+json"
+#define SN_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define SN_MT_DOCKER_V2S1 "application/vnd.docker.distribution.manifest.v1+json"
+#define SN_MT_DOCKER_V2S1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
+/* The Accept header value for manifest requests. */
+#define SN_MANIFEST_ACCEPT \
+	SN_MT_OCI_MANIFEST ", " SN_MT_OCI_INDEX ", " SN_MT_DOCKER_V2S2 ", " SN_MT_DOCKER_LIST
+
+enum sn_manifest_kind {
+	SN_MANIFEST_OCI = 0,	    /* OCI image manifest */
+	SN_MANIFEST_OCI_INDEX = 1,  /* OCI image index */
+	SN_MANIFEST_DOCKER_V2S2 = 2, /* Docker schema 2 manifest */
+	SN_MANIFEST_DOCKER_LIST = 3, /* Docker manifest list */
+};
+
+struct sn_descriptor {
+	char *media_type;
+	char *digest;	  /* validated with sn_digest_validate */
+	int64_t size;	  /* >= 0 */
+	char *os;	  /* index entries: platform, or NULL */
+	char *arch;
+	char *variant;
+	char *ref_name;	  /* annotation org.opencontainers.image.ref.name, or NULL */
+	json_t *annotations; /* the descriptor's annotations object, or NULL (owned ref) */
+};
+
+struct sn_manifest {
+	enum sn_manifest_kind kind;
+	const char *media_type; /* one of the SN_MT_* constants */
+	/* image manifests */
+	struct sn_descriptor config;
+	struct sn_descriptor *layers;
+	size_t n_layers;
+	/* indexes and lists */
+	struct sn_descriptor *manifests;
+	size_t n_manifests;
+	json_t *annotations; /* top-level annotations or NULL (owned ref) */
+	json_t *root;	     /* the whole document (owned ref) */
+};
+
+/*
+ * Parses a manifest strictly (SPEC §3.2).  content_type is the media type the
+ * server or layout declared (NULL or "" when unknown); when given it must
+ * agree with the document.  Docker schema 1 is SIGNET_EUNSUPPORTED; a
+ * document that could be read as more than one type is SIGNET_EBADINPUT
+ * (CVE-2021-41190); over SIGNET_MAX_MANIFEST_SIZE is SIGNET_ELIMIT.
+ */
+int sn_manifest_parse(struct sn_manifest **out, const void *data, size_t len, const char *content_type,
+		      struct sn_err *e);
+void sn_manifest_free(struct sn_manifest *m);
+int sn_manifest_is_index(const struct sn_manifest *m);
+
+/* ---- the registry client (client.c, auth.c, authfile.c) ----------- */
+
+/*
+ * One handle per registry host, kept in ctx->registries and reused: one
+ * curl handle (connection reuse), cached bearer tokens per scope, the
+ * credentials for that host.  Returned handles are borrowed from ctx.
+ * domain is a normalized reference domain ("docker.io" maps to
+ * registry-1.docker.io).
+ */
+int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char *domain, struct sn_err *e);
+
+/* GET /v2/ and authenticate if challenged.  Returns 0 or an error. */
+int sn_registry_ping(struct sn_registry *r, struct sn_err *e);
+
+/*
+ * GET a manifest by tag or digest with the Accept list of SN_MANIFEST_ACCEPT.
+ * out is initialized here (max SIGNET_MAX_MANIFEST_SIZE).  *content_type
+ * receives the Content-Type (caller frees; may be NULL if absent).  When ref
+ * is a digest the bytes are checked against it (SIGNET_EINTEGRITY).  When the
+ * server sent Docker-Content-Digest and it differs from the digest of the
+ * bytes, SIGNET_EINTEGRITY.  *digest receives the locally computed digest.
+ */
+int sn_registry_get_manifest(struct sn_registry *r, const char *repo, const char *ref, struct sn_buf *out,
+			     char **content_type, char digest[SN_DIGEST_MAX], struct sn_err *e);
+/* HEAD a manifest: *exists is 0 on 404; digest from Docker-Content-Digest
+ * (validated, may be "" if absent), content_type as above. */
+int sn_registry_head_manifest(struct sn_registry *r, const char *repo, const char *ref, int *exists,
+			      char **content_type, char digest[SN_DIGEST_MAX], struct sn_err *e);
+/* PUT a manifest under ref (tag or digest). */
+int sn_registry_put_manifest(struct sn_registry *r, const char *repo, const char *ref, const void *data,
+			     size_t len, const char *media_type, struct sn_err *e);
+/* GET a blob; out initialized with max and what; digest checked. */
+int sn_registry_get_blob(struct sn_registry *r, const char *repo, const char *digest, size_t max,
+			 const char *what, struct sn_buf *out, struct sn_err *e);
+/* Uploads a blob (POST then monolithic PUT) unless it already exists. */
+int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *digest, const void *data,
+			 size_t len, struct sn_err *e);
+
+/* Called once per tag or repository name; a non-zero return stops the
+ * listing and is returned. */
+typedef int (*sn_name_cb)(void *userdata, const char *name);
+/* GET /v2/REPO/tags/list following Link pagination (limits of §7). */
+int sn_registry_list_tags(struct sn_registry *r, const char *repo, sn_name_cb cb, void *userdata,
+			  struct sn_err *e);
+/* GET /v2/_catalog following Link pagination. */
+int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, struct sn_err *e);
+
+/* authfile.c: credentials for domain/repo from a containers auth.json or
+ * docker config.json: "auths" keyed by "host", "host/ns[/repo]" (most
+ * specific wins) or "https://index.docker.io/v1/" for docker.io; the entry
+ * has "auth" (base64 "user:pass") or "username" + "password".
+ * *user and *pass are NULL when nothing matches; pass is a secret (free
+ * with sn_free_secret).  Errors name the file and the JSON path. */
+int sn_authfile_lookup(char **user, char **pass, const char *path, const char *domain, const char *repo,
+		       struct sn_err *e);
+
+/* ---- image sources (source.c, source_docker.c, layout_oci.c, layout_dir.c) */
+
+struct sn_source;
+
+struct sn_source_ops {
+	/* Raw manifest bytes: digest NULL means the manifest the reference
+	 * names (tag, digest, oci REF, dir manifest.json); otherwise the
+	 * manifest with that digest (an index instance).  out is initialized
+	 * by the op with max SIGNET_MAX_MANIFEST_SIZE.  *media_type gets what
+	 * the source declared (Content-Type, index descriptor) or NULL. */
+	int (*get_manifest)(struct sn_source *src, const char *digest, struct sn_buf *out, char **media_type,
+			    struct sn_err *e);
+	/* A blob by digest, at most max bytes; out initialized by the op. */
+	int (*get_blob)(struct sn_source *src, const char *digest, size_t max, const char *what,
+			struct sn_buf *out, struct sn_err *e);
+	void (*free)(struct sn_source *src);
+};
+
+struct sn_source {
+	const struct sn_source_ops *ops;
+	struct sn_ref *ref;	 /* owned copy */
+	struct signet_ctx *ctx; /* borrowed */
+};
+
+int sn_source_open(struct sn_source **out, struct signet_ctx *ctx, const struct sn_ref *ref, struct sn_err *e);
+void sn_source_free(struct sn_source *src);
+
+/* Per-transport constructors used by sn_source_open. */
+int sn_source_docker_open(struct sn_source **out, struct signet_ctx *ctx, const struct sn_ref *ref,
+			  struct sn_err *e);
+int sn_source_oci_open(struct sn_source **out, struct signet_ctx *ctx, const struct sn_ref *ref,
+		       struct sn_err *e);
+int sn_source_dir_open(struct sn_source **out, struct signet_ctx *ctx, const struct sn_ref *ref,
+		       struct sn_err *e);
+
+/*
+ * The one way the rest of signet reads a manifest: fetch through the
+ * source, recompute the digest locally, check it against `digest` (or the
+ * reference's own digest when digest is NULL and the reference has one),
+ * parse strictly.  *out_digest gets the computed digest; *out_bytes (if
+ * not NULL) the raw bytes, initialized here.
+ */
+int sn_source_read_manifest(struct sn_manifest **out, char out_digest[SN_DIGEST_MAX], struct sn_buf *out_bytes,
+			    struct sn_source *src, const char *digest, struct sn_err *e);
+
+#endif

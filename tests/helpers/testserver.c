@@ -1,0 +1,715 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * tests/helpers/testserver.c: the test server the integration tests start
+ * (tests/lib.sh).  One single-threaded program, loopback only, plain HTTP,
+ * bounded (it exits after --max-requests requests or --lifetime seconds).
+ * One connection at a time, one request per connection.
+ *
+ *   token --port P --key KEY.pem --cert CERT.pem --issuer I --service S
+ *         --user U --password PW [--tls-cert CRT --tls-key KEY]
+ *	A docker-registry bearer-token issuer: GET /token?service=S&scope=...
+ *	with Basic auth answers a JWT (RS256, header x5c = CERT) granting what
+ *	was asked.  docker-registry checks the x5c chain against its
+ *	auth.token.rootcertbundle.  With --tls-cert it serves HTTPS (a client
+ *	that verifies TLS will not send credentials to a plain-HTTP realm).
+ *
+ *   hostile --port P --port2 P2 [--basic]
+ *	A registry that lies (see route_hostile for the repositories).  With
+ *	--basic, every /v2/ request on P without an Authorization header gets
+ *	a Basic challenge (any credentials are accepted), so a client sends
+ *	its credentials and a test can see where they go.
+ *
+ * Common options: --log FILE (one line per request: "PORT METHOD PATH
+ * auth=0|1 STATUS"), --max-requests N (default 1000), --lifetime S
+ * (default 300).  "ready" is printed on stdout once the ports listen.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#define REQ_MAX 16384			/* request line + headers */
+#define IO_TIMEOUT_S 10			/* per read/write on a connection */
+#define MAX_SCOPES 16
+#define BIG_SIZE (4u * 1024u * 1024u + 1u) /* one byte over SIGNET_MAX_MANIFEST_SIZE */
+#define HUGE_SIZE (256u * 1024u * 1024u)
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+
+struct req {
+	int port;
+	char method[16];
+	char path[4096];  /* percent-encoded, without the query */
+	char query[4096]; /* after '?', or "" */
+	char auth[2048];  /* Authorization header value, or "" */
+};
+
+static struct {
+	const char *mode, *key_path, *cert_path, *issuer, *service, *user, *password, *log_path;
+	const char *tls_cert, *tls_key;
+	int port, port2, basic;
+	long max_requests, lifetime;
+} opt = { .max_requests = 1000, .lifetime = 300 };
+
+static FILE *log_file;
+static SSL_CTX *tls_ctx; /* --tls-cert: every connection is HTTPS */
+static SSL *conn_ssl;	 /* the TLS state of the current connection, or NULL */
+static EVP_PKEY *sign_key;
+static char *cert_b64; /* standard base64 of the certificate's DER */
+
+/* hostile mode: one small image served where the routes need a good one. */
+static char empty_tar[1024];
+static char config_json[512], manifest_json[1024], config_digest[80], layer_digest[80], manifest_digest[80];
+static int slow_count;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("testserver: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* ---- encodings -------------------------------------------------------- */
+
+static void sha256_digest(char out[80], const void *data, size_t len)
+{
+	unsigned char md[32];
+	int n = snprintf(out, 80, "sha256:");
+
+	if (EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL) != 1)
+		die("sha256 failed");
+	for (int i = 0; i < 32; i++)
+		n += snprintf(out + n, (size_t)(80 - n), "%02x", md[i]);
+}
+
+/* Standard base64 with padding; caller frees. */
+static char *b64(const unsigned char *data, size_t len)
+{
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+	if (out == NULL)
+		die("out of memory");
+	EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	return out;
+}
+
+/* Base64url without padding (JWS); caller frees. */
+static char *b64url(const unsigned char *data, size_t len)
+{
+	char *out = b64(data, len);
+
+	for (char *p = out; *p != '\0'; p++) {
+		if (*p == '+')
+			*p = '-';
+		else if (*p == '/')
+			*p = '_';
+		else if (*p == '=')
+			*p = '\0';
+	}
+	return out;
+}
+
+/* Decodes "%XX" escapes and '+' in place. */
+static void url_decode(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r != '\0'; r++) {
+		if (*r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = { r[1], r[2], '\0' };
+
+			*w++ = (char)strtol(hex, NULL, 16);
+			r += 2;
+		} else {
+			*w++ = *r == '+' ? ' ' : *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* ---- HTTP ------------------------------------------------------------- */
+
+static int send_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n;
+
+		if (conn_ssl != NULL) {
+			int k = SSL_write(conn_ssl, p, len > INT_MAX ? INT_MAX : (int)len);
+
+			n = k > 0 ? k : -1;
+		} else if ((n = send(fd, p, len, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads the request head (bounded by REQ_MAX and IO_TIMEOUT_S) and parses
+ * the request line and the Authorization header.  Returns 0 or -1. */
+static int read_request(int fd, struct req *rq)
+{
+	static char buf[REQ_MAX + 1];
+	size_t len = 0;
+	char *end = NULL, *line, *next, *target, *q;
+
+	while (end == NULL) {
+		ssize_t n;
+
+		if (conn_ssl != NULL) {
+			int k = SSL_read(conn_ssl, buf + len, (int)(REQ_MAX - len));
+
+			n = k > 0 ? k : -1;
+		} else if ((n = recv(fd, buf + len, REQ_MAX - len, 0)) < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		len += (size_t)n;
+		if (conn_ssl == NULL && (unsigned char)buf[0] == 0x16)
+			return -1; /* a TLS ClientHello, but this port speaks plain HTTP */
+		buf[len] = '\0';
+		end = strstr(buf, "\r\n\r\n");
+		if (end == NULL && len == REQ_MAX)
+			return -1;
+	}
+	end[2] = '\0';
+	line = buf;
+	next = strstr(line, "\r\n");
+	*next = '\0';
+	target = strchr(line, ' ');
+	if (target == NULL || (size_t)(target - line) >= sizeof(rq->method))
+		return -1;
+	memcpy(rq->method, line, (size_t)(target - line));
+	rq->method[target - line] = '\0';
+	target++;
+	q = strchr(target, ' ');
+	if (q == NULL)
+		return -1;
+	*q = '\0';
+	q = strchr(target, '?');
+	if (q != NULL)
+		*q++ = '\0';
+	if (snprintf(rq->path, sizeof(rq->path), "%s", target) >= (int)sizeof(rq->path) ||
+	    snprintf(rq->query, sizeof(rq->query), "%s", q != NULL ? q : "") >= (int)sizeof(rq->query))
+		return -1;
+	rq->auth[0] = '\0';
+	for (line = next + 2; *line != '\0'; line = next + 2) {
+		next = strstr(line, "\r\n");
+		*next = '\0';
+		if (strncasecmp(line, "Authorization:", 14) == 0) {
+			const char *v = line + 14;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			snprintf(rq->auth, sizeof(rq->auth), "%s", v);
+		}
+	}
+	return 0;
+}
+
+static void log_request(const struct req *rq, int status)
+{
+	if (log_file == NULL)
+		return;
+	fprintf(log_file, "%d %s %s auth=%d %d\n", rq->port, rq->method, rq->path, rq->auth[0] != '\0', status);
+	fflush(log_file);
+}
+
+/* Sends a whole response.  extra is more header lines, each ending in
+ * "\r\n", or NULL.  A HEAD request gets the headers only. */
+static int respond(int fd, const struct req *rq, int status, const char *ctype, const char *extra,
+		    const void *body, size_t len)
+{
+	char head[2048];
+	int n;
+
+	n = snprintf(head, sizeof(head),
+		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
+		     status, status < 300 ? "OK" : status < 400 ? "Redirect" : "Error", ctype, len,
+		     extra != NULL ? extra : "");
+	if (n < 0 || n >= (int)sizeof(head))
+		die("response head too long");
+	log_request(rq, status);
+	if (send_all(fd, head, (size_t)n) == 0 && strcmp(rq->method, "HEAD") != 0)
+		(void)send_all(fd, body, len);
+	return status;
+}
+
+static int respond_error(int fd, const struct req *rq, int status, const char *code, const char *extra)
+{
+	char body[256];
+	int n = snprintf(body, sizeof(body), "{\"errors\":[{\"code\":\"%s\",\"message\":\"%s\"}]}", code, code);
+
+	return respond(fd, rq, status, "application/json", extra, body, (size_t)n);
+}
+
+/* A manifest with a truthful Docker-Content-Digest. */
+static int respond_manifest(int fd, const struct req *rq, const char *body, size_t len)
+{
+	char extra[160], digest[80];
+
+	sha256_digest(digest, body, len);
+	snprintf(extra, sizeof(extra), "Docker-Content-Digest: %s\r\n", digest);
+	return respond(fd, rq, 200, MT_OCI_MANIFEST, extra, body, len);
+}
+
+/* Streams a JSON manifest of total bytes whose annotation value is padded
+ * with 'a'.  With a length, Content-Length is sent and the document is
+ * complete; without (length_known 0) the body is cut at total bytes and
+ * ends with the connection.  Stops quietly when the client goes away. */
+static int respond_padded(int fd, const struct req *rq, size_t total, int length_known)
+{
+	static const char prefix[] = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"annotations\":{\"pad\":\"";
+	static const char suffix[] = "\"}}";
+	static char chunk[65536];
+	char head[512];
+	size_t sent, pad;
+	int n;
+
+	if (length_known)
+		n = snprintf(head, sizeof(head),
+			     "HTTP/1.1 200 OK\r\nContent-Type: " MT_OCI_MANIFEST "\r\nContent-Length: %zu\r\n"
+			     "Connection: close\r\n\r\n",
+			     total);
+	else
+		n = snprintf(head, sizeof(head),
+			     "HTTP/1.1 200 OK\r\nContent-Type: " MT_OCI_MANIFEST "\r\nConnection: close\r\n\r\n");
+	log_request(rq, 200);
+	if (send_all(fd, head, (size_t)n) != 0 || strcmp(rq->method, "HEAD") == 0 ||
+	    send_all(fd, prefix, sizeof(prefix) - 1) != 0)
+		return 200;
+	memset(chunk, 'a', sizeof(chunk));
+	pad = total - (sizeof(prefix) - 1) - (length_known ? sizeof(suffix) - 1 : 0);
+	for (sent = 0; sent < pad;) {
+		size_t k = pad - sent < sizeof(chunk) ? pad - sent : sizeof(chunk);
+
+		if (send_all(fd, chunk, k) != 0)
+			return 200;
+		sent += k;
+	}
+	if (length_known)
+		(void)send_all(fd, suffix, sizeof(suffix) - 1);
+	return 200;
+}
+
+/* ---- token mode ------------------------------------------------------- */
+
+/* Appends {type, name, actions} for one "type:name:a,b" scope; the name
+ * may contain ':' (the type is before the first, the actions after the
+ * last).  Returns -1 on a malformed scope. */
+static int add_access(json_t *access, const char *scope)
+{
+	const char *c1 = strchr(scope, ':'), *c2 = strrchr(scope, ':');
+	json_t *actions;
+	char *list, *rest, *a;
+
+	if (c1 == NULL || c2 == c1)
+		return -1;
+	list = rest = strdup(c2 + 1);
+	actions = json_array();
+	while ((a = strsep(&rest, ",")) != NULL)
+		if (*a != '\0')
+			json_array_append_new(actions, json_string(a));
+	json_array_append_new(access, json_pack("{s:s%, s:s%, s:o}", "type", scope, (size_t)(c1 - scope), "name",
+						c1 + 1, (size_t)(c2 - c1 - 1), "actions", actions));
+	free(list);
+	return 0;
+}
+
+/* 1 if the Authorization header carries Basic user:password. */
+static int basic_auth_ok(const char *auth)
+{
+	unsigned char dec[1024];
+	char want[512];
+	size_t len = strlen(auth + 6), pad = 0;
+	int n, w;
+
+	if (strncmp(auth, "Basic ", 6) != 0 || len == 0 || len % 4 != 0 || len / 4 * 3 > sizeof(dec))
+		return 0;
+	n = EVP_DecodeBlock(dec, (const unsigned char *)auth + 6, (int)len);
+	if (n < 0)
+		return 0;
+	pad = (auth[6 + len - 1] == '=') + (auth[6 + len - 2] == '=');
+	w = snprintf(want, sizeof(want), "%s:%s", opt.user, opt.password);
+	return w > 0 && (size_t)w == (size_t)n - pad && CRYPTO_memcmp(dec, want, (size_t)w) == 0;
+}
+
+static char *sign_jwt(const char *sub, json_t *access)
+{
+	time_t now = time(NULL);
+	unsigned char rnd[16], sig[1024];
+	char jti[33], *header, *claims, *h64, *c64, *s64, *input, *token;
+	size_t siglen = sizeof(sig), n;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	json_t *h, *c;
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		die("RAND_bytes failed");
+	for (int i = 0; i < 16; i++)
+		snprintf(jti + 2 * i, 3, "%02x", rnd[i]);
+	h = json_pack("{s:s, s:s, s:[s]}", "typ", "JWT", "alg", "RS256", "x5c", cert_b64);
+	c = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:O}", "iss", opt.issuer, "sub", sub, "aud",
+		      opt.service, "exp", (json_int_t)now + 300, "nbf", (json_int_t)now - 10, "iat",
+		      (json_int_t)now, "jti", jti, "access", access);
+	header = json_dumps(h, JSON_COMPACT);
+	claims = json_dumps(c, JSON_COMPACT);
+	if (md == NULL || header == NULL || claims == NULL)
+		die("out of memory");
+	h64 = b64url((unsigned char *)header, strlen(header));
+	c64 = b64url((unsigned char *)claims, strlen(claims));
+	n = strlen(h64) + strlen(c64) + 2;
+	input = malloc(n);
+	snprintf(input, n, "%s.%s", h64, c64);
+	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, sign_key) != 1 ||
+	    EVP_DigestSign(md, sig, &siglen, (unsigned char *)input, strlen(input)) != 1)
+		die("signing the token failed");
+	s64 = b64url(sig, siglen);
+	n = strlen(input) + strlen(s64) + 2;
+	token = malloc(n);
+	snprintf(token, n, "%s.%s", input, s64);
+	EVP_MD_CTX_free(md);
+	json_decref(h);
+	json_decref(c);
+	free(header);
+	free(claims);
+	free(h64);
+	free(c64);
+	free(s64);
+	free(input);
+	return token;
+}
+
+static int route_token(int fd, struct req *rq)
+{
+	char *scopes[MAX_SCOPES], *service = NULL, *rest = rq->query, *p, *token, *body, issued[32];
+	size_t n_scopes = 0;
+	time_t now = time(NULL);
+	json_t *access, *resp;
+
+	if (strcmp(rq->path, "/token") != 0 || strcmp(rq->method, "GET") != 0)
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	if (!basic_auth_ok(rq->auth))
+		return respond_error(fd, rq, 401, "UNAUTHORIZED", "WWW-Authenticate: Basic realm=\"token\"\r\n");
+	while ((p = strsep(&rest, "&")) != NULL) {
+		url_decode(p);
+		if (strncmp(p, "service=", 8) == 0)
+			service = p + 8;
+		else if (strncmp(p, "scope=", 6) == 0 && n_scopes < MAX_SCOPES)
+			scopes[n_scopes++] = p + 6;
+	}
+	if (service == NULL || strcmp(service, opt.service) != 0)
+		return respond_error(fd, rq, 400, "UNKNOWN_SERVICE", NULL);
+	access = json_array();
+	for (size_t i = 0; i < n_scopes; i++) {
+		/* "repository:a/b:pull repository:c:pull" is one value with spaces */
+		char *s;
+
+		while ((s = strsep(&scopes[i], " ")) != NULL) {
+			if (*s != '\0' && add_access(access, s) != 0) {
+				json_decref(access);
+				return respond_error(fd, rq, 400, "INVALID_SCOPE", NULL);
+			}
+		}
+	}
+	token = sign_jwt(opt.user, access);
+	strftime(issued, sizeof(issued), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	resp = json_pack("{s:s, s:s, s:i, s:s}", "token", token, "access_token", token, "expires_in", 300,
+			 "issued_at", issued);
+	body = json_dumps(resp, JSON_COMPACT);
+	respond(fd, rq, 200, "application/json", NULL, body, strlen(body));
+	json_decref(access);
+	json_decref(resp);
+	free(token);
+	free(body);
+	return 200;
+}
+
+static void token_setup(void)
+{
+	FILE *f;
+	X509 *cert;
+	unsigned char *der = NULL;
+	int len;
+
+	if (opt.key_path == NULL || opt.cert_path == NULL || opt.issuer == NULL || opt.service == NULL ||
+	    opt.user == NULL || opt.password == NULL)
+		die("token needs --key --cert --issuer --service --user --password");
+	if ((f = fopen(opt.key_path, "r")) == NULL || (sign_key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+		die("cannot read the private key %s", opt.key_path);
+	fclose(f);
+	if ((f = fopen(opt.cert_path, "r")) == NULL || (cert = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
+		die("cannot read the certificate %s", opt.cert_path);
+	fclose(f);
+	if ((len = i2d_X509(cert, &der)) <= 0)
+		die("cannot encode the certificate %s", opt.cert_path);
+	cert_b64 = b64(der, (size_t)len);
+	OPENSSL_free(der);
+	X509_free(cert);
+}
+
+/* ---- hostile mode ----------------------------------------------------- */
+
+static void hostile_setup(void)
+{
+	int n;
+
+	sha256_digest(layer_digest, empty_tar, sizeof(empty_tar));
+	n = snprintf(config_json, sizeof(config_json),
+		     "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+		     "\"diff_ids\":[\"%s\"]}}",
+		     layer_digest);
+	sha256_digest(config_digest, config_json, (size_t)n);
+	snprintf(manifest_json, sizeof(manifest_json),
+		 "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"config\":{\"mediaType\":"
+		 "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"%s\",\"size\":%d},\"layers\":[{"
+		 "\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%zu}]}",
+		 config_digest, n, layer_digest, sizeof(empty_tar));
+	sha256_digest(manifest_digest, manifest_json, strlen(manifest_json));
+}
+
+/*
+ * Repositories (any tag or digest):
+ *   good/image	  a correct manifest (a control)
+ *   bad/digest	  bytes that do not hash to the digest asked for (by digest),
+ *		  or a Docker-Content-Digest that lies (by tag)
+ *   big/manifest  a complete manifest of SIGNET_MAX_MANIFEST_SIZE + 1 bytes
+ *   huge/stream   256 MiB without Content-Length
+ *   bad/json	  truncated JSON with a manifest Content-Type and true digest
+ *   redirect/X	  307 to http://localhost:PORT2/...; PORT2 answers a good
+ *		  manifest, or "AUTH-LEAKED" if an Authorization header came
+ *   slow/X	  503 with Retry-After: 1 twice, then a good manifest
+ */
+static int route_hostile(int fd, struct req *rq)
+{
+	const char *m = strstr(rq->path, "/manifests/"), *ref, *b = strstr(rq->path, "/blobs/");
+	char extra[4200], lie[1200];
+	size_t name_len;
+
+	if (rq->port == opt.port2) {
+		if (m == NULL)
+			return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
+		if (rq->auth[0] != '\0')
+			return respond(fd, rq, 200, MT_OCI_MANIFEST, NULL, "AUTH-LEAKED", 11);
+		return respond_manifest(fd, rq, manifest_json, strlen(manifest_json));
+	}
+	if (strncmp(rq->path, "/v2/", 4) != 0)
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	if (opt.basic && rq->auth[0] == '\0')
+		return respond_error(fd, rq, 401, "UNAUTHORIZED", "WWW-Authenticate: Basic realm=\"hostile\"\r\n");
+	if (strcmp(rq->path, "/v2/") == 0)
+		return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
+	if (b != NULL && m == NULL) {
+		if (strcmp(b + 7, config_digest) == 0)
+			return respond(fd, rq, 200, "application/octet-stream", NULL, config_json,
+				       strlen(config_json));
+		if (strcmp(b + 7, layer_digest) == 0)
+			return respond(fd, rq, 200, "application/octet-stream", NULL, empty_tar,
+				       sizeof(empty_tar));
+		return respond_error(fd, rq, 404, "BLOB_UNKNOWN", NULL);
+	}
+	if (m == NULL)
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	ref = m + strlen("/manifests/");
+	name_len = (size_t)(m - (rq->path + 4));
+#define IS(name) (name_len == strlen(name) && strncmp(rq->path + 4, name, name_len) == 0)
+	if (IS("good/image"))
+		return respond_manifest(fd, rq, manifest_json, strlen(manifest_json));
+	if (IS("bad/digest")) {
+		/* a valid manifest, but not the one the good digest names */
+		int n = snprintf(lie, sizeof(lie), "%.*s,\"annotations\":{\"lie\":\"yes\"}}",
+				 (int)strlen(manifest_json) - 1, manifest_json);
+
+		snprintf(extra, sizeof(extra), "Docker-Content-Digest: %s\r\n",
+			 strncmp(ref, "sha256:", 7) == 0 ? ref : manifest_digest);
+		return respond(fd, rq, 200, MT_OCI_MANIFEST, extra, lie, (size_t)n);
+	}
+	if (IS("big/manifest"))
+		return respond_padded(fd, rq, BIG_SIZE, 1);
+	if (IS("huge/stream"))
+		return respond_padded(fd, rq, HUGE_SIZE, 0);
+	if (IS("bad/json")) {
+		static const char trunc[] = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"config\":{";
+
+		return respond_manifest(fd, rq, trunc, sizeof(trunc) - 1);
+	}
+	if (name_len > 9 && strncmp(rq->path + 4, "redirect/", 9) == 0) {
+		snprintf(extra, sizeof(extra), "Location: http://localhost:%d%s\r\n", opt.port2, rq->path);
+		return respond(fd, rq, 307, "text/plain", extra, "", 0);
+	}
+	if (name_len > 5 && strncmp(rq->path + 4, "slow/", 5) == 0) {
+		if (slow_count++ < 2)
+			return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 1\r\n");
+		return respond_manifest(fd, rq, manifest_json, strlen(manifest_json));
+	}
+#undef IS
+	return respond_error(fd, rq, 404, "NAME_UNKNOWN", NULL);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static int listen_on(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 16) != 0)
+		die("cannot listen on 127.0.0.1:%d: %s", port, strerror(errno));
+	return fd;
+}
+
+static long parse_num(const char *s, const char *what, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > max)
+		die("bad %s \"%s\"", what, s);
+	return v;
+}
+
+static void usage(void)
+{
+	die("usage: testserver token --port P --key KEY.pem --cert CERT.pem --issuer I --service S --user U "
+	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic]; "
+	    "[--log FILE] [--max-requests N] [--lifetime SECONDS]");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },     { "port2", required_argument, NULL, 'P' },
+		{ "key", required_argument, NULL, 'k' },      { "cert", required_argument, NULL, 'c' },
+		{ "issuer", required_argument, NULL, 'i' },   { "service", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },     { "password", required_argument, NULL, 'w' },
+		{ "basic", no_argument, NULL, 'b' },	      { "log", required_argument, NULL, 'l' },
+		{ "max-requests", required_argument, NULL, 'm' }, { "lifetime", required_argument, NULL, 't' },
+		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pollfd pfd[2];
+	struct timeval tv = { .tv_sec = IO_TIMEOUT_S };
+	int o, nfd = 1;
+
+	if (argc < 2)
+		usage();
+	opt.mode = argv[1];
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (o) {
+		case 'p': opt.port = (int)parse_num(optarg, "--port", 65535); break;
+		case 'P': opt.port2 = (int)parse_num(optarg, "--port2", 65535); break;
+		case 'k': opt.key_path = optarg; break;
+		case 'c': opt.cert_path = optarg; break;
+		case 'i': opt.issuer = optarg; break;
+		case 's': opt.service = optarg; break;
+		case 'u': opt.user = optarg; break;
+		case 'w': opt.password = optarg; break;
+		case 'b': opt.basic = 1; break;
+		case 'l': opt.log_path = optarg; break;
+		case 'm': opt.max_requests = parse_num(optarg, "--max-requests", 1000000); break;
+		case 't': opt.lifetime = parse_num(optarg, "--lifetime", 3600); break;
+		case 'C': opt.tls_cert = optarg; break;
+		case 'K': opt.tls_key = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc || opt.port == 0)
+		usage();
+	if (strcmp(opt.mode, "token") == 0)
+		token_setup();
+	else if (strcmp(opt.mode, "hostile") == 0 && opt.port2 != 0)
+		hostile_setup();
+	else
+		usage();
+	if ((opt.tls_cert == NULL) != (opt.tls_key == NULL))
+		die("--tls-cert and --tls-key go together");
+	if (opt.tls_cert != NULL &&
+	    ((tls_ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+	     SSL_CTX_use_certificate_chain_file(tls_ctx, opt.tls_cert) != 1 ||
+	     SSL_CTX_use_PrivateKey_file(tls_ctx, opt.tls_key, SSL_FILETYPE_PEM) != 1))
+		die("cannot load the TLS certificate %s and key %s", opt.tls_cert, opt.tls_key);
+	if (opt.log_path != NULL && (log_file = fopen(opt.log_path, "ae")) == NULL)
+		die("cannot open %s: %s", opt.log_path, strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	alarm((unsigned)opt.lifetime); /* the default action ends the process */
+	pfd[0] = (struct pollfd){ .fd = listen_on(opt.port), .events = POLLIN };
+	if (opt.port2 != 0)
+		pfd[nfd++] = (struct pollfd){ .fd = listen_on(opt.port2), .events = POLLIN };
+	printf("ready\n");
+	fflush(stdout);
+	for (long served = 0; served < opt.max_requests;) {
+		if (poll(pfd, (nfds_t)nfd, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		for (int i = 0; i < nfd; i++) {
+			struct req rq = { .port = i == 0 ? opt.port : opt.port2 };
+			int fd;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			fd = accept4(pfd[i].fd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd < 0)
+				continue;
+			(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+			if (tls_ctx != NULL && ((conn_ssl = SSL_new(tls_ctx)) == NULL || SSL_set_fd(conn_ssl, fd) != 1 ||
+						SSL_accept(conn_ssl) != 1)) {
+				SSL_free(conn_ssl);
+				conn_ssl = NULL;
+				close(fd);
+				continue;
+			}
+			if (read_request(fd, &rq) == 0) {
+				served++;
+				if (strcmp(opt.mode, "token") == 0)
+					route_token(fd, &rq);
+				else
+					route_hostile(fd, &rq);
+			}
+			if (conn_ssl != NULL) {
+				(void)SSL_shutdown(conn_ssl);
+				SSL_free(conn_ssl);
+				conn_ssl = NULL;
+			}
+			shutdown(fd, SHUT_WR);
+			close(fd);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: Apache-2.0
+# tests/integration/hostile.sh: `signet inspect` against a registry that lies
+# (signet-testserver hostile): wrong bytes for a digest, a lying
+# Docker-Content-Digest, oversized and endless manifests, malformed JSON,
+# a redirect to another host while holding credentials, and 503s to retry.
+. "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
+need jq curl /usr/bin/time
+
+port=$(free_port)
+port2=$(free_port)
+start_testserver "$T/hostile.out" hostile --port "$port" --port2 "$port2" --log "$T/hostile.log"
+hostile_pid=$TS_PID
+H="127.0.0.1:$port"
+inspect=("$SIGNET" inspect --tls-verify=false)
+
+# count REGEX FILE: how many lines match
+count() { grep -Ec -- "$1" "$2" || true; }
+
+# A control: the same server's honest answer is accepted.
+expect_exit 0 -- "${inspect[@]}" "docker://$H/good/image:latest"
+good=$(sed -n 's/^Digest: //p' "$OUT")
+expect_eq "$good" "$(sha256_of <(curl -sf "http://$H/v2/good/image/manifests/latest"))" "good/image digest"
+
+# Bytes that do not hash to the digest asked for: refused (1), names the digest.
+expect_exit 1 -- "${inspect[@]}" "docker://$H/bad/digest@$good"
+expect_match '^signet: .*digest' "$ERR"
+expect_match "${good#sha256:}" "$ERR"
+
+# A Docker-Content-Digest that is not the digest of the bytes: refused (1).
+expect_exit 1 -- "${inspect[@]}" "docker://$H/bad/digest:latest"
+expect_match '^signet: .*[Dd]igest' "$ERR"
+expect_no_match '^Digest:' "$OUT"
+
+# A manifest one byte over the limit: bad input (2), names the limit.
+expect_exit 2 -- "${inspect[@]}" "docker://$H/big/manifest:latest"
+expect_match '^signet: .*manifest' "$ERR"
+expect_match '4194304|4 MiB' "$ERR"
+
+# 256 MiB without Content-Length: refused at the limit, memory stays bounded.
+start=$SECONDS
+expect_exit 2 -- /usr/bin/time -f %M -o "$T/rss" "${inspect[@]}" "docker://$H/huge/stream:latest"
+expect_match '^signet: .*manifest' "$ERR"
+expect_match '4194304|4 MiB' "$ERR"
+rss_kib=$(tail -n 1 "$T/rss")
+if [[ $rss_kib =~ ^[0-9]+$ ]] && ((rss_kib < 64 * 1024)); then
+	pass "peak RSS ${rss_kib} KiB < 64 MiB"
+else
+	fail "peak RSS '${rss_kib}' KiB, expected < 65536"
+fi
+if ((SECONDS - start < 30)); then
+	pass "the endless manifest was cut off in $((SECONDS - start)) s"
+else
+	fail "the endless manifest took $((SECONDS - start)) s"
+fi
+
+# Malformed JSON with a manifest Content-Type and a true digest: bad input (2).
+expect_exit 2 -- "${inspect[@]}" "docker://$H/bad/json:latest"
+expect_match '^signet: .*(JSON|json)' "$ERR"
+
+# 503 with Retry-After: 1, twice, then 200: retried, succeeds.
+expect_exit 0 -- "${inspect[@]}" "docker://$H/slow/x:latest"
+expect_eq "$(sed -n 's/^Digest: //p' "$OUT")" "$good" "slow/x digest after retries"
+expect_eq "$(count " /v2/slow/x/manifests/latest auth=0 503$" "$T/hostile.log")" 2 "503 answers to slow/x"
+expect_eq "$(count " /v2/slow/x/manifests/latest auth=0 200$" "$T/hostile.log")" 1 "200 answers to slow/x"
+
+# Still up after all that.
+if kill -0 "$hostile_pid" 2>/dev/null; then pass "hostile server survived"; else fail "hostile server died"; fi
+
+# A redirect to another host while holding credentials: the credentials go
+# to the registry that asked for them (a Basic challenge) and never to the
+# host the redirect names.
+bport=$(free_port)
+bport2=$(free_port)
+start_testserver "$T/basic.out" hostile --basic --port "$bport" --port2 "$bport2" --log "$T/basic.log"
+expect_exit 0 -- "${inspect[@]}" --creds "user:hunter2" "docker://127.0.0.1:$bport/redirect/x:latest"
+expect_eq "$(sed -n 's/^Digest: //p' "$OUT")" "$good" "redirected manifest digest"
+expect_match "^$bport GET /v2/redirect/x/manifests/latest auth=1 307$" "$T/basic.log"
+expect_match "^$bport2 GET /v2/redirect/x/manifests/latest auth=0 200$" "$T/basic.log"
+expect_no_match "^$bport2 .* auth=1 " "$T/basic.log"
+expect_no_match 'hunter2' "$ERR"
+
+finish

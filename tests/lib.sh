@@ -1,0 +1,395 @@
+# SPDX-License-Identifier: Apache-2.0
+# tests/lib.sh: what the integration tests share.  Source it from a test:
+#
+#   . "$SRCDIR/tests/lib.sh"
+#   need docker-registry skopeo ...
+#   start_registry tls; push_images
+#   expect_exit 0 -- "$SIGNET" inspect --cert-dir "$REG_CA_DIR" "docker://$REG/test/oci:v1"
+#   expect_match '^Digest: sha256:' "$OUT"
+#   finish
+#
+# Environment (set by tests/meson.build): SIGNET, TESTSERVER, SRCDIR.
+# Everything lives in one temporary directory, $T, removed on exit; every
+# process started here is killed on exit, whatever the reason.
+
+set -Eeuo pipefail
+
+: "${SIGNET:?SIGNET must name the signet binary}"
+: "${TESTSERVER:?TESTSERVER must name the signet-testserver binary}"
+: "${SRCDIR:?SRCDIR must name the source tree}"
+[[ -x $SIGNET ]] || { echo "FAIL: SIGNET=$SIGNET is not an executable"; echo "0 passed, 1 failed"; exit 1; }
+[[ -x $TESTSERVER ]] || { echo "FAIL: TESTSERVER=$TESTSERVER is not an executable"; echo "0 passed, 1 failed"; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/signet-it.XXXXXX")
+PIDS=()		# every background process started here
+PASSED=0
+FAILED=0
+FINISHED=0
+N=0		# commands run by expect_exit; OUT and ERR are the last one's files
+OUT=/dev/null
+ERR=/dev/null
+
+# Keep skopeo and signet away from the caller's configuration (their
+# default auth files live under these).
+export HOME="$T/home" XDG_RUNTIME_DIR="$T/run" XDG_CONFIG_HOME="$T/home/.config"
+export DOCKER_CONFIG="$T/home/.docker"
+unset REGISTRY_AUTH_FILE
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+_cleanup() {
+	local rc=$? pid
+	trap - EXIT INT TERM ERR
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$T"
+	if [[ $FINISHED == 0 ]]; then
+		echo "FAIL: the test stopped before its end (exit $rc)"
+		echo "$PASSED passed, $((FAILED + 1)) failed"
+		exit 1
+	fi
+	exit "$rc"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+trap 'echo "lib.sh: command failed (exit $?) at ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND" >&2' ERR
+
+# ---- results -----------------------------------------------------------
+
+pass() { PASSED=$((PASSED + 1)); echo "ok: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+
+# Aborts the test (counted as a failure) when the harness itself cannot go on.
+die() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# need TOOL...: a missing tool is a failure, never a skip.
+need() {
+	local tool missing=0
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			fail "required tool '$tool' is not installed (see .ci/run for the Debian packages)"
+			missing=1
+		fi
+	done
+	[[ $missing == 0 ]] || die "cannot run without the tools above"
+}
+
+_show() {
+	echo "  --- stdout ($1)"; sed -n '1,40s/^/  | /p' "$1"
+	echo "  --- stderr ($2)"; sed -n '1,40s/^/  | /p' "$2"
+}
+
+# expect_exit CODE -- CMD...: runs CMD with stdout in $OUT and stderr in
+# $ERR; passes if it exits with CODE, else fails and shows both.
+expect_exit() {
+	local want=$1 rc=0 shown
+	shift
+	[[ ${1-} == -- ]] && shift
+	N=$((N + 1))
+	OUT="$T/out.$N" ERR="$T/err.$N"
+	shown="$*"
+	shown=${shown//"$SIGNET"/signet}
+	shown=${shown//"$T"/\$T}
+	"$@" >"$OUT" 2>"$ERR" </dev/null || rc=$?
+	if [[ $rc == "$want" ]]; then
+		pass "exit $want: $shown"
+	else
+		fail "exit $rc, expected $want: $shown"
+		_show "$OUT" "$ERR"
+	fi
+}
+
+# expect_match REGEX FILE: an extended regex matches a line of FILE.
+expect_match() {
+	if grep -Eq -- "$1" "$2"; then
+		pass "matches /$1/"
+	else
+		fail "no line of ${2##*/} matches /$1/"
+		sed -n '1,40s/^/  | /p' "$2"
+	fi
+}
+
+# expect_no_match REGEX FILE
+expect_no_match() {
+	if grep -Eq -- "$1" "$2"; then
+		fail "${2##*/} matches /$1/ and should not"
+		grep -E -- "$1" "$2" | sed -n '1,10s/^/  | /p'
+	else
+		pass "does not match /$1/"
+	fi
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+	if [[ "$1" == "$2" ]]; then
+		pass "$3 = ${2//$'\n'/ | }"
+	else
+		fail "$3: got '${1//$'\n'/ | }', expected '${2//$'\n'/ | }'"
+	fi
+}
+
+# finish: the summary line; exit status 1 if anything failed.
+finish() {
+	FINISHED=1
+	echo "$PASSED passed, $FAILED failed"
+	exit $((FAILED > 0))
+}
+
+# ---- processes and ports -------------------------------------------------
+
+# free_port: a loopback TCP port nothing listens on, below the ephemeral
+# range and not handed out before in this test.
+free_port() {
+	local p i
+	touch "$T/ports"
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 12000))
+		grep -qx "$p" "$T/ports" && continue
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p" >>"$T/ports"
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free loopback port found"
+}
+
+# start_bg LOG CMD...: starts CMD in the background (its output in LOG),
+# remembers its pid in PIDS and sets BG_PID.
+start_bg() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 </dev/null &
+	BG_PID=$!
+	PIDS+=("$BG_PID")
+}
+
+# stop_pid PID: stops one process started by start_bg.
+stop_pid() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# wait_for WHAT PID LOG CMD...: retries CMD for up to 15 s while PID lives.
+wait_for() {
+	local what=$1 pid=$2 log=$3 i
+	shift 3
+	for i in $(seq 1 150); do
+		"$@" >/dev/null 2>&1 && return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "--- $log"; tail -n 20 "$log" || true
+			die "$what exited before it was ready"
+		fi
+		sleep 0.1
+	done
+	echo "--- $log"; tail -n 20 "$log" || true
+	die "$what was not ready within 15 s"
+}
+
+# start_testserver LOG ARGS...: runs $TESTSERVER ARGS and waits for "ready".
+start_testserver() {
+	local log=$1
+	shift
+	start_bg "$log" "$TESTSERVER" "$@" --lifetime 300
+	TS_PID=$BG_PID
+	wait_for "signet-testserver $1" "$TS_PID" "$log" grep -qx ready "$log"
+}
+
+# ---- certificates ---------------------------------------------------------
+
+# make_ca: a test CA in $T/ca (ca.crt, ca.key), once per test.
+make_ca() {
+	[[ -f "$T/ca/ca.crt" ]] && return 0
+	mkdir -p "$T/ca"
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj "/CN=signet test CA" -keyout "$T/ca/ca.key" -out "$T/ca/ca.crt" \
+		-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		2>"$T/ca/openssl.log" || { cat "$T/ca/openssl.log"; die "openssl could not make the test CA"; }
+}
+
+# make_cert DIR CN ec|rsa EXT: a key and a certificate signed by the test CA.
+make_cert() {
+	local dir=$1 cn=$2 ext=$4
+	local -a key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+	[[ $3 == rsa ]] && key=(-newkey rsa:2048)
+	make_ca
+	mkdir -p "$dir"
+	printf '%s\n' "basicConstraints=CA:FALSE" "$ext" >"$dir/ext.cnf"
+	{ openssl req -new "${key[@]}" -nodes -subj "/CN=$cn" -keyout "$dir/$cn.key" -out "$dir/$cn.csr" &&
+	  openssl x509 -req -in "$dir/$cn.csr" -CA "$T/ca/ca.crt" -CAkey "$T/ca/ca.key" -CAcreateserial \
+		-days 2 -extfile "$dir/ext.cnf" -out "$dir/$cn.crt"; } >"$dir/openssl.log" 2>&1 ||
+		{ cat "$dir/openssl.log"; die "openssl could not make the certificate $cn"; }
+}
+
+# ---- docker-registry --------------------------------------------------------
+
+REG_N=0
+
+# start_registry MODE: MODE is http | tls | htpasswd | token.  Starts a
+# docker-registry on 127.0.0.1 and exports REG (host:port), REG_MODE,
+# REG_DIR, REG_CA_DIR (a --cert-dir with ca.crt; TLS modes), REG_USER and
+# REG_PASS (htpasswd and token), and the array REG_FLAGS (the signet flags
+# that reach it with the right credentials).
+start_registry() {
+	local mode=$1 port dir tokenport
+	need docker-registry openssl curl
+	REG_N=$((REG_N + 1))
+	dir="$T/registry.$REG_N"
+	port=$(free_port)
+	mkdir -p "$dir/storage"
+	export REG="127.0.0.1:$port" REG_MODE=$mode REG_DIR=$dir REG_CA_DIR="" REG_USER="" REG_PASS=""
+	REG_FLAGS=()
+	{
+		echo "version: 0.1"
+		echo "log:"
+		echo "  level: warn"
+		echo "  accesslog:"
+		echo "    disabled: true"
+		echo "storage:"
+		echo "  filesystem:"
+		echo "    rootdirectory: $dir/storage"
+		echo "  delete:"
+		echo "    enabled: true"
+		echo "http:"
+		echo "  addr: 127.0.0.1:$port"
+		echo "  secret: signet-test-secret"
+	} >"$dir/config.yml"
+
+	if [[ $mode != http ]]; then
+		make_cert "$dir/tls" localhost ec \
+			"subjectAltName=IP:127.0.0.1,DNS:localhost"
+		mkdir -p "$dir/certs"
+		cp "$T/ca/ca.crt" "$dir/certs/ca.crt"
+		export REG_CA_DIR="$dir/certs"
+		REG_FLAGS=(--cert-dir "$REG_CA_DIR")
+		{
+			echo "  tls:"
+			echo "    certificate: $dir/tls/localhost.crt"
+			echo "    key: $dir/tls/localhost.key"
+		} >>"$dir/config.yml"
+	fi
+
+	case $mode in
+	http) REG_FLAGS=(--tls-verify=false) ;;
+	tls) ;;
+	htpasswd)
+		need htpasswd
+		export REG_USER=alice REG_PASS="s3cret-$RANDOM"
+		htpasswd -Bbn "$REG_USER" "$REG_PASS" >"$dir/htpasswd" 2>/dev/null || die "htpasswd failed"
+		printf '%s\n' "auth:" "  htpasswd:" "    realm: signet-test" "    path: $dir/htpasswd" \
+			>>"$dir/config.yml"
+		REG_FLAGS+=(--creds "$REG_USER:$REG_PASS")
+		;;
+	token)
+		export REG_USER=bob REG_PASS="t0ken-$RANDOM"
+		tokenport=$(free_port)
+		make_cert "$dir/token" token-signer rsa "keyUsage=critical,digitalSignature"
+		# The realm is HTTPS too: signet will not send credentials over plain
+		# HTTP while it verifies TLS.
+		printf '%s\n' "auth:" "  token:" "    realm: https://127.0.0.1:$tokenport/token" \
+			"    service: signet-test-registry" "    issuer: signet-test-issuer" \
+			"    rootcertbundle: $T/ca/ca.crt" >>"$dir/config.yml"
+		start_testserver "$dir/tokenserver.log" token --port "$tokenport" \
+			--key "$dir/token/token-signer.key" --cert "$dir/token/token-signer.crt" \
+			--issuer signet-test-issuer --service signet-test-registry \
+			--user "$REG_USER" --password "$REG_PASS" --log "$dir/token-requests.log" \
+			--tls-cert "$dir/tls/localhost.crt" --tls-key "$dir/tls/localhost.key"
+		REG_TOKEN_PID=$TS_PID
+		REG_FLAGS+=(--creds "$REG_USER:$REG_PASS")
+		;;
+	*) die "start_registry: unknown mode '$mode'" ;;
+	esac
+
+	# docker-registry reads REGISTRY_* variables as configuration: none here.
+	# timeout(1) passes our TERM on, and bounds its life if we are killed.
+	start_bg "$dir/registry.log" timeout -k 5 600 env -i PATH="$PATH" HOME="$HOME" \
+		docker-registry serve "$dir/config.yml"
+	REG_PID=$BG_PID
+	if [[ $mode == http ]]; then
+		wait_for "docker-registry ($mode)" "$REG_PID" "$dir/registry.log" \
+			curl -sf -o /dev/null "http://$REG/v2/"
+	else
+		# 200, or 401 with auth: either way it answers.
+		wait_for "docker-registry ($mode)" "$REG_PID" "$dir/registry.log" \
+			curl -s -o /dev/null --cacert "$REG_CA_DIR/ca.crt" "https://$REG/v2/"
+	fi
+	echo "# docker-registry ($mode) on $REG"
+}
+
+# stop_registry: stops the registry (and its token server) started last.
+stop_registry() {
+	stop_pid "$REG_PID"
+	if [[ $REG_MODE == token ]]; then
+		stop_pid "$REG_TOKEN_PID"
+	fi
+}
+
+# ---- images ---------------------------------------------------------------
+
+# make_images: builds the fixture images once per test into $IMAGES
+# (an OCI layout with tags v1, v2, amd64, arm64 and the index "multi").
+make_images() {
+	IMAGES="$T/images"
+	[[ -f "$IMAGES/index.json" ]] && return 0
+	need umoci jq sha256sum
+	bash "$SRCDIR/fixtures/make-images.sh" "$IMAGES" >"$T/make-images.log" 2>&1 ||
+		{ cat "$T/make-images.log"; die "fixtures/make-images.sh failed"; }
+}
+
+# _skopeo_flags src|dest: sets SKOPEO_FLAGS, the skopeo flags that reach $REG.
+_skopeo_flags() {
+	local dir=$1
+	SKOPEO_FLAGS=()
+	if [[ $REG_MODE == http ]]; then
+		SKOPEO_FLAGS+=("--$dir-tls-verify=false")
+	else
+		SKOPEO_FLAGS+=("--$dir-cert-dir" "$REG_CA_DIR")
+	fi
+	if [[ -n $REG_USER ]]; then
+		SKOPEO_FLAGS+=("--$dir-creds" "$REG_USER:$REG_PASS")
+	fi
+}
+
+# push_image SRC DEST [SKOPEO-FLAGS...]: skopeo copy SRC (oci:$IMAGES:TAG)
+# to docker://$REG/DEST in the registry's mode.
+push_image() {
+	local src=$1 dest=$2
+	shift 2
+	need skopeo
+	make_images
+	_skopeo_flags dest
+	printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$T/skopeo-policy.json"
+	skopeo --policy "$T/skopeo-policy.json" copy -q "${SKOPEO_FLAGS[@]}" "$@" "oci:$IMAGES:$src" \
+		"docker://$REG/$dest" >"$T/push.log" 2>&1 ||
+		{ cat "$T/push.log"; die "skopeo could not push $src to $REG/$dest ($REG_MODE)"; }
+}
+
+# push_images: pushes the fixture images to $REG:
+#   test/oci:v1     OCI image manifest      (oci:IMAGES:v1)
+#   test/oci:v2     OCI image manifest      (oci:IMAGES:v2)
+#   test/docker:v1  Docker schema 2         (oci:IMAGES:v1 with --format v2s2)
+#   test/multi:v1   OCI index, 2 platforms  (oci:IMAGES:multi with --all)
+push_images() {
+	push_image v1 test/oci:v1
+	push_image v2 test/oci:v2
+	push_image v1 test/docker:v1 --format v2s2
+	push_image multi test/multi:v1 --all
+}
+
+# skopeo_raw IMAGE: the manifest bytes skopeo reads for docker://$REG/IMAGE.
+skopeo_raw() {
+	_skopeo_flags src
+	skopeo inspect --raw "${SKOPEO_FLAGS[@]/--src-/--}" "docker://$REG/$1"
+}
+
+# sha256_of FILE: "sha256:<hex>".
+sha256_of() {
+	echo "sha256:$(sha256sum <"$1" | cut -d' ' -f1)"
+}
