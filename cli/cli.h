@@ -9,6 +9,8 @@
 
 #include <signet/signet.h>
 
+#include "config.h"
+
 /* Exit codes (SPEC §5). */
 enum {
 	EXIT_ALLOWED = 0,
@@ -66,6 +68,24 @@ int cli_fail(signet_ctx *ctx, int rc);
 /* Prints "signet: <formatted>" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Reads a whole regular file named on the command line (at most max
+ * bytes; *data NUL-terminated, caller frees).  Prints what went wrong
+ * and returns the exit code, or 0. */
+int cli_read_file(unsigned char **data, size_t *len, const char *path, size_t max, const char *what);
+/* Writes an output file atomically (temporary file, fsync, rename): on
+ * failure nothing is left behind.  Prints and returns the exit code, or 0. */
+int cli_write_file(const char *path, const void *data, size_t len);
+/* The registries.d directory containers tools use when none is given:
+ * $HOME/.config/containers/registries.d if it exists, else
+ * /etc/containers/registries.d if it exists, else NULL. */
+const char *cli_default_registries_d(void);
+
 int cmd_inspect(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_standalone_verify(int argc, char **argv);
+#if SIGNET_HAVE_SIGNER
+int cmd_sign(int argc, char **argv);
+int cmd_standalone_sign(int argc, char **argv);
+#endif
 
 #endif

@@ -12,6 +12,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is" },
+	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest" },
+	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
+#if SIGNET_HAVE_SIGNER
+	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
+	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },
+#endif
 };
 
 static void usage(FILE *f)

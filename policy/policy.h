@@ -75,18 +75,36 @@ void sn_sigstore_config_clear(struct sn_sigstore_config *c);
 int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
                             const struct sn_ref *ref, struct sn_err *e);
 
+/* Lookaside URLs: sn_lookaside_url (registry/registry.h). */
+
+/* ---- identity matching (identity.c) -------------------------------- */
+
+/* containers-policy.json signedIdentity rules (SPEC §4.1). */
+enum sn_identity_rule {
+	SN_IDENTITY_MATCH_EXACT = 0,
+	SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT = 1,
+	SN_IDENTITY_MATCH_REPOSITORY = 2,
+};
+
+/* The rule's name as policy.json spells it ("matchRepoDigestOrExact"). */
+const char *sn_identity_rule_name(enum sn_identity_rule rule);
+
 /*
- * The URL of signature number index (1, 2, ...) of the manifest with
- * digest manifest_digest ("ALGO:HEX") of ref (a docker reference) in the
- * lookaside store at base: "<base>/<path>@<ALGO>=<HEX>/signature-<index>",
- * path being the repository without the host ("a/b" for host/a/b).  base
- * is used as written, so a trailing slash gives "//", as in
- * containers/image.  *out belongs to the caller.  Returns 0, SIGNET_EINVAL
- * (NULL arguments, index 0, not a docker reference) or SIGNET_EBADINPUT
- * (base not an absolute http(s):// or file:/// URL, invalid digest,
- * unexpected path components).
+ * Does a signature claiming the docker reference signed_ref (verbatim from
+ * its payload) identify the image `image` under rule?  signed_ref is parsed
+ * as containers/image does (normalized, no implicit tag: a claim without a
+ * tag or digest names only a repository).  image is the docker reference
+ * being checked; its tag counts as given even when it was implied.
+ * Returns 0 (match), SIGNET_EDENIED with a message saying what was claimed,
+ * what was expected and under which rule, or SIGNET_ENOMEM.
  */
-int sn_lookaside_url(char **out, const char *base, const struct sn_ref *ref, const char *manifest_digest,
-                     unsigned index, struct sn_err *e);
+int sn_identity_match(enum sn_identity_rule rule, const struct sn_ref *image, const char *signed_ref,
+		      struct sn_err *e);
+
+/* As skopeo standalone-verify: the claim and the expected reference
+ * (both text) must be the same reference after normalization, tag for tag
+ * (neither gets an implicit "latest").  0 or SIGNET_EDENIED; an expected
+ * reference that does not parse is SIGNET_EBADINPUT. */
+int sn_identity_match_exact_text(const char *expected, const char *signed_ref, struct sn_err *e);
 
 #endif

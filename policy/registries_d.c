@@ -186,52 +186,7 @@ void sn_sigstore_config_clear(struct sn_sigstore_config *c)
 
 /* ---- URLs ----------------------------------------------------------- */
 
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* NULL if u is an absolute http://, https:// or file:/// URL without query
- * or fragment (what containers/image can use as a lookaside base), else
- * the reason. */
-static const char *url_problem(const char *u)
-{
-	const char *rest, *auth_end;
-	int file = 0;
-
-	for (const char *p = u; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c <= 0x20 || c == 0x7f)
-			return "contains a space or a control character";
-		if (c == '?' || c == '#')
-			return "a query or fragment is not supported in a lookaside URL";
-		if (c == '%' && !(is_hex(p[1]) && is_hex(p[2])))
-			return "contains an invalid percent-escape";
-	}
-	if (strncasecmp(u, "https://", 8) == 0) {
-		rest = u + 8;
-	} else if (strncasecmp(u, "http://", 7) == 0) {
-		rest = u + 7;
-	} else if (strncasecmp(u, "file://", 7) == 0) {
-		rest = u + 7;
-		file = 1;
-	} else {
-		return "not an absolute http://, https:// or file:// URL";
-	}
-	auth_end = strchr(rest, '/');
-	if (auth_end == NULL)
-		auth_end = rest + strlen(rest);
-	if (file) {
-		if (auth_end != rest)
-			return "a file:// URL must have an empty host (file:///path)";
-		if (*rest == '\0')
-			return "a file:// URL needs a path";
-	} else if (auth_end == rest) {
-		return "no host";
-	}
-	return NULL;
-}
+/* URLs are checked with sn_lookaside_base_problem (registry/lookaside.c). */
 
 /* ---- YAML events ---------------------------------------------------- */
 
@@ -521,7 +476,7 @@ static int ns_check_urls(struct yp *p, const struct regd_ns *ns, size_t line)
 	const char *why;
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i].url != NULL && (why = url_problem(f[i].url)) != NULL)
+		if (f[i].url != NULL && (why = sn_lookaside_base_problem(f[i].url)) != NULL)
 			return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s \"%.300s\": %s",
 			                 p->file, line, ns_name(ns, where, sizeof(where)), f[i].key, f[i].url,
 			                 why);
@@ -922,61 +877,5 @@ int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_regi
 	}
 	c.use_sigstore_attachments = r.attachments;
 	*out = c;
-	return 0;
-}
-
-/* ---- signature URLs ------------------------------------------------- */
-
-/* Refuses empty, "." and ".." components (containers/image checks that
- * path.Clean leaves the path unchanged). */
-static int path_clean(const char *path)
-{
-	const char *p = path;
-
-	if (*p == '\0')
-		return 0;
-	for (;;) {
-		const char *end = strchr(p, '/');
-		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (end == NULL)
-			return 1;
-		p = end + 1;
-	}
-}
-
-int sn_lookaside_url(char **out, const char *base, const struct sn_ref *ref, const char *manifest_digest,
-                     unsigned index, struct sn_err *e)
-{
-	const char *why, *colon;
-	char *url;
-	int rc;
-
-	if (out == NULL || base == NULL || ref == NULL || manifest_digest == NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: missing argument");
-	if (index == 0)
-		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: signatures are numbered from 1");
-	if (ref->transport != SIGNET_TRANSPORT_DOCKER || ref->path == NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "lookaside URL: %s is not a docker reference",
-		                 ref->string != NULL ? ref->string : "the image");
-	if ((why = url_problem(base)) != NULL)
-		return sn_seterr(e, SIGNET_EBADINPUT, "lookaside base URL \"%.300s\": %s", base, why);
-	if ((rc = sn_digest_validate(manifest_digest, e)) != 0) {
-		sn_errctx(e, "lookaside URL: ");
-		return rc;
-	}
-	if (!path_clean(ref->path))
-		return sn_seterr(e, SIGNET_EBADINPUT, "lookaside URL: unexpected path elements in \"%.300s\"",
-		                 ref->path);
-	colon = strchr(manifest_digest, ':');
-	/* The same string operation as containers/image: base path + "/" +
-	 * repository, then "@ALGO=HEX/signature-N". */
-	url = sn_aprintf(e, "%s/%s@%.*s=%s/signature-%u", base, ref->path, (int)(colon - manifest_digest),
-	                 manifest_digest, colon + 1, index);
-	if (url == NULL)
-		return SIGNET_ENOMEM;
-	*out = url;
 	return 0;
 }

@@ -562,6 +562,16 @@ static int slist_add(struct curl_slist **l, struct sn_err *e, const char *name, 
 	return 0;
 }
 
+/* How messages name the server: req->peer, else "registry <domain>". */
+static const char *peer_name(const struct sn_registry *r, const struct sn_http_req *req, char *buf,
+                             size_t size)
+{
+	if (req->peer != NULL)
+		return req->peer;
+	snprintf(buf, size, "registry %s", r->domain);
+	return buf;
+}
+
 /*
  * One request to url, no redirect followed.  Returns 0 when an answer
  * arrived (resp->status set), else an error; *retryable says whether a
@@ -574,7 +584,8 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 	struct xfer x = {req->out, &resp->errbody, strcmp(req->method, "HEAD") == 0, 0, 0, 0, 0};
 	struct curl_slist *hdrs = NULL;
 	struct curl_blob ca;
-	char shown[1024];
+	char shown[1024], peer[320];
+	const char *pn;
 	CURLcode cc;
 	int rc = 0;
 
@@ -670,15 +681,15 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 		if ((cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR) && strstr(why, "SSL") != NULL)
 			cc = CURLE_SSL_CONNECT_ERROR;
 		*retryable = reset_error(cc);
+		pn = peer_name(r, req, peer, sizeof(peer));
 		if (tls_error(cc))
-			rc = sn_seterr(e, SIGNET_ETLS, "registry %s: %s %s: TLS error: %s", r->domain,
-			               req->method, shown, why);
+			rc = sn_seterr(e, SIGNET_ETLS, "%s: %s %s: TLS error: %s", pn, req->method, shown,
+			               why);
 		else if (cc == CURLE_OPERATION_TIMEDOUT)
-			rc = sn_seterr(e, SIGNET_ENETWORK, "registry %s: %s %s: timed out: %s", r->domain,
-			               req->method, shown, why);
+			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: timed out: %s", pn, req->method, shown,
+			               why);
 		else
-			rc = sn_seterr(e, SIGNET_ENETWORK, "registry %s: %s %s: %s", r->domain, req->method,
-			               shown, why);
+			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: %s", pn, req->method, shown, why);
 		goto out;
 	}
 	curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &resp->status);
@@ -736,9 +747,14 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 	const char *origin = req->auth_origin != NULL ? req->auth_origin : req->url;
 	struct sn_http_req cur = *req;
 	char *url = NULL, *scheme = NULL, *next_scheme = NULL;
-	char *next = NULL, shown[1024];
+	char *next = NULL, shown[1024], pbuf[320];
+	const char *peer = peer_name(r, req, pbuf, sizeof(pbuf));
 	int left = 0, rc;
 
+	/* Callers other than the registry API (signature stores) come here
+	 * without a /v2/ probe, which is where the TLS material is loaded. */
+	if ((rc = tls_setup(r, e)) != 0)
+		return rc;
 	if ((url = sn_strdup(req->url, e)) == NULL)
 		return SIGNET_ENOMEM;
 	for (int hops = 0;; hops++) {
@@ -756,8 +772,8 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 		safe_url(url, !left, shown, sizeof(shown));
 		if (hops == SIGNET_MAX_REDIRECTS) {
 			rc = sn_seterr(e, SIGNET_ELIMIT,
-			               "registry %s: %s %s: more than %d redirects (SIGNET_MAX_REDIRECTS)",
-			               r->domain, cur.method, shown, SIGNET_MAX_REDIRECTS);
+			               "%s: %s %s: more than %d redirects (SIGNET_MAX_REDIRECTS)", peer,
+			               cur.method, shown, SIGNET_MAX_REDIRECTS);
 			goto out;
 		}
 		next = NULL;
@@ -768,15 +784,15 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 		next_scheme = next != NULL ? url_scheme(next) : NULL;
 		if (next == NULL || scheme == NULL || next_scheme == NULL) {
 			rc = sn_seterr(e, SIGNET_EREGISTRY,
-			               "registry %s: %s %s: redirect (HTTP %ld) to no usable "
+			               "%s: %s %s: redirect (HTTP %ld) to no usable "
 			               "http(s) location",
-			               r->domain, cur.method, shown, resp->status);
+			               peer, cur.method, shown, resp->status);
 			goto out;
 		}
 		if (strcmp(scheme, "https") == 0 && strcmp(next_scheme, "http") == 0) {
 			rc = sn_seterr(e, SIGNET_EREGISTRY,
-			               "registry %s: %s %s: refusing a redirect from https to plain http",
-			               r->domain, cur.method, shown);
+			               "%s: %s %s: refusing a redirect from https to plain http", peer,
+			               cur.method, shown);
 			goto out;
 		}
 		free(url);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * registry/client_internal.h: what client.c (HTTP, handles, the registry
- * API) and auth.c (challenges, credentials, bearer tokens) share.  Nothing
- * outside those two files includes it.
+ * API) and auth.c (challenges, credentials, bearer tokens) share; also
+ * http_fetch.c (plain GETs for signature stores) and the unit tests.
+ * Nothing else includes it.
  */
 #ifndef SN_CLIENT_INTERNAL_H
 #define SN_CLIENT_INTERNAL_H
@@ -93,6 +94,7 @@ struct sn_http_req {
 	struct sn_buf *out;      /* 2xx body (initialized by the caller), or NULL to discard */
 	const char *what;        /* names out in limit messages: "manifest docker.io/x:y" */
 	const char *limit_name;  /* the limit's constant, e.g. "SIGNET_MAX_MANIFEST_SIZE", or NULL */
+	const char *peer;        /* names the server in messages ("lookaside"); NULL: "registry <domain>" */
 };
 
 struct sn_http_resp {
@@ -110,6 +112,7 @@ struct sn_http_resp {
 };
 
 /* Performs req (with retries on 429/5xx/connection resets, and redirects).
+ * Loads the TLS material of ctx->cert_dir into r first if not done yet.
  * Returns 0 whenever an HTTP answer arrived (any status: the caller
  * decides), SIGNET_ENETWORK / SIGNET_ETLS naming the URL, SIGNET_ELIMIT
  * when a 2xx body crossed out->max, SIGNET_EREGISTRY for a refused or

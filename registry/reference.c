@@ -467,8 +467,10 @@ static int parse_docker(struct sn_ref **out, const char *name, const char *text,
 	r->path = sn_aprintf(e, "%s%.*s", prefix, (int)plen, rem);
 	if (tag != NULL)
 		r->tag = sn_strndup(tag, tlen, e);
-	else if (digest == NULL)
+	else if (digest == NULL) {
 		r->tag = sn_strdup(REF_DEFAULT_TAG, e);
+		r->tag_implied = 1;
+	}
 	if (digest != NULL)
 		r->digest = sn_strdup(digest, e);
 	if (r->domain == NULL || r->path == NULL || (r->tag == NULL && (tag != NULL || digest == NULL)) ||
@@ -644,6 +646,7 @@ int sn_ref_dup(struct sn_ref **out, const struct sn_ref *ref, struct sn_err *e)
 		sn_ref_free(r);
 		return SIGNET_ENOMEM;
 	}
+	r->tag_implied = ref->tag_implied;
 	*out = r;
 	return 0;
 }

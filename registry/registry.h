@@ -30,6 +30,7 @@ struct sn_ref {
 	char *dir;    /* oci/dir: the layout directory; else NULL */
 	char *string; /* the full normalized form (see signet_ref_string) */
 	char *name;   /* docker: domain + "/" + path; oci/dir: dir */
+	int tag_implied; /* docker: tag is "latest" because the text named none */
 };
 
 /* Parses "docker://NAME", "oci:PATH[:REF]", "dir:PATH" or a bare docker
@@ -153,6 +154,99 @@ int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, st
  * with sn_free_secret).  Errors name the file and the JSON path. */
 int sn_authfile_lookup(char **user, char **pass, const char *path, const char *domain, const char *repo,
 		       struct sn_err *e);
+
+/* ---- signature stores (http_fetch.c, lookaside.c, dir_signatures.c, sigfiles.c) */
+
+/* One stored signature blob, as read (not yet parsed or verified). */
+struct sn_sig_blob {
+	unsigned char *data; /* NUL-terminated one past len */
+	size_t len;
+	char *location; /* URL (lookaside) or path (dir:) it was read from */
+};
+
+/* What a store read returns; the caller frees it with sn_sig_list_free. */
+struct sn_sig_list {
+	struct sn_sig_blob *items;
+	size_t n;
+};
+
+/* Frees the blobs and leaves l empty (n == 0); l may be NULL. */
+void sn_sig_list_free(struct sn_sig_list *l);
+
+/*
+ * GET url (http:// or https://) with the context's TLS settings (tls_verify,
+ * cert_dir), timeouts, retries and redirect rules (registry/client.c), on the
+ * handle cached for the URL's host:port in ctx->registries, but as a plain
+ * web server: no /v2/ probe, no plain-HTTP fallback, and never any
+ * credentials (no Authorization header, not even the registry's when the
+ * host is the same; a URL carrying user:password@ is SIGNET_EINVAL).
+ * out is initialized here with max and what, and is empty unless *found.
+ * Returns 0 with *found = 1 on 200, 0 with *found = 0 on 404; any other
+ * status is SIGNET_EREGISTRY ("<what> <url>: HTTP 500"); SIGNET_ENETWORK,
+ * SIGNET_ETLS (message starts "<what>: GET <url>: "); a body over max is
+ * SIGNET_ELIMIT ("<what> <url>: larger than the limit of N bytes (<limit_name>)",
+ * limit_name being the constant's name or NULL); more than
+ * SIGNET_MAX_REDIRECTS redirects is SIGNET_ELIMIT naming that limit.
+ */
+int sn_http_fetch(struct sn_buf *out, int *found, struct signet_ctx *ctx, const char *url, size_t max,
+                  const char *limit_name, const char *what, struct sn_err *e);
+
+/* NULL if url is usable as a lookaside base: an absolute http://, https://
+ * or file:/// URL (empty host) without query or fragment, without spaces or
+ * control characters and with valid percent-escapes; else the reason. */
+const char *sn_lookaside_base_problem(const char *url);
+
+/*
+ * The URL of signature number index (1, 2, ...) of the manifest with
+ * digest manifest_digest ("ALGO:HEX") of ref (a docker reference) in the
+ * lookaside store at base: "<base>/<path>@<ALGO>=<HEX>/signature-<index>",
+ * path being the repository without the host ("a/b" for host/a/b).  base
+ * is used as written, so a trailing slash gives "//", as in
+ * containers/image.  *out belongs to the caller.  Returns 0, SIGNET_EINVAL
+ * (NULL arguments, index 0, not a docker reference) or SIGNET_EBADINPUT
+ * (base not an absolute http(s):// or file:/// URL, invalid digest,
+ * unexpected path components).
+ */
+int sn_lookaside_url(char **out, const char *base, const struct sn_ref *ref, const char *manifest_digest,
+                     unsigned index, struct sn_err *e);
+
+/*
+ * Reads signature-1, signature-2, ... of manifest_digest from a lookaside
+ * base URL (file://, http://, https://; SPEC §3.6), stopping at the first
+ * missing one (no such file, or a missing directory; HTTP 404).  Any other
+ * failure fails the whole read (a directory or FIFO where a signature should
+ * be, an unreadable file, HTTP 500, a refused connection: never "no
+ * signatures").  A file:// path is percent-decoded strictly (SIGNET_EBADINPUT
+ * for a bad escape or %00).  More than SIGNET_MAX_LOOKASIDE_SIGNATURES, or a
+ * blob over SIGNET_MAX_SIGNATURE_SIZE, is SIGNET_ELIMIT naming the limit.
+ * No signature at all: 0 with out->n == 0.  ctx is needed for http(s) only
+ * (may be NULL for file://).  *out is written only on success.
+ */
+int sn_lookaside_read(struct sn_sig_list *out, struct signet_ctx *ctx, const char *base,
+                      const struct sn_ref *ref, const char *manifest_digest, struct sn_err *e);
+/*
+ * Writes blob (1 byte to SIGNET_MAX_SIGNATURE_SIZE) as the first free
+ * signature-N under a file:// base, creating the directories (0755); an
+ * existing signature is never replaced, also against a concurrent writer
+ * (the file is complete before it appears under its name).  All of
+ * signature-1 .. signature-SIGNET_MAX_LOOKASIDE_SIGNATURES taken is
+ * SIGNET_ELIMIT; an http(s) base is SIGNET_EINVAL.  *location (caller
+ * frees) is the file's URL.
+ */
+int sn_lookaside_write(char **location, const char *base, const struct sn_ref *ref,
+                       const char *manifest_digest, const void *blob, size_t len, struct sn_err *e);
+
+/*
+ * dir: layouts (containers/image directory transport): signature-N of the
+ * top manifest (instance_digest NULL) or <hex>.signature-N of an instance
+ * (hex: the instance digest without "ALGO:"), with the read and write rules
+ * of the file:// lookaside; files are opened without following a symbolic
+ * link (one is an error failing the read).  Writing needs the directory to
+ * exist (SIGNET_ENOTFOUND).  Locations are paths.
+ */
+int sn_dir_sigs_read(struct sn_sig_list *out, const char *dir, const char *instance_digest, struct sn_err *e);
+int sn_dir_sigs_write(char **location, const char *dir, const char *instance_digest, const void *blob,
+                      size_t len, struct sn_err *e);
 
 /* ---- image sources (source.c, source_docker.c, layout_oci.c, layout_dir.c) */
 

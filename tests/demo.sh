@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The README's demo: a throwaway registry on loopback (TLS with a CA made
-# here), a small image built offline and pushed with skopeo, then signet
-# resolving it to a verified digest.  Run after .ci/setup.
+# here), a small image built offline and pushed with skopeo, signed with a
+# throwaway GnuPG key, verified, and then denied once the tag is moved to
+# another image and once its signature is tampered with.  Run after
+# .ci/setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SRCDIR=$PWD
@@ -11,26 +13,55 @@ export TESTSERVER=${TESTSERVER:-$PWD/build/tests/signet-testserver}
 . tests/lib.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# run EXPECTED CMD...: shows the command, runs it, shows its exit code,
+# and stops the demo if that is not the code expected.
+run() {
+	local want=$1 rc=0
+	shift
+	printf '$ signet %s\n' "${*:2}"
+	"$@" || rc=$?
+	echo "(exit $rc)"
+	[[ $rc == "$want" ]] || die "expected exit $want"
+}
 
 step "start a throwaway docker-registry with TLS on loopback"
 start_registry tls
+IMAGE="docker://$REG/demo/hello:v1"
+SIGS="file://$T/sigstore"
 
 step "build a small image offline with umoci and push it with skopeo"
 push_image v1 demo/hello:v1
-echo "pushed docker://$REG/demo/hello:v1"
+echo "pushed $IMAGE"
 
-step "signet inspect: resolve the tag to a digest computed locally"
-"$SIGNET" inspect --cert-dir "$REG_CA_DIR" "docker://$REG/demo/hello:v1"
+step "make a throwaway GnuPG signing key (the provider's)"
+bash fixtures/make-gpg-keys.sh "$T/keys" >"$T/keys.log" 2>&1 || { cat "$T/keys.log"; die "gpg keys"; }
+export GNUPGHOME="$T/keys/gnupg"
+FPR=$(sed -n 's/^A=//p' "$T/keys/fingerprints")
+echo "key $FPR; its public half is $T/keys/A.asc"
+
+step "provider: sign the image (the digest signet computes itself)"
+run 0 "$SIGNET" sign --cert-dir "$REG_CA_DIR" --gpg-key "$FPR" --lookaside "$SIGS" "$IMAGE"
+
+step "guest: verify before pulling, with only the pinned public key"
+run 0 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --key "$T/keys/A.asc" --lookaside "$SIGS" "$IMAGE"
 
 step "skopeo agrees on the digest"
-skopeo inspect --cert-dir "$REG_CA_DIR" --format '{{.Digest}}' "docker://$REG/demo/hello:v1"
+skopeo inspect --cert-dir "$REG_CA_DIR" --format '{{.Digest}}' "$IMAGE"
 
-step "without the test CA the registry is not trusted (exit 3)"
-rc=0
-"$SIGNET" inspect "docker://$REG/demo/hello:v1" || rc=$?
-echo "exit code: $rc"
-[[ $rc == 3 ]] || die "expected exit 3 from an untrusted registry, got $rc"
+step "attack 1: the tag is moved to another image: denied"
+push_image v2 demo/hello:v1
+run 1 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --key "$T/keys/A.asc" --lookaside "$SIGS" "$IMAGE"
+
+step "attack 2: the signature is tampered with: denied"
+push_image v1 demo/hello:v1
+sig=$(find "$T/sigstore" -name signature-1)
+printf '\x01' | dd of="$sig" bs=1 seek=40 conv=notrunc status=none
+run 1 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --key "$T/keys/A.asc" --lookaside "$SIGS" "$IMAGE"
+
+step "and a registry nobody vouched for is not trusted at all (no CA given)"
+run 3 "$SIGNET" inspect "$IMAGE"
 
 FINISHED=1
+gpgconf --kill all >/dev/null 2>&1 || true
 echo
 echo "demo: done"

@@ -6,5 +6,7 @@
 #include <signet/common.h>
 #include <signet/limits.h>
 #include <signet/image.h>
+#include <signet/verify.h>
+#include <signet/sign.h>
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tests/unit/test_registries_d.c: registries.d loading, scope resolution and
- * lookaside signature URLs. */
+/* tests/unit/test_registries_d.c: registries.d loading and scope resolution
+ * (lookaside signature URLs: test_lookaside.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -684,69 +684,6 @@ static void test_missing_dir(void **state)
 	assert_non_null(strstr(e.msg, "Not a directory"));
 }
 
-/* ---- lookaside URLs ------------------------------------------------- */
-
-static void url_ok(const char *base, const struct sn_ref *ref, const char *digest, unsigned index,
-                   const char *want)
-{
-	struct sn_err e = {0};
-	char *url = NULL;
-	int rc = sn_lookaside_url(&url, base, ref, digest, index, &e);
-
-	if (rc != 0)
-		fail_msg("sn_lookaside_url(%s) failed (%d): %s", base, rc, e.msg);
-	assert_string_equal(url, want);
-	free(url);
-}
-
-static void url_fails(const char *base, const struct sn_ref *ref, const char *digest, unsigned index,
-                      int code, const char *msg)
-{
-	struct sn_err e = {0};
-	char *url = NULL;
-
-	assert_int_equal(sn_lookaside_url(&url, base, ref, digest, index, &e), code);
-	assert_null(url);
-	if (strstr(e.msg, msg) == NULL)
-		fail_msg("\"%s\" not in \"%s\"", msg, e.msg);
-}
-
-static void test_lookaside_url(void **state)
-{
-	struct sn_ref r = mkref("example.com:5000", "a/b", "v1", NULL);
-	struct sn_ref lib = mkref("docker.io", "library/busybox", "latest", NULL);
-	struct sn_ref o;
-	const char *d512 = "sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	                   "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-	(void)state;
-	url_ok("file:///var/lib/containers/sigstore", &r, D256, 1,
-	       "file:///var/lib/containers/sigstore/a/b@sha256=" H256 "/signature-1");
-	url_ok("https://sigs.example.com", &lib, D256, 12,
-	       "https://sigs.example.com/library/busybox@sha256=" H256 "/signature-12");
-	/* A trailing slash is kept, as containers/image does (Path + "/"). */
-	url_ok("https://sigs.example.com/x/", &r, D256, 3,
-	       "https://sigs.example.com/x//a/b@sha256=" H256 "/signature-3");
-	url_ok("file:///", &r, d512, 128,
-	       "file:////a/b@sha512=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/signature-128");
-
-	url_fails("https://sigs.example.com", &r, D256, 0, SIGNET_EINVAL, "numbered from 1");
-	url_fails("https://sigs.example.com", &r, "sha256:abc", 1, SIGNET_EBADINPUT, "invalid digest");
-	url_fails("ftp://sigs.example.com", &r, D256, 1, SIGNET_EBADINPUT,
-	          "lookaside base URL \"ftp://sigs.example.com\": not an absolute");
-	url_fails("https://sigs.example.com?x", &r, D256, 1, SIGNET_EBADINPUT, "query or fragment");
-	o = mkref("example.com", "a/../b", "v1", NULL);
-	url_fails("https://sigs.example.com", &o, D256, 1, SIGNET_EBADINPUT, "unexpected path elements");
-	o = mkref("example.com", "a//b", "v1", NULL);
-	url_fails("https://sigs.example.com", &o, D256, 1, SIGNET_EBADINPUT, "unexpected path elements");
-	memset(&o, 0, sizeof(o));
-	o.transport = SIGNET_TRANSPORT_DIR;
-	o.string = (char *)"dir:/tmp/x";
-	url_fails("https://sigs.example.com", &o, D256, 1, SIGNET_EINVAL,
-	          "dir:/tmp/x is not a docker reference");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -767,7 +704,6 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_url, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_oversized_file, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_missing_dir, setup_dir, teardown_dir),
-	    cmocka_unit_test(test_lookaside_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
