@@ -68,6 +68,54 @@ int cli_fail(signet_ctx *ctx, int rc);
 /* Prints "signet: <formatted>" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Where trust comes from (verify, policy explain, policy lint). */
+#define CLI_MAX_KEYS 64
+struct cli_trust {
+	signet_verifier_options vopts;
+	const char *keys[CLI_MAX_KEYS];
+};
+
+enum {
+	OPT_KEY = 0x200,
+	OPT_POLICY,
+	OPT_CONTRACT,
+	OPT_CONTRACT_KEY,
+	OPT_STRICT,
+	OPT_REGISTRIES_D,
+	OPT_LOOKASIDE,
+	OPT_PLATFORM,
+};
+
+#define CLI_TRUST_LONGOPTS                                                     \
+	{ "key", required_argument, NULL, OPT_KEY },                           \
+	{ "policy", required_argument, NULL, OPT_POLICY },                     \
+	{ "contract", required_argument, NULL, OPT_CONTRACT },                 \
+	{ "contract-key", required_argument, NULL, OPT_CONTRACT_KEY },         \
+	{ "strict", no_argument, NULL, OPT_STRICT },                           \
+	{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },         \
+	{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },               \
+	{ "platform", required_argument, NULL, OPT_PLATFORM }
+
+#define CLI_TRUST_HELP                                                                                      \
+	"  --policy FILE        a containers-policy.json (default: $HOME/.config/containers/policy.json,\n" \
+	"                       then /etc/containers/policy.json)\n"                                         \
+	"  --contract FILE      an HPCR contract: trust the keys its workload.images pins\n"                \
+	"  --contract-key PEM   private key to decrypt hyper-protect-basic sections of the contract\n"       \
+	"  --strict             with --contract: images named by digest need signatures too\n"              \
+	"  --key FILE           trust this OpenPGP public key (armored or binary) for every image;\n"      \
+	"                       repeatable; instead of a policy\n"                                          \
+	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \
+	"  --lookaside URL      read signatures from this lookaside instead (file://, http(s)://)\n"        \
+	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n"
+
+void cli_trust_init(struct cli_trust *t);
+/* Handles one trust option: 0 handled, 1 not a trust option, -1 bad. */
+int cli_trust_option(struct cli_trust *t, int opt, const char *arg);
+/* Applies the containers defaults (policy.json, registries.d) where the
+ * command line named no source; -1 (message printed) if none is found or
+ * several are given. */
+int cli_trust_finish(struct cli_trust *t);
+
 /* Reads a whole regular file named on the command line (at most max
  * bytes; *data NUL-terminated, caller frees).  Prints what went wrong
  * and returns the exit code, or 0. */
@@ -83,6 +131,8 @@ const char *cli_default_registries_d(void);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_standalone_verify(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_contract(int argc, char **argv);
 #if SIGNET_HAVE_SIGNER
 int cmd_sign(int argc, char **argv);
 int cmd_standalone_sign(int argc, char **argv);

@@ -29,7 +29,7 @@ static const char standalone_sign_help[] =
 	"  --passphrase-file F    give GnuPG the passphrase from F instead of the agent\n"
 	"  -o, --output FILE      where to write the signature\n";
 
-enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY, OPT_REGISTRIES_D, OPT_LOOKASIDE, OPT_KEY };
+enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY };
 
 /* --key PRIV.pem is the cosign-format signer, which comes with sigstore
  * support: refuse it clearly rather than as an unknown option. */

@@ -14,6 +14,8 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is" },
 	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest" },
 	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
+	{ "policy", cmd_policy, "lint a policy, or explain its decision for an image" },
+	{ "contract", cmd_contract, "HPCR contract helpers: print the images section pinning keys" },
 #if SIGNET_HAVE_SIGNER
 	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
 	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },

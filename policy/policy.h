@@ -84,6 +84,18 @@ enum sn_identity_rule {
 	SN_IDENTITY_MATCH_EXACT = 0,
 	SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT = 1,
 	SN_IDENTITY_MATCH_REPOSITORY = 2,
+	SN_IDENTITY_EXACT_REFERENCE = 3,  /* compare with spec.docker_reference */
+	SN_IDENTITY_EXACT_REPOSITORY = 4, /* compare with spec.docker_repository */
+	SN_IDENTITY_REMAP_IDENTITY = 5,	  /* rewrite prefix -> signed_prefix, then matchRepoDigestOrExact */
+};
+
+/* A signedIdentity as written in a policy. */
+struct sn_identity_spec {
+	enum sn_identity_rule rule;
+	char *docker_reference;	 /* exactReference */
+	char *docker_repository; /* exactRepository */
+	char *prefix;		 /* remapIdentity */
+	char *signed_prefix;	 /* remapIdentity */
 };
 
 /* The rule's name as policy.json spells it ("matchRepoDigestOrExact"). */
@@ -101,10 +113,161 @@ const char *sn_identity_rule_name(enum sn_identity_rule rule);
 int sn_identity_match(enum sn_identity_rule rule, const struct sn_ref *image, const char *signed_ref,
 		      struct sn_err *e);
 
+/* The full rule, including the exactReference, exactRepository and
+ * remapIdentity forms; a spec of the first three rules behaves as
+ * sn_identity_match.  Same returns. */
+int sn_identity_spec_match(const struct sn_identity_spec *spec, const struct sn_ref *image, const char *signed_ref,
+			   struct sn_err *e);
+void sn_identity_spec_clear(struct sn_identity_spec *spec);
+
 /* As skopeo standalone-verify: the claim and the expected reference
  * (both text) must be the same reference after normalization, tag for tag
  * (neither gets an implicit "latest").  0 or SIGNET_EDENIED; an expected
  * reference that does not parse is SIGNET_EBADINPUT. */
 int sn_identity_match_exact_text(const char *expected, const char *signed_ref, struct sn_err *e);
+
+/* ---- the policy model (policy.c; sources: policy_json.c, contract.c) -
+ *
+ * Every policy source (containers-policy.json, the HPCR contract) is turned
+ * into this one model; verify/ evaluates it.  Requirements hold key
+ * material as bytes, read when the policy is loaded, so evaluation never
+ * touches the file system for keys.
+ */
+
+enum sn_req_type {
+	SN_REQ_INSECURE_ACCEPT_ANYTHING = 0,
+	SN_REQ_REJECT = 1,
+	SN_REQ_SIGNED_BY = 2,	     /* OpenPGP simple signing, keyType GPGKeys */
+	SN_REQ_SIGSTORE_SIGNED = 3,  /* cosign-format signatures (public keys) */
+	SN_REQ_UNSUPPORTED = 4,	     /* parses, always denies: signedBaseLayer, X.509 key types, ... */
+};
+
+struct sn_requirement {
+	enum sn_req_type type;
+	/* SIGNED_BY / SIGSTORE_SIGNED: the pinned keys, one buffer per key
+	 * file or keyData entry, named for messages ("keyPath /etc/k.gpg",
+	 * "keyData", "contract workload.images.rhs.\"r/a\".publicKey"). */
+	struct sn_buf *keys;
+	char **key_names;
+	size_t n_keys;
+	struct sn_identity_spec identity; /* default matchRepoDigestOrExact */
+	char *unsupported;		  /* UNSUPPORTED: why, for the denial */
+	char *where;			  /* where it was written: file + JSON path or contract path */
+};
+
+struct sn_scope_reqs {
+	char *transport; /* "docker", "dir", "oci" */
+	char *scope;	 /* "" for the transport default */
+	struct sn_requirement *reqs;
+	size_t n_reqs;
+};
+
+struct sn_policy {
+	char *source; /* the file it was read from, for messages */
+	struct sn_requirement *default_reqs;
+	size_t n_default;
+	struct sn_scope_reqs *scopes;
+	size_t n_scopes;
+	/* Contract rules that policy.json cannot say: */
+	int allow_digest_refs_unsigned; /* images named by digest need no signature */
+	/* Multi-arch: a valid signature on the index counts for its instances
+	 * (cosign style); default 1, SPEC §4.1. */
+	int index_signature_covers_instances;
+	/* Credentials the policy source carries (contract workload.auths),
+	 * host -> "user:pass"; secrets, wiped on free. */
+	char **auth_hosts;
+	char **auth_creds;
+	size_t n_auths;
+};
+
+/* Which requirements apply to a reference, and why (for explain). */
+struct sn_scope_choice {
+	const struct sn_requirement *reqs; /* borrowed from the policy */
+	size_t n_reqs;
+	const char *transport;		   /* "docker" ... or NULL for the global default */
+	const char *scope;		   /* the scope key that matched, "" or NULL */
+	const char *kind;		   /* "exact", "repository", "namespace", "host", "wildcard",
+					    * "transport default", "global default" */
+};
+
+/* Scope resolution (SPEC §4.1): for docker, the exact reference
+ * (host/ns/repo:tag or @digest), then the repository, each parent
+ * namespace, host[:port], *.domain wildcards from the most specific (never
+ * the bare domain), then the transport's "" scope, then default.  For dir:
+ * and oci: the path scopes of containers-policy.json(5).  First match wins. */
+void sn_policy_choose(struct sn_scope_choice *out, const struct sn_policy *p, const struct sn_ref *ref);
+
+void sn_policy_free(struct sn_policy *p);
+void sn_requirement_clear(struct sn_requirement *r);
+
+/* policy_json.c: a containers-policy.json file, parsed strictly (SPEC §4.1):
+ * unknown fields, duplicate fields, empty requirement lists, wrong types
+ * and bad values are SIGNET_EBADINPUT naming the file and the JSON path;
+ * key files are read (SIGNET_ENOTFOUND / SIGNET_EIO naming them); the file
+ * at most SIGNET_MAX_POLICY_FILE_SIZE. */
+int sn_policy_load_json(struct sn_policy **out, const char *path, struct sn_err *e);
+int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, const char *source,
+			 struct sn_err *e);
+
+/*
+ * contract.c: the HPCR contract (SPEC §4.2) as a policy.  contract_key is a
+ * PEM private key (RSA, unencrypted) to decrypt hyper-protect-basic
+ * sections, or NULL; strict makes digest references need signatures too
+ * (allow_digest_refs_unsigned = !strict).
+ *
+ * The file (at most SIGNET_MAX_POLICY_FILE_SIZE) is one YAML mapping with
+ * exactly the sections workload and env (both required, as HPCR requires
+ * them), attestationPublicKey and envWorkloadSignature (optional, not
+ * interpreted: signet does not check the contract signature); any other
+ * top-level key is refused.  workload and env are each a mapping, a string
+ * holding YAML (parsed again, same rules), or
+ * "hyper-protect-basic.<b64 RSA PKCS#1 v1.5 password>.<b64 openssl enc
+ * -aes-256-cbc -pbkdf2 output>" as IBM documents.  An encrypted workload
+ * is decrypted with contract_key (SIGNET_EBADINPUT without one, or with the
+ * wrong one); an encrypted env is only checked for form, never decrypted
+ * (signet needs nothing from it).
+ *
+ * The model: for each workload.images.rhs.<identifier>.publicKey (base64
+ * of one ASCII-armored OpenPGP public key block, checked for form here,
+ * fully by the OpenPGP backend later), the docker scope of the identifier
+ * (sn_contract_scope) gets SN_REQ_SIGNED_BY with that key,
+ * matchRepoDigestOrExact; each workload.images.dct.<repository>
+ * {notary, publicKey} gives its scope SN_REQ_UNSUPPORTED ("Docker Content
+ * Trust is not supported yet"); a scope named in both gets both (AND).  The
+ * global default is SN_REQ_REJECT, unsupported = "no key is pinned for
+ * this repository in the contract", where = "contract FILE".
+ * workload.auths.<registry>.{username, password} become auth_hosts /
+ * auth_creds ("user:pass"; https://index.docker.io/v1/ and
+ * index.docker.io become docker.io).  Everything else in workload (type,
+ * compose, play, volumes, env, ...) is parsed (duplicate keys, aliases,
+ * tags, merge keys and depth are refused everywhere, as in
+ * yaml_strict.h) and ignored, except that a `type` other than "workload"
+ * (or "env" in env) is refused.
+ *
+ * Errors: SIGNET_EBADINPUT with "contract FILE: ..." naming the YAML path
+ * and line (e.g. `contract c.yaml: workload.images.rhs."r/a".publicKey:
+ * not base64 (line 7)`); SIGNET_ELIMIT (size, depth); SIGNET_ENOTFOUND /
+ * SIGNET_EIO for the contract or the key file; SIGNET_ENOMEM.  Secrets
+ * (the file's bytes, decrypted text, passwords) are wiped after use.
+ * *out is the caller's (sn_policy_free).
+ */
+int sn_policy_load_contract(struct sn_policy **out, const char *path, const char *contract_key, int strict,
+			    struct sn_err *e);
+/* The same over bytes already read; source names them ("contract SOURCE"). */
+int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+			     const char *contract_key, int strict, struct sn_err *e);
+
+/* NULL when data (len bytes) is exactly one ASCII-armored OpenPGP public
+ * key block: the BEGIN PGP PUBLIC KEY BLOCK line first, the END line, then
+ * nothing but whitespace; else a static phrase saying what it is instead
+ * (a secret key block, binary OpenPGP, trailing data, ...). */
+const char *sn_contract_key_problem(const unsigned char *data, size_t len);
+
+/* The policy scope of a workload.images identifier, normalized as a docker
+ * reference: "host/path" for a repository, "host/path:tag" or
+ * "host/path@digest" (an exact-reference scope) when it names one; with
+ * repository_only, a tag or digest is refused.  *out is the caller's.
+ * SIGNET_EBADINPUT (message says why, without context) or ENOMEM. */
+int sn_contract_scope(char **out, const char *ident, int repository_only, struct sn_err *e);
 
 #endif

@@ -27,6 +27,7 @@
  * as a tree, so memory stays proportional to what is kept.
  */
 #include "policy/policy.h"
+#include "policy/yaml_strict.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,96 +54,14 @@ struct regd_ns {
 	int use_attachments; /* -1 unset */
 };
 
-/* A string set (open addressing, FNV-1a): the keys of one YAML mapping
- * (owned), or the docker scopes of all files (borrowed, val = index). */
-struct keyent {
-	char *key;
-	size_t val;
-};
-struct keyset {
-	struct keyent *slots;
-	size_t cap; /* 0 or a power of two */
-	size_t n;
-	int owns_keys;
-};
-
 struct sn_registries_d {
 	struct regd_ns *scopes;
 	size_t n_scopes, cap_scopes;
-	struct keyset scope_index; /* scope -> index in scopes */
+	struct sn_keyset scope_index; /* scope -> index in scopes */
 	struct regd_ns *default_docker;
 	char **files;
 	size_t n_files, cap_files;
 };
-
-/* ---- the string set ------------------------------------------------- */
-
-static size_t str_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return (size_t)h;
-}
-
-static struct keyent *keyset_find(const struct keyset *ks, const char *key)
-{
-	size_t i;
-
-	if (ks->cap == 0)
-		return NULL;
-	for (i = str_hash(key) & (ks->cap - 1); ks->slots[i].key != NULL; i = (i + 1) & (ks->cap - 1))
-		if (strcmp(ks->slots[i].key, key) == 0)
-			return &ks->slots[i];
-	return NULL;
-}
-
-/* Adds key (not present yet); on success an owning set owns it. */
-static int keyset_add(struct keyset *ks, char *key, size_t val, struct sn_err *e)
-{
-	size_t i;
-
-	if ((ks->n + 1) * 2 > ks->cap) {
-		size_t ncap = ks->cap == 0 ? 16 : ks->cap * 2;
-		struct keyent *ns;
-
-		if (ncap <= ks->cap || ncap > SIZE_MAX / sizeof(*ns))
-			return sn_enomem(e);
-		ns = calloc(ncap, sizeof(*ns));
-		if (ns == NULL)
-			return sn_enomem(e);
-		for (size_t j = 0; j < ks->cap; j++) {
-			if (ks->slots[j].key == NULL)
-				continue;
-			for (i = str_hash(ks->slots[j].key) & (ncap - 1); ns[i].key != NULL;
-			     i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = ks->slots[j];
-		}
-		free(ks->slots);
-		ks->slots = ns;
-		ks->cap = ncap;
-	}
-	for (i = str_hash(key) & (ks->cap - 1); ks->slots[i].key != NULL; i = (i + 1) & (ks->cap - 1))
-		;
-	ks->slots[i].key = key;
-	ks->slots[i].val = val;
-	ks->n++;
-	return 0;
-}
-
-static void keyset_free(struct keyset *ks)
-{
-	if (ks->owns_keys)
-		for (size_t i = 0; i < ks->cap; i++)
-			free(ks->slots[i].key);
-	free(ks->slots);
-	ks->slots = NULL;
-	ks->cap = ks->n = 0;
-}
 
 /* ---- the object ----------------------------------------------------- */
 
@@ -162,7 +81,7 @@ void sn_registries_d_free(struct sn_registries_d *rd)
 	for (size_t i = 0; i < rd->n_scopes; i++)
 		ns_free(&rd->scopes[i]);
 	free(rd->scopes);
-	keyset_free(&rd->scope_index);
+	sn_keyset_free(&rd->scope_index);
 	if (rd->default_docker != NULL) {
 		ns_free(rd->default_docker);
 		free(rd->default_docker);
@@ -188,194 +107,7 @@ void sn_sigstore_config_clear(struct sn_sigstore_config *c)
 
 /* URLs are checked with sn_lookaside_base_problem (registry/lookaside.c). */
 
-/* ---- YAML events ---------------------------------------------------- */
-
-struct yp {
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int have_ev;
-	unsigned depth;
-	const char *file;
-	struct sn_registries_d *rd;
-	struct sn_err *e;
-};
-
-static size_t ev_line(const struct yp *p)
-{
-	return p->ev.start_mark.line + 1;
-}
-
-/* Moves to the next event, refusing aliases, explicit tags and nesting
- * beyond SIGNET_MAX_YAML_DEPTH. */
-static int yp_next(struct yp *p)
-{
-	const yaml_char_t *tag = NULL;
-
-	if (p->have_ev) {
-		yaml_event_delete(&p->ev);
-		p->have_ev = 0;
-	}
-	if (!yaml_parser_parse(&p->parser, &p->ev)) {
-		if (p->parser.error == YAML_MEMORY_ERROR)
-			return sn_enomem(p->e);
-		if (p->parser.context != NULL)
-			return sn_seterr(
-			    p->e, SIGNET_EBADINPUT,
-			    "%s: line %zu column %zu: invalid YAML: %s (%s at line %zu column %zu)", p->file,
-			    p->parser.problem_mark.line + 1, p->parser.problem_mark.column + 1,
-			    p->parser.problem != NULL ? p->parser.problem : "syntax error", p->parser.context,
-			    p->parser.context_mark.line + 1, p->parser.context_mark.column + 1);
-		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu column %zu: invalid YAML: %s", p->file,
-		                 p->parser.problem_mark.line + 1, p->parser.problem_mark.column + 1,
-		                 p->parser.problem != NULL ? p->parser.problem : "syntax error");
-	}
-	p->have_ev = 1;
-	switch (p->ev.type) {
-	case YAML_ALIAS_EVENT:
-		return sn_seterr(p->e, SIGNET_EBADINPUT,
-		                 "%s: line %zu: YAML aliases (*%.100s) are not allowed", p->file, ev_line(p),
-		                 (const char *)p->ev.data.alias.anchor);
-	case YAML_SCALAR_EVENT: tag = p->ev.data.scalar.tag; break;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		tag = p->ev.type == YAML_SEQUENCE_START_EVENT ? p->ev.data.sequence_start.tag
-		                                              : p->ev.data.mapping_start.tag;
-		if (++p->depth > SIGNET_MAX_YAML_DEPTH)
-			return sn_seterr(p->e, SIGNET_ELIMIT,
-			                 "%s: line %zu: YAML nesting deeper than the limit of %d", p->file,
-			                 ev_line(p), SIGNET_MAX_YAML_DEPTH);
-		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT: p->depth--; break;
-	default: break;
-	}
-	if (tag != NULL)
-		return sn_seterr(p->e, SIGNET_EBADINPUT,
-		                 "%s: line %zu: explicit YAML tags (%.100s) are not supported", p->file,
-		                 ev_line(p), (const char *)tag);
-	return 0;
-}
-
-static const char *ev_text(const struct yp *p, size_t *len)
-{
-	*len = p->ev.data.scalar.length;
-	return (const char *)p->ev.data.scalar.value;
-}
-
-static int ev_is(const struct yp *p, const char *s)
-{
-	size_t len;
-	const char *t = ev_text(p, &len);
-
-	return len == strlen(s) && memcmp(t, s, len) == 0;
-}
-
-static int ev_plain(const struct yp *p)
-{
-	return p->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-}
-
-/* A plain scalar that YAML resolves to null. */
-static int ev_is_null(const struct yp *p)
-{
-	return p->ev.type == YAML_SCALAR_EVENT && ev_plain(p) &&
-	       (ev_is(p, "") || ev_is(p, "~") || ev_is(p, "null") || ev_is(p, "Null") || ev_is(p, "NULL"));
-}
-
-/* Copies the current scalar; what names it in the error for a NUL byte. */
-static int ev_dup_text(struct yp *p, char **out, const char *what)
-{
-	size_t len;
-	const char *t = ev_text(p, &len);
-
-	if (memchr(t, '\0', len) != NULL)
-		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s contains a NUL byte", p->file,
-		                 ev_line(p), what);
-	*out = sn_strndup(t, len, p->e);
-	return *out == NULL ? SIGNET_ENOMEM : 0;
-}
-
-/* Called with the current event at the start of key's value; consumes the
- * whole value. */
-typedef int (*value_fn)(struct yp *p, const char *key, void *ctx);
-
-static int skip_node(struct yp *p);
-
-/* The current event is a mapping start: walks the pairs, refusing
- * non-scalar keys, merge keys and duplicate keys, and hands each value to
- * fn (NULL: ignore the value). */
-static int walk_mapping(struct yp *p, value_fn fn, void *ctx)
-{
-	struct keyset seen = {.owns_keys = 1};
-	struct keyent *prev;
-	const char *k;
-	char *key = NULL;
-	int rc;
-
-	for (;;) {
-		if ((rc = yp_next(p)) != 0)
-			goto out;
-		if (p->ev.type == YAML_MAPPING_END_EVENT)
-			break;
-		if (p->ev.type != YAML_SCALAR_EVENT) {
-			rc = sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: a mapping key must be a scalar",
-			               p->file, ev_line(p));
-			goto out;
-		}
-		if (ev_plain(p) && ev_is(p, "<<")) {
-			rc = sn_seterr(p->e, SIGNET_EBADINPUT,
-			               "%s: line %zu: YAML merge keys (<<) are not supported", p->file,
-			               ev_line(p));
-			goto out;
-		}
-		if ((rc = ev_dup_text(p, &key, "a mapping key")) != 0)
-			goto out;
-		if ((prev = keyset_find(&seen, key)) != NULL) {
-			rc = sn_seterr(p->e, SIGNET_EBADINPUT,
-			               "%s: line %zu: duplicate key \"%.200s\" (first at line %zu)", p->file,
-			               ev_line(p), key, prev->val);
-			goto out;
-		}
-		if ((rc = keyset_add(&seen, key, ev_line(p), p->e)) != 0)
-			goto out;
-		/* seen owns the key now; it stays valid until the mapping ends. */
-		k = key;
-		key = NULL;
-		if ((rc = yp_next(p)) != 0)
-			goto out;
-		if ((rc = fn != NULL ? fn(p, k, ctx) : skip_node(p)) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(key);
-	keyset_free(&seen);
-	return rc;
-}
-
-/* The current event starts a node: consumes it whole (duplicate keys and
- * the other refusals still apply inside). */
-static int skip_node(struct yp *p)
-{
-	int rc;
-
-	switch (p->ev.type) {
-	case YAML_SCALAR_EVENT: return 0;
-	case YAML_MAPPING_START_EVENT: return walk_mapping(p, NULL, NULL);
-	case YAML_SEQUENCE_START_EVENT:
-		for (;;) {
-			if ((rc = yp_next(p)) != 0)
-				return rc;
-			if (p->ev.type == YAML_SEQUENCE_END_EVENT)
-				return 0;
-			if ((rc = skip_node(p)) != 0)
-				return rc;
-		}
-	default:
-		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: unexpected YAML event", p->file,
-		                 ev_line(p));
-	}
-}
+/* ---- YAML (yaml_strict.c reads it) ---------------------------------- */
 
 /* ---- sections ------------------------------------------------------- */
 
@@ -388,18 +120,18 @@ static const char *ns_name(const struct regd_ns *ns, char *buf, size_t n)
 	return buf;
 }
 
-static int ns_string(struct yp *p, struct regd_ns *ns, const char *key, char **field)
+static int ns_string(struct sn_yaml *p, struct regd_ns *ns, const char *key, char **field)
 {
 	char where[256];
 	char *s = NULL;
 	int rc;
 
 	if (p->ev.type != YAML_SCALAR_EVENT)
-		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be a string", p->file,
-		                 ev_line(p), ns_name(ns, where, sizeof(where)), key);
-	if (ev_is_null(p))
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be a string", p->what,
+		                 sn_yaml_line(p), ns_name(ns, where, sizeof(where)), key);
+	if (sn_yaml_is_null(p))
 		return 0;
-	if ((rc = ev_dup_text(p, &s, key)) != 0)
+	if ((rc = sn_yaml_dup_text(p, &s, key)) != 0)
 		return rc;
 	if (*s == '\0') { /* "" is "not set", as in containers/image */
 		free(s);
@@ -409,7 +141,7 @@ static int ns_string(struct yp *p, struct regd_ns *ns, const char *key, char **f
 	return 0;
 }
 
-static int ns_bool(struct yp *p, struct regd_ns *ns, const char *key, int *field)
+static int ns_bool(struct sn_yaml *p, struct regd_ns *ns, const char *key, int *field)
 {
 	/* What yaml.v3 stores into a Go bool: the core schema booleans
 	 * when plain, and the YAML 1.1 forms in any style (so "yes" quoted
@@ -419,35 +151,38 @@ static int ns_bool(struct yp *p, struct regd_ns *ns, const char *key, int *field
 	char where[256];
 
 	if (p->ev.type == YAML_SCALAR_EVENT) {
-		if (ev_is_null(p))
+		if (sn_yaml_is_null(p))
 			return 0;
-		if (ev_plain(p) && (ev_is(p, "true") || ev_is(p, "True") || ev_is(p, "TRUE"))) {
+		if (sn_yaml_plain(p) &&
+		    (sn_yaml_is(p, "true") || sn_yaml_is(p, "True") || sn_yaml_is(p, "TRUE"))) {
 			*field = 1;
 			return 0;
 		}
-		if (ev_plain(p) && (ev_is(p, "false") || ev_is(p, "False") || ev_is(p, "FALSE"))) {
+		if (sn_yaml_plain(p) &&
+		    (sn_yaml_is(p, "false") || sn_yaml_is(p, "False") || sn_yaml_is(p, "FALSE"))) {
 			*field = 0;
 			return 0;
 		}
 		for (size_t i = 0; i < sizeof(yes11) / sizeof(yes11[0]); i++) {
-			if (ev_is(p, yes11[i])) {
+			if (sn_yaml_is(p, yes11[i])) {
 				*field = 1;
 				return 0;
 			}
-			if (ev_is(p, no11[i])) {
+			if (sn_yaml_is(p, no11[i])) {
 				*field = 0;
 				return 0;
 			}
 		}
 	}
-	return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be true or false", p->file,
-	                 ev_line(p), ns_name(ns, where, sizeof(where)), key);
+	return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s must be true or false", p->what,
+	                 sn_yaml_line(p), ns_name(ns, where, sizeof(where)), key);
 }
 
-static int ns_value(struct yp *p, const char *key, void *ctx)
+static int ns_value(struct sn_yaml *p, const char *key, size_t key_line, void *ctx)
 {
 	struct regd_ns *ns = ctx;
 
+	(void)key_line;
 	if (strcmp(key, "lookaside") == 0)
 		return ns_string(p, ns, key, &ns->lookaside);
 	if (strcmp(key, "lookaside-staging") == 0)
@@ -458,10 +193,10 @@ static int ns_value(struct yp *p, const char *key, void *ctx)
 		return ns_string(p, ns, key, &ns->sigstore_staging);
 	if (strcmp(key, "use-sigstore-attachments") == 0)
 		return ns_bool(p, ns, key, &ns->use_attachments);
-	return skip_node(p); /* unknown: ignored, as containers/image does */
+	return sn_yaml_skip(p); /* unknown: ignored, as containers/image does */
 }
 
-static int ns_check_urls(struct yp *p, const struct regd_ns *ns, size_t line)
+static int ns_check_urls(struct sn_yaml *p, const struct regd_ns *ns, size_t line)
 {
 	const struct {
 		const char *key;
@@ -478,45 +213,45 @@ static int ns_check_urls(struct yp *p, const struct regd_ns *ns, size_t line)
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (f[i].url != NULL && (why = sn_lookaside_base_problem(f[i].url)) != NULL)
 			return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s: %s \"%.300s\": %s",
-			                 p->file, line, ns_name(ns, where, sizeof(where)), f[i].key, f[i].url,
+			                 p->what, line, ns_name(ns, where, sizeof(where)), f[i].key, f[i].url,
 			                 why);
 	return 0;
 }
 
 /* Parses a section's value (the current event) into ns: null leaves it
  * empty, a mapping fills it. */
-static int ns_parse(struct yp *p, struct regd_ns *ns)
+static int ns_parse(struct sn_yaml *p, struct regd_ns *ns)
 {
-	size_t line = ev_line(p);
+	size_t line = sn_yaml_line(p);
 	char where[256];
 	int rc;
 
 	ns->use_attachments = -1;
-	ns->file = p->file;
-	if (ev_is_null(p))
+	ns->file = p->what;
+	if (sn_yaml_is_null(p))
 		return 0;
 	if (p->ev.type != YAML_MAPPING_START_EVENT)
-		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s must be a mapping", p->file, line,
+		return sn_seterr(p->e, SIGNET_EBADINPUT, "%s: line %zu: %s must be a mapping", p->what, line,
 		                 ns_name(ns, where, sizeof(where)));
-	if ((rc = walk_mapping(p, ns_value, ns)) != 0)
+	if ((rc = sn_yaml_walk_mapping(p, ns_value, ns)) != 0)
 		return rc;
 	return ns_check_urls(p, ns, line);
 }
 
-static int docker_value(struct yp *p, const char *scope, void *ctx)
+static int docker_value(struct sn_yaml *p, const char *scope, size_t key_line, void *ctx)
 {
-	struct sn_registries_d *rd = p->rd;
+	struct sn_registries_d *rd = ctx;
 	struct regd_ns ns = {0};
-	struct keyent *prev;
+	struct sn_keyent *prev;
 	int rc;
 
-	(void)ctx;
+	(void)key_line;
 	/* Same scope twice in this file is a duplicate key (walk_mapping);
 	 * here it can only come from an earlier file. */
-	if ((prev = keyset_find(&rd->scope_index, scope)) != NULL)
+	if ((prev = sn_keyset_find(&rd->scope_index, scope)) != NULL)
 		return sn_seterr(p->e, SIGNET_EBADINPUT,
-		                 "%s: line %zu: docker scope \"%.200s\" defined both in %s and %s", p->file,
-		                 ev_line(p), scope, rd->scopes[prev->val].file, p->file);
+		                 "%s: line %zu: docker scope \"%.200s\" defined both in %s and %s", p->what,
+		                 sn_yaml_line(p), scope, rd->scopes[prev->val].file, p->what);
 	if ((ns.scope = sn_strdup(scope, p->e)) == NULL)
 		return SIGNET_ENOMEM;
 	if ((rc = ns_parse(p, &ns)) != 0)
@@ -533,7 +268,7 @@ static int docker_value(struct yp *p, const char *scope, void *ctx)
 		rd->cap_scopes = ncap;
 	}
 	/* The index borrows the scope string, which never moves. */
-	if ((rc = keyset_add(&rd->scope_index, ns.scope, rd->n_scopes, p->e)) != 0)
+	if ((rc = sn_keyset_add(&rd->scope_index, ns.scope, rd->n_scopes, p->e)) != 0)
 		goto fail;
 	rd->scopes[rd->n_scopes++] = ns;
 	return 0;
@@ -542,20 +277,20 @@ fail:
 	return rc;
 }
 
-static int top_value(struct yp *p, const char *key, void *ctx)
+static int top_value(struct sn_yaml *p, const char *key, size_t key_line, void *ctx)
 {
-	struct sn_registries_d *rd = p->rd;
+	struct sn_registries_d *rd = ctx;
 	struct regd_ns *ns;
 	int rc;
 
-	(void)ctx;
+	(void)key_line;
 	if (strcmp(key, "default-docker") == 0) {
-		if (ev_is_null(p)) /* a nil pointer in containers/image: not defined */
+		if (sn_yaml_is_null(p)) /* a nil pointer in containers/image: not defined */
 			return 0;
 		if (rd->default_docker != NULL)
 			return sn_seterr(p->e, SIGNET_EBADINPUT,
 			                 "%s: line %zu: \"default-docker\" defined both in %s and %s",
-			                 p->file, ev_line(p), rd->default_docker->file, p->file);
+			                 p->what, sn_yaml_line(p), rd->default_docker->file, p->what);
 		if ((ns = calloc(1, sizeof(*ns))) == NULL)
 			return sn_enomem(p->e);
 		if ((rc = ns_parse(p, ns)) != 0) {
@@ -567,55 +302,40 @@ static int top_value(struct yp *p, const char *key, void *ctx)
 		return 0;
 	}
 	if (strcmp(key, "docker") == 0) {
-		if (ev_is_null(p))
+		if (sn_yaml_is_null(p))
 			return 0;
 		if (p->ev.type != YAML_MAPPING_START_EVENT)
 			return sn_seterr(p->e, SIGNET_EBADINPUT,
-			                 "%s: line %zu: \"docker\" must be a mapping of scopes", p->file,
-			                 ev_line(p));
-		return walk_mapping(p, docker_value, NULL);
+			                 "%s: line %zu: \"docker\" must be a mapping of scopes", p->what,
+			                 sn_yaml_line(p));
+		return sn_yaml_walk_mapping(p, docker_value, rd);
 	}
-	return skip_node(p); /* unknown: ignored, as containers/image does */
+	return sn_yaml_skip(p); /* unknown: ignored, as containers/image does */
 }
 
 static int parse_file(struct sn_registries_d *rd, const char *file, const unsigned char *data, size_t len,
                       struct sn_err *e)
 {
-	struct yp p = {.file = file, .rd = rd, .e = e};
+	struct sn_yaml y;
 	int rc;
 
-	if (!yaml_parser_initialize(&p.parser))
-		return sn_enomem(e);
-	yaml_parser_set_input_string(&p.parser, data, len);
-	if ((rc = yp_next(&p)) != 0) /* stream start */
+	if ((rc = sn_yaml_open(&y, data, len, file, 0, 0, e)) != 0)
 		goto out;
-	if ((rc = yp_next(&p)) != 0)
+	if (y.ev.type == YAML_STREAM_END_EVENT) /* no document at all */
 		goto out;
-	if (p.ev.type == YAML_STREAM_END_EVENT) /* no document at all */
-		goto out;
-	if ((rc = yp_next(&p)) != 0) /* the root node */
-		goto out;
-	if (p.ev.type == YAML_MAPPING_START_EVENT) {
-		rc = walk_mapping(&p, top_value, NULL);
-	} else if (!ev_is_null(&p)) {
+	if (y.ev.type == YAML_MAPPING_START_EVENT) {
+		rc = sn_yaml_walk_mapping(&y, top_value, rd);
+	} else if (!sn_yaml_is_null(&y)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: line %zu: the top level must be a mapping", file,
-		               ev_line(&p));
+		               sn_yaml_line(&y));
 	}
-	if (rc != 0)
-		goto out;
-	if ((rc = yp_next(&p)) != 0) /* document end */
-		goto out;
-	if ((rc = yp_next(&p)) != 0)
-		goto out;
-	if (p.ev.type != YAML_STREAM_END_EVENT)
-		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: line %zu: more than one YAML document", file,
-		               ev_line(&p));
+	if (rc == 0)
+		rc = sn_yaml_finish(&y);
 out:
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.parser);
+	sn_yaml_close(&y);
 	return rc;
 }
+
 
 /* ---- loading -------------------------------------------------------- */
 
@@ -801,7 +521,7 @@ static void apply_ns(struct resolved *r, const struct regd_ns *ns)
 
 static void apply_scope(struct resolved *r, const struct sn_registries_d *rd, const char *scope)
 {
-	const struct keyent *k = keyset_find(&rd->scope_index, scope);
+	const struct sn_keyent *k = sn_keyset_find(&rd->scope_index, scope);
 
 	if (k != NULL)
 		apply_ns(r, &rd->scopes[k->val]);

@@ -309,6 +309,7 @@ int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, c
                   struct sn_err *e)
 {
 	const char *key = repo != NULL ? repo : "";
+	const char *given;
 	struct sn_cred *c;
 	int rc;
 
@@ -323,15 +324,18 @@ int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, c
 		cred_free(c);
 		return sn_enomem(e);
 	}
-	if (r->ctx->creds != NULL) {
-		const char *colon = strchr(r->ctx->creds, ':');
+	/* --creds, then credentials the policy source gave for this host,
+	 * then the auth file. */
+	given = r->ctx->creds != NULL ? r->ctx->creds : sn_ctx_host_creds(r->ctx, r->domain);
+	if (given != NULL) {
+		const char *colon = strchr(given, ':');
 
-		if (colon == NULL || colon == r->ctx->creds) {
+		if (colon == NULL || colon == given) {
 			cred_free(c);
 			return sn_seterr(e, SIGNET_EINVAL, "credentials for %s: expected USER:PASSWORD",
 			                 r->domain);
 		}
-		if ((c->user = sn_strndup(r->ctx->creds, (size_t)(colon - r->ctx->creds), e)) == NULL ||
+		if ((c->user = sn_strndup(given, (size_t)(colon - given), e)) == NULL ||
 		    (c->pass = sn_strdup(colon + 1, e)) == NULL) {
 			cred_free(c);
 			return SIGNET_ENOMEM;

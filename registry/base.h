@@ -131,6 +131,14 @@ int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, 
 
 struct sn_registry; /* registry/client.c: one per registry host */
 
+/* Credentials for one registry host, from a policy source (the contract's
+ * workload.auths).  creds is "user:pass", a secret. */
+struct sn_host_creds {
+	char *host;
+	char *creds;
+	struct sn_host_creds *next;
+};
+
 struct signet_ctx {
 	struct sn_err err;
 	char *authfile;
@@ -142,7 +150,14 @@ struct signet_ctx {
 	signet_log_fn log;
 	void *log_userdata;
 	struct sn_registry *registries; /* open registry handles, reused */
+	struct sn_host_creds *host_creds; /* per-host credentials, after creds */
 };
+
+/* Adds credentials for a registry host (copied; wiped when ctx is freed).
+ * --creds (ctx->creds) still wins; these come before the auth file. */
+int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *creds, struct sn_err *e);
+/* The per-host credentials for host, or NULL.  Borrowed. */
+const char *sn_ctx_host_creds(const struct signet_ctx *ctx, const char *host);
 
 /* Logs through the caller's callback, if any.  Never pass secrets. */
 void sn_log(const struct signet_ctx *ctx, int level, const char *fmt, ...) SN_PRINTF(3, 4);

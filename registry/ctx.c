@@ -58,11 +58,43 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	return 0;
 }
 
+int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *creds, struct sn_err *e)
+{
+	struct sn_host_creds *h = calloc(1, sizeof(*h));
+
+	if (h == NULL || (h->host = sn_strdup(host, e)) == NULL || (h->creds = sn_strdup(creds, e)) == NULL) {
+		if (h != NULL) {
+			free(h->host);
+			free(h);
+		}
+		return sn_enomem(e);
+	}
+	h->next = ctx->host_creds;
+	ctx->host_creds = h;
+	return 0;
+}
+
+const char *sn_ctx_host_creds(const struct signet_ctx *ctx, const char *host)
+{
+	for (const struct sn_host_creds *h = ctx->host_creds; h != NULL; h = h->next)
+		if (strcmp(h->host, host) == 0)
+			return h->creds;
+	return NULL;
+}
+
 void signet_ctx_free(signet_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
 	sn_registry_free_all(ctx);
+	while (ctx->host_creds != NULL) {
+		struct sn_host_creds *h = ctx->host_creds;
+
+		ctx->host_creds = h->next;
+		free(h->host);
+		sn_free_secret(h->creds);
+		free(h);
+	}
 	free(ctx->authfile);
 	sn_free_secret(ctx->creds);
 	free(ctx->cert_dir);

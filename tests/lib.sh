@@ -22,6 +22,7 @@ set -Eeuo pipefail
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/signet-it.XXXXXX")
 PIDS=()		# every background process started here
+GPG_HOMES=()	# GnuPG homes made here: their gpg-agents are stopped on exit
 PASSED=0
 FAILED=0
 FINISHED=0
@@ -45,6 +46,9 @@ _cleanup() {
 	done
 	for pid in "${PIDS[@]}"; do
 		wait "$pid" 2>/dev/null || true
+	done
+	for pid in "${GPG_HOMES[@]}"; do
+		gpgconf --homedir "$pid" --kill all >/dev/null 2>&1 || true
 	done
 	rm -rf "$T"
 	if [[ $FINISHED == 0 ]]; then
@@ -392,4 +396,84 @@ skopeo_raw() {
 # sha256_of FILE: "sha256:<hex>".
 sha256_of() {
 	echo "sha256:$(sha256sum <"$1" | cut -d' ' -f1)"
+}
+
+# ---- OpenPGP keys and signature stores ---------------------------------------
+
+# make_gpg_keys: the keys of fixtures/make-gpg-keys.sh, made once per test
+# in $KEYS (A.asc, A.gpg, B.asc, ..., fingerprints); exports GNUPGHOME (the
+# home holding every secret key, for signet sign and skopeo --sign-by) and
+# sets FPR_A, FPR_B, FPR_C, FPR_C_SUB, FPR_EXPIRED, FPR_REVOKED and FPR_P.
+make_gpg_keys() {
+	local name fpr
+	KEYS="$T/keys"
+	if [[ ! -f $KEYS/fingerprints ]]; then
+		need gpg gpgconf
+		GPG_HOMES+=("$KEYS/gnupg")
+		sh "$SRCDIR/fixtures/make-gpg-keys.sh" "$KEYS" >"$T/make-gpg-keys.log" 2>&1 ||
+			{ cat "$T/make-gpg-keys.log"; die "fixtures/make-gpg-keys.sh failed"; }
+	fi
+	export GNUPGHOME="$KEYS/gnupg"
+	while IFS='=' read -r name fpr; do
+		printf -v "FPR_$name" '%s' "$fpr"
+	done <"$KEYS/fingerprints"
+}
+
+# gpg_home DIR KEYFILE...: a GnuPG home holding only these public keys (the
+# keyring skopeo reads in standalone-verify).
+gpg_home() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	chmod 700 "$dir"
+	GPG_HOMES+=("$dir")
+	GNUPGHOME=$dir gpg --batch --no-tty --quiet --import "$@" >"$dir.log" 2>&1 ||
+		{ cat "$dir.log"; die "gpg could not import $* into $dir"; }
+}
+
+# make_sig_vectors MANIFEST REFERENCE DIR: fixtures/make-sig-vectors.sh over
+# MANIFEST for REFERENCE with the keys of make_gpg_keys, into DIR.
+make_sig_vectors() {
+	make_gpg_keys
+	GPG_HOMES+=("$3/gnupg")
+	bash "$SRCDIR/fixtures/make-sig-vectors.sh" "$KEYS" "$1" "$2" "$3" >"$3.log" 2>&1 ||
+		{ cat "$3.log"; die "fixtures/make-sig-vectors.sh failed"; }
+}
+
+# registries_d DIR SCOPE URL: a registries.d directory whose DIR/x.yaml
+# sets lookaside and lookaside-staging of the docker scope SCOPE to URL.
+registries_d() {
+	mkdir -p "$1"
+	printf '%s\n' "docker:" "  $2:" "    lookaside: $3" "    lookaside-staging: $3" >"$1/x.yaml"
+}
+
+# lookaside_dir ROOT REPO DIGEST: the directory of a file:// lookaside rooted
+# at ROOT that holds signature-N of REPO (no host) @ DIGEST.
+lookaside_dir() {
+	echo "$1/$2@${3/:/=}"
+}
+
+# put_signatures DIR FILE...: replaces the signatures in DIR by FILE... as
+# signature-1, signature-2, ...; "-" leaves that number out.
+put_signatures() {
+	local dir=$1 n=0 f
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in "$@"; do
+		n=$((n + 1))
+		[[ $f == - ]] || cp "$f" "$dir/signature-$n"
+	done
+}
+
+# start_files_server ROOT [ARGS...]: signet-testserver files serving ROOT
+# over plain HTTP on a free loopback port; sets FILES_URL and FILES_PID.
+start_files_server() {
+	local root=$1 port
+	shift
+	port=$(free_port)
+	start_testserver "$T/files.$port.out" files --port "$port" --root "$root" \
+		--log "$T/files.$port.log" "$@"
+	FILES_PID=$TS_PID
+	FILES_URL="http://127.0.0.1:$port"
 }

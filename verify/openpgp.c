@@ -1165,9 +1165,35 @@ out:
 	return rc;
 }
 
+/* "FPR (uid)" for each pinned primary key, once, comma-separated. */
+static int openpgp_describe(void *state, struct sn_buf *out, struct sn_err *e)
+{
+	const struct openpgp_verifier *v = state;
+	int rc = 0, first = 1;
+
+	for (size_t i = 0; i < v->n_acc && rc == 0; i++) {
+		if (strcmp(v->acc[i].fpr, v->acc[i].primary) != 0)
+			continue; /* a subkey: its primary is listed */
+		if (!first)
+			rc = sn_buf_append_str(out, ", ", e);
+		first = 0;
+		if (rc == 0)
+			rc = sn_buf_append_str(out, v->acc[i].primary, e);
+		if (rc == 0 && v->acc[i].uid != NULL) {
+			rc = sn_buf_append_str(out, " (", e);
+			if (rc == 0)
+				rc = sn_buf_append_str(out, v->acc[i].uid, e);
+			if (rc == 0)
+				rc = sn_buf_append_str(out, ")", e);
+		}
+	}
+	return rc;
+}
+
 const struct sn_sig_backend sn_openpgp_backend = {
     .name = "openpgp",
     .verifier_new = openpgp_verifier_new,
     .verify = openpgp_verify,
+    .describe = openpgp_describe,
     .verifier_free = openpgp_verifier_free,
 };

@@ -243,3 +243,17 @@ void sn_payload_free(struct sn_payload *p)
 	json_decref(p->optional);
 	free(p);
 }
+
+int sn_payload_check_digest(const struct sn_payload *p, const void *manifest, size_t len, const char *what,
+			    struct sn_err *e)
+{
+	int rc;
+
+	if (strncmp(p->manifest_digest, "sha256:", 7) != 0)
+		return sn_seterr(e, SIGNET_EDENIED, "it signs %s, not a sha256 digest: only sha256 manifest digests "
+				 "are accepted", p->manifest_digest);
+	rc = sn_digest_check(p->manifest_digest, manifest, len, "signed manifest", e);
+	if (rc == SIGNET_EINTEGRITY)
+		rc = sn_seterr(e, SIGNET_EDENIED, "it signs manifest %s, not %s", p->manifest_digest, what);
+	return rc;
+}

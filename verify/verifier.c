@@ -5,32 +5,14 @@
  * the image only if one of them is a good signature by a pinned key over
  * a payload that names this digest and an identity that matches.
  */
-#include "verify.h"
+#include "verifier_internal.h"
 
 #include "config.h"
-#include "policy/policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <signet/verify.h>
-
-struct signet_verifier {
-	struct signet_ctx *ctx;	 /* borrowed */
-	const struct sn_sig_backend *pgp;
-	void *pgp_state;
-	struct sn_registries_d *rd; /* NULL: nothing configured */
-	char *lookaside;	    /* overrides registries.d */
-};
-
-struct signet_verdict {
-	char digest[SN_DIGEST_MAX];
-	char *pinned;
-	struct sn_signer signer;
-	char *identity;
-	char *location;
-};
 
 /* Clears and returns the context's error record. */
 static struct sn_err *ctx_err(signet_ctx *ctx)
@@ -84,30 +66,85 @@ static int pgp_state_new(const struct sn_sig_backend **backend, void **state, co
 #endif
 }
 
+/* The policy "every image signedBy one of these keys" for --key. */
+static int keys_policy(struct sn_policy **out, const char *const *files, size_t n, struct sn_err *e)
+{
+	struct sn_requirement *r;
+	struct sn_policy *p;
+	int rc;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*r))) == NULL) {
+		free(p);
+		return sn_enomem(e);
+	}
+	p->n_default = 1;
+	p->index_signature_covers_instances = 1;
+	r = &p->default_reqs[0];
+	r->type = SN_REQ_SIGNED_BY;
+	r->identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
+	if ((p->source = sn_strdup("the keys given with --key", e)) == NULL ||
+	    (r->where = sn_strdup("pinned keys", e)) == NULL || (r->keys = calloc(n, sizeof(*r->keys))) == NULL ||
+	    (r->key_names = calloc(n, sizeof(*r->key_names))) == NULL) {
+		rc = sn_enomem(e);
+		goto fail;
+	}
+	r->n_keys = n;
+	for (size_t i = 0; i < n; i++)
+		if ((r->key_names[i] = sn_strdup(files[i], e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto fail;
+		}
+	if ((rc = read_keys(r->keys, files, n, e)) != 0)
+		goto fail;
+	*out = p;
+	return 0;
+fail:
+	sn_policy_free(p);
+	return rc;
+}
+
 int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *opts)
 {
 	struct signet_verifier *v;
 	struct sn_err *e;
-	int rc;
+	int sources, rc;
 
 	if (ctx == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
 	if (out == NULL || opts == NULL || opts->version != SIGNET_VERIFIER_OPTIONS_VERSION)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: invalid arguments or options version");
-	if (opts->n_gpg_key_files == 0 || opts->gpg_key_files == NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "no keys pinned: a verifier needs at least one public key");
+	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0);
+	if (sources != 1)
+		return sn_seterr(e, SIGNET_EINVAL,
+				 "a verifier needs exactly one source of trust: a policy, a contract, or pinned keys");
+	if (opts->n_gpg_key_files != 0 && opts->gpg_key_files == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: gpg_key_files is NULL");
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sn_enomem(e);
 	v->ctx = ctx;
-	if ((rc = pgp_state_new(&v->pgp, &v->pgp_state, opts->gpg_key_files, opts->n_gpg_key_files, e)) != 0)
+	if (opts->policy_file != NULL)
+		rc = sn_policy_load_json(&v->policy, opts->policy_file, e);
+	else if (opts->contract_file != NULL)
+		rc = sn_policy_load_contract(&v->policy, opts->contract_file, opts->contract_key, opts->strict, e);
+	else
+		rc = keys_policy(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, e);
+	if (rc != 0)
 		goto fail;
+	/* Credentials a contract carries for its registries. */
+	for (size_t i = 0; i < v->policy->n_auths; i++)
+		if ((rc = sn_ctx_add_host_creds(ctx, v->policy->auth_hosts[i], v->policy->auth_creds[i], e)) != 0)
+			goto fail;
 	if (opts->registries_d != NULL && (rc = sn_registries_d_load(&v->rd, opts->registries_d, e)) != 0)
 		goto fail;
 	if (opts->lookaside != NULL && (v->lookaside = sn_strdup(opts->lookaside, e)) == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto fail;
 	}
+	rc = opts->platform != NULL ? sn_platform_parse(&v->platform, opts->platform, e)
+				    : sn_platform_default(&v->platform, e);
+	if (rc != 0)
+		goto fail;
 	*out = v;
 	return 0;
 fail:
@@ -119,9 +156,12 @@ void signet_verifier_free(signet_verifier *v)
 {
 	if (v == NULL)
 		return;
-	if (v->pgp != NULL)
-		v->pgp->verifier_free(v->pgp_state);
+	for (size_t i = 0; i < v->n_states; i++)
+		v->states[i].backend->verifier_free(v->states[i].state);
+	free(v->states);
+	sn_policy_free(v->policy);
 	sn_registries_d_free(v->rd);
+	sn_platform_clear(&v->platform);
 	free(v->lookaside);
 	free(v);
 }
@@ -172,198 +212,112 @@ const char *signet_verdict_location(const signet_verdict *verdict)
 	return verdict->location;
 }
 
-/* The signatures stored for digest of the image ref.  *where names the
- * store for messages (caller frees). */
-static int read_signatures(struct sn_sig_list *sigs, char **where, signet_verifier *v, const struct sn_ref *ref,
-			   const char *digest, struct sn_err *e)
+int signet_verify(signet_verdict **out, signet_verifier *v, const signet_ref *ref)
 {
-	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
-	const char *base;
-	int rc;
+	struct sn_err *e;
 
-	switch (ref->transport) {
-	case SIGNET_TRANSPORT_DIR:
-		if ((*where = sn_strdup(ref->string, e)) == NULL)
-			return SIGNET_ENOMEM;
-		return sn_dir_sigs_read(sigs, ref->dir, NULL, e);
-	case SIGNET_TRANSPORT_OCI:
-		return sn_seterr(e, SIGNET_EDENIED, "%s: denied: an oci: layout holds no signatures", ref->string);
-	case SIGNET_TRANSPORT_DOCKER:
-		break;
-	}
-	base = v->lookaside;
-	if (base == NULL) {
-		if ((rc = sn_registries_d_resolve(&cfg, v->rd, ref, e)) != 0)
-			return rc;
-		base = cfg.lookaside;
-	}
-	if (base == NULL) {
-		rc = sn_seterr(e, SIGNET_EDENIED,
-			       "%s: denied: no signature store is configured for this image "
-			       "(a lookaside in registries.d, or --lookaside)",
-			       ref->string);
-		goto out;
-	}
-	if ((*where = sn_strdup(base, e)) == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	rc = sn_lookaside_read(sigs, v->ctx, base, ref, digest, e);
-out:
-	sn_sigstore_config_clear(&cfg);
-	return rc;
+	if (v == NULL)
+		return SIGNET_EINVAL;
+	e = ctx_err(v->ctx);
+	if (out == NULL || ref == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_verify: NULL argument");
+	return sn_evaluate(out, v, (const struct sn_ref *)ref, NULL, e);
 }
 
-/* Checks one signature blob; on success fills signer, identity. */
-static int check_one(signet_verifier *v, const struct sn_ref *ref, const struct sn_buf *manifest,
-		     const unsigned char *blob, size_t len, struct sn_signer *signer, char **identity,
-		     struct sn_err *e)
+int signet_explain(char **text, signet_verifier *v, const signet_ref *ref)
 {
-	const unsigned char *chunk = NULL;
-	struct sn_payload *payload = NULL;
-	enum sn_sig_format format;
-	struct sn_buf signed_bytes;
-	size_t chunk_len = 0;
-	int rc;
-
-	sn_buf_init(&signed_bytes, 0, NULL);
-	if ((rc = sn_sig_detect(&format, &chunk, &chunk_len, blob, len, e)) != 0)
-		return rc;
-	if (format != SN_SIG_SIMPLE_SIGNING)
-		return sn_seterr(e, SIGNET_EDENIED, "a sigstore signature, and no sigstore key is pinned");
-	if ((rc = v->pgp->verify(v->pgp_state, blob, len, &signed_bytes, signer, e)) != 0)
-		return rc;
-	if ((rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, SN_PAYLOAD_TYPE_SIMPLE, e)) != 0)
-		goto out;
-	/* The payload names the manifest by a digest of its own choosing:
-	 * recompute that digest over the bytes we hold. */
-	if ((rc = sn_digest_check(payload->manifest_digest, manifest->data, manifest->len, "signed manifest", e)) !=
-	    0) {
-		if (rc == SIGNET_EINTEGRITY)
-			rc = sn_seterr(e, SIGNET_EDENIED, "it signs manifest %s, not this one", payload->manifest_digest);
-		goto out;
-	}
-	if ((rc = sn_identity_match(SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT, ref, payload->docker_reference, e)) != 0)
-		goto out;
-	if ((*identity = sn_strdup(payload->docker_reference, e)) == NULL)
-		rc = SIGNET_ENOMEM;
-out:
-	if (rc != 0)
-		sn_signer_clear(signer);
-	sn_payload_free(payload);
-	sn_buf_free(&signed_bytes);
-	return rc;
-}
-
-/* Appends "; LOCATION: reason" to the list of failures. */
-static void note_failure(struct sn_buf *why, const char *location, const char *reason)
-{
-	const char *name = strrchr(location, '/');
-
-	name = name != NULL ? name + 1 : location;
-	if (why->len != 0)
-		(void)sn_buf_append_str(why, "; ", NULL);
-	(void)sn_buf_append_str(why, name, NULL);
-	(void)sn_buf_append_str(why, ": ", NULL);
-	(void)sn_buf_append_str(why, reason, NULL);
-}
-
-int signet_verify(signet_verdict **out, signet_verifier *v, const signet_ref *pub)
-{
-	const struct sn_ref *ref = (const struct sn_ref *)pub;
-	struct signet_verdict *verdict = NULL;
-	struct sn_sig_list sigs = { NULL, 0 };
-	struct sn_manifest *manifest = NULL;
-	struct sn_source *src = NULL;
-	struct sn_buf bytes, why;
-	char *where = NULL;
+	signet_verdict *verdict = NULL;
+	struct sn_buf t;
 	struct sn_err *e;
 	int rc;
 
 	if (v == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(v->ctx);
-	if (out == NULL || pub == NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "signet_verify: NULL argument");
-	sn_buf_init(&bytes, 0, NULL);
-	/* Bounded: the message buffer holds it all anyway. */
-	sn_buf_init(&why, SN_ERRMSG_MAX, "reasons");
-	if ((verdict = calloc(1, sizeof(*verdict))) == NULL) {
-		rc = sn_enomem(e);
-		goto out;
+	if (text == NULL || ref == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_explain: NULL argument");
+	sn_buf_init(&t, 1u << 20, "explanation");
+	rc = sn_evaluate(&verdict, v, (const struct sn_ref *)ref, &t, e);
+	signet_verdict_free(verdict);
+	if (rc == SIGNET_ENOMEM || t.data == NULL) {
+		sn_buf_free(&t);
+		return sn_enomem(e);
 	}
-	if ((rc = sn_source_open(&src, v->ctx, ref, e)) != 0 ||
-	    (rc = sn_source_read_manifest(&manifest, verdict->digest, &bytes, src, NULL, e)) != 0)
-		goto out;
-	if ((rc = read_signatures(&sigs, &where, v, ref, verdict->digest, e)) != 0) {
-		if (rc != SIGNET_EDENIED)
-			sn_errctx(e, "%s: cannot read its signatures: ", ref->string);
-		goto out;
-	}
-	if (sigs.n == 0) {
-		rc = sn_seterr(e, SIGNET_EDENIED, "%s: denied: no signatures for %s in %s", ref->string, verdict->digest,
-			       where);
-		goto out;
-	}
-	/* As containers/image: a stored blob that is not a signature at all
-	 * makes the whole store unusable, it is not just one bad signature. */
-	for (size_t i = 0; i < sigs.n; i++) {
-		const unsigned char *chunk;
-		enum sn_sig_format format;
-		size_t chunk_len;
+	*text = (char *)sn_buf_steal(&t, NULL);
+	return 0;
+}
 
-		if (sn_sig_detect(&format, &chunk, &chunk_len, sigs.items[i].data, sigs.items[i].len, e) != 0) {
-			e->code = rc = SIGNET_EDENIED;
-			sn_errctx(e, "%s: denied: %s is not a signature: ", ref->string, sigs.items[i].location);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < sigs.n; i++) {
-		struct sn_err serr;
+/* Appends one requirement list to the summary, importing its keys. */
+static int check_reqs(struct sn_buf *out, signet_verifier *v, const char *scope, const struct sn_requirement *reqs,
+		      size_t n, size_t *n_keys, struct sn_err *e)
+{
+	int rc = 0;
 
-		sn_err_clear(&serr);
-		rc = check_one(v, ref, &bytes, sigs.items[i].data, sigs.items[i].len, &verdict->signer,
-			       &verdict->identity, &serr);
-		if (rc == 0) {
-			if ((verdict->location = sn_strdup(sigs.items[i].location, e)) == NULL) {
-				rc = SIGNET_ENOMEM;
-				goto out;
-			}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct sn_requirement *r = &reqs[i];
+		struct sn_req_state *st;
+		char *line;
+
+		line = sn_aprintf(e, "%s[%zu]: %s\n", scope, i,
+				  r->type == SN_REQ_INSECURE_ACCEPT_ANYTHING ? "insecureAcceptAnything"
+				  : r->type == SN_REQ_REJECT		     ? "reject"
+				  : r->type == SN_REQ_SIGNED_BY		     ? "signedBy"
+				  : r->type == SN_REQ_SIGSTORE_SIGNED	     ? "sigstoreSigned (not supported yet)"
+									     : "unsupported (always denies)");
+		if (line == NULL)
+			return SIGNET_ENOMEM;
+		rc = sn_buf_append_str(out, line, e);
+		free(line);
+		if (rc != 0 || r->type != SN_REQ_SIGNED_BY)
+			continue;
+		if ((rc = sn_req_state(&st, v, r, e)) != 0)
+			return rc;
+		*n_keys += r->n_keys;
+		if ((rc = sn_buf_append_str(out, "  keys: ", e)) == 0 && (rc = st->backend->describe(st->state, out, e)) == 0)
+			rc = sn_buf_append_str(out, "\n", e);
+	}
+	return rc;
+}
+
+int signet_verifier_check(char **summary, signet_verifier *v)
+{
+	const struct sn_policy *p;
+	struct sn_buf out;
+	size_t n_keys = 0;
+	struct sn_err *e;
+	char *line;
+	int rc;
+
+	if (v == NULL)
+		return SIGNET_EINVAL;
+	e = ctx_err(v->ctx);
+	if (summary == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_check: NULL argument");
+	p = v->policy;
+	sn_buf_init(&out, 1u << 20, "summary");
+	rc = check_reqs(&out, v, "default", p->default_reqs, p->n_default, &n_keys, e);
+	for (size_t i = 0; i < p->n_scopes && rc == 0; i++) {
+		char *scope = sn_aprintf(e, "transports.%s.\"%s\"", p->scopes[i].transport, p->scopes[i].scope);
+
+		if (scope == NULL) {
+			rc = SIGNET_ENOMEM;
 			break;
 		}
-		if (rc == SIGNET_ENOMEM || rc == SIGNET_EIO) {
-			*e = serr;
-			sn_errctx(e, "%s: ", sigs.items[i].location);
-			goto out;
-		}
-		note_failure(&why, sigs.items[i].location, serr.msg);
+		rc = check_reqs(&out, v, scope, p->scopes[i].reqs, p->scopes[i].n_reqs, &n_keys, e);
+		free(scope);
+	}
+	if (rc == 0) {
+		line = sn_aprintf(e, "%s: valid: %zu scopes besides the default, %zu key files or key data\n",
+				  p->source != NULL ? p->source : "policy", p->n_scopes, n_keys);
+		rc = line != NULL ? sn_buf_append_str(&out, line, e) : SIGNET_ENOMEM;
+		free(line);
 	}
 	if (rc != 0) {
-		rc = sn_seterr(e, SIGNET_EDENIED, "%s: denied: no valid signature among %zu: %s", ref->string, sigs.n,
-			       why.data != NULL ? (char *)why.data : "");
-		goto out;
+		sn_buf_free(&out);
+		return rc;
 	}
-	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
-		verdict->pinned = sn_aprintf(e, "%s@%s", ref->name, verdict->digest);
-	else
-		verdict->pinned = sn_aprintf(e, "%s@%s", ref->string, verdict->digest);
-	if (verdict->pinned == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	sn_log(v->ctx, SIGNET_LOG_INFO, "%s: allowed: %s signed by %s", ref->string, verdict->digest,
-	       verdict->signer.fingerprint);
-	*out = verdict;
-	verdict = NULL;
-out:
-	signet_verdict_free(verdict);
-	sn_sig_list_free(&sigs);
-	sn_manifest_free(manifest);
-	sn_source_free(src);
-	sn_buf_free(&bytes);
-	sn_buf_free(&why);
-	free(where);
-	return rc;
+	*summary = (char *)sn_buf_steal(&out, NULL);
+	return 0;
 }
 
 int signet_standalone_verify(char **digest, char **fingerprint, signet_ctx *ctx, const void *manifest,
@@ -389,15 +343,12 @@ int signet_standalone_verify(char **digest, char **fingerprint, signet_ctx *ctx,
 	sn_buf_init(&signed_bytes, 0, NULL);
 	if ((rc = sn_manifest_parse(&m, manifest, manifest_len, NULL, e)) != 0)
 		goto out;
-	if ((rc = pgp_state_new(&backend, &state, &key_file, 1, e)) != 0)
+	if ((rc = pgp_state_new(&backend, &state, &key_file, 1, e)) != 0 || backend == NULL)
 		goto out;
 	if ((rc = backend->verify(state, signature, signature_len, &signed_bytes, &signer, e)) != 0 ||
 	    (rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, SN_PAYLOAD_TYPE_SIMPLE, e)) != 0)
 		goto verdict;
-	rc = sn_digest_check(payload->manifest_digest, manifest, manifest_len, "signed manifest", e);
-	if (rc == SIGNET_EINTEGRITY)
-		rc = sn_seterr(e, SIGNET_EDENIED, "the signature signs manifest %s, not this one",
-			       payload->manifest_digest);
+	rc = sn_payload_check_digest(payload, manifest, manifest_len, "this one", e);
 	if (rc != 0 || (rc = sn_identity_match_exact_text(reference, payload->docker_reference, e)) != 0)
 		goto verdict;
 	if ((d = sn_strdup(payload->manifest_digest, e)) == NULL || (f = sn_strdup(signer.fingerprint, e)) == NULL) {

@@ -71,6 +71,16 @@ int sn_payload_parse(struct sn_payload **out, const void *data, size_t len, cons
                      struct sn_err *e);
 void sn_payload_free(struct sn_payload *p);
 
+/*
+ * Does the payload sign these manifest bytes?  The digest it names is
+ * recomputed over them.  As containers/image (skopeo 1.9), only sha256
+ * manifest digests are accepted: the digest pulled is a sha256 one.
+ * what names the manifest for the message ("this instance (sha256:...)").
+ * Returns 0 or SIGNET_EDENIED saying which manifest the payload signs.
+ */
+int sn_payload_check_digest(const struct sn_payload *p, const void *manifest, size_t len, const char *what,
+			    struct sn_err *e);
+
 /* ---- signature backends (openpgp.c, later sigstore.c) ---------------- */
 
 /* Who made a signature that verified. */
@@ -107,6 +117,9 @@ struct sn_sig_backend {
 	 * untouched on failure. */
 	int (*verify)(void *state, const void *blob, size_t len, struct sn_buf *payload,
 	              struct sn_signer *signer, struct sn_err *e);
+	/* Appends a description of the pinned keys to out (fingerprints
+	 * and names, for `policy explain`). */
+	int (*describe)(void *state, struct sn_buf *out, struct sn_err *e);
 	/* Releases the state; accepts NULL. */
 	void (*verifier_free)(void *state);
 };

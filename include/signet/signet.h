@@ -8,5 +8,6 @@
 #include <signet/image.h>
 #include <signet/verify.h>
 #include <signet/sign.h>
+#include <signet/contract.h>
 
 #endif

@@ -26,9 +26,19 @@ typedef struct signet_verifier signet_verifier;
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
-	/* OpenPGP public key files (armored or binary, one or many keys
-	 * each): a signature must be made by one of these keys (a primary
-	 * key or one of its signing subkeys). */
+	/* Exactly one source of trust:
+	 *  - policy_file: a containers-policy.json (containers-policy.json(5));
+	 *  - contract_file: an HPCR deployment contract, whose
+	 *    workload.images pins the keys (contract_key: a PEM private key
+	 *    to decrypt hyper-protect-basic sections, or NULL; strict: images
+	 *    named by digest need signatures too);
+	 *  - gpg_key_files: OpenPGP public key files (armored or binary, one
+	 *    or many keys each), as the policy "every image signedBy one of
+	 *    these keys, matchRepoDigestOrExact". */
+	const char *policy_file;
+	const char *contract_file;
+	const char *contract_key;
+	int strict;
 	const char *const *gpg_key_files;
 	size_t n_gpg_key_files;
 	/* A containers-registries.d directory saying where signatures are
@@ -37,9 +47,13 @@ typedef struct signet_verifier_options {
 	/* A lookaside base URL (file://, http://, https://) used instead of
 	 * what registries.d says; NULL: none. */
 	const char *lookaside;
+	/* The platform whose instance is chosen from a multi-platform index,
+	 * "os/arch[/variant]"; NULL: the machine's own (linux/<arch>). */
+	const char *platform;
 } signet_verifier_options;
 
-#define SIGNET_VERIFIER_OPTIONS_INIT { SIGNET_VERIFIER_OPTIONS_VERSION, NULL, 0, NULL, NULL }
+#define SIGNET_VERIFIER_OPTIONS_INIT \
+	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL }
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
@@ -55,11 +69,13 @@ typedef struct signet_verdict signet_verdict;
 
 /*
  * The call a runtime makes before a pull: resolves ref to a manifest digest
- * (computed locally), reads the signatures stored for that digest, and
- * accepts the image when one of them is a valid signature by a pinned key
- * whose payload names this digest and an identity that matches ref
- * (matchRepoDigestOrExact: a tag must match exactly; a digest reference
- * needs the same repository).
+ * (computed locally; for a multi-platform index, the instance for the
+ * verifier's platform), chooses the requirements the policy has for ref,
+ * and allows the image only if every requirement is met: a signature
+ * requirement by at least one stored signature that is valid, made by one
+ * of its keys, names this digest, and claims an identity its
+ * signedIdentity rule accepts.  For an index, the instance's own
+ * signatures count, and so do the index's (SPEC §4.1).
  *
  * Returns 0 with *out set (pull signet_verdict_pinned(*out), nothing
  * else); SIGNET_EDENIED when no signature passes (the message names the
@@ -72,6 +88,25 @@ typedef struct signet_verdict signet_verdict;
 SIGNET_EXPORT int signet_verify(signet_verdict **out, signet_verifier *v, const signet_ref *ref);
 SIGNET_EXPORT void signet_verdict_free(signet_verdict *verdict);
 
+/*
+ * Explains the decision for ref without needing it to be allowed: the
+ * policy source, the scope chosen and why, each requirement with its keys
+ * (fingerprints and names), and the verdict with the check that failed.
+ * *text is the caller's (free()).  Returns 0 whatever the verdict, or an
+ * error that prevented explaining (then the message says why).
+ */
+SIGNET_EXPORT int signet_explain(char **text, signet_verifier *v, const signet_ref *ref);
+
+/*
+ * Checks the verifier's policy completely without deciding anything: every
+ * key of every requirement is imported (so a key that does not parse is
+ * found now, not at the first pull).  *summary (caller frees) says what the
+ * policy holds: scopes, requirements, keys with fingerprints.
+ * Returns 0, SIGNET_EBADINPUT (a key that does not parse; the message names
+ * where it was written), SIGNET_EIO, SIGNET_ENOMEM.
+ */
+SIGNET_EXPORT int signet_verifier_check(char **summary, signet_verifier *v);
+
 /* "host/repo@sha256:..." (docker) — what to pull.  Borrowed. */
 SIGNET_EXPORT const char *signet_verdict_pinned(const signet_verdict *verdict);
 /* The manifest digest that was verified.  Borrowed. */
@@ -79,12 +114,14 @@ SIGNET_EXPORT const char *signet_verdict_digest(const signet_verdict *verdict);
 /* The pinned primary key fingerprint of the signature that was accepted
  * (upper-case hex), the key that made it (the primary or a signing subkey),
  * the key's first user id (or NULL), and the identity the signature claims.
- * Borrowed. */
+ * All NULL when no requirement needed a signature (insecureAcceptAnything,
+ * or a digest pinned in a contract).  Borrowed. */
 SIGNET_EXPORT const char *signet_verdict_signer(const signet_verdict *verdict);
 SIGNET_EXPORT const char *signet_verdict_signing_key(const signet_verdict *verdict);
 SIGNET_EXPORT const char *signet_verdict_signer_uid(const signet_verdict *verdict);
 SIGNET_EXPORT const char *signet_verdict_identity(const signet_verdict *verdict);
-/* Where the accepted signature was read (a URL or a path).  Borrowed. */
+/* Where the accepted signature was read (a URL or a path), or NULL.
+ * Borrowed. */
 SIGNET_EXPORT const char *signet_verdict_location(const signet_verdict *verdict);
 
 /*

@@ -13,6 +13,13 @@
  *	auth.token.rootcertbundle.  With --tls-cert it serves HTTPS (a client
  *	that verifies TLS will not send credentials to a plain-HTTP realm).
  *
+ *   files --port P --root DIR [--fail-status STATUS]
+ *	A plain static file server (an http:// lookaside signature store):
+ *	GET or HEAD /PATH answers the regular file DIR/PATH (percent escapes
+ *	decoded, no ".." component), 404 when there is none.  Files over
+ *	FILES_MAX_SIZE bytes answer 500.  With --fail-status, every request
+ *	answers that status instead (a store that is down).
+ *
  *   hostile --port P --port2 P2 [--basic]
  *	A registry that lies (see route_hostile for the repositories).  With
  *	--basic, every /v2/ request on P without an Authorization header gets
@@ -26,6 +33,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -36,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +61,7 @@
 #define MAX_SCOPES 16
 #define BIG_SIZE (4u * 1024u * 1024u + 1u) /* one byte over SIGNET_MAX_MANIFEST_SIZE */
 #define HUGE_SIZE (256u * 1024u * 1024u)
+#define FILES_MAX_SIZE (64u * 1024u * 1024u) /* largest file the files mode serves */
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 
 struct req {
@@ -64,8 +74,8 @@ struct req {
 
 static struct {
 	const char *mode, *key_path, *cert_path, *issuer, *service, *user, *password, *log_path;
-	const char *tls_cert, *tls_key;
-	int port, port2, basic;
+	const char *tls_cert, *tls_key, *root;
+	int port, port2, basic, fail_status;
 	long max_requests, lifetime;
 } opt = { .max_requests = 1000, .lifetime = 300 };
 
@@ -575,6 +585,98 @@ static int route_hostile(int fd, struct req *rq)
 	return respond_error(fd, rq, 404, "NAME_UNKNOWN", NULL);
 }
 
+/* ---- files mode ------------------------------------------------------- */
+
+/* Decodes "%XX" escapes in a URL path into out (no '+' rule: that is for
+ * queries).  Returns -1 when the result would not fit, holds a NUL, or has
+ * an empty, "." or ".." component. */
+static int path_decode(char *out, size_t size, const char *in)
+{
+	size_t n = 0;
+	const char *c;
+
+	for (const char *r = in; *r != '\0'; r++) {
+		char ch = *r;
+
+		if (ch == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = { r[1], r[2], '\0' };
+
+			ch = (char)strtol(hex, NULL, 16);
+			r += 2;
+		}
+		if (ch == '\0' || n + 1 >= size)
+			return -1;
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	if (out[0] != '/')
+		return -1;
+	for (c = out; c != NULL; c = strchr(c + 1, '/')) {
+		const char *next = strchr(c + 1, '/');
+		size_t len = next != NULL ? (size_t)(next - c - 1) : strlen(c + 1);
+
+		if (len == 0 || (len == 1 && c[1] == '.') || (len == 2 && c[1] == '.' && c[2] == '.'))
+			return -1;
+	}
+	return 0;
+}
+
+static void files_setup(void)
+{
+	struct stat st;
+
+	if (opt.root == NULL)
+		die("files needs --root");
+	if (stat(opt.root, &st) != 0 || !S_ISDIR(st.st_mode))
+		die("--root %s is not a directory", opt.root);
+	if (opt.fail_status != 0 && opt.fail_status < 400)
+		die("--fail-status %d is not an error status", opt.fail_status);
+}
+
+static int route_files(int fd, struct req *rq)
+{
+	char rel[4096], path[8192], head[512], chunk[65536];
+	struct stat st;
+	int file, n;
+
+	if (opt.fail_status != 0)
+		return respond_error(fd, rq, opt.fail_status, "FAILING", NULL);
+	if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0)
+		return respond_error(fd, rq, 405, "METHOD_NOT_ALLOWED", NULL);
+	if (path_decode(rel, sizeof(rel), rq->path) != 0 ||
+	    snprintf(path, sizeof(path), "%s%s", opt.root, rel) >= (int)sizeof(path))
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	file = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (file < 0)
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	if (fstat(file, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(file);
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	}
+	if ((unsigned long long)st.st_size > FILES_MAX_SIZE) {
+		close(file);
+		return respond_error(fd, rq, 500, "TOO_LARGE", NULL);
+	}
+	n = snprintf(head, sizeof(head),
+		     "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %lld\r\n"
+		     "Connection: close\r\n\r\n",
+		     (long long)st.st_size);
+	log_request(rq, 200);
+	if (send_all(fd, head, (size_t)n) == 0 && strcmp(rq->method, "HEAD") != 0) {
+		for (off_t left = st.st_size; left > 0;) {
+			ssize_t k = read(file, chunk, (size_t)left < sizeof(chunk) ? (size_t)left : sizeof(chunk));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0 || send_all(fd, chunk, (size_t)k) != 0)
+				break; /* the length sent was a promise: the client sees a short body */
+			left -= k;
+		}
+	}
+	close(file);
+	return 200;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int listen_on(int port)
@@ -604,7 +706,8 @@ static long parse_num(const char *s, const char *what, long max)
 static void usage(void)
 {
 	die("usage: testserver token --port P --key KEY.pem --cert CERT.pem --issuer I --service S --user U "
-	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic]; "
+	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic] | "
+	    "files --port P --root DIR [--fail-status STATUS]; "
 	    "[--log FILE] [--max-requests N] [--lifetime SECONDS]");
 }
 
@@ -618,6 +721,7 @@ int main(int argc, char **argv)
 		{ "basic", no_argument, NULL, 'b' },	      { "log", required_argument, NULL, 'l' },
 		{ "max-requests", required_argument, NULL, 'm' }, { "lifetime", required_argument, NULL, 't' },
 		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
+		{ "root", required_argument, NULL, 'r' },     { "fail-status", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pollfd pfd[2];
@@ -644,6 +748,8 @@ int main(int argc, char **argv)
 		case 't': opt.lifetime = parse_num(optarg, "--lifetime", 3600); break;
 		case 'C': opt.tls_cert = optarg; break;
 		case 'K': opt.tls_key = optarg; break;
+		case 'r': opt.root = optarg; break;
+		case 'f': opt.fail_status = (int)parse_num(optarg, "--fail-status", 599); break;
 		default: usage();
 		}
 	}
@@ -653,6 +759,8 @@ int main(int argc, char **argv)
 		token_setup();
 	else if (strcmp(opt.mode, "hostile") == 0 && opt.port2 != 0)
 		hostile_setup();
+	else if (strcmp(opt.mode, "files") == 0)
+		files_setup();
 	else
 		usage();
 	if ((opt.tls_cert == NULL) != (opt.tls_key == NULL))
@@ -699,6 +807,8 @@ int main(int argc, char **argv)
 				served++;
 				if (strcmp(opt.mode, "token") == 0)
 					route_token(fd, &rq);
+				else if (strcmp(opt.mode, "files") == 0)
+					route_files(fd, &rq);
 				else
 					route_hostile(fd, &rq);
 			}

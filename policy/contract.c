@@ -1,0 +1,900 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * policy/contract.c: the IBM Hyper Protect (HPCR) deployment contract as a
+ * policy source (SPEC §4.2; the rules are in policy.h).
+ *
+ * What IBM documents and signet follows:
+ *  - the contract's sections are workload and env (both mandatory),
+ *    attestationPublicKey and envWorkloadSignature (optional).  IBM's
+ *    contract schema does not forbid other top-level keys; signet refuses
+ *    them, so that a misspelt section is not silently ignored;
+ *  - workload.images.rhs maps an image identifier (repository, optionally
+ *    with tag or digest, as the schema's pattern allows) to {publicKey:
+ *    base64 of `gpg -a --export KEY`}; workload.images.dct maps a
+ *    repository to {notary, publicKey}; images has no other keys, and the
+ *    entries no other fields (additionalProperties: false in the schema);
+ *  - workload.auths maps a registry host (or https://index.docker.io/v1/)
+ *    to {username, password};
+ *  - images named by digest are allowed without checks (the contract is
+ *    itself integrity protected), others need a key;
+ *  - "Contract encryption": PASSWORD = 32 random bytes; the section is
+ *    "hyper-protect-basic." + base64(openssl rsautl -encrypt -certin
+ *    (PKCS#1 v1.5) of PASSWORD) + "." + base64(openssl enc -aes-256-cbc
+ *    -pbkdf2 -pass stdin of the section's YAML).  `-pass stdin` makes the
+ *    password the bytes up to the first newline or NUL (openssl reads it as
+ *    a line), so decryption cuts PASSWORD there as well; enc -pbkdf2 means
+ *    "Salted__" + 8 bytes of salt, then PBKDF2-HMAC-SHA256 with 10000
+ *    iterations giving the 32-byte key and the 16-byte IV.
+ */
+#include "policy/policy.h"
+#include "policy/yaml_strict.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#define HPB_PREFIX            "hyper-protect-basic."
+#define ENC_MAGIC             "Salted__"
+#define ENC_SALT_LEN          8
+#define ENC_HEADER_LEN        16    /* "Salted__" + salt */
+#define ENC_PBKDF2_ITERATIONS 10000 /* openssl enc -pbkdf2's default */
+#define ENC_KEY_LEN           32    /* AES-256 */
+#define ENC_IV_LEN            16
+#define AES_BLOCK             16
+
+#define NO_KEY_REASON    "no key is pinned for this repository in the contract"
+#define DCT_REASON       "Docker Content Trust is not supported yet"
+#define WHAT_CONTRACT    "contract"
+#define WHAT_PRIVATE_KEY "contract private key"
+
+#define ARMOR_BEGIN "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+#define ARMOR_END   "-----END PGP PUBLIC KEY BLOCK-----"
+
+struct contract {
+	char *name;           /* "contract FILE" */
+	const char *key_path; /* the private key file, or NULL */
+	EVP_PKEY *pkey;       /* loaded on first use */
+	struct sn_policy *p;
+	size_t cap_scopes;
+	struct sn_keyset scope_index; /* scope -> index in p->scopes (keys borrowed) */
+	int have_workload;
+	int have_env;
+	struct sn_err *e;
+};
+
+/* ---- messages -------------------------------------------------------- */
+
+/* SIGNET_EBADINPUT "<document>: <formatted> (line N)". */
+static int bad(struct sn_yaml *y, size_t line, const char *fmt, ...) SN_PRINTF(3, 4);
+static int bad(struct sn_yaml *y, size_t line, const char *fmt, ...)
+{
+	char msg[1536];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sn_seterr(y->e, SIGNET_EBADINPUT, "%s: %s (line %zu)", y->what, msg, line);
+}
+
+/* The current event must be a non-empty scalar: copies it to *out. */
+static int want_string(struct sn_yaml *y, const char *path, char **out)
+{
+	size_t len;
+
+	if (y->ev.type != YAML_SCALAR_EVENT)
+		return bad(y, sn_yaml_line(y), "%s must be a string", path);
+	(void)sn_yaml_text(y, &len);
+	if (sn_yaml_is_null(y) || len == 0)
+		return bad(y, sn_yaml_line(y), "%s is empty", path);
+	if (*out != NULL) /* cannot happen: duplicate keys are refused */
+		return bad(y, sn_yaml_line(y), "%s given twice", path);
+	return sn_yaml_dup_text(y, out, path);
+}
+
+/* ---- keys and scopes ------------------------------------------------- */
+
+static int starts(const unsigned char *d, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+
+	return n >= l && memcmp(d, s, l) == 0;
+}
+
+const char *sn_contract_key_problem(const unsigned char *d, size_t n)
+{
+	const unsigned char *p, *end = d + n;
+	size_t bl = strlen(ARMOR_BEGIN), el = strlen(ARMOR_END);
+
+	if (n == 0)
+		return "empty";
+	if (d[0] & 0x80)
+		return "a binary OpenPGP key; the contract needs it ASCII-armored (gpg --armor --export KEY "
+		       "| base64 -w0)";
+	if (memchr(d, '\0', n) != NULL)
+		return "binary data, not an ASCII-armored OpenPGP public key";
+	if (starts(d, n, "-----BEGIN PGP PRIVATE KEY BLOCK-----") ||
+	    starts(d, n, "-----BEGIN PGP SECRET KEY BLOCK-----"))
+		return "a secret key block: pin the public key (gpg --armor --export KEY), never the secret "
+		       "key";
+	if (!starts(d, n, ARMOR_BEGIN) || !(starts(d + bl, n - bl, "\n") || starts(d + bl, n - bl, "\r\n")))
+		return "not an ASCII-armored OpenPGP public key block (" ARMOR_BEGIN ")";
+	/* The END line: at the start of a line, alone on it. */
+	for (p = d + bl;; p++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p == NULL)
+			return "an armored key block without its END line";
+		p++;
+		if (starts(p, (size_t)(end - p), "-----BEGIN"))
+			return "more than one armored block";
+		if (starts(p, (size_t)(end - p), ARMOR_END))
+			break;
+		p--;
+	}
+	for (p += el; p < end; p++)
+		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+			return "data after the end of the key block";
+	return NULL;
+}
+
+int sn_contract_scope(char **out, const char *ident, int repository_only, struct sn_err *e)
+{
+	struct sn_ref *ref = NULL;
+	char *s;
+	int rc;
+
+	if ((rc = sn_ref_parse_docker(&ref, ident, e)) != 0)
+		return rc;
+	if (ref->digest != NULL && ref->tag != NULL) {
+		sn_ref_free(ref);
+		return sn_seterr(e, SIGNET_EBADINPUT, "\"%.300s\" names both a tag and a digest", ident);
+	}
+	if (repository_only && (ref->digest != NULL || !ref->tag_implied)) {
+		sn_ref_free(ref);
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "\"%.300s\" must name a repository, without tag or digest", ident);
+	}
+	if (ref->digest != NULL)
+		s = sn_aprintf(e, "%s@%s", ref->name, ref->digest);
+	else if (!ref->tag_implied)
+		s = sn_aprintf(e, "%s:%s", ref->name, ref->tag);
+	else
+		s = sn_strdup(ref->name, e);
+	sn_ref_free(ref);
+	if (s == NULL)
+		return SIGNET_ENOMEM;
+	*out = s;
+	return 0;
+}
+
+/* Adds req (taken: cleared on every path) to the requirements of scope. */
+static int add_requirement(struct contract *c, struct sn_yaml *y, size_t line, const char *section,
+                           const char *ident, const char *scope, struct sn_requirement *req)
+{
+	struct sn_policy *p = c->p;
+	struct sn_scope_reqs *s;
+	struct sn_requirement *nv;
+	struct sn_keyent *k;
+	int rc;
+
+	if ((k = sn_keyset_find(&c->scope_index, scope)) != NULL) {
+		s = &p->scopes[k->val];
+		for (size_t i = 0; i < s->n_reqs; i++)
+			if (s->reqs[i].type == req->type) {
+				rc = bad(y, line,
+				         "workload.images.%s.\"%.300s\": the repository %s is already pinned "
+				         "by %s",
+				         section, ident, scope, s->reqs[i].where);
+				goto fail;
+			}
+	} else {
+		if (p->n_scopes == c->cap_scopes) {
+			size_t ncap = c->cap_scopes == 0 ? 8 : c->cap_scopes * 2;
+			struct sn_scope_reqs *ns;
+
+			if (ncap > SIZE_MAX / sizeof(*ns) ||
+			    (ns = realloc(p->scopes, ncap * sizeof(*ns))) == NULL) {
+				rc = sn_enomem(c->e);
+				goto fail;
+			}
+			p->scopes = ns;
+			c->cap_scopes = ncap;
+		}
+		s = &p->scopes[p->n_scopes];
+		memset(s, 0, sizeof(*s));
+		if ((s->transport = sn_strdup("docker", c->e)) == NULL ||
+		    (s->scope = sn_strdup(scope, c->e)) == NULL) {
+			free(s->transport);
+			rc = SIGNET_ENOMEM;
+			goto fail;
+		}
+		/* The index borrows the scope string, which never moves. */
+		if ((rc = sn_keyset_add(&c->scope_index, s->scope, p->n_scopes, c->e)) != 0) {
+			free(s->transport);
+			free(s->scope);
+			goto fail;
+		}
+		p->n_scopes++;
+	}
+	if (s->n_reqs >= SIZE_MAX / sizeof(*nv) - 1 ||
+	    (nv = realloc(s->reqs, (s->n_reqs + 1) * sizeof(*nv))) == NULL) {
+		rc = sn_enomem(c->e);
+		goto fail;
+	}
+	s->reqs = nv;
+	s->reqs[s->n_reqs++] = *req;
+	memset(req, 0, sizeof(*req));
+	return 0;
+fail:
+	sn_requirement_clear(req);
+	return rc;
+}
+
+/* The scope of an images entry, or an error naming it. */
+static int entry_scope(char **scope, struct sn_yaml *y, size_t line, const char *section, const char *ident)
+{
+	struct sn_err sub;
+	int rc;
+
+	sn_err_clear(&sub);
+	rc = sn_contract_scope(scope, ident, strcmp(section, "dct") == 0, &sub);
+	if (rc == SIGNET_ENOMEM)
+		return sn_enomem(y->e);
+	if (rc != 0)
+		return bad(y, line, "workload.images.%s.\"%.300s\": not an image identifier: %s", section,
+		           ident, sub.msg);
+	return 0;
+}
+
+/* ---- workload.images ------------------------------------------------- */
+
+struct entry {
+	const char *section; /* "rhs" or "dct" */
+	const char *ident;
+	char *public_key;
+	size_t key_line;
+	char *notary;
+};
+
+static int entry_field(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	struct entry *en = ctx;
+	int dct = strcmp(en->section, "dct") == 0;
+	char path[640];
+
+	(void)snprintf(path, sizeof(path), "workload.images.%s.\"%.300s\".%.100s", en->section, en->ident,
+	               key);
+	if (strcmp(key, "publicKey") == 0) {
+		en->key_line = sn_yaml_line(y);
+		return want_string(y, path, &en->public_key);
+	}
+	if (dct && strcmp(key, "notary") == 0)
+		return want_string(y, path, &en->notary);
+	return bad(y, line, "workload.images.%s.\"%.300s\": unknown key \"%.100s\" (%s)", en->section,
+	           en->ident, key,
+	           dct ? "a dct entry has notary and publicKey" : "an rhs entry has only publicKey");
+}
+
+/* Decodes the base64 publicKey of an entry into *out (caller frees). */
+static int decode_key(unsigned char **out, size_t *len, struct sn_yaml *y, const struct entry *en)
+{
+	int rc = sn_base64_decode(out, len, en->public_key, strlen(en->public_key));
+
+	if (rc == SIGNET_ENOMEM)
+		return sn_enomem(y->e);
+	if (rc != 0)
+		return bad(y, en->key_line, "workload.images.%s.\"%.300s\".publicKey: not base64%s",
+		           en->section, en->ident,
+		           strcmp(en->section, "rhs") == 0 ? " (gpg --armor --export KEY | base64 -w0)" : "");
+	return 0;
+}
+
+/* The value of workload.images.<section>.<ident>. */
+static int images_entry(struct sn_yaml *y, struct contract *c, const char *section, const char *ident,
+                        size_t line)
+{
+	struct entry en = {.section = section, .ident = ident};
+	struct sn_requirement req;
+	unsigned char *key = NULL;
+	const char *why;
+	char *scope = NULL;
+	size_t klen = 0;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	if (y->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(y, line, "workload.images.%s.\"%.300s\" must be a mapping (%s)", section, ident,
+		           strcmp(section, "dct") == 0 ? "notary, publicKey" : "publicKey");
+	if ((rc = entry_scope(&scope, y, line, section, ident)) != 0)
+		return rc;
+	if ((rc = sn_yaml_walk_mapping(y, entry_field, &en)) != 0)
+		goto out;
+	if (en.public_key == NULL) {
+		rc = bad(y, line, "workload.images.%s.\"%.300s\": publicKey is missing", section, ident);
+		goto out;
+	}
+	if ((rc = decode_key(&key, &klen, y, &en)) != 0)
+		goto out;
+	req.where = sn_aprintf(c->e, "%s: workload.images.%s.\"%.300s\"", c->name, section, ident);
+	if (req.where == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	req.identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
+	if (strcmp(section, "dct") == 0) {
+		if (en.notary == NULL) {
+			rc = bad(y, line, "workload.images.dct.\"%.300s\": notary is missing", ident);
+			goto out;
+		}
+		req.type = SN_REQ_UNSUPPORTED;
+		if ((req.unsupported = sn_strdup(DCT_REASON, c->e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+	} else {
+		if ((why = sn_contract_key_problem(key, klen)) != NULL) {
+			rc = bad(y, en.key_line, "workload.images.rhs.\"%.300s\".publicKey: %s", ident, why);
+			goto out;
+		}
+		req.type = SN_REQ_SIGNED_BY;
+		req.keys = calloc(1, sizeof(*req.keys));
+		req.key_names = calloc(1, sizeof(*req.key_names));
+		if (req.keys == NULL || req.key_names == NULL) {
+			rc = sn_enomem(c->e);
+			goto out;
+		}
+		req.key_names[0] =
+		    sn_aprintf(c->e, "%s: workload.images.rhs.\"%.300s\".publicKey", c->name, ident);
+		if (req.key_names[0] == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		sn_buf_init(&req.keys[0], SIGNET_MAX_POLICY_FILE_SIZE, "contract key");
+		req.keys[0].data = key; /* NUL-terminated one past klen by sn_base64_decode */
+		req.keys[0].len = klen;
+		req.keys[0].cap = klen + 1;
+		req.n_keys = 1;
+		key = NULL;
+	}
+	rc = add_requirement(c, y, line, section, ident, scope, &req);
+out:
+	sn_requirement_clear(&req);
+	free(key);
+	free(scope);
+	free(en.public_key);
+	free(en.notary);
+	return rc;
+}
+
+static int rhs_value(struct sn_yaml *y, const char *ident, size_t line, void *ctx)
+{
+	return images_entry(y, ctx, "rhs", ident, line);
+}
+
+static int dct_value(struct sn_yaml *y, const char *ident, size_t line, void *ctx)
+{
+	return images_entry(y, ctx, "dct", ident, line);
+}
+
+static int images_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	int rhs = strcmp(key, "rhs") == 0;
+
+	if (!rhs && strcmp(key, "dct") != 0)
+		return bad(y, line, "workload.images: unknown key \"%.100s\" (images has rhs and dct)", key);
+	if (sn_yaml_is_null(y))
+		return 0;
+	if (y->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(y, line, "workload.images.%s must be a mapping of images", key);
+	return sn_yaml_walk_mapping(y, rhs ? rhs_value : dct_value, ctx);
+}
+
+/* ---- workload.auths -------------------------------------------------- */
+
+struct auth {
+	const char *registry;
+	char *username;
+	char *password; /* secret */
+};
+
+static int auth_field(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	struct auth *a = ctx;
+	char path[512];
+
+	(void)snprintf(path, sizeof(path), "workload.auths.\"%.300s\".%.50s", a->registry, key);
+	if (strcmp(key, "username") == 0)
+		return want_string(y, path, &a->username);
+	if (strcmp(key, "password") == 0)
+		return want_string(y, path, &a->password);
+	return bad(y, line, "workload.auths.\"%.300s\": unknown key \"%.100s\" (username and password)",
+	           a->registry, key);
+}
+
+/* The registry host an auths key stands for ("docker.io" for Docker
+ * Hub's legacy names), or NULL if it does not look like a host. */
+static const char *auth_host(const char *registry)
+{
+	if (strcmp(registry, "https://index.docker.io/v1/") == 0 || strcmp(registry, "index.docker.io") == 0)
+		return SN_DOCKER_DOMAIN;
+	if (registry[0] == '\0' || strpbrk(registry, "/@ \t\r\n") != NULL)
+		return NULL;
+	for (const char *s = registry; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return NULL;
+	return registry;
+}
+
+static int auths_value(struct sn_yaml *y, const char *registry, size_t line, void *ctx)
+{
+	struct contract *c = ctx;
+	struct sn_policy *p = c->p;
+	struct auth a = {.registry = registry};
+	const char *host = auth_host(registry);
+	char *h = NULL, *creds = NULL, **nh, **nc;
+	size_t ul, pl;
+	int rc;
+
+	if (host == NULL)
+		return bad(y, line, "workload.auths: \"%.300s\" is not a registry host name", registry);
+	if (y->ev.type != YAML_MAPPING_START_EVENT)
+		return bad(y, line, "workload.auths.\"%.300s\" must be a mapping (username, password)",
+		           registry);
+	if ((rc = sn_yaml_walk_mapping(y, auth_field, &a)) != 0)
+		goto out;
+	if (a.username == NULL || a.password == NULL) {
+		rc = bad(y, line, "workload.auths.\"%.300s\": %s is missing", registry,
+		         a.username == NULL ? "username" : "password");
+		goto out;
+	}
+	if (strchr(a.username, ':') != NULL) {
+		rc = bad(y, line,
+		         "workload.auths.\"%.300s\".username contains ':', which USER:PASSWORD cannot carry",
+		         registry);
+		goto out;
+	}
+	for (size_t i = 0; i < p->n_auths; i++)
+		if (strcmp(p->auth_hosts[i], host) == 0) {
+			rc = bad(y, line, "workload.auths.\"%.300s\": credentials for %s are given twice",
+			         registry, host);
+			goto out;
+		}
+	ul = strlen(a.username);
+	pl = strlen(a.password);
+	if ((h = sn_strdup(host, c->e)) == NULL || (creds = malloc(ul + pl + 2)) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	memcpy(creds, a.username, ul);
+	creds[ul] = ':';
+	memcpy(creds + ul + 1, a.password, pl + 1);
+	if (p->n_auths >= SIZE_MAX / sizeof(char *) - 1 ||
+	    (nh = realloc(p->auth_hosts, (p->n_auths + 1) * sizeof(char *))) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	p->auth_hosts = nh;
+	if ((nc = realloc(p->auth_creds, (p->n_auths + 1) * sizeof(char *))) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	p->auth_creds = nc;
+	p->auth_hosts[p->n_auths] = h;
+	p->auth_creds[p->n_auths] = creds;
+	p->n_auths++;
+	h = creds = NULL;
+	rc = 0;
+out:
+	free(h);
+	sn_free_secret(creds);
+	free(a.username);
+	sn_free_secret(a.password);
+	return rc;
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+/* A `type` key: a string equal to want. */
+static int type_value(struct sn_yaml *y, const char *section, const char *want, size_t line)
+{
+	if (y->ev.type != YAML_SCALAR_EVENT)
+		return bad(y, line, "%s.type must be a string", section);
+	if (!sn_yaml_is(y, want)) {
+		size_t len;
+		const char *t = sn_yaml_text(y, &len);
+
+		return bad(y, line, "%s.type is \"%.*s\", not \"%s\"", section, (int)(len > 40 ? 40 : len), t,
+		           want);
+	}
+	return 0;
+}
+
+static int workload_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	if (strcmp(key, "type") == 0)
+		return type_value(y, "workload", "workload", line);
+	if (strcmp(key, "images") == 0 || strcmp(key, "auths") == 0) {
+		if (sn_yaml_is_null(y))
+			return 0;
+		if (y->ev.type != YAML_MAPPING_START_EVENT)
+			return bad(y, line, "workload.%s must be a mapping", key);
+		return sn_yaml_walk_mapping(y, strcmp(key, "images") == 0 ? images_value : auths_value, ctx);
+	}
+	return sn_yaml_skip(y); /* compose, play, volumes, env, ...: not policy */
+}
+
+static int env_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	(void)ctx;
+	if (strcmp(key, "type") == 0)
+		return type_value(y, "env", "env", line);
+	return sn_yaml_skip(y);
+}
+
+/* Parses text (YAML held in a string, or decrypted) as the section. */
+static int parse_text(struct contract *c, const char *what, size_t line_base, const char *text, size_t len,
+                      const char *section, sn_yaml_value_fn fn)
+{
+	struct sn_yaml y;
+	int rc;
+
+	if ((rc = sn_yaml_open(&y, text, len, what, line_base, 1, c->e)) != 0)
+		goto out;
+	if (y.ev.type == YAML_STREAM_END_EVENT || sn_yaml_is_null(&y))
+		rc = sn_seterr(c->e, SIGNET_EBADINPUT, "%s: the %s section holds no YAML", what, section);
+	else if (y.ev.type != YAML_MAPPING_START_EVENT)
+		rc =
+		    sn_seterr(c->e, SIGNET_EBADINPUT, "%s: line %zu: the %s section must hold a YAML mapping",
+		              what, sn_yaml_line(&y), section);
+	else
+		rc = sn_yaml_walk_mapping(&y, fn, c);
+	if (rc == 0)
+		rc = sn_yaml_finish(&y);
+out:
+	sn_yaml_close(&y);
+	return rc;
+}
+
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1; /* never prompt: a protected key is refused */
+}
+
+static int load_private_key(struct contract *c)
+{
+	struct sn_buf b;
+	EVP_PKEY *k = NULL;
+	BIO *bio;
+	int rc;
+
+	if (c->pkey != NULL)
+		return 0;
+	if ((rc = sn_file_read(&b, c->key_path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_PRIVATE_KEY, 0, c->e)) != 0)
+		return rc;
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL) {
+		k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+		BIO_free(bio);
+	}
+	sn_buf_wipe_free(&b);
+	ERR_clear_error();
+	if (k == NULL)
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 WHAT_PRIVATE_KEY
+		                 " %s: not a PEM private key, or protected by a passphrase (not supported)",
+		                 c->key_path);
+	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
+		EVP_PKEY_free(k);
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 WHAT_PRIVATE_KEY
+		                 " %s: not an RSA key (hyper-protect-basic encrypts with RSA)",
+		                 c->key_path);
+	}
+	c->pkey = k;
+	return 0;
+}
+
+/* Decrypts a hyper-protect-basic section: epw is the RSA-encrypted
+ * password, ct the openssl enc output.  *plain (NUL-terminated, a secret:
+ * wipe and free) receives the text. */
+static int hpb_decrypt(unsigned char **plain, size_t *plain_len, struct sn_yaml *y, struct contract *c,
+                       const char *section, size_t line, const unsigned char *epw, size_t epw_len,
+                       const unsigned char *ct, size_t ct_len)
+{
+	unsigned char kiv[ENC_KEY_LEN + ENC_IV_LEN];
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_CIPHER_CTX *cctx = NULL;
+	unsigned char *pw = NULL, *out = NULL;
+	size_t pw_cap = 0, pw_len = 0, pass_len, out_cap = 0;
+	int n1 = 0, n2 = 0, rc;
+
+	if (ct_len < ENC_HEADER_LEN + AES_BLOCK || memcmp(ct, ENC_MAGIC, strlen(ENC_MAGIC)) != 0 ||
+	    (ct_len - ENC_HEADER_LEN) % AES_BLOCK != 0 || ct_len > INT_MAX) {
+		return bad(y, line,
+		           "%s: the encrypted data is not what `openssl enc -aes-256-cbc -pbkdf2` writes "
+		           "(\"Salted__\", 8 bytes of salt, whole AES blocks)",
+		           section);
+	}
+	if ((rc = load_private_key(c)) != 0)
+		return rc;
+	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, c->pkey, NULL)) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	if (EVP_PKEY_decrypt_init(pctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_decrypt(pctx, NULL, &pw_cap, epw, epw_len) <= 0 || pw_cap == 0) {
+		rc = bad(y, line, "%s: cannot decrypt the password with the private key %s", section,
+		         c->key_path);
+		goto out;
+	}
+	if ((pw = malloc(pw_cap)) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	pw_len = pw_cap;
+	if (EVP_PKEY_decrypt(pctx, pw, &pw_len, epw, epw_len) <= 0) {
+		rc = bad(
+		    y, line,
+		    "%s: cannot decrypt the password with the private key %s: not the key the contract was "
+		    "encrypted for, or the section is damaged",
+		    section, c->key_path);
+		goto out;
+	}
+	/* openssl enc -pass stdin: the password is the first line. */
+	for (pass_len = 0; pass_len < pw_len && pw[pass_len] != '\n' && pw[pass_len] != '\0'; pass_len++)
+		;
+	if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pass_len, ct + strlen(ENC_MAGIC), ENC_SALT_LEN,
+	                      ENC_PBKDF2_ITERATIONS, EVP_sha256(), (int)sizeof(kiv), kiv) != 1) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	out_cap = ct_len - ENC_HEADER_LEN + AES_BLOCK + 1;
+	if ((cctx = EVP_CIPHER_CTX_new()) == NULL || (out = malloc(out_cap)) == NULL) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	if (EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, kiv, kiv + ENC_KEY_LEN) != 1 ||
+	    EVP_DecryptUpdate(cctx, out, &n1, ct + ENC_HEADER_LEN, (int)(ct_len - ENC_HEADER_LEN)) != 1 ||
+	    EVP_DecryptFinal_ex(cctx, out + n1, &n2) != 1) {
+		rc = bad(y, line,
+		         "%s: cannot decrypt with the private key %s: not the key the contract was encrypted "
+		         "for, or "
+		         "the section is damaged",
+		         section, c->key_path);
+		goto out;
+	}
+	out[n1 + n2] = '\0';
+	*plain = out;
+	*plain_len = (size_t)(n1 + n2);
+	out = NULL;
+	rc = 0;
+out:
+	OPENSSL_cleanse(kiv, sizeof(kiv));
+	if (pw != NULL) {
+		OPENSSL_cleanse(pw, pw_cap);
+		free(pw);
+	}
+	if (out != NULL) {
+		OPENSSL_cleanse(out, out_cap);
+		free(out);
+	}
+	EVP_CIPHER_CTX_free(cctx);
+	EVP_PKEY_CTX_free(pctx);
+	ERR_clear_error();
+	return rc;
+}
+
+/* A "hyper-protect-basic.<password>.<data>" section (the current scalar). */
+static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
+                             size_t line)
+{
+	size_t len, plen = 0, pwl = 0, ctl = 0;
+	const char *text = sn_yaml_text(y, &len);
+	const char *p1 = text + strlen(HPB_PREFIX), *end = text + len, *dot;
+	unsigned char *pw = NULL, *ct = NULL, *plain = NULL;
+	char *what = NULL;
+	int rc;
+
+	dot = memchr(p1, '.', (size_t)(end - p1));
+	if (dot == NULL || dot == p1 || dot + 1 == end ||
+	    memchr(dot + 1, '.', (size_t)(end - dot - 1)) != NULL)
+		return bad(y, line,
+		           "%s: an encrypted section is hyper-protect-basic.<base64 password>.<base64 data>",
+		           section);
+	if ((rc = sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1))) != 0 ||
+	    (rc = sn_base64_decode(&ct, &ctl, dot + 1, (size_t)(end - dot - 1))) != 0) {
+		rc = rc == SIGNET_ENOMEM
+		         ? sn_enomem(c->e)
+		         : bad(y, line,
+		               "%s: the encrypted %s of the hyper-protect-basic section is not base64",
+		               section, pw == NULL ? "password" : "data");
+		goto out;
+	}
+	if (fn == env_value) /* signet needs nothing from env: not decrypted */
+		goto out;
+	if (c->key_path == NULL) {
+		rc =
+		    sn_seterr(c->e, SIGNET_EBADINPUT,
+		              "%s: %s is encrypted (hyper-protect-basic); give the private key to decrypt it",
+		              c->name, section);
+		goto out;
+	}
+	if ((rc = hpb_decrypt(&plain, &plen, y, c, section, line, pw, pwl, ct, ctl)) != 0)
+		goto out;
+	if ((what = sn_aprintf(c->e, "%s: %s (decrypted)", c->name, section)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	rc = parse_text(c, what, 0, (const char *)plain, plen, section, fn);
+out:
+	if (plain != NULL) {
+		OPENSSL_cleanse(plain, plen);
+		free(plain);
+	}
+	if (pw != NULL) {
+		OPENSSL_cleanse(pw, pwl);
+		free(pw);
+	}
+	free(ct);
+	free(what);
+	return rc;
+}
+
+/* The value of workload or env: a mapping, YAML in a string, or an
+ * encrypted string. */
+static int section_value(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
+                         size_t line)
+{
+	const char *text;
+	char *what = NULL;
+	size_t len;
+	int rc;
+
+	if (y->ev.type == YAML_MAPPING_START_EVENT)
+		return sn_yaml_walk_mapping(y, fn, c);
+	if (y->ev.type != YAML_SCALAR_EVENT)
+		return bad(y, line, "%s must be a mapping or a string", section);
+	text = sn_yaml_text(y, &len);
+	if (sn_yaml_is_null(y) || len == 0)
+		return bad(y, line, "%s is empty", section);
+	if (len >= strlen(HPB_PREFIX) && memcmp(text, HPB_PREFIX, strlen(HPB_PREFIX)) == 0)
+		return encrypted_section(y, c, section, fn, line);
+	/* YAML in a string.  In a literal block (|) the text's lines are
+	 * the file's lines from the one after the indicator: report those. */
+	if (y->ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE)
+		return parse_text(c, y->what, sn_yaml_line(y), text, len, section, fn);
+	if ((what = sn_aprintf(c->e, "%s: %s (the YAML in the string at line %zu)", y->what, section,
+	                       sn_yaml_line(y))) == NULL)
+		return SIGNET_ENOMEM;
+	rc = parse_text(c, what, 0, text, len, section, fn);
+	free(what);
+	return rc;
+}
+
+static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	struct contract *c = ctx;
+
+	if (strcmp(key, "workload") == 0) {
+		c->have_workload = 1;
+		return section_value(y, c, "workload", workload_value, line);
+	}
+	if (strcmp(key, "env") == 0) {
+		c->have_env = 1;
+		return section_value(y, c, "env", env_value, line);
+	}
+	if (strcmp(key, "attestationPublicKey") == 0 || strcmp(key, "envWorkloadSignature") == 0) {
+		if (y->ev.type != YAML_SCALAR_EVENT)
+			return bad(y, line, "%s must be a string", key);
+		return 0; /* not interpreted */
+	}
+	return bad(y, line,
+	           "unknown top-level key \"%.100s\" (a contract has workload, env, attestationPublicKey and "
+	           "envWorkloadSignature)",
+	           key);
+}
+
+/* ---- loading --------------------------------------------------------- */
+
+static int default_reject(struct contract *c)
+{
+	struct sn_requirement *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return sn_enomem(c->e);
+	c->p->default_reqs = r;
+	c->p->n_default = 1;
+	r->type = SN_REQ_REJECT;
+	r->identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
+	if ((r->unsupported = sn_strdup(NO_KEY_REASON, c->e)) == NULL ||
+	    (r->where = sn_strdup(c->name, c->e)) == NULL)
+		return SIGNET_ENOMEM;
+	return 0;
+}
+
+int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+                             const char *contract_key, int strict, struct sn_err *e)
+{
+	struct contract c;
+	struct sn_yaml y;
+	int rc, opened = 0;
+
+	if (out == NULL || (data == NULL && len != 0) || source == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "contract: no contract given");
+	memset(&c, 0, sizeof(c));
+	c.e = e;
+	c.key_path = contract_key;
+	if (len > SIGNET_MAX_POLICY_FILE_SIZE)
+		return sn_seterr(e, SIGNET_ELIMIT,
+		                 WHAT_CONTRACT " %s: larger than the limit of %u bytes (%s)", source,
+		                 SIGNET_MAX_POLICY_FILE_SIZE, "SIGNET_MAX_POLICY_FILE_SIZE");
+	if ((c.name = sn_aprintf(e, WHAT_CONTRACT " %s", source)) == NULL ||
+	    (c.p = calloc(1, sizeof(*c.p))) == NULL) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	c.p->allow_digest_refs_unsigned = !strict;
+	c.p->index_signature_covers_instances = 1;
+	if ((c.p->source = sn_strdup(source, e)) == NULL || (rc = default_reject(&c)) != 0) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	rc = sn_yaml_open(&y, data != NULL ? data : "", len, c.name, 0, 1, e);
+	opened = 1;
+	if (rc != 0)
+		goto out;
+	if (y.ev.type == YAML_STREAM_END_EVENT || sn_yaml_is_null(&y)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: empty: a contract has workload and env sections",
+		               c.name);
+		goto out;
+	}
+	if (y.ev.type != YAML_MAPPING_START_EVENT) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "%s: line %zu: the top level must be a mapping (workload, env)", c.name,
+		               sn_yaml_line(&y));
+		goto out;
+	}
+	if ((rc = sn_yaml_walk_mapping(&y, top_value, &c)) != 0 || (rc = sn_yaml_finish(&y)) != 0)
+		goto out;
+	if (!c.have_workload || !c.have_env) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: no %s section (a contract needs workload and env)",
+		               c.name, c.have_workload ? "env" : "workload");
+		goto out;
+	}
+	*out = c.p;
+	c.p = NULL;
+out:
+	if (opened)
+		sn_yaml_close(&y);
+	sn_keyset_free(&c.scope_index);
+	EVP_PKEY_free(c.pkey);
+	sn_policy_free(c.p);
+	free(c.name);
+	return rc;
+}
+
+int sn_policy_load_contract(struct sn_policy **out, const char *path, const char *contract_key, int strict,
+                            struct sn_err *e)
+{
+	struct sn_buf b;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "contract: no file given");
+	if ((rc = sn_file_read(&b, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_CONTRACT, 0, e)) != 0)
+		return rc;
+	rc = sn_policy_parse_contract(out, b.data, b.len, path, contract_key, strict, e);
+	sn_buf_wipe_free(&b); /* credentials, volume seeds, keys */
+	return rc;
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * policy/contract_api.c: the public contract helpers (signet/contract.h):
+ * writing the workload.images section that pins OpenPGP keys to
+ * repositories, in the form sn_policy_load_contract reads back.
+ */
+#include "config.h"
+
+#include "policy/policy.h"
+
+#if SIGNET_HAVE_OPENPGP
+#include "verify/verify.h"
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include <signet/contract.h>
+
+#define WHAT_KEY_FILE "key file"
+#define ARMOR_LINE    64 /* base64 characters per armored line, as gpg writes */
+
+/* RFC 4880 6.1: the armor checksum. */
+static uint32_t crc24(const unsigned char *d, size_t n)
+{
+	uint32_t crc = 0xB704CEu;
+
+	for (size_t i = 0; i < n; i++) {
+		crc ^= (uint32_t)d[i] << 16;
+		for (int b = 0; b < 8; b++) {
+			crc <<= 1;
+			if (crc & 0x1000000u)
+				crc ^= 0x1864CFBu;
+		}
+	}
+	return crc & 0xFFFFFFu;
+}
+
+/* Appends base64 of d to out, in lines of `line` characters (0: one line). */
+static int append_base64(struct sn_buf *out, const unsigned char *d, size_t n, size_t line, struct sn_err *e)
+{
+	unsigned char enc[4 * 48 / 3 + 1]; /* 48 input bytes -> 64 characters */
+	size_t step = line != 0 ? line / 4 * 3 : 48;
+	int rc;
+
+	for (size_t off = 0; off < n; off += step) {
+		size_t k = n - off < step ? n - off : step;
+		int m = EVP_EncodeBlock(enc, d + off, (int)k);
+
+		if ((rc = sn_buf_append(out, enc, (size_t)m, e)) != 0)
+			return rc;
+		if (line != 0 && (rc = sn_buf_append(out, "\n", 1, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The OpenPGP packet tag of the first packet of a binary key. */
+static unsigned first_tag(const unsigned char *d)
+{
+	return (d[0] & 0x40) ? (d[0] & 0x3Fu) : ((d[0] >> 2) & 0x0Fu);
+}
+
+/* Reads one key file into *armored: armored keys as they are, binary keys
+ * armored here.  Only the form is checked (the backend checks the rest). */
+static int read_key(struct sn_buf *armored, const char *path, struct sn_err *e)
+{
+	struct sn_buf raw;
+	const char *why;
+	uint32_t crc;
+	unsigned char c3[3];
+	int rc;
+
+	if ((rc = sn_file_read(&raw, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_KEY_FILE, 0, e)) != 0)
+		return rc;
+	sn_buf_init(armored, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_KEY_FILE);
+	if (raw.len > 0 && (raw.data[0] & 0x80)) {
+		unsigned tag = first_tag(raw.data);
+
+		if (tag == 5 || tag == 7) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT,
+			               WHAT_KEY_FILE
+			               " %s: a secret key: pin the public key (gpg --export KEY), never the "
+			               "secret key",
+			               path);
+			goto out;
+		}
+		if (tag != 6) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT,
+			               WHAT_KEY_FILE " %s: not an OpenPGP public key (packet %u first)", path,
+			               tag);
+			goto out;
+		}
+		crc = crc24(raw.data, raw.len);
+		c3[0] = (unsigned char)(crc >> 16);
+		c3[1] = (unsigned char)(crc >> 8);
+		c3[2] = (unsigned char)crc;
+		if ((rc = sn_buf_append_str(armored, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n", e)) != 0 ||
+		    (rc = append_base64(armored, raw.data, raw.len, ARMOR_LINE, e)) != 0 ||
+		    (rc = sn_buf_append_str(armored, "=", e)) != 0 ||
+		    (rc = append_base64(armored, c3, 3, 0, e)) != 0 ||
+		    (rc = sn_buf_append_str(armored, "\n-----END PGP PUBLIC KEY BLOCK-----\n", e)) != 0)
+			goto out;
+	} else {
+		if ((why = sn_contract_key_problem(raw.data, raw.len)) != NULL) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT, WHAT_KEY_FILE " %s: %s", path, why);
+			goto out;
+		}
+		if ((rc = sn_buf_append(armored, raw.data, raw.len, e)) != 0)
+			goto out;
+	}
+	/* What the loader will check. */
+	if ((why = sn_contract_key_problem(armored->data, armored->len)) != NULL)
+		rc = sn_seterr(e, SIGNET_EBADINPUT, WHAT_KEY_FILE " %s: %s", path, why);
+out:
+	if (rc != 0)
+		sn_buf_free(armored);
+	sn_buf_free(&raw);
+	return rc;
+}
+
+/* Appends "    # <who>\n" for the key, after checking it fully, when
+ * signet has OpenPGP support. */
+static int describe_key(struct sn_buf *out, const struct sn_buf *key, const char *path, struct sn_err *e)
+{
+#if SIGNET_HAVE_OPENPGP
+	struct sn_buf who;
+	void *state = NULL;
+	int rc;
+
+	if ((rc = sn_gpgme_init(e)) != 0)
+		return rc;
+	if ((rc = sn_openpgp_backend.verifier_new(&state, key, &path, 1, e)) != 0)
+		return rc;
+	sn_buf_init(&who, 4096, "key description");
+	rc = sn_openpgp_backend.describe(state, &who, e);
+	sn_openpgp_backend.verifier_free(state);
+	if (rc == 0 && who.len > 0) {
+		/* A YAML comment holds one line: control characters out. */
+		for (size_t i = 0; i < who.len; i++)
+			if (who.data[i] < 0x20 || who.data[i] == 0x7f)
+				who.data[i] = '?';
+		if ((rc = sn_buf_append_str(out, "    # ", e)) == 0 &&
+		    (rc = sn_buf_append(out, who.data, who.len, e)) == 0)
+			rc = sn_buf_append_str(out, "\n", e);
+	}
+	sn_buf_free(&who);
+	return rc;
+#else
+	(void)out;
+	(void)key;
+	(void)path;
+	(void)e;
+	return 0;
+#endif
+}
+
+int signet_contract_images(char **yaml, signet_ctx *ctx, const char *const *repos,
+                           const char *const *key_files, size_t n)
+{
+	struct sn_err *e = NULL;
+	struct sn_buf out, key;
+	char **scopes = NULL;
+	int rc;
+
+	if (ctx != NULL) {
+		e = &ctx->err;
+		sn_err_clear(e);
+	}
+	if (yaml == NULL || ctx == NULL || repos == NULL || key_files == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_contract_images: NULL argument");
+	if (n == 0)
+		return sn_seterr(e, SIGNET_EINVAL, "contract images: no repository and key given");
+	sn_buf_init(&out, SIGNET_MAX_POLICY_FILE_SIZE, "contract images section");
+	sn_buf_init(&key, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_KEY_FILE);
+	if ((scopes = calloc(n, sizeof(*scopes))) == NULL) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (repos[i] == NULL || key_files[i] == NULL) {
+			rc = sn_seterr(e, SIGNET_EINVAL,
+			               "signet_contract_images: NULL repository or key file");
+			goto out;
+		}
+		if ((rc = sn_contract_scope(&scopes[i], repos[i], 0, e)) != 0) {
+			sn_errctx(e, "repository \"%.300s\": ", repos[i]);
+			goto out;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(scopes[i], scopes[j]) == 0) {
+				rc = sn_seterr(e, SIGNET_EINVAL,
+				               "repository %s is given twice (\"%.300s\" and \"%.300s\")",
+				               scopes[i], repos[j], repos[i]);
+				goto out;
+			}
+	}
+	if ((rc = sn_buf_append_str(&out, "images:\n  rhs:\n", e)) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = read_key(&key, key_files[i], e)) != 0 ||
+		    (rc = describe_key(&out, &key, key_files[i], e)) != 0)
+			goto out;
+		/* A scope holds only [a-z0-9._:/@-] and upper-case tag
+		 * letters: nothing to escape inside double quotes. */
+		if ((rc = sn_buf_append_str(&out, "    \"", e)) != 0 ||
+		    (rc = sn_buf_append_str(&out, scopes[i], e)) != 0 ||
+		    (rc = sn_buf_append_str(&out, "\":\n      publicKey: ", e)) != 0 ||
+		    (rc = append_base64(&out, key.data, key.len, 0, e)) != 0 ||
+		    (rc = sn_buf_append_str(&out, "\n", e)) != 0)
+			goto out;
+		sn_buf_free(&key);
+	}
+	*yaml = (char *)sn_buf_steal(&out, NULL);
+	rc = 0;
+out:
+	if (scopes != NULL)
+		for (size_t i = 0; i < n; i++)
+			free(scopes[i]);
+	free(scopes);
+	sn_buf_free(&key);
+	sn_buf_free(&out);
+	return rc;
+}

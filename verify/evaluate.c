@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * verify/evaluate.c: the decision for one image under a policy.
+ *
+ * 1. Resolve the reference to a manifest whose digest is computed here;
+ *    for a multi-platform index, also the instance for our platform.
+ * 2. Choose the requirements of the most specific scope (policy/).
+ * 3. Every requirement must be met (AND); a signature requirement is met
+ *    by any one stored signature that passes every check (OR): valid, by
+ *    one of the requirement's keys, naming the digest of the manifest it
+ *    was stored for, claiming an identity the requirement's rule accepts.
+ * Signatures are read once per image and store.  Anything unreadable
+ * fails closed.
+ */
+#include "verifier_internal.h"
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The signatures stored for one manifest, and the manifest's bytes. */
+struct sig_set {
+	const char *label;   /* "image", "instance", "index" (for messages) */
+	const char *digest;  /* borrowed */
+	const struct sn_buf *bytes;
+	struct sn_sig_list sigs;
+	int read;	     /* sigs were read */
+	int rc;		     /* the result of reading them */
+	struct sn_err err;   /* why reading failed */
+};
+
+/* Everything known about the image being decided. */
+struct image {
+	const struct sn_ref *ref;
+	struct sn_manifest *top;
+	struct sn_buf top_bytes;
+	char top_digest[SN_DIGEST_MAX];
+	struct sn_manifest *inst; /* the platform instance of an index, or NULL */
+	struct sn_buf inst_bytes;
+	char inst_digest[SN_DIGEST_MAX];
+	struct sig_set sets[2];	  /* what signature requirements may use */
+	size_t n_sets;
+	char *store;		  /* where signatures are read, for messages */
+};
+
+static void trace(struct sn_buf *t, const char *fmt, ...) SN_PRINTF(2, 3);
+static void trace(struct sn_buf *t, const char *fmt, ...)
+{
+	char line[SN_ERRMSG_MAX];
+	va_list ap;
+
+	if (t == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	(void)sn_buf_append_str(t, line, NULL);
+	(void)sn_buf_append_str(t, "\n", NULL);
+}
+
+static void image_clear(struct image *im)
+{
+	sn_manifest_free(im->top);
+	sn_manifest_free(im->inst);
+	sn_buf_free(&im->top_bytes);
+	sn_buf_free(&im->inst_bytes);
+	for (size_t i = 0; i < im->n_sets; i++)
+		sn_sig_list_free(&im->sets[i].sigs);
+	free(im->store);
+}
+
+/* ---- step 1: the manifest ------------------------------------------ */
+
+static int resolve(struct image *im, struct signet_verifier *v, struct sn_buf *t, struct sn_err *e)
+{
+	const struct sn_descriptor *d;
+	struct sn_source *src = NULL;
+	int rc;
+
+	if ((rc = sn_source_open(&src, v->ctx, im->ref, e)) != 0 ||
+	    (rc = sn_source_read_manifest(&im->top, im->top_digest, &im->top_bytes, src, NULL, e)) != 0)
+		goto out;
+	trace(t, "Digest: %s (%s)", im->top_digest, im->top->media_type);
+	if (!sn_manifest_is_index(im->top)) {
+		im->sets[0] = (struct sig_set){ .label = "image", .digest = im->top_digest, .bytes = &im->top_bytes };
+		im->n_sets = 1;
+		goto out;
+	}
+	d = sn_platform_select(im->top, &v->platform);
+	if (d == NULL) {
+		rc = sn_seterr(e, SIGNET_ENOTFOUND, "%s: the index lists no instance for %s/%s%s%s", im->ref->string,
+			       v->platform.os, v->platform.arch, v->platform.variant != NULL ? "/" : "",
+			       v->platform.variant != NULL ? v->platform.variant : "");
+		goto out;
+	}
+	if ((rc = sn_source_read_manifest(&im->inst, im->inst_digest, &im->inst_bytes, src, d->digest, e)) != 0)
+		goto out;
+	if (sn_manifest_is_index(im->inst)) {
+		rc = sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: instance %s is itself an index", im->ref->string,
+			       im->inst_digest);
+		goto out;
+	}
+	trace(t, "Instance: %s for %s/%s", im->inst_digest, d->os, d->arch);
+	/* containers/image checks the instance with its own signatures;
+	 * signet also lets a signature on the index cover it (SPEC §4.1). */
+	im->sets[0] = (struct sig_set){ .label = "instance", .digest = im->inst_digest, .bytes = &im->inst_bytes };
+	im->n_sets = 1;
+	if (v->policy->index_signature_covers_instances) {
+		im->sets[1] = (struct sig_set){ .label = "index", .digest = im->top_digest, .bytes = &im->top_bytes };
+		im->n_sets = 2;
+	}
+out:
+	sn_source_free(src);
+	return rc;
+}
+
+/* The digest a pull must use: the instance for an index. */
+static const char *pull_digest(const struct image *im)
+{
+	return im->inst != NULL ? im->inst_digest : im->top_digest;
+}
+
+/* ---- signatures ------------------------------------------------------ */
+
+/* The store signatures of im are read from; NULL when there is none
+ * (then *why says so). */
+static int store_base(char **out, struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e)
+{
+	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
+	int rc;
+
+	*out = NULL;
+	if (v->lookaside != NULL) {
+		*out = sn_strdup(v->lookaside, e);
+		return *out != NULL ? 0 : SIGNET_ENOMEM;
+	}
+	if ((rc = sn_registries_d_resolve(&cfg, v->rd, ref, e)) != 0)
+		return rc;
+	*out = cfg.lookaside;
+	cfg.lookaside = NULL;
+	sn_sigstore_config_clear(&cfg);
+	return 0;
+}
+
+/* Reads the signatures of set once.  As containers/image: a stored blob
+ * that is not a signature at all makes the whole store unusable. */
+static int set_read(struct sig_set *set, struct image *im, struct signet_verifier *v)
+{
+	const struct sn_ref *ref = im->ref;
+	struct sn_err *e = &set->err;
+	int rc = 0;
+
+	if (set->read)
+		return set->rc;
+	set->read = 1;
+	sn_err_clear(e);
+	switch (ref->transport) {
+	case SIGNET_TRANSPORT_DIR:
+		rc = sn_dir_sigs_read(&set->sigs, ref->dir, set->digest == im->top_digest ? NULL : set->digest, e);
+		break;
+	case SIGNET_TRANSPORT_OCI:
+		break; /* an oci: layout holds no signatures */
+	case SIGNET_TRANSPORT_DOCKER:
+		if (im->store == NULL && (rc = store_base(&im->store, v, ref, e)) != 0)
+			break;
+		if (im->store != NULL)
+			rc = sn_lookaside_read(&set->sigs, v->ctx, im->store, ref, set->digest, e);
+		break;
+	}
+	for (size_t i = 0; rc == 0 && i < set->sigs.n; i++) {
+		const unsigned char *chunk;
+		enum sn_sig_format format;
+		size_t chunk_len;
+
+		if (sn_sig_detect(&format, &chunk, &chunk_len, set->sigs.items[i].data, set->sigs.items[i].len, e) !=
+		    0) {
+			e->code = rc = SIGNET_EDENIED;
+			sn_errctx(e, "%s is not a signature: ", set->sigs.items[i].location);
+		}
+	}
+	set->rc = rc;
+	return rc;
+}
+
+/* The backend state for requirement r, made once per verifier. */
+int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const struct sn_requirement *r,
+		     struct sn_err *e)
+{
+	struct sn_req_state *n;
+	int rc;
+
+	for (size_t i = 0; i < v->n_states; i++) {
+		if (v->states[i].req == r) {
+			*out = &v->states[i];
+			return 0;
+		}
+	}
+#if SIGNET_HAVE_OPENPGP
+	if ((n = realloc(v->states, (v->n_states + 1) * sizeof(*n))) == NULL)
+		return sn_enomem(e);
+	v->states = n;
+	n = &v->states[v->n_states];
+	*n = (struct sn_req_state){ .req = r, .backend = &sn_openpgp_backend };
+	if ((rc = sn_openpgp_backend.verifier_new(&n->state, r->keys, (const char *const *)r->key_names, r->n_keys,
+						  e)) != 0) {
+		sn_errctx(e, "%s: ", r->where != NULL ? r->where : "requirement");
+		return rc;
+	}
+	v->n_states++;
+	*out = n;
+	return 0;
+#else
+	(void)n;
+	(void)rc;
+	return sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: this signet was built without OpenPGP support", r->where);
+#endif
+}
+
+/* One signature against one requirement: 0, or why not (in e). */
+static int check_signature(const struct sn_req_state *st, const struct image *im, const struct sig_set *set,
+			   const struct sn_sig_blob *blob, struct signet_verdict *verdict, struct sn_err *e)
+{
+	const unsigned char *chunk = NULL;
+	struct sn_signer signer = { NULL, NULL, NULL };
+	struct sn_payload *payload = NULL;
+	enum sn_sig_format format;
+	struct sn_buf signed_bytes;
+	char what[SN_DIGEST_MAX + 32];
+	size_t chunk_len = 0;
+	int rc;
+
+	sn_buf_init(&signed_bytes, 0, NULL);
+	if ((rc = sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, e)) != 0)
+		return rc;
+	if (format != SN_SIG_SIMPLE_SIGNING)
+		return sn_seterr(e, SIGNET_EDENIED, "a sigstore signature, not an OpenPGP one");
+	if ((rc = st->backend->verify(st->state, blob->data, blob->len, &signed_bytes, &signer, e)) != 0)
+		return rc;
+	if ((rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, SN_PAYLOAD_TYPE_SIMPLE, e)) != 0)
+		goto out;
+	/* The digest it names is recomputed over the bytes this signature
+	 * was stored for. */
+	(void)snprintf(what, sizeof(what), "this %s (%s)", set->label, set->digest);
+	if ((rc = sn_payload_check_digest(payload, set->bytes->data, set->bytes->len, what, e)) != 0)
+		goto out;
+	if ((rc = sn_identity_spec_match(&st->req->identity, im->ref, payload->docker_reference, e)) != 0)
+		goto out;
+	if (verdict != NULL && verdict->signer.fingerprint == NULL) {
+		if ((verdict->identity = sn_strdup(payload->docker_reference, e)) == NULL ||
+		    (verdict->location = sn_strdup(blob->location, e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		verdict->signer = signer;
+		memset(&signer, 0, sizeof(signer));
+	}
+out:
+	sn_signer_clear(&signer);
+	sn_payload_free(payload);
+	sn_buf_free(&signed_bytes);
+	return rc;
+}
+
+/* The short name of a signature for lists: "signature-2" from its URL. */
+static const char *sig_name(const struct sn_sig_blob *b)
+{
+	const char *slash = strrchr(b->location, '/');
+
+	return slash != NULL ? slash + 1 : b->location;
+}
+
+/* A signature requirement: any one signature of any set (OR). */
+static int check_signed_by(struct signet_verifier *v, struct image *im, const struct sn_requirement *r,
+			   struct signet_verdict *verdict, struct sn_buf *t, struct sn_err *e)
+{
+	struct sn_req_state *st = NULL;
+	struct sn_buf why;
+	size_t tried = 0;
+	int rc;
+
+	if ((rc = sn_req_state(&st, v, r, e)) != 0)
+		return rc;
+	if (t != NULL) {
+		struct sn_buf keys;
+
+		sn_buf_init(&keys, SN_ERRMSG_MAX, "keys");
+		if (st->backend->describe(st->state, &keys, NULL) == 0 && keys.data != NULL)
+			trace(t, "    keys: %s", (char *)keys.data);
+		sn_buf_free(&keys);
+	}
+	sn_buf_init(&why, SN_ERRMSG_MAX, "reasons");
+	for (size_t s = 0; s < im->n_sets; s++) {
+		struct sig_set *set = &im->sets[s];
+
+		if ((rc = set_read(set, im, v)) != 0) {
+			*e = set->err;
+			if (rc != SIGNET_EDENIED)
+				sn_errctx(e, "cannot read the signatures of the %s: ", set->label);
+			goto out;
+		}
+		for (size_t i = 0; i < set->sigs.n; i++) {
+			const struct sn_sig_blob *b = &set->sigs.items[i];
+			struct sn_err serr;
+
+			tried++;
+			sn_err_clear(&serr);
+			rc = check_signature(st, im, set, b, verdict, &serr);
+			if (rc == 0) {
+				trace(t, "    satisfied by %s (%s): %s", sig_name(b), set->label, b->location);
+				goto out;
+			}
+			if (rc == SIGNET_ENOMEM || rc == SIGNET_EIO) {
+				*e = serr;
+				sn_errctx(e, "%s: ", b->location);
+				goto out;
+			}
+			trace(t, "    %s (%s): %s", sig_name(b), set->label, serr.msg);
+			if (why.len != 0)
+				(void)sn_buf_append_str(&why, "; ", NULL);
+			(void)sn_buf_append_str(&why, sig_name(b), NULL);
+			if (im->n_sets > 1) {
+				(void)sn_buf_append_str(&why, " of the ", NULL);
+				(void)sn_buf_append_str(&why, set->label, NULL);
+			}
+			(void)sn_buf_append_str(&why, ": ", NULL);
+			(void)sn_buf_append_str(&why, serr.msg, NULL);
+		}
+	}
+	if (tried == 0) {
+		if (im->ref->transport == SIGNET_TRANSPORT_OCI)
+			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
+		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL)
+			rc = sn_seterr(e, SIGNET_EDENIED,
+				       "no signatures: no signature store is configured for this image "
+				       "(a lookaside in registries.d, or --lookaside)");
+		else
+			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s", pull_digest(im),
+				       im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string : im->store);
+	} else {
+		rc = sn_seterr(e, SIGNET_EDENIED, "no valid signature among %zu: %s", tried,
+			       why.data != NULL ? (char *)why.data : "");
+	}
+out:
+	sn_buf_free(&why);
+	return rc;
+}
+
+static const char *req_name(const struct sn_requirement *r)
+{
+	switch (r->type) {
+	case SN_REQ_INSECURE_ACCEPT_ANYTHING: return "insecureAcceptAnything";
+	case SN_REQ_REJECT: return "reject";
+	case SN_REQ_SIGNED_BY: return "signedBy";
+	case SN_REQ_SIGSTORE_SIGNED: return "sigstoreSigned";
+	case SN_REQ_UNSUPPORTED: return "unsupported requirement";
+	}
+	return "requirement";
+}
+
+/* One requirement: 0 when met, SIGNET_EDENIED with why, or an error. */
+static int check_requirement(struct signet_verifier *v, struct image *im, const struct sn_requirement *r,
+			     struct signet_verdict *verdict, struct sn_buf *t, struct sn_err *e)
+{
+	switch (r->type) {
+	case SN_REQ_INSECURE_ACCEPT_ANYTHING:
+		return 0;
+	case SN_REQ_REJECT:
+		return sn_seterr(e, SIGNET_EDENIED, "rejected by the policy%s%s", r->unsupported != NULL ? ": " : "",
+				 r->unsupported != NULL ? r->unsupported : "");
+	case SN_REQ_UNSUPPORTED:
+		return sn_seterr(e, SIGNET_EDENIED, "%s", r->unsupported != NULL ? r->unsupported : "not supported");
+	case SN_REQ_SIGSTORE_SIGNED:
+		return sn_seterr(e, SIGNET_EDENIED, "sigstoreSigned is not supported yet");
+	case SN_REQ_SIGNED_BY:
+		return check_signed_by(v, im, r, verdict, t, e);
+	}
+	return sn_seterr(e, SIGNET_EDENIED, "unknown requirement type");
+}
+
+static const char *scope_label(const struct sn_scope_choice *c, char *buf, size_t n)
+{
+	if (c->transport == NULL)
+		return "default";
+	(void)snprintf(buf, n, "transports.%s.\"%s\"", c->transport, c->scope != NULL ? c->scope : "");
+	return buf;
+}
+
+int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref, struct sn_buf *t,
+		struct sn_err *e)
+{
+	struct signet_verdict *verdict = NULL;
+	struct sn_scope_choice choice;
+	struct image im;
+	char label[600];
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	im.ref = ref;
+	trace(t, "Image: %s", ref->string);
+	trace(t, "Policy: %s", v->policy->source != NULL ? v->policy->source : "(built in)");
+	sn_policy_choose(&choice, v->policy, ref);
+	trace(t, "Scope: %s (%s)", scope_label(&choice, label, sizeof(label)), choice.kind);
+	if ((verdict = calloc(1, sizeof(*verdict))) == NULL)
+		return sn_enomem(e);
+	if ((rc = resolve(&im, v, t, e)) != 0)
+		goto out;
+	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
+
+	if (v->policy->allow_digest_refs_unsigned && ref->digest != NULL) {
+		trace(t, "Requirements: none: the digest is pinned by the contract");
+	} else {
+		trace(t, "Requirements (all must be met): %zu", choice.n_reqs);
+		for (size_t i = 0; i < choice.n_reqs; i++) {
+			const struct sn_requirement *r = &choice.reqs[i];
+
+			trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
+			      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
+			      r->type == SN_REQ_SIGNED_BY ? ", identity " : "",
+			      r->type == SN_REQ_SIGNED_BY ? sn_identity_rule_name(r->identity.rule) : "");
+			if ((rc = check_requirement(v, &im, r, verdict, t, e)) != 0) {
+				if (rc == SIGNET_EDENIED) {
+					trace(t, "    not met: %s", e->msg);
+					sn_errctx(e, "%s: denied: requirement %zu of %zu (%s%s%s) not met: ", ref->string,
+						  i + 1, choice.n_reqs, req_name(r), r->where != NULL ? ", " : "",
+						  r->where != NULL ? r->where : "");
+				} else {
+					sn_errctx(e, "%s: ", ref->string);
+				}
+				goto out;
+			}
+			trace(t, "    met");
+		}
+	}
+	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
+		verdict->pinned = sn_aprintf(e, "%s@%s", ref->name, verdict->digest);
+	else
+		verdict->pinned = sn_aprintf(e, "%s@%s", ref->string, verdict->digest);
+	if (verdict->pinned == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	trace(t, "Verdict: allowed: pull %s", verdict->pinned);
+	sn_log(v->ctx, SIGNET_LOG_INFO, "%s: allowed: %s", ref->string, verdict->pinned);
+	*out = verdict;
+	verdict = NULL;
+out:
+	if (rc != 0)
+		trace(t, "Verdict: %s: %s", rc == SIGNET_EDENIED ? "denied" : "error", e->msg);
+	signet_verdict_free(verdict);
+	image_clear(&im);
+	return rc;
+}
