@@ -73,6 +73,7 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct cli_trust {
 	signet_verifier_options vopts;
 	const char *keys[CLI_MAX_KEYS];
+	const char *annotations[CLI_MAX_KEYS];
 };
 
 enum {
@@ -94,7 +95,8 @@ enum {
 	{ "strict", no_argument, NULL, OPT_STRICT },                           \
 	{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },         \
 	{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },               \
-	{ "platform", required_argument, NULL, OPT_PLATFORM }
+	{ "platform", required_argument, NULL, OPT_PLATFORM },                 \
+	{ "annotation", required_argument, NULL, 'a' }
 
 #define CLI_TRUST_HELP                                                                                      \
 	"  --policy FILE        a containers-policy.json (default: $HOME/.config/containers/policy.json,\n" \
@@ -106,7 +108,8 @@ enum {
 	"                       repeatable; instead of a policy\n"                                          \
 	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \
 	"  --lookaside URL      read signatures from this lookaside instead (file://, http(s)://)\n"        \
-	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n"
+	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n" \
+	"  -a, --annotation K=V the accepted signature's payload must carry K=V; repeatable\n"
 
 void cli_trust_init(struct cli_trust *t);
 /* Handles one trust option: 0 handled, 1 not a trust option, -1 bad. */
@@ -136,6 +139,7 @@ int cmd_contract(int argc, char **argv);
 #if SIGNET_HAVE_SIGNER
 int cmd_sign(int argc, char **argv);
 int cmd_standalone_sign(int argc, char **argv);
+int cmd_key(int argc, char **argv);
 #endif
 
 #endif

@@ -33,7 +33,7 @@ static int policy_run(int argc, char **argv, int explain)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(policy_help, stdout);
 			return EXIT_ALLOWED;

@@ -8,17 +8,31 @@
 #include <jansson.h>
 
 static const char sign_help[] =
-	"Usage: signet sign --gpg-key FINGERPRINT [OPTIONS] IMAGE\n\n"
-	"Resolve IMAGE (docker://... or dir:PATH) to its manifest digest, sign a simple-signing\n"
-	"payload for it with the OpenPGP key in your GnuPG, and store the signature as the next free\n"
-	"signature-N: in the lookaside that registries.d names for the image (lookaside-staging, else\n"
-	"lookaside), or in the dir: layout.  Prints where it was stored.\n\n"
+	"Usage: signet sign (--gpg-key FINGERPRINT | --key PRIVATE.key) [OPTIONS] IMAGE\n\n"
+	"Resolve IMAGE (docker://... or dir:PATH) to its manifest digest and sign it:\n"
+	"  --gpg-key: a simple-signing signature made by the OpenPGP key in your GnuPG, stored as the\n"
+	"             next free signature-N of the lookaside registries.d names for the image\n"
+	"             (lookaside-staging, else lookaside);\n"
+	"  --key:     a cosign-format signature made with a sigstore private key (PEM PKCS#8 or\n"
+	"             cosign's encrypted key), stored as a sha256-<digest>.sig attachment next to the image.\n"
+	"dir: images keep their signatures in the layout.  Prints where each signature was stored.\n\n"
 	"Options:\n"
-	"  --gpg-key FPR          the signing key's full fingerprint (the key stays in GnuPG)\n"
-	"  --passphrase-file F    give GnuPG the passphrase from F (loopback pinentry) instead of the agent\n"
-	"  --sign-identity REF    the docker reference the signature claims (default: IMAGE's)\n"
+	"  --gpg-key FPR          the OpenPGP key's full fingerprint (the key stays in GnuPG)\n"
+	"  --key FILE             a sigstore (cosign) private key\n"
+	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent)\n"
+	"  --sign-identity REF    the docker reference the signature claims (default: IMAGE's tagged\n"
+	"                         reference; with --key its repository, as cosign writes it)\n"
+	"  -a, --annotation K=V   write K=V into the payload (cosign format); repeatable\n"
+	"  --store WHERE          attach, lookaside or auto (default)\n"
+	"  --recursive            sign a multi-platform index and each image it lists\n"
 	"  --registries.d DIR     where signatures are stored (default: the containers locations)\n"
 	"  --lookaside URL        store under this file:// lookaside instead\n" CLI_COMMON_HELP;
+
+static const char key_help[] =
+	"Usage: signet key generate [--passphrase-file F] [-o PREFIX]\n\n"
+	"Write a new ECDSA P-256 key pair for cosign-format signing: PREFIX.key (mode 0600; cosign's\n"
+	"encrypted format when a passphrase is given) and PREFIX.pub.  PREFIX defaults to \"cosign\".\n"
+	"Existing files are never replaced.\n";
 
 static const char standalone_sign_help[] =
 	"Usage: signet standalone-sign MANIFEST REFERENCE --gpg-key FINGERPRINT -o SIGNATURE\n\n"
@@ -29,14 +43,9 @@ static const char standalone_sign_help[] =
 	"  --passphrase-file F    give GnuPG the passphrase from F instead of the agent\n"
 	"  -o, --output FILE      where to write the signature\n";
 
-enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY };
+enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY, OPT_STORE, OPT_RECURSIVE };
 
-/* --key PRIV.pem is the cosign-format signer, which comes with sigstore
- * support: refuse it clearly rather than as an unknown option. */
-static int pem_key_unsupported(void)
-{
-	return cli_usage_error("--key (sigstore/cosign signing) is not supported yet; use --gpg-key");
-}
+#define MAX_ANNOTATIONS 64
 
 int cmd_sign(int argc, char **argv)
 {
@@ -48,10 +57,14 @@ int cmd_sign(int argc, char **argv)
 		{ "identity", required_argument, NULL, OPT_SIGN_IDENTITY },
 		{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },
 		{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },
+		{ "annotation", required_argument, NULL, 'a' },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
 		CLI_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	signet_sign_options sopts = SIGNET_SIGN_OPTIONS_INIT;
+	const char *annotations[MAX_ANNOTATIONS];
 	char *location = NULL, *digest = NULL;
 	signet_ctx *ctx = NULL;
 	signet_ref *ref = NULL;
@@ -59,7 +72,7 @@ int cmd_sign(int argc, char **argv)
 	int opt, rc, code;
 
 	cli_common_init(&c);
-	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(sign_help, stdout);
@@ -68,7 +81,27 @@ int cmd_sign(int argc, char **argv)
 			sopts.gpg_key = optarg;
 			break;
 		case OPT_KEY:
-			return pem_key_unsupported();
+			sopts.key = optarg;
+			break;
+		case 'a':
+			if (sopts.n_annotations == MAX_ANNOTATIONS)
+				return cli_usage_error("at most %d annotations", MAX_ANNOTATIONS);
+			annotations[sopts.n_annotations++] = optarg;
+			sopts.annotations = annotations;
+			break;
+		case OPT_STORE:
+			if (strcmp(optarg, "attach") == 0)
+				sopts.store = SIGNET_STORE_ATTACH;
+			else if (strcmp(optarg, "lookaside") == 0)
+				sopts.store = SIGNET_STORE_LOOKASIDE;
+			else if (strcmp(optarg, "auto") == 0)
+				sopts.store = SIGNET_STORE_AUTO;
+			else
+				return cli_usage_error("--store takes attach, lookaside or auto, not \"%s\"", optarg);
+			break;
+		case OPT_RECURSIVE:
+			sopts.recursive = 1;
+			break;
 		case OPT_PASSPHRASE_FILE:
 			sopts.passphrase_file = optarg;
 			break;
@@ -90,8 +123,8 @@ int cmd_sign(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("sign takes exactly one IMAGE (see 'signet sign --help')");
-	if (sopts.gpg_key == NULL)
-		return cli_usage_error("sign needs --gpg-key FINGERPRINT");
+	if ((sopts.gpg_key == NULL) == (sopts.key == NULL))
+		return cli_usage_error("sign needs one of --gpg-key FINGERPRINT and --key PRIVATE.key");
 	if (sopts.registries_d == NULL && sopts.lookaside == NULL)
 		sopts.registries_d = cli_default_registries_d();
 	if (cli_ctx_new(&ctx, &c) != 0)
@@ -109,8 +142,15 @@ int cmd_sign(int argc, char **argv)
 			json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 		json_decref(o);
-	} else if (!c.quiet)
-		printf("Signature stored at %s\n", location);
+	} else if (!c.quiet) {
+		/* One line per signature (several with --recursive). */
+		for (char *line = location, *next; line != NULL; line = next) {
+			next = strchr(line, '\n');
+			if (next != NULL)
+				*next++ = '\0';
+			printf("Signature stored at %s\n", line);
+		}
+	}
 out:
 	free(location);
 	free(digest);
@@ -145,7 +185,8 @@ int cmd_standalone_sign(int argc, char **argv)
 			sopts.gpg_key = optarg;
 			break;
 		case OPT_KEY:
-			return pem_key_unsupported();
+			sopts.key = optarg;
+			break;
 		case OPT_PASSPHRASE_FILE:
 			sopts.passphrase_file = optarg;
 			break;
@@ -156,8 +197,9 @@ int cmd_standalone_sign(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || output == NULL || sopts.gpg_key == NULL)
-		return cli_usage_error("standalone-sign takes MANIFEST REFERENCE --gpg-key FINGERPRINT -o SIGNATURE");
+	if (argc - optind != 2 || output == NULL || (sopts.gpg_key == NULL) == (sopts.key == NULL))
+		return cli_usage_error("standalone-sign takes MANIFEST REFERENCE (--gpg-key FINGERPRINT | --key FILE) "
+				       "-o SIGNATURE");
 	if ((code = cli_read_file(&manifest, &manifest_len, argv[optind], SIGNET_MAX_MANIFEST_SIZE, "manifest")) != 0)
 		goto out;
 	if (signet_ctx_new(&ctx, NULL) != 0) {
@@ -173,6 +215,60 @@ int cmd_standalone_sign(int argc, char **argv)
 out:
 	free(manifest);
 	free(sig);
+	signet_ctx_free(ctx);
+	return code;
+}
+
+int cmd_key(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prefix = "cosign", *passphrase_file = NULL;
+	char priv[4096], pub[4096];
+	signet_ctx *ctx = NULL;
+	int opt, rc, code;
+
+	if (argc < 2 || strcmp(argv[1], "generate") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+			fputs(key_help, stdout);
+			return EXIT_ALLOWED;
+		}
+		return cli_usage_error("usage: signet key generate [--passphrase-file F] [-o PREFIX]");
+	}
+	argc--;
+	argv++;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(key_help, stdout);
+			return EXIT_ALLOWED;
+		case OPT_PASSPHRASE_FILE:
+			passphrase_file = optarg;
+			break;
+		case 'o':
+			prefix = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc != optind)
+		return cli_usage_error("key generate takes no arguments (see 'signet key --help')");
+	if (snprintf(priv, sizeof(priv), "%s.key", prefix) >= (int)sizeof(priv) ||
+	    snprintf(pub, sizeof(pub), "%s.pub", prefix) >= (int)sizeof(pub))
+		return cli_usage_error("-o: prefix too long");
+	if (signet_ctx_new(&ctx, NULL) != 0)
+		return cli_usage_error("cannot create a context");
+	if ((rc = signet_key_generate(ctx, priv, pub, passphrase_file)) != 0)
+		code = cli_fail(ctx, rc);
+	else {
+		printf("Private key written to %s\nPublic key written to %s\n", priv, pub);
+		code = EXIT_ALLOWED;
+	}
 	signet_ctx_free(ctx);
 	return code;
 }

@@ -87,6 +87,14 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
 	case OPT_PLATFORM:
 		t->vopts.platform = arg;
 		return 0;
+	case 'a':
+		if (t->vopts.n_annotations == CLI_MAX_KEYS) {
+			cli_usage_error("at most %d annotations", CLI_MAX_KEYS);
+			return -1;
+		}
+		t->annotations[t->vopts.n_annotations++] = arg;
+		t->vopts.annotations = t->annotations;
+		return 0;
 	default:
 		return 1;
 	}
@@ -167,7 +175,7 @@ int cmd_verify(int argc, char **argv)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(verify_help, stdout);
 			return EXIT_ALLOWED;

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 #if SIGNET_HAVE_SIGNER
 	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
 	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },
+	{ "key", cmd_key, "generate a key pair for cosign-format signing" },
 #endif
 };
 

@@ -248,6 +248,57 @@ int sn_dir_sigs_read(struct sn_sig_list *out, const char *dir, const char *insta
 int sn_dir_sigs_write(char **location, const char *dir, const char *instance_digest, const void *blob,
                       size_t len, struct sn_err *e);
 
+/*
+ * Cosign signature attachments in a registry (attachments.c, SPEC §3.5):
+ * the OCI image manifest tagged ALGO-HEX.sig in the image's repository,
+ * one layer per signature.
+ */
+#define SN_MT_COSIGN_SIMPLESIGNING "application/vnd.dev.cosign.simplesigning.v1+json"
+#define SN_MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define SN_COSIGN_SIGNATURE_ANNOTATION "dev.cosignproject.cosign/signature"
+#define SN_COSIGN_CERTIFICATE_ANNOTATION "dev.sigstore.cosign/certificate"
+#define SN_COSIGN_CHAIN_ANNOTATION "dev.sigstore.cosign/chain"
+#define SN_COSIGN_BUNDLE_ANNOTATION "dev.sigstore.cosign/bundle"
+
+/*
+ * Reads the signatures attached to manifest_digest of ref (a docker
+ * reference).  No .sig tag (HTTP 404): 0 with out->n == 0.  The tag must
+ * name an OCI image manifest (else SIGNET_EBADINPUT); layers of other media
+ * types than SN_MT_COSIGN_SIMPLESIGNING are skipped; each signature layer's
+ * blob is fetched and checked against its descriptor's digest and size
+ * (SIGNET_EINTEGRITY).  More than SIGNET_MAX_SIG_MANIFEST_LAYERS layers,
+ * more than SIGNET_MAX_ATTACHED_SIGNATURES signatures or a layer over
+ * SIGNET_MAX_SIGNATURE_SIZE is SIGNET_ELIMIT naming the limit.  Each
+ * signature becomes one blob "\0sigstore-json\n" + {"mimeType", "payload"
+ * (base64 of the layer blob), "annotations" (the layer's, {} if none)}, as
+ * containers/image stores it; location "docker://HOST/REPO:TAG layer N"
+ * (N counts every layer from 1).  Registry errors as sn_registry_*.
+ * *out is written only on success.
+ */
+int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const struct sn_ref *ref,
+                        const char *manifest_digest, struct sn_err *e);
+
+/*
+ * Adds one signature layer (payload, 1 byte to SIGNET_MAX_SIGNATURE_SIZE;
+ * annotations: an object of strings holding at least
+ * SN_COSIGN_SIGNATURE_ANNOTATION, copied, not taken) to the .sig manifest
+ * of manifest_digest, creating it if needed.  Read-modify-write: the
+ * existing layers are kept; a layer with the same digest and signature
+ * annotation already there is success without a write; the tag is HEADed
+ * again just before the PUT and re-read shortly after it, and the whole
+ * update is redone when another writer moved it.  After
+ * SN_ATTACH_MAX_ATTEMPTS tries, SIGNET_EREGISTRY ("the .sig tag kept
+ * moving").  A manifest that would exceed SIGNET_MAX_SIG_MANIFEST_LAYERS
+ * layers or SIGNET_MAX_ATTACHED_SIGNATURES signatures is SIGNET_ELIMIT; a
+ * tag holding something other than an OCI image manifest is
+ * SIGNET_EBADINPUT (never overwritten).  *location (caller frees) is
+ * "docker://HOST/REPO:TAG layer N".
+ */
+#define SN_ATTACH_MAX_ATTEMPTS 10
+int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct sn_ref *ref,
+                         const char *manifest_digest, const void *payload, size_t payload_len,
+                         json_t *annotations, struct sn_err *e);
+
 /* ---- image sources (source.c, source_docker.c, layout_oci.c, layout_dir.c) */
 
 struct sn_source;

@@ -7,8 +7,8 @@
 
 #include "config.h"
 
-int sn_payload_create(struct sn_buf *out, const char *type, const char *docker_reference,
-                      const char *manifest_digest, const char *creator, int64_t timestamp, struct sn_err *e)
+int sn_payload_create_optional(struct sn_buf *out, const char *type, const char *docker_reference,
+			       const char *manifest_digest, json_t *optional, struct sn_err *e)
 {
 	struct sn_payload *check = NULL;
 	struct sn_err derr;
@@ -26,15 +26,14 @@ int sn_payload_create(struct sn_buf *out, const char *type, const char *docker_r
 		return sn_seterr(e, SIGNET_EINVAL, "signature payload: empty docker reference");
 	if (sn_digest_validate(manifest_digest, &derr) != 0)
 		return sn_seterr(e, SIGNET_EINVAL, "signature payload: %s", derr.msg);
-	if (creator == NULL)
-		creator = "signet " SIGNET_VERSION;
-	root = json_pack("{s:{s:{s:s},s:{s:s},s:s},s:{s:s,s:I}}", "critical", "identity", "docker-reference",
+	if (optional != NULL && !json_is_object(optional))
+		return sn_seterr(e, SIGNET_EINVAL, "signature payload: optional must be an object");
+	root = json_pack("{s:{s:{s:s},s:{s:s},s:s},s:O?}", "critical", "identity", "docker-reference",
 	                 docker_reference, "image", "docker-manifest-digest", manifest_digest, "type", type,
-	                 "optional", "creator", creator, "timestamp", (json_int_t)timestamp);
+	                 "optional", optional);
 	if (root == NULL)
-		return sn_seterr(
-		    e, SIGNET_EINVAL,
-		    "signature payload: docker reference or creator is not valid UTF-8 (or out of memory)");
+		return sn_seterr(e, SIGNET_EINVAL,
+		                 "signature payload: docker reference is not valid UTF-8 (or out of memory)");
 	/* Sorted keys, no white space: what Go's json.Marshal of maps writes. */
 	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	if (text == NULL) {
@@ -55,5 +54,21 @@ out:
 	free(text);
 	json_decref(root);
 	sn_buf_free(&b);
+	return rc;
+}
+
+int sn_payload_create(struct sn_buf *out, const char *type, const char *docker_reference,
+                      const char *manifest_digest, const char *creator, int64_t timestamp, struct sn_err *e)
+{
+	json_t *optional;
+	int rc;
+
+	if (creator == NULL)
+		creator = "signet " SIGNET_VERSION;
+	optional = json_pack("{s:s,s:I}", "creator", creator, "timestamp", (json_int_t)timestamp);
+	if (optional == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signature payload: creator is not valid UTF-8 (or out of memory)");
+	rc = sn_payload_create_optional(out, type, docker_reference, manifest_digest, optional, e);
+	json_decref(optional);
 	return rc;
 }

@@ -32,6 +32,11 @@
 int sn_payload_create(struct sn_buf *out, const char *type, const char *docker_reference,
                       const char *manifest_digest, const char *creator, int64_t timestamp, struct sn_err *e);
 
+/* The same with a caller-made optional object (annotations, as cosign
+ * writes them), or "optional": null when optional is NULL. */
+int sn_payload_create_optional(struct sn_buf *out, const char *type, const char *docker_reference,
+			       const char *manifest_digest, json_t *optional, struct sn_err *e);
+
 /*
  * Signs payload with the provider's GnuPG secret key whose fingerprint
  * (40 or 64 hex digits, any case, optional "0x"; a subkey's fingerprint
@@ -58,5 +63,106 @@ int sn_payload_create(struct sn_buf *out, const char *type, const char *docker_r
  */
 int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *passphrase_file,
                     const char *gnupghome, const void *payload, size_t len, struct sn_err *e);
+
+/* ---- sigstore (cosign) keys (sigstore_keys.c, sigstore_sign.c) -------- */
+
+/* The scrypt N signet writes cosign keys with: go-securesystemslib's
+ * "legacy" level (r = 8, p = 1), what older cosign releases wrote.  Its
+ * current default (65536) and 131072 are read too. */
+#define SN_COSIGN_SCRYPT_N 32768
+
+/*
+ * Loads a private key for sigstore signing from a PEM file (at most
+ * SN_PEM_MAX_SIZE bytes): "PRIVATE KEY" (PKCS#8), "ENCRYPTED PRIVATE KEY"
+ * (PKCS#8 encrypted with a password, e.g. openssl pkcs8 -topk8 -v2), or
+ * cosign's "ENCRYPTED SIGSTORE PRIVATE KEY" / "ENCRYPTED COSIGN PRIVATE
+ * KEY" (needs libsodium: SIGNET_HAVE_SODIUM).  The passphrase is the
+ * first line of passphrase_file (one trailing LF or CRLF removed); with
+ * passphrase_file NULL an encrypted PKCS#8 key is refused and a cosign
+ * key is tried with the empty passphrase (cosign allows one).  The key
+ * must pass sn_sigstore_key_check.  Every copy of the key and passphrase
+ * is wiped.
+ *
+ * Returns 0, SIGNET_ENOTFOUND (no key or passphrase file), SIGNET_EINVAL
+ * ("wrong passphrase for KEY (or a damaged key)", a passphrase needed),
+ * SIGNET_EBADINPUT (not such a key file), SIGNET_EUNSUPPORTED (other PEM
+ * types such as "EC PRIVATE KEY", unsupported scrypt parameters, KDF or
+ * cipher, key type, built without libsodium), SIGNET_ELIMIT, SIGNET_EIO
+ * or SIGNET_ENOMEM.  *key is the caller's (EVP_PKEY_free), untouched on
+ * failure.
+ */
+int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const char *passphrase_file,
+                                 struct sn_err *e);
+
+/*
+ * cosign's encrypted key body (go-securesystemslib "encrypted"): JSON
+ * {"kdf":{"name":"scrypt","params":{"N":N,"r":8,"p":1},"salt":B64},
+ *  "cipher":{"name":"nacl/secretbox","nonce":B64},"ciphertext":B64};
+ * key = scrypt(passphrase, salt, N, 8, 1, 32 bytes), ciphertext =
+ * secretbox(plaintext, nonce, key).  Exactly these members are accepted;
+ * N must be 32768, 65536 or 131072 with r = 8, p = 1, else SIGNET_EUNSUPPORTED
+ * "unsupported scrypt parameters".  sn_cosign_decrypt returns 0,
+ * SIGNET_EINVAL (wrong passphrase or a damaged key: the message names
+ * what), SIGNET_EBADINPUT, SIGNET_EUNSUPPORTED or SIGNET_ENOMEM; *plain
+ * (malloc'd, wipe it) untouched on failure.  sn_cosign_encrypt writes the
+ * JSON with a fresh random salt (32 bytes) and nonce (24 bytes) and
+ * scrypt N = n into *out (initialized here).  Both need libsodium
+ * (SIGNET_EUNSUPPORTED without it).
+ */
+int sn_cosign_decrypt(unsigned char **plain, size_t *plain_len, const void *json, size_t json_len,
+                      const unsigned char *passphrase, size_t passphrase_len, const char *what,
+                      struct sn_err *e);
+int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t plain_len,
+                      const unsigned char *passphrase, size_t passphrase_len, uint64_t n, struct sn_err *e);
+
+/* Appends der as a PEM block with this label (64-character lines) to out. */
+int sn_pem_encode(struct sn_buf *out, const char *label, const unsigned char *der, size_t der_len,
+                  struct sn_err *e);
+
+/*
+ * Generates a P-256 key pair (cosign's default): the private key at
+ * priv_path, mode 0600, in cosign's "ENCRYPTED SIGSTORE PRIVATE KEY"
+ * format (scrypt N = SN_COSIGN_SCRYPT_N) with the passphrase from
+ * passphrase_file, or as plain PKCS#8 PEM when passphrase_file is NULL;
+ * the public key (PEM PUBLIC KEY) at pub_path, mode 0644.  Both are
+ * written atomically and never replace an existing file (SIGNET_EIO,
+ * "exists already"; nothing is written then).  The written private key
+ * is read back and must match.  Returns 0, SIGNET_EINVAL,
+ * SIGNET_ENOTFOUND (passphrase file), SIGNET_EUNSUPPORTED (a passphrase
+ * without libsodium), SIGNET_EIO or SIGNET_ENOMEM.
+ */
+int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char *passphrase_file,
+                         struct sn_err *e);
+
+/*
+ * Signs payload (at most SIGNET_MAX_SIGNATURE_SIZE bytes) with the
+ * private key at key_path (see sn_sigstore_load_private_key) and writes
+ * the sigstore blob SN_SIGSTORE_BLOB_HEADER + {"mimeType":
+ * SN_SIGSTORE_MIME_TYPE, "payload": base64, "annotations": {...}} into
+ * *blob (initialized here, max SIGNET_MAX_SIGNATURE_SIZE), compact, in
+ * containers/image's member order, annotations sorted: the signature
+ * annotation plus the caller's annotations (an object of strings, or
+ * NULL; it must not hold the signature annotation).  The signature:
+ * ECDSA (DER) with SHA-256 / SHA-384 / SHA-512 on P-256 / P-384 / P-521,
+ * RSA PKCS#1 v1.5 with SHA-256, pure Ed25519.  The blob is verified once
+ * with sn_sigstore_backend against the key's public half before it is
+ * returned.
+ *
+ * Returns 0, the codes of sn_sigstore_load_private_key, SIGNET_EINVAL
+ * (bad annotations), SIGNET_ELIMIT, SIGNET_EIO (signing failed) or the
+ * code of the failed self-check; *blob untouched on failure.
+ */
+int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *passphrase_file, const void *payload,
+                     size_t len, json_t *annotations, struct sn_err *e);
+
+/*
+ * The same signature, for the attachment writer: *sig_b64 (malloc'd,
+ * NUL-terminated) receives the base64 signature for the
+ * SN_SIGSTORE_SIGNATURE_ANNOTATION, and *pub_key_id (if not NULL, a
+ * buffer of SN_SIGSTORE_KEY_ID_MAX) the signing key's id.  Self-checked
+ * the same way.  Outputs untouched on failure.
+ */
+int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const char *passphrase_file,
+                         const void *payload, size_t len, struct sn_err *e);
 
 #endif

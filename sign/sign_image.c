@@ -24,18 +24,58 @@ static int check_options(const signet_sign_options *opts, struct sn_err *e)
 {
 	if (opts == NULL || opts->version != SIGNET_SIGN_OPTIONS_VERSION)
 		return sn_seterr(e, SIGNET_EINVAL, "signing options missing or of an unknown version");
-	if (opts->gpg_key == NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "no signing key given (an OpenPGP key fingerprint)");
+	if ((opts->gpg_key == NULL) == (opts->key == NULL))
+		return sn_seterr(e, SIGNET_EINVAL,
+				 "give exactly one signing key: an OpenPGP fingerprint or a sigstore key file");
+	if (opts->gpg_key != NULL && opts->n_annotations != 0)
+		return sn_seterr(e, SIGNET_EINVAL, "annotations go into cosign-format signatures only (--key)");
+	if (opts->gpg_key != NULL && opts->store == SIGNET_STORE_ATTACH)
+		return sn_seterr(e, SIGNET_EINVAL, "OpenPGP signatures are stored in a lookaside, not as attachments");
 	return 0;
 }
 
-/* Builds the payload for digest and identity and signs it into sig. */
-static int sign_payload(struct sn_buf *sig, const signet_sign_options *opts, const char *identity,
+/* The payload's optional object for a cosign signature: the annotations
+ * as strings, or NULL ("optional": null) when there are none. */
+static int cosign_optional(json_t **out, const signet_sign_options *opts, struct sn_err *e)
+{
+	json_t *o;
+
+	*out = NULL;
+	if (opts->n_annotations == 0)
+		return 0;
+	if ((o = json_object()) == NULL)
+		return sn_enomem(e);
+	for (size_t i = 0; i < opts->n_annotations; i++) {
+		const char *a = opts->annotations[i], *eq = a != NULL ? strchr(a, '=') : NULL;
+		char *key;
+		int rc;
+
+		if (eq == NULL || eq == a) {
+			json_decref(o);
+			return sn_seterr(e, SIGNET_EINVAL, "annotation \"%.100s\": expected KEY=VALUE",
+					 a != NULL ? a : "");
+		}
+		if ((key = sn_strndup(a, (size_t)(eq - a), e)) == NULL) {
+			json_decref(o);
+			return SIGNET_ENOMEM;
+		}
+		rc = json_object_set_new(o, key, json_string(eq + 1));
+		free(key);
+		if (rc != 0) {
+			json_decref(o);
+			return sn_seterr(e, SIGNET_EINVAL, "annotation \"%.100s\": not valid UTF-8", a);
+		}
+	}
+	*out = o;
+	return 0;
+}
+
+/* The payload for digest and identity, in the key's format. */
+static int make_payload(struct sn_buf *payload, const signet_sign_options *opts, const char *identity,
 			const char *digest, struct sn_err *e)
 {
-#if SIGNET_HAVE_OPENPGP
 	struct sn_ref *parsed = NULL;
-	struct sn_buf payload;
+	json_t *optional = NULL;
 	int rc;
 
 	/* Sign only identities that verifiers can parse back. */
@@ -44,42 +84,61 @@ static int sign_payload(struct sn_buf *sig, const signet_sign_options *opts, con
 		return rc;
 	}
 	sn_ref_free(parsed);
-	if ((rc = sn_payload_create(&payload, SN_PAYLOAD_TYPE_SIMPLE, identity, digest, NULL, (int64_t)time(NULL),
-				    e)) != 0)
+	if (opts->gpg_key != NULL)
+		return sn_payload_create(payload, SN_PAYLOAD_TYPE_SIMPLE, identity, digest, NULL, (int64_t)time(NULL),
+					 e);
+	if ((rc = cosign_optional(&optional, opts, e)) != 0)
 		return rc;
-	rc = sn_openpgp_sign(sig, opts->gpg_key, opts->passphrase_file, opts->gnupghome, payload.data, payload.len,
-			     e);
-	sn_buf_free(&payload);
+	rc = sn_payload_create_optional(payload, SN_PAYLOAD_TYPE_COSIGN, identity, digest, optional, e);
+	json_decref(optional);
 	return rc;
+}
+
+/* A stored signature blob over payload: simple signing or sigstore JSON. */
+static int sign_blob(struct sn_buf *sig, const signet_sign_options *opts, const struct sn_buf *payload,
+		     struct sn_err *e)
+{
+	if (opts->key != NULL)
+		return sn_sigstore_sign(sig, opts->key, opts->passphrase_file, payload->data, payload->len, NULL, e);
+#if SIGNET_HAVE_OPENPGP
+	return sn_openpgp_sign(sig, opts->gpg_key, opts->passphrase_file, opts->gnupghome, payload->data,
+			       payload->len, e);
 #else
 	(void)sig;
-	(void)opts;
-	(void)identity;
-	(void)digest;
 	return sn_seterr(e, SIGNET_EUNSUPPORTED, "this signet was built without OpenPGP support");
 #endif
 }
 
-/* The identity a signature of ref claims when the caller names none: the
- * reference with its tag; by digest alone, the repository and digest. */
-static char *default_identity(const struct sn_ref *ref, struct sn_err *e)
+/* The identity a signature of ref claims when the caller names none:
+ * OpenPGP: the reference with its tag (by digest alone, repository and
+ * digest); cosign: the repository, as cosign writes it. */
+static char *default_identity(const signet_sign_options *opts, const struct sn_ref *ref, struct sn_err *e)
 {
+	if (opts->key != NULL)
+		return sn_strdup(ref->name, e);
 	if (ref->tag != NULL)
 		return sn_aprintf(e, "%s:%s", ref->name, ref->tag);
 	return sn_aprintf(e, "%s@%s", ref->name, ref->digest);
 }
 
-/* Where signatures of a docker image are written: --lookaside, else
- * registries.d's lookaside-staging / lookaside for the image. */
-static int lookaside_base(char **out, const signet_sign_options *opts, const struct sn_ref *ref, struct sn_err *e)
+/* Where signatures of a docker image go: attachments, or the lookaside
+ * (--lookaside, else registries.d's lookaside-staging / lookaside). */
+static int choose_store(enum signet_sign_store *store, char **base, const signet_sign_options *opts,
+			const struct sn_ref *ref, struct sn_err *e)
 {
 	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
 	struct sn_registries_d *rd = NULL;
 	int rc = 0;
 
+	*store = opts->store;
+	*base = NULL;
+	if (*store == SIGNET_STORE_AUTO)
+		*store = opts->key != NULL && opts->lookaside == NULL ? SIGNET_STORE_ATTACH : SIGNET_STORE_LOOKASIDE;
+	if (*store == SIGNET_STORE_ATTACH)
+		return 0;
 	if (opts->lookaside != NULL) {
-		*out = sn_strdup(opts->lookaside, e);
-		return *out != NULL ? 0 : SIGNET_ENOMEM;
+		*base = sn_strdup(opts->lookaside, e);
+		return *base != NULL ? 0 : SIGNET_ENOMEM;
 	}
 	if (opts->registries_d != NULL && (rc = sn_registries_d_load(&rd, opts->registries_d, e)) != 0)
 		return rc;
@@ -92,11 +151,55 @@ static int lookaside_base(char **out, const signet_sign_options *opts, const str
 			       ref->string);
 		goto out;
 	}
-	*out = cfg.lookaside_staging;
+	*base = cfg.lookaside_staging;
 	cfg.lookaside_staging = NULL;
 out:
 	sn_sigstore_config_clear(&cfg);
 	sn_registries_d_free(rd);
+	return rc;
+}
+
+/* Signs one manifest digest of ref and stores the signature. */
+static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options *opts, const struct sn_ref *ref,
+		    const char *digest, const char *instance, const char *identity, struct sn_err *e)
+{
+	enum signet_sign_store store = SIGNET_STORE_LOOKASIDE;
+	struct sn_buf payload, sig;
+	json_t *annotations = NULL;
+	char *base = NULL, *sig_b64 = NULL;
+	int rc;
+
+	sn_buf_init(&payload, 0, NULL);
+	sn_buf_init(&sig, 0, NULL);
+	if (ref->transport == SIGNET_TRANSPORT_DOCKER && (rc = choose_store(&store, &base, opts, ref, e)) != 0)
+		return rc;
+	if ((rc = make_payload(&payload, opts, identity, digest, e)) != 0)
+		goto out;
+	if (store == SIGNET_STORE_ATTACH) {
+		/* The attachment carries the payload as its layer and the
+		 * signature in an annotation. */
+		if ((rc = sn_sigstore_sign_raw(&sig_b64, NULL, opts->key, opts->passphrase_file, payload.data,
+					       payload.len, e)) != 0)
+			goto out;
+		if ((annotations = json_pack("{s:s}", SN_SIGSTORE_SIGNATURE_ANNOTATION, sig_b64)) == NULL) {
+			rc = sn_enomem(e);
+			goto out;
+		}
+		rc = sn_attachments_write(location, ctx, ref, digest, payload.data, payload.len, annotations, e);
+		goto out;
+	}
+	if ((rc = sign_blob(&sig, opts, &payload, e)) != 0)
+		goto out;
+	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
+		rc = sn_lookaside_write(location, base, ref, digest, sig.data, sig.len, e);
+	else
+		rc = sn_dir_sigs_write(location, ref->dir, instance, sig.data, sig.len, e);
+out:
+	json_decref(annotations);
+	free(sig_b64);
+	free(base);
+	sn_buf_free(&payload);
+	sn_buf_free(&sig);
 	return rc;
 }
 
@@ -107,15 +210,15 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 	struct sn_manifest *manifest = NULL;
 	struct sn_source *src = NULL;
 	char computed[SN_DIGEST_MAX];
-	char *identity = NULL, *base = NULL, *where = NULL, *d = NULL;
-	struct sn_buf sig;
+	char *identity = NULL, *where = NULL, *d = NULL;
+	struct sn_buf places;
 	struct sn_err *e;
 	int rc;
 
 	if (ctx == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
-	sn_buf_init(&sig, 0, NULL);
+	sn_buf_init(&places, 1u << 20, "signature locations");
 	if (location == NULL || pub == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_sign_image: NULL argument");
 	if ((rc = check_options(opts, e)) != 0)
@@ -126,40 +229,49 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 	if (ref->transport == SIGNET_TRANSPORT_DIR && opts->identity == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "%s: a dir: image needs the identity to sign (--sign-identity)",
 				 ref->string);
+	if (ref->transport == SIGNET_TRANSPORT_DIR && opts->store == SIGNET_STORE_ATTACH)
+		return sn_seterr(e, SIGNET_EINVAL, "%s: a dir: layout has no attachments", ref->string);
 	/* Resolve first: the digest signed is the one computed here. */
 	if ((rc = sn_source_open(&src, ctx, ref, e)) != 0 ||
 	    (rc = sn_source_read_manifest(&manifest, computed, NULL, src, NULL, e)) != 0)
 		goto out;
-	identity = opts->identity != NULL ? sn_strdup(opts->identity, e) : default_identity(ref, e);
+	identity = opts->identity != NULL ? sn_strdup(opts->identity, e) : default_identity(opts, ref, e);
 	if (identity == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	if (ref->transport == SIGNET_TRANSPORT_DOCKER && (rc = lookaside_base(&base, opts, ref, e)) != 0)
+	if ((rc = sign_one(&where, ctx, opts, ref, computed, NULL, identity, e)) != 0)
 		goto out;
-	if ((rc = sign_payload(&sig, opts, identity, computed, e)) != 0)
+	sn_log(ctx, SIGNET_LOG_INFO, "%s: signed %s as %s", ref->string, computed, identity);
+	if ((rc = sn_buf_append_str(&places, where, e)) != 0)
 		goto out;
-	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
-		rc = sn_lookaside_write(&where, base, ref, computed, sig.data, sig.len, e);
-	else
-		rc = sn_dir_sigs_write(&where, ref->dir, NULL, sig.data, sig.len, e);
-	if (rc != 0)
-		goto out;
+	/* --recursive: each image of an index, by the digest computed over
+	 * the bytes fetched for it. */
+	for (size_t i = 0; opts->recursive && sn_manifest_is_index(manifest) && i < manifest->n_manifests; i++) {
+		struct sn_manifest *inst = NULL;
+		char inst_digest[SN_DIGEST_MAX];
+
+		free(where);
+		where = NULL;
+		rc = sn_source_read_manifest(&inst, inst_digest, NULL, src, manifest->manifests[i].digest, e);
+		sn_manifest_free(inst);
+		if (rc != 0 ||
+		    (rc = sign_one(&where, ctx, opts, ref, inst_digest, inst_digest, identity, e)) != 0 ||
+		    (rc = sn_buf_append_str(&places, "\n", e)) != 0 || (rc = sn_buf_append_str(&places, where, e)) != 0)
+			goto out;
+	}
 	if (digest != NULL && (d = sn_strdup(computed, e)) == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	sn_log(ctx, SIGNET_LOG_INFO, "%s: signed %s as %s", ref->string, computed, identity);
-	*location = where;
-	where = NULL;
+	*location = (char *)sn_buf_steal(&places, NULL);
 	if (digest != NULL)
 		*digest = d;
 out:
 	sn_manifest_free(manifest);
 	sn_source_free(src);
-	sn_buf_free(&sig);
+	sn_buf_free(&places);
 	free(identity);
-	free(base);
 	free(where);
 	return rc;
 }
@@ -170,13 +282,14 @@ int signet_standalone_sign(unsigned char **signature, size_t *signature_len, sig
 {
 	struct sn_manifest *m = NULL;
 	char digest[SN_DIGEST_MAX];
-	struct sn_buf sig;
+	struct sn_buf payload, sig;
 	struct sn_err *e;
 	int rc;
 
 	if (ctx == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
+	sn_buf_init(&payload, 0, NULL);
 	sn_buf_init(&sig, 0, NULL);
 	if (signature == NULL || signature_len == NULL || manifest == NULL || reference == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_standalone_sign: NULL argument");
@@ -185,9 +298,23 @@ int signet_standalone_sign(unsigned char **signature, size_t *signature_len, sig
 	if ((rc = sn_manifest_parse(&m, manifest, manifest_len, NULL, e)) != 0)
 		return rc;
 	sn_manifest_free(m);
-	if ((rc = sn_digest_compute(digest, "sha256", manifest, manifest_len, e)) != 0 ||
-	    (rc = sign_payload(&sig, opts, reference, digest, e)) != 0)
-		return rc;
-	*signature = sn_buf_steal(&sig, signature_len);
-	return 0;
+	if ((rc = sn_digest_compute(digest, "sha256", manifest, manifest_len, e)) == 0 &&
+	    (rc = make_payload(&payload, opts, reference, digest, e)) == 0 &&
+	    (rc = sign_blob(&sig, opts, &payload, e)) == 0)
+		*signature = sn_buf_steal(&sig, signature_len);
+	sn_buf_free(&payload);
+	sn_buf_free(&sig);
+	return rc;
+}
+
+int signet_key_generate(signet_ctx *ctx, const char *priv_path, const char *pub_path, const char *passphrase_file)
+{
+	struct sn_err *e;
+
+	if (ctx == NULL)
+		return SIGNET_EINVAL;
+	e = ctx_err(ctx);
+	if (priv_path == NULL || pub_path == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_key_generate: NULL path");
+	return sn_sigstore_generate(priv_path, pub_path, passphrase_file, e);
 }

@@ -477,3 +477,58 @@ start_files_server() {
 	FILES_PID=$TS_PID
 	FILES_URL="http://127.0.0.1:$port"
 }
+
+# ---- the registry API by hand (http mode) -------------------------------------
+# For tests that put what skopeo and signet would never write (broken
+# manifests, damaged blobs) and read what they wrote without them.
+
+# reg_manifest REPO REF [ACCEPT]: the manifest bytes on stdout (default
+# Accept: OCI image manifest).
+reg_manifest() {
+	[[ $REG_MODE == http ]] || die "reg_manifest: http mode only"
+	curl -sf -H "Accept: ${3:-application/vnd.oci.image.manifest.v1+json}" \
+		"http://$REG/v2/$1/manifests/$2"
+}
+
+# reg_blob REPO DIGEST: the blob bytes on stdout.
+reg_blob() {
+	[[ $REG_MODE == http ]] || die "reg_blob: http mode only"
+	curl -sfL "http://$REG/v2/$1/blobs/$2"
+}
+
+# reg_put_blob REPO FILE: uploads FILE (POST, then PUT with the digest);
+# prints its digest.
+reg_put_blob() {
+	local repo=$1 file=$2 digest loc
+	[[ $REG_MODE == http ]] || die "reg_put_blob: http mode only"
+	digest=$(sha256_of "$file")
+	loc=$(curl -sf -X POST -D - -o /dev/null "http://$REG/v2/$repo/blobs/uploads/" |
+		tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+	[[ -n $loc ]] || die "reg_put_blob: the registry started no upload for $repo"
+	[[ $loc == http* ]] || loc="http://$REG$loc"
+	[[ $loc == *\?* ]] && loc="$loc&digest=$digest" || loc="$loc?digest=$digest"
+	curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
+		-o /dev/null "$loc" ||
+		die "reg_put_blob: the registry refused $file ($digest) for $repo"
+	echo "$digest"
+}
+
+# reg_put_manifest REPO REF FILE [MEDIATYPE]: PUTs FILE as the manifest REF.
+reg_put_manifest() {
+	[[ $REG_MODE == http ]] || die "reg_put_manifest: http mode only"
+	curl -sf -X PUT -H "Content-Type: ${4:-application/vnd.oci.image.manifest.v1+json}" \
+		--data-binary "@$3" -o "$T/put-manifest.out" "http://$REG/v2/$1/manifests/$2" ||
+		die "reg_put_manifest: the registry refused $3 as $1:$2"
+}
+
+# reg_blob_file DIGEST: where the registry's storage keeps a blob's bytes
+# (to damage them behind its back).
+reg_blob_file() {
+	local hex=${1#sha256:}
+	echo "$REG_DIR/storage/docker/registry/v2/blobs/sha256/${hex:0:2}/$hex/data"
+}
+
+# cosign_tag DIGEST: the tag of the cosign .sig attachment of DIGEST.
+cosign_tag() {
+	echo "${1/:/-}.sig"
+}

@@ -43,7 +43,10 @@ struct image {
 	char inst_digest[SN_DIGEST_MAX];
 	struct sig_set sets[2];	  /* what signature requirements may use */
 	size_t n_sets;
-	char *store;		  /* where signatures are read, for messages */
+	int store_resolved;	  /* store and attachments below are known */
+	char *store;		  /* the lookaside base, or NULL */
+	int attachments;	  /* registries.d use-sigstore-attachments: -1 unset, 0, 1 */
+	int want_attachments;	  /* read .sig attachments (set by sn_evaluate) */
 };
 
 static void trace(struct sn_buf *t, const char *fmt, ...) SN_PRINTF(2, 3);
@@ -125,24 +128,66 @@ static const char *pull_digest(const struct image *im)
 
 /* ---- signatures ------------------------------------------------------ */
 
-/* The store signatures of im are read from; NULL when there is none
- * (then *why says so). */
-static int store_base(char **out, struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e)
+/* Where signatures of a docker image are stored: the lookaside base
+ * (--lookaside, else registries.d) and whether .sig attachments are on. */
+static int store_resolve(struct image *im, struct signet_verifier *v, struct sn_err *e)
 {
 	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
 	int rc;
 
-	*out = NULL;
-	if (v->lookaside != NULL) {
-		*out = sn_strdup(v->lookaside, e);
-		return *out != NULL ? 0 : SIGNET_ENOMEM;
-	}
-	if ((rc = sn_registries_d_resolve(&cfg, v->rd, ref, e)) != 0)
+	if (im->store_resolved)
+		return 0;
+	if ((rc = sn_registries_d_resolve(&cfg, v->rd, im->ref, e)) != 0)
 		return rc;
-	*out = cfg.lookaside;
-	cfg.lookaside = NULL;
+	im->attachments = cfg.use_sigstore_attachments;
+	if (v->lookaside != NULL) {
+		im->store = sn_strdup(v->lookaside, e);
+		rc = im->store != NULL ? 0 : SIGNET_ENOMEM;
+	} else {
+		im->store = cfg.lookaside;
+		cfg.lookaside = NULL;
+	}
 	sn_sigstore_config_clear(&cfg);
+	im->store_resolved = rc == 0;
+	return rc;
+}
+
+/* Moves the items of from to the end of to. */
+static int sig_list_append(struct sn_sig_list *to, struct sn_sig_list *from, struct sn_err *e)
+{
+	struct sn_sig_blob *items;
+
+	if (from->n == 0)
+		return 0;
+	items = realloc(to->items, (to->n + from->n) * sizeof(*items));
+	if (items == NULL)
+		return sn_enomem(e);
+	memcpy(items + to->n, from->items, from->n * sizeof(*items));
+	to->items = items;
+	to->n += from->n;
+	free(from->items);
+	from->items = NULL;
+	from->n = 0;
 	return 0;
+}
+
+/* The lookaside signatures of digest, then its .sig attachments. */
+static int docker_read(struct sn_sig_list *sigs, struct image *im, struct signet_verifier *v, const char *digest,
+		       struct sn_err *e)
+{
+	struct sn_sig_list attached = { NULL, 0 };
+	int rc;
+
+	if ((rc = store_resolve(im, v, e)) != 0)
+		return rc;
+	if (im->store != NULL && (rc = sn_lookaside_read(sigs, v->ctx, im->store, im->ref, digest, e)) != 0)
+		return rc;
+	if (!im->want_attachments)
+		return 0;
+	if ((rc = sn_attachments_read(&attached, v->ctx, im->ref, digest, e)) == 0)
+		rc = sig_list_append(sigs, &attached, e);
+	sn_sig_list_free(&attached);
+	return rc;
 }
 
 /* Reads the signatures of set once.  As containers/image: a stored blob
@@ -164,10 +209,7 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 	case SIGNET_TRANSPORT_OCI:
 		break; /* an oci: layout holds no signatures */
 	case SIGNET_TRANSPORT_DOCKER:
-		if (im->store == NULL && (rc = store_base(&im->store, v, ref, e)) != 0)
-			break;
-		if (im->store != NULL)
-			rc = sn_lookaside_read(&set->sigs, v->ctx, im->store, ref, set->digest, e);
+		rc = docker_read(&set->sigs, im, v, set->digest, e);
 		break;
 	}
 	for (size_t i = 0; rc == 0 && i < set->sigs.n; i++) {
@@ -185,11 +227,37 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 	return rc;
 }
 
-/* The backend state for requirement r, made once per verifier. */
+/* What a signature requirement type needs: its backend, the stored
+ * format it reads, and the payload type it signs. */
+struct req_kind {
+	const struct sn_sig_backend *backend;
+	enum sn_sig_format format;
+	const char *payload_type;
+	const char *format_name;
+};
+
+static int req_kind(struct req_kind *k, const struct sn_requirement *r, struct sn_err *e)
+{
+	if (r->type == SN_REQ_SIGSTORE_SIGNED) {
+		*k = (struct req_kind){ &sn_sigstore_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
+					"a sigstore (cosign) signature" };
+		return 0;
+	}
+#if SIGNET_HAVE_OPENPGP
+	*k = (struct req_kind){ &sn_openpgp_backend, SN_SIG_SIMPLE_SIGNING, SN_PAYLOAD_TYPE_SIMPLE,
+				"an OpenPGP simple signing signature" };
+	return 0;
+#else
+	return sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: this signet was built without OpenPGP support",
+			 r->where != NULL ? r->where : "signedBy");
+#endif
+}
+
 int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const struct sn_requirement *r,
-		     struct sn_err *e)
+		 struct sn_err *e)
 {
 	struct sn_req_state *n;
+	struct req_kind k;
 	int rc;
 
 	for (size_t i = 0; i < v->n_states; i++) {
@@ -198,30 +266,57 @@ int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const str
 			return 0;
 		}
 	}
-#if SIGNET_HAVE_OPENPGP
+	if ((rc = req_kind(&k, r, e)) != 0)
+		return rc;
 	if ((n = realloc(v->states, (v->n_states + 1) * sizeof(*n))) == NULL)
 		return sn_enomem(e);
 	v->states = n;
 	n = &v->states[v->n_states];
-	*n = (struct sn_req_state){ .req = r, .backend = &sn_openpgp_backend };
-	if ((rc = sn_openpgp_backend.verifier_new(&n->state, r->keys, (const char *const *)r->key_names, r->n_keys,
-						  e)) != 0) {
+	*n = (struct sn_req_state){ .req = r, .backend = k.backend };
+	if ((rc = k.backend->verifier_new(&n->state, r->keys, (const char *const *)r->key_names, r->n_keys, e)) != 0) {
 		sn_errctx(e, "%s: ", r->where != NULL ? r->where : "requirement");
 		return rc;
 	}
 	v->n_states++;
 	*out = n;
 	return 0;
-#else
-	(void)n;
-	(void)rc;
-	return sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: this signet was built without OpenPGP support", r->where);
-#endif
+}
+
+/* Is claim a reference without tag or digest (what cosign signs)? */
+static int repository_only(const char *claim)
+{
+	struct sn_ref *r = NULL;
+	int only;
+
+	if (sn_ref_parse_docker(&r, claim, NULL) != 0)
+		return 0;
+	only = r->tag_implied && r->digest == NULL;
+	sn_ref_free(r);
+	return only;
+}
+
+/* Does the payload carry every annotation the caller requires (verify -a)? */
+static int annotations_present(const json_t *required, const struct sn_payload *p, struct sn_err *e)
+{
+	const char *key;
+	json_t *want;
+
+	if (required == NULL)
+		return 0;
+	json_object_foreach((json_t *)required, key, want) {
+		json_t *got = p->optional != NULL ? json_object_get(p->optional, key) : NULL;
+
+		if (!json_is_string(got) || strcmp(json_string_value(got), json_string_value(want)) != 0)
+			return sn_seterr(e, SIGNET_EDENIED, "the payload does not carry the annotation %.100s=%.200s", key,
+					 json_string_value(want));
+	}
+	return 0;
 }
 
 /* One signature against one requirement: 0, or why not (in e). */
-static int check_signature(const struct sn_req_state *st, const struct image *im, const struct sig_set *set,
-			   const struct sn_sig_blob *blob, struct signet_verdict *verdict, struct sn_err *e)
+static int check_signature(const struct sn_req_state *st, const json_t *required, const struct image *im,
+			   const struct sig_set *set, const struct sn_sig_blob *blob, struct signet_verdict *verdict,
+			   struct sn_err *e)
 {
 	const unsigned char *chunk = NULL;
 	struct sn_signer signer = { NULL, NULL, NULL };
@@ -230,24 +325,41 @@ static int check_signature(const struct sn_req_state *st, const struct image *im
 	struct sn_buf signed_bytes;
 	char what[SN_DIGEST_MAX + 32];
 	size_t chunk_len = 0;
+	struct req_kind k;
 	int rc;
 
 	sn_buf_init(&signed_bytes, 0, NULL);
-	if ((rc = sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, e)) != 0)
+	if ((rc = req_kind(&k, st->req, e)) != 0 ||
+	    (rc = sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, e)) != 0)
 		return rc;
-	if (format != SN_SIG_SIMPLE_SIGNING)
-		return sn_seterr(e, SIGNET_EDENIED, "a sigstore signature, not an OpenPGP one");
+	if (format != k.format)
+		return sn_seterr(e, SIGNET_EDENIED, "not %s", k.format_name);
 	if ((rc = st->backend->verify(st->state, blob->data, blob->len, &signed_bytes, &signer, e)) != 0)
 		return rc;
-	if ((rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, SN_PAYLOAD_TYPE_SIMPLE, e)) != 0)
+	if ((rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, k.payload_type, e)) != 0)
 		goto out;
 	/* The digest it names is recomputed over the bytes this signature
 	 * was stored for. */
 	(void)snprintf(what, sizeof(what), "this %s (%s)", set->label, set->digest);
 	if ((rc = sn_payload_check_digest(payload, set->bytes->data, set->bytes->len, what, e)) != 0)
 		goto out;
-	if ((rc = sn_identity_spec_match(&st->req->identity, im->ref, payload->docker_reference, e)) != 0)
+	if ((rc = annotations_present(required, payload, e)) != 0)
 		goto out;
+	if ((rc = sn_identity_spec_match(&st->req->identity, im->ref, payload->docker_reference, e)) != 0) {
+		if (rc == SIGNET_EDENIED && st->req->identity.rule != SN_IDENTITY_MATCH_REPOSITORY &&
+		    repository_only(payload->docker_reference)) {
+			char reason[SN_ERRMSG_MAX - 160];
+			size_t n = strnlen(e->msg, sizeof(reason) - 1);
+
+			memcpy(reason, e->msg, n);
+			reason[n] = '\0';
+			sn_seterr(e, rc,
+				  "%s; the signature names only a repository, as cosign signs: a signedIdentity of "
+				  "{\"type\": \"matchRepository\"} accepts such signatures",
+				  reason);
+		}
+		goto out;
+	}
 	if (verdict != NULL && verdict->signer.fingerprint == NULL) {
 		if ((verdict->identity = sn_strdup(payload->docker_reference, e)) == NULL ||
 		    (verdict->location = sn_strdup(blob->location, e)) == NULL) {
@@ -307,7 +419,7 @@ static int check_signed_by(struct signet_verifier *v, struct image *im, const st
 
 			tried++;
 			sn_err_clear(&serr);
-			rc = check_signature(st, im, set, b, verdict, &serr);
+			rc = check_signature(st, v->annotations, im, set, b, verdict, &serr);
 			if (rc == 0) {
 				trace(t, "    satisfied by %s (%s): %s", sig_name(b), set->label, b->location);
 				goto out;
@@ -332,13 +444,19 @@ static int check_signed_by(struct signet_verifier *v, struct image *im, const st
 	if (tried == 0) {
 		if (im->ref->transport == SIGNET_TRANSPORT_OCI)
 			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
-		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL)
+		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
 			rc = sn_seterr(e, SIGNET_EDENIED,
 				       "no signatures: no signature store is configured for this image "
 				       "(a lookaside in registries.d, or --lookaside)");
 		else
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s", pull_digest(im),
-				       im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string : im->store);
+			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s%s", pull_digest(im),
+				       im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string
+				       : im->store != NULL			   ? im->store
+										   : "",
+				       im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->want_attachments
+					       ? (im->store != NULL ? " or the registry's .sig attachments"
+								    : "the registry's .sig attachments")
+					       : "");
 	} else {
 		rc = sn_seterr(e, SIGNET_EDENIED, "no valid signature among %zu: %s", tried,
 			       why.data != NULL ? (char *)why.data : "");
@@ -373,7 +491,6 @@ static int check_requirement(struct signet_verifier *v, struct image *im, const 
 	case SN_REQ_UNSUPPORTED:
 		return sn_seterr(e, SIGNET_EDENIED, "%s", r->unsupported != NULL ? r->unsupported : "not supported");
 	case SN_REQ_SIGSTORE_SIGNED:
-		return sn_seterr(e, SIGNET_EDENIED, "sigstoreSigned is not supported yet");
 	case SN_REQ_SIGNED_BY:
 		return check_signed_by(v, im, r, verdict, t, e);
 	}
@@ -407,6 +524,17 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 		return sn_enomem(e);
 	if ((rc = resolve(&im, v, t, e)) != 0)
 		goto out;
+	/* .sig attachments are read when registries.d turns them on, and,
+	 * unless it turns them off, whenever a sigstoreSigned requirement
+	 * applies (cosign keeps its signatures there). */
+	if (ref->transport == SIGNET_TRANSPORT_DOCKER) {
+		if ((rc = store_resolve(&im, v, e)) != 0)
+			goto out;
+		im.want_attachments = im.attachments == 1;
+		for (size_t i = 0; i < choice.n_reqs && im.attachments == -1; i++)
+			if (choice.reqs[i].type == SN_REQ_SIGSTORE_SIGNED)
+				im.want_attachments = 1;
+	}
 	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
 
 	if (v->policy->allow_digest_refs_unsigned && ref->digest != NULL) {
@@ -418,8 +546,10 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 
 			trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
 			      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
-			      r->type == SN_REQ_SIGNED_BY ? ", identity " : "",
-			      r->type == SN_REQ_SIGNED_BY ? sn_identity_rule_name(r->identity.rule) : "");
+			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED ? ", identity " : "",
+			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
+				      ? sn_identity_rule_name(r->identity.rule)
+				      : "");
 			if ((rc = check_requirement(v, &im, r, verdict, t, e)) != 0) {
 				if (rc == SIGNET_EDENIED) {
 					trace(t, "    not met: %s", e->msg);

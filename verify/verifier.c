@@ -103,6 +103,35 @@ fail:
 	return rc;
 }
 
+/* "key=value" pairs as a JSON object of strings, or NULL for none. */
+static int required_annotations(json_t **out, const signet_verifier_options *opts, struct sn_err *e)
+{
+	json_t *o;
+
+	*out = NULL;
+	if (opts->n_annotations == 0)
+		return 0;
+	if (opts->annotations == NULL || (o = json_object()) == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "annotations: none given or out of memory");
+	for (size_t i = 0; i < opts->n_annotations; i++) {
+		const char *a = opts->annotations[i], *eq = a != NULL ? strchr(a, '=') : NULL;
+		char *key;
+
+		if (eq == NULL || eq == a || (key = strndup(a, (size_t)(eq - a))) == NULL) {
+			json_decref(o);
+			return sn_seterr(e, SIGNET_EINVAL, "annotation \"%.100s\": expected KEY=VALUE", a != NULL ? a : "");
+		}
+		if (json_object_set_new(o, key, json_string(eq + 1)) != 0) {
+			free(key);
+			json_decref(o);
+			return sn_seterr(e, SIGNET_EINVAL, "annotation \"%.100s\": not valid UTF-8", a);
+		}
+		free(key);
+	}
+	*out = o;
+	return 0;
+}
+
 int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *opts)
 {
 	struct signet_verifier *v;
@@ -143,7 +172,7 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	}
 	rc = opts->platform != NULL ? sn_platform_parse(&v->platform, opts->platform, e)
 				    : sn_platform_default(&v->platform, e);
-	if (rc != 0)
+	if (rc != 0 || (rc = required_annotations(&v->annotations, opts, e)) != 0)
 		goto fail;
 	*out = v;
 	return 0;
@@ -162,6 +191,7 @@ void signet_verifier_free(signet_verifier *v)
 	sn_policy_free(v->policy);
 	sn_registries_d_free(v->rd);
 	sn_platform_clear(&v->platform);
+	json_decref(v->annotations);
 	free(v->lookaside);
 	free(v);
 }
@@ -262,13 +292,13 @@ static int check_reqs(struct sn_buf *out, signet_verifier *v, const char *scope,
 				  r->type == SN_REQ_INSECURE_ACCEPT_ANYTHING ? "insecureAcceptAnything"
 				  : r->type == SN_REQ_REJECT		     ? "reject"
 				  : r->type == SN_REQ_SIGNED_BY		     ? "signedBy"
-				  : r->type == SN_REQ_SIGSTORE_SIGNED	     ? "sigstoreSigned (not supported yet)"
+				  : r->type == SN_REQ_SIGSTORE_SIGNED	     ? "sigstoreSigned"
 									     : "unsupported (always denies)");
 		if (line == NULL)
 			return SIGNET_ENOMEM;
 		rc = sn_buf_append_str(out, line, e);
 		free(line);
-		if (rc != 0 || r->type != SN_REQ_SIGNED_BY)
+		if (rc != 0 || (r->type != SN_REQ_SIGNED_BY && r->type != SN_REQ_SIGSTORE_SIGNED))
 			continue;
 		if ((rc = sn_req_state(&st, v, r, e)) != 0)
 			return rc;

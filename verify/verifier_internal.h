@@ -31,6 +31,7 @@ struct signet_verifier {
 	struct sn_platform platform;
 	struct sn_req_state *states;
 	size_t n_states;
+	json_t *annotations; /* required in accepted payloads' optional, or NULL */
 };
 
 struct signet_verdict {

@@ -15,12 +15,23 @@ extern "C" {
 
 #define SIGNET_SIGN_OPTIONS_VERSION 1
 
+/* Where a signature of a docker:// image goes. */
+enum signet_sign_store {
+	SIGNET_STORE_AUTO = 0,	    /* cosign keys: attachments; OpenPGP: the lookaside */
+	SIGNET_STORE_ATTACH = 1,    /* a sha256-<hex>.sig manifest in the image's repository */
+	SIGNET_STORE_LOOKASIDE = 2, /* the next free signature-N of the lookaside */
+};
+
 typedef struct signet_sign_options {
 	unsigned int version; /* SIGNET_SIGN_OPTIONS_VERSION */
-	/* The OpenPGP signing key: a full fingerprint (40 or 64 hex digits)
-	 * of a key in the signer's GnuPG.  The key never leaves GnuPG: its
-	 * agent (or a smartcard behind it) makes the signature. */
+	/* Exactly one signing key:
+	 * gpg_key: an OpenPGP key, by full fingerprint (40 or 64 hex digits),
+	 * in the signer's GnuPG.  The key never leaves GnuPG: its agent (or a
+	 * smartcard behind it) makes the signature.  Simple signing format.
+	 * key: a sigstore private key file (PEM PKCS#8, plain or encrypted,
+	 * or cosign's encrypted key).  Cosign format. */
 	const char *gpg_key;
+	const char *key;
 	/* A file whose first line is the key's passphrase, given to GnuPG
 	 * through loopback pinentry and wiped after use; NULL: the agent asks. */
 	const char *passphrase_file;
@@ -34,15 +45,26 @@ typedef struct signet_sign_options {
 	 * registries.d directory whose lookaside-staging / lookaside applies. */
 	const char *lookaside;
 	const char *registries_d;
+	enum signet_sign_store store;
+	/* "key=value" annotations written into the payload's optional
+	 * object (cosign -a); cosign format only. */
+	const char *const *annotations;
+	size_t n_annotations;
+	/* Sign a multi-platform index and each image it lists. */
+	int recursive;
 } signet_sign_options;
 
-#define SIGNET_SIGN_OPTIONS_INIT { SIGNET_SIGN_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
+#define SIGNET_SIGN_OPTIONS_INIT \
+	{ SIGNET_SIGN_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, SIGNET_STORE_AUTO, NULL, 0, 0 }
 
 /*
- * Resolves ref to its manifest digest (computed locally), signs a
- * simple-signing payload naming that digest and the identity, and stores
- * the signature as the next free signature-N: in the lookaside for docker://
- * images, in the layout for dir: images.  *location (caller frees) says where;
+ * Resolves ref to its manifest digest (computed locally), signs a payload
+ * naming that digest and the identity (OpenPGP: the reference with its
+ * tag; cosign: the repository, as cosign writes it), and stores the
+ * signature: as a .sig attachment or the next free signature-N of the
+ * lookaside for docker:// images, in the layout for dir: images.  With
+ * recursive, an index and then each of its images are signed, one
+ * location per line.  *location (caller frees) says where;
  * *digest (caller frees, may be NULL if not wanted) is the digest signed.
  * Returns 0, SIGNET_EINVAL (options), SIGNET_ENOTFOUND (key, image, no
  * lookaside configured), errors reading the image, SIGNET_EIO.
@@ -58,6 +80,15 @@ SIGNET_EXPORT int signet_sign_image(char **location, char **digest, signet_ctx *
 SIGNET_EXPORT int signet_standalone_sign(unsigned char **signature, size_t *signature_len, signet_ctx *ctx,
 					 const signet_sign_options *opts, const void *manifest, size_t manifest_len,
 					 const char *reference);
+
+/*
+ * Writes a new ECDSA P-256 key pair for cosign-format signing: the private
+ * key to priv_path (mode 0600; cosign's encrypted format when
+ * passphrase_file is given, else PEM PKCS#8) and the public key to pub_path
+ * (PEM SPKI).  Never replaces an existing file.
+ */
+SIGNET_EXPORT int signet_key_generate(signet_ctx *ctx, const char *priv_path, const char *pub_path,
+				      const char *passphrase_file);
 
 #ifdef __cplusplus
 }

@@ -50,10 +50,14 @@ typedef struct signet_verifier_options {
 	/* The platform whose instance is chosen from a multi-platform index,
 	 * "os/arch[/variant]"; NULL: the machine's own (linux/<arch>). */
 	const char *platform;
+	/* "key=value" annotations an accepted signature's payload must carry
+	 * in its optional object (as cosign verify -a). */
+	const char *const *annotations;
+	size_t n_annotations;
 } signet_verifier_options;
 
 #define SIGNET_VERIFIER_OPTIONS_INIT \
-	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL }
+	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0 }
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
