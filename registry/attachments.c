@@ -524,8 +524,22 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 			       now_digest[0] != '\0' ? now_digest : "none", attempt);
 			continue;
 		}
-		if ((rc = sn_registry_put_manifest(t.r, t.repo, t.tag, doc, strlen(doc), SN_MT_OCI_MANIFEST, e)) !=
-		    0) {
+		rc = sn_registry_put_manifest(t.r, t.repo, t.tag, doc, strlen(doc), SN_MT_OCI_MANIFEST, e);
+		/* Two signers upload the same payload (it names the image, not
+		 * the key) and the same config; while the other's upload of a
+		 * blob completes, the registry can briefly call it unknown.
+		 * Upload it again and start over. */
+		if (rc == SIGNET_EREGISTRY && strstr(e->msg, "BLOB_UNKNOWN") != NULL) {
+			sn_log(ctx, SIGNET_LOG_DEBUG, "cosign signatures %s: a blob was not yet known, attempt %d",
+			       t.loc, attempt);
+			sleep_recheck(now_ms() - started);
+			if ((rc = sn_registry_put_blob(t.r, t.repo, pdigest, payload, payload_len, e)) != 0) {
+				sn_errctx(e, "cosign signatures %s: payload: ", t.loc);
+				goto out;
+			}
+			continue;
+		}
+		if (rc != 0) {
 			sn_errctx(e, "cosign signatures %s: ", t.loc);
 			goto out;
 		}

@@ -103,6 +103,8 @@ int sn_digest_check(const char *expected, const void *data, size_t len, const ch
  * Returns 0, SIGNET_EBADINPUT or SIGNET_ENOMEM (no message: the caller
  * names what it decoded). */
 int sn_base64_decode(unsigned char **out, size_t *outlen, const char *in, size_t n);
+/* The value of one character of the standard alphabet, or -1. */
+int sn_base64_value(unsigned char c);
 
 /* ---- files (file.c) ------------------------------------------------- */
 

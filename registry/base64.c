@@ -6,7 +6,7 @@
 
 #include <openssl/crypto.h>
 
-static int b64_value(unsigned char c)
+int sn_base64_value(unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -42,7 +42,7 @@ int sn_base64_decode(unsigned char **out, size_t *outlen, const char *in, size_t
 				pad++;
 				continue;
 			}
-			if (pad != 0 || (v[k] = b64_value(c)) < 0)
+			if (pad != 0 || (v[k] = sn_base64_value(c)) < 0)
 				goto bad;
 		}
 		w = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) | (uint32_t)v[3];

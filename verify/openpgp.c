@@ -457,21 +457,6 @@ static int msg_check(struct sn_buf *literal, size_t *n_sigs, const unsigned char
 #define ARMOR_PRIVATE_BEGIN "-----BEGIN PGP PRIVATE KEY BLOCK-----"
 #define ARMOR_ANY_BEGIN     "-----BEGIN PGP "
 
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Strict base64: a multiple of 4 characters, padding only at the end. */
 static int b64_decode(struct sn_buf *out, const unsigned char *s, size_t n, const char *what,
                       struct sn_err *e)
@@ -490,7 +475,7 @@ static int b64_decode(struct sn_buf *out, const unsigned char *s, size_t n, cons
 				pad++;
 				continue;
 			}
-			v[j] = pad != 0 ? -1 : b64_value(s[i + j]);
+			v[j] = pad != 0 ? -1 : sn_base64_value(s[i + j]);
 			if (v[j] < 0)
 				return sn_seterr(e, SIGNET_EBADINPUT, "%s: armor body is not valid base64",
 				                 what);
