@@ -5,43 +5,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RHS 256
+#define MAX_PINS 256
 
 static const char contract_help[] =
-    "Usage: signet contract images --rhs REPOSITORY=KEYFILE [--rhs ...] [-o FILE]\n\n"
+    "Usage: signet contract images [--rhs REPOSITORY=KEYFILE]... [--cosign REPOSITORY=PUBKEY.pem]...\n"
+    "                              [-o FILE]\n\n"
     "Helpers for the IBM Hyper Protect (HPCR) deployment contract.\n\n"
     "Commands:\n"
     "  images   print the images: section of the contract's workload that pins OpenPGP keys\n"
-    "           (Red Hat simple signing, images.rhs) to repositories\n\n"
+    "           (Red Hat simple signing, images.rhs) and cosign public keys (images.cosign) to\n"
+    "           repositories\n\n"
     "Run 'signet contract images --help' for its options.\n";
 
 static const char images_help[] =
-    "Usage: signet contract images --rhs REPOSITORY=KEYFILE [--rhs ...] [-o FILE]\n\n"
+    "Usage: signet contract images [--rhs REPOSITORY=KEYFILE]... [--cosign REPOSITORY=PUBKEY.pem]...\n"
+    "                              [-o FILE]\n\n"
     "Print the images: section of an HPCR contract's workload: for each --rhs, the repository\n"
     "(normalized: busybox is docker.io/library/busybox; with a tag or digest the entry applies\n"
     "to that reference only) and the base64 of its ASCII-armored OpenPGP public key, as\n"
-    "`gpg --armor --export KEY | base64 -w0` makes it.  Images of these repositories must then\n"
-    "carry a simple signing signature by the key; images named by digest need none.\n"
+    "`gpg --armor --export KEY | base64 -w0` makes it; for each --cosign, the repository and the\n"
+    "base64 of its cosign public key file (PEM PUBLIC KEY), as `base64 -w0 cosign.pub` makes it\n"
+    "(images.cosign is signet's extension of IBM's schema, see docs/policy.md).  Images of these\n"
+    "repositories must then carry a signature by the key (both kinds when a repository is given\n"
+    "to both); images named by digest need none.\n"
     "Indent the output under workload: (or under the workload's YAML).\n\n"
     "Options:\n"
     "  --rhs REPOSITORY=KEYFILE  a repository and its OpenPGP public key file (armored or\n"
     "                            binary); repeatable\n"
+    "  --cosign REPOSITORY=PUBKEY.pem\n"
+    "                            a repository and its cosign public key (ECDSA P-256/384/521,\n"
+    "                            RSA 2048-4096 or Ed25519); repeatable\n"
     "  -o, --output FILE         write to FILE (atomically) instead of standard output\n"
     "  -h, --help                this help\n"
     "\nExit codes: 0 done, 2 bad usage or input, 3 cannot read a key file.\n";
 
-enum { OPT_RHS = 0x300 };
+enum { OPT_RHS = 0x300, OPT_COSIGN };
 
 static int cmd_contract_images(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"rhs", required_argument, NULL, OPT_RHS},
+	    {"cosign", required_argument, NULL, OPT_COSIGN},
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *repos[MAX_RHS], *keys[MAX_RHS];
-	char *specs[MAX_RHS];
+	signet_contract_pin pins[MAX_PINS];
+	char *specs[MAX_PINS];
 	const char *output = NULL;
 	signet_ctx *ctx = NULL;
 	char *yaml = NULL;
@@ -55,11 +65,13 @@ static int cmd_contract_images(int argc, char **argv)
 			code = EXIT_ALLOWED;
 			goto out;
 		case 'o': output = optarg; break;
-		case OPT_RHS: {
+		case OPT_RHS:
+		case OPT_COSIGN: {
+			const char *name = opt == OPT_RHS ? "--rhs" : "--cosign";
 			char *eq;
 
-			if (n == MAX_RHS) {
-				code = cli_usage_error("at most %d --rhs options", MAX_RHS);
+			if (n == MAX_PINS) {
+				code = cli_usage_error("at most %d --rhs and --cosign options", MAX_PINS);
 				goto out;
 			}
 			/* A repository never holds '=', a file name may: split
@@ -71,12 +83,14 @@ static int cmd_contract_images(int argc, char **argv)
 			eq = strchr(specs[n], '=');
 			if (eq == NULL || eq == specs[n] || eq[1] == '\0') {
 				free(specs[n]);
-				code = cli_usage_error("--rhs takes REPOSITORY=KEYFILE, not \"%s\"", optarg);
+				code =
+				    cli_usage_error("%s takes REPOSITORY=KEYFILE, not \"%s\"", name, optarg);
 				goto out;
 			}
 			*eq = '\0';
-			repos[n] = specs[n];
-			keys[n] = eq + 1;
+			pins[n].kind = opt == OPT_RHS ? SIGNET_PIN_RHS : SIGNET_PIN_COSIGN;
+			pins[n].repository = specs[n];
+			pins[n].key_file = eq + 1;
 			n++;
 			break;
 		}
@@ -89,14 +103,15 @@ static int cmd_contract_images(int argc, char **argv)
 		goto out;
 	}
 	if (n == 0) {
-		code = cli_usage_error("contract images needs at least one --rhs REPOSITORY=KEYFILE");
+		code = cli_usage_error("contract images needs at least one --rhs REPOSITORY=KEYFILE or "
+		                       "--cosign REPOSITORY=PUBKEY.pem");
 		goto out;
 	}
 	if (signet_ctx_new(&ctx, NULL) != 0) {
 		code = cli_usage_error("cannot create a context");
 		goto out;
 	}
-	if ((rc = signet_contract_images(&yaml, ctx, repos, keys, n)) != 0) {
+	if ((rc = signet_contract_images_pins(&yaml, ctx, pins, n)) != 0) {
 		code = cli_fail(ctx, rc);
 		goto out;
 	}

@@ -1,18 +1,127 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cli/cmd_policy.c: signet policy lint and signet policy explain. */
+/* cli/cmd_policy.c: signet policy lint, explain and export. */
 #include "cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 static const char policy_help[] =
 	"Usage: signet policy lint [--policy FILE | --contract FILE | --key FILE...]\n"
-	"       signet policy explain [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] IMAGE\n\n"
+	"       signet policy explain [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] IMAGE\n"
+	"       signet policy export [--format containers] [--policy FILE | --contract FILE | --key FILE...]\n"
+	"                            [--registries.d DIR | --lookaside URL] -o DIR [--force]\n\n"
 	"lint:    parse the policy strictly and import every key it pins; print what it holds.\n"
 	"         Exit 0 when valid, 2 with the file, the JSON or YAML path and the reason when not.\n"
 	"explain: which scope applies to IMAGE and why, which requirements and keys, and for each\n"
-	"         requirement whether it is met and which check failed.  Exit codes as verify.\n\n"
-	"Options:\n" CLI_TRUST_HELP CLI_COMMON_HELP;
+	"         requirement whether it is met and which check failed.  Exit codes as verify.\n"
+	"export:  check the policy as lint does, then write DIR/policy.json (containers-policy.json,\n"
+	"         keys inlined) and DIR/registries.d/signet.yaml (where signatures are read), so that\n"
+	"         podman and skopeo enforce the same decisions (skopeo --policy DIR/policy.json\n"
+	"         --registries.d DIR/registries.d).  Where policy.json cannot say what signet decides,\n"
+	"         the export is stricter and a warning on stderr says where.  Exit 0 written, 2 bad\n"
+	"         policy or usage (an existing DIR/policy.json without --force), 3 cannot read or write.\n\n"
+	"Options:\n" CLI_TRUST_HELP
+	"  --format containers  export format (the only one: containers-policy.json + registries.d)\n"
+	"  -o, --output DIR     export: the directory to write (created if missing)\n"
+	"  --force              export: replace an existing policy.json and registries.d/signet.yaml\n"
+	CLI_COMMON_HELP;
+
+enum { OPT_FORMAT = 0x400, OPT_FORCE };
+
+/* Prints each line of warnings as "signet: warning: LINE". */
+static void print_warnings(const char *warnings)
+{
+	while (warnings != NULL && *warnings != '\0') {
+		size_t n = strcspn(warnings, "\n");
+
+		fprintf(stderr, "signet: warning: %.*s\n", (int)n, warnings);
+		warnings += n + (warnings[n] == '\n');
+	}
+}
+
+static int policy_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    CLI_TRUST_LONGOPTS,
+	    CLI_COMMON_LONGOPTS,
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"output", required_argument, NULL, 'o'},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {NULL, 0, NULL, 0},
+	};
+	signet_verifier *verifier = NULL;
+	signet_ctx *ctx = NULL;
+	char *summary = NULL, *warnings = NULL;
+	const char *out_dir = NULL;
+	unsigned int flags = 0;
+	struct cli_common c;
+	struct cli_trust t;
+	int opt, rc, code;
+
+	cli_common_init(&c);
+	cli_trust_init(&t);
+	while ((opt = getopt_long(argc, argv, "a:o:vqh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h': fputs(policy_help, stdout); return EXIT_ALLOWED;
+		case '?': return EXIT_USAGE;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "containers") != 0)
+				return cli_usage_error("--format: unknown format \"%s\" (containers)",
+				                       optarg);
+			continue;
+		case 'o': out_dir = optarg; continue;
+		case OPT_FORCE: flags |= SIGNET_EXPORT_FORCE; continue;
+		default: break;
+		}
+		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
+			rc = cli_common_option(&c, opt, optarg);
+		if (rc != 0)
+			return EXIT_USAGE;
+	}
+	if (argc != optind)
+		return cli_usage_error(
+		    "policy export takes no arguments (the policy comes from --policy, --contract "
+		    "or --key)");
+	if (out_dir == NULL)
+		return cli_usage_error("policy export needs -o DIR, the directory to write");
+	if (t.vopts.n_annotations != 0)
+		return cli_usage_error(
+		    "policy export: containers-policy.json cannot require payload annotations "
+		    "(-a): refusing to export a looser policy");
+	if (cli_trust_finish(&t) != 0)
+		return EXIT_USAGE;
+	if (cli_ctx_new(&ctx, &c) != 0)
+		return EXIT_UNREACHABLE;
+	/* What lint checks (every key imported) before anything is written. */
+	if ((rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0 ||
+	    (rc = signet_verifier_check(&summary, verifier)) != 0 ||
+	    (rc = signet_policy_export(&warnings, ctx, &t.vopts, out_dir, flags)) != 0) {
+		code = cli_fail(ctx, rc);
+		goto out;
+	}
+	print_warnings(warnings);
+	if (c.json) {
+		json_t *o = json_pack("{s:s+, s:s+}", "Policy", out_dir, "/policy.json", "RegistriesD",
+		                      out_dir, "/registries.d");
+
+		if (o != NULL) {
+			json_dumpf(o, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(o);
+		}
+	} else if (!c.quiet) {
+		printf("%s/policy.json\n%s/registries.d/signet.yaml\n", out_dir, out_dir);
+	}
+	code = EXIT_ALLOWED;
+out:
+	free(summary);
+	free(warnings);
+	signet_verifier_free(verifier);
+	signet_ctx_free(ctx);
+	return code;
+}
 
 /* lint and explain share everything up to the verifier. */
 static int policy_run(int argc, char **argv, int explain)
@@ -98,5 +207,7 @@ int cmd_policy(int argc, char **argv)
 		return policy_run(argc - 1, argv + 1, 0);
 	if (strcmp(argv[1], "explain") == 0)
 		return policy_run(argc - 1, argv + 1, 1);
-	return cli_usage_error("unknown policy command \"%s\" (lint, explain)", argv[1]);
+	if (strcmp(argv[1], "export") == 0)
+		return policy_export(argc - 1, argv + 1);
+	return cli_usage_error("unknown policy command \"%s\" (lint, explain, export)", argv[1]);
 }

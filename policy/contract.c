@@ -15,6 +15,13 @@
  *    entries no other fields (additionalProperties: false in the schema);
  *  - workload.auths maps a registry host (or https://index.docker.io/v1/)
  *    to {username, password};
+ *  - cosign keys: IBM's HPCR schema has no place for them in
+ *    workload.images (its images object is additionalProperties: false
+ *    with rhs and dct only); IBM Confidential Computing Containers pins
+ *    them elsewhere, as confidential-containers.config.cosign."<image>"
+ *    {publicKey: base64 of the PEM key}.  signet takes those names into
+ *    the images object: workload.images.cosign."<image>".publicKey (see
+ *    docs/policy.md); a contract using it is signet's, not IBM's schema;
  *  - images named by digest are allowed without checks (the contract is
  *    itself integrity protected), others need a key;
  *  - "Contract encryption": PASSWORD = 32 random bytes; the section is
@@ -28,6 +35,7 @@
  */
 #include "policy/policy.h"
 #include "policy/yaml_strict.h"
+#include "verify/verify.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -57,6 +65,11 @@
 
 #define ARMOR_BEGIN "-----BEGIN PGP PUBLIC KEY BLOCK-----"
 #define ARMOR_END   "-----END PGP PUBLIC KEY BLOCK-----"
+
+/* The sections of workload.images. */
+#define SECTION_RHS    "rhs"
+#define SECTION_DCT    "dct"
+#define SECTION_COSIGN "cosign"
 
 struct contract {
 	char *name;           /* "contract FILE" */
@@ -143,6 +156,62 @@ const char *sn_contract_key_problem(const unsigned char *d, size_t n)
 		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
 			return "data after the end of the key block";
 	return NULL;
+}
+
+int sn_contract_cosign_key_check(const unsigned char *d, size_t n, char *key_id, struct sn_err *e)
+{
+	struct sn_pem pem = {NULL, NULL, 0};
+	const unsigned char *p;
+	EVP_PKEY *k = NULL;
+	int rc;
+
+	if (n > SN_PEM_MAX_SIZE)
+		return sn_seterr(e, SIGNET_ELIMIT, "larger than the limit of %u bytes for a PEM key (%s)",
+		                 SN_PEM_MAX_SIZE, "SN_PEM_MAX_SIZE");
+	for (p = d; p < d + n && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'); p++)
+		;
+	if (starts(p, (size_t)(d + n - p), "-----BEGIN PGP "))
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "OpenPGP data; a cosign key is a PEM PUBLIC KEY (cosign.pub; OpenPGP keys "
+		                 "go in workload.images.rhs)");
+	if ((rc = sn_pem_decode(&pem, d, n, "not one PEM PUBLIC KEY block", e)) != 0)
+		return rc;
+	if (strcmp(pem.label, "PUBLIC KEY") != 0) {
+		if (strstr(pem.label, "PRIVATE KEY") != NULL)
+			rc =
+			    sn_seterr(e, SIGNET_EBADINPUT,
+			              "a private key (PEM \"%.64s\"): pin the public key (cosign.pub), never "
+			              "the private key",
+			              pem.label);
+		else if (strcmp(pem.label, "CERTIFICATE") == 0)
+			rc = sn_seterr(
+			    e, SIGNET_EBADINPUT,
+			    "an X.509 certificate; keyless and certificate-based verification is not "
+			    "supported: pin the public key (PEM PUBLIC KEY)");
+		else
+			rc = sn_seterr(e, SIGNET_EBADINPUT, "a PEM \"%.64s\" block, not a PUBLIC KEY",
+			               pem.label);
+		goto out;
+	}
+	p = pem.der;
+	if ((k = d2i_PUBKEY(NULL, &p, (long)pem.der_len)) == NULL) {
+		ERR_clear_error();
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "not a valid public key (SubjectPublicKeyInfo)");
+		goto out;
+	}
+	if (p != pem.der + pem.der_len) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "%zu bytes of trailing data after the DER public key",
+		               (size_t)(pem.der + pem.der_len - p));
+		goto out;
+	}
+	if ((rc = sn_sigstore_key_check(k, "not supported", e)) != 0)
+		goto out;
+	if (key_id != NULL)
+		rc = sn_sigstore_key_id(key_id, k, e);
+out:
+	EVP_PKEY_free(k);
+	sn_pem_clear(&pem);
+	return rc;
 }
 
 int sn_contract_scope(char **out, const char *ident, int repository_only, struct sn_err *e)
@@ -245,7 +314,7 @@ static int entry_scope(char **scope, struct sn_yaml *y, size_t line, const char 
 	int rc;
 
 	sn_err_clear(&sub);
-	rc = sn_contract_scope(scope, ident, strcmp(section, "dct") == 0, &sub);
+	rc = sn_contract_scope(scope, ident, strcmp(section, SECTION_DCT) == 0, &sub);
 	if (rc == SIGNET_ENOMEM)
 		return sn_enomem(y->e);
 	if (rc != 0)
@@ -257,7 +326,7 @@ static int entry_scope(char **scope, struct sn_yaml *y, size_t line, const char 
 /* ---- workload.images ------------------------------------------------- */
 
 struct entry {
-	const char *section; /* "rhs" or "dct" */
+	const char *section; /* SECTION_RHS, SECTION_DCT or SECTION_COSIGN */
 	const char *ident;
 	char *public_key;
 	size_t key_line;
@@ -267,7 +336,7 @@ struct entry {
 static int entry_field(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
 	struct entry *en = ctx;
-	int dct = strcmp(en->section, "dct") == 0;
+	int dct = strcmp(en->section, SECTION_DCT) == 0;
 	char path[640];
 
 	(void)snprintf(path, sizeof(path), "workload.images.%s.\"%.300s\".%.100s", en->section, en->ident,
@@ -280,7 +349,9 @@ static int entry_field(struct sn_yaml *y, const char *key, size_t line, void *ct
 		return want_string(y, path, &en->notary);
 	return bad(y, line, "workload.images.%s.\"%.300s\": unknown key \"%.100s\" (%s)", en->section,
 	           en->ident, key,
-	           dct ? "a dct entry has notary and publicKey" : "an rhs entry has only publicKey");
+	           dct                                     ? "a dct entry has notary and publicKey"
+	           : strcmp(en->section, SECTION_RHS) == 0 ? "an rhs entry has only publicKey"
+	                                                   : "a cosign entry has only publicKey");
 }
 
 /* Decodes the base64 publicKey of an entry into *out (caller frees). */
@@ -293,7 +364,9 @@ static int decode_key(unsigned char **out, size_t *len, struct sn_yaml *y, const
 	if (rc != 0)
 		return bad(y, en->key_line, "workload.images.%s.\"%.300s\".publicKey: not base64%s",
 		           en->section, en->ident,
-		           strcmp(en->section, "rhs") == 0 ? " (gpg --armor --export KEY | base64 -w0)" : "");
+		           strcmp(en->section, SECTION_RHS) == 0 ? " (gpg --armor --export KEY | base64 -w0)"
+		           : strcmp(en->section, SECTION_COSIGN) == 0 ? " (base64 -w0 cosign.pub)"
+		                                                      : "");
 	return 0;
 }
 
@@ -312,7 +385,7 @@ static int images_entry(struct sn_yaml *y, struct contract *c, const char *secti
 	memset(&req, 0, sizeof(req));
 	if (y->ev.type != YAML_MAPPING_START_EVENT)
 		return bad(y, line, "workload.images.%s.\"%.300s\" must be a mapping (%s)", section, ident,
-		           strcmp(section, "dct") == 0 ? "notary, publicKey" : "publicKey");
+		           strcmp(section, SECTION_DCT) == 0 ? "notary, publicKey" : "publicKey");
 	if ((rc = entry_scope(&scope, y, line, section, ident)) != 0)
 		return rc;
 	if ((rc = sn_yaml_walk_mapping(y, entry_field, &en)) != 0)
@@ -329,7 +402,7 @@ static int images_entry(struct sn_yaml *y, struct contract *c, const char *secti
 		goto out;
 	}
 	req.identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
-	if (strcmp(section, "dct") == 0) {
+	if (strcmp(section, SECTION_DCT) == 0) {
 		if (en.notary == NULL) {
 			rc = bad(y, line, "workload.images.dct.\"%.300s\": notary is missing", ident);
 			goto out;
@@ -340,11 +413,29 @@ static int images_entry(struct sn_yaml *y, struct contract *c, const char *secti
 			goto out;
 		}
 	} else {
-		if ((why = sn_contract_key_problem(key, klen)) != NULL) {
-			rc = bad(y, en.key_line, "workload.images.rhs.\"%.300s\".publicKey: %s", ident, why);
-			goto out;
+		if (strcmp(section, SECTION_RHS) == 0) {
+			if ((why = sn_contract_key_problem(key, klen)) != NULL) {
+				rc = bad(y, en.key_line, "workload.images.rhs.\"%.300s\".publicKey: %s",
+				         ident, why);
+				goto out;
+			}
+			req.type = SN_REQ_SIGNED_BY;
+		} else {
+			struct sn_err sub;
+
+			sn_err_clear(&sub);
+			if ((rc = sn_contract_cosign_key_check(key, klen, NULL, &sub)) != 0) {
+				rc = rc == SIGNET_ENOMEM
+				         ? sn_enomem(c->e)
+				         : bad(y, en.key_line,
+				               "workload.images.cosign.\"%.300s\".publicKey: %s", ident,
+				               sub.msg);
+				goto out;
+			}
+			/* cosign's payloads name the repository only. */
+			req.type = SN_REQ_SIGSTORE_SIGNED;
+			req.identity.rule = SN_IDENTITY_MATCH_REPOSITORY;
 		}
-		req.type = SN_REQ_SIGNED_BY;
 		req.keys = calloc(1, sizeof(*req.keys));
 		req.key_names = calloc(1, sizeof(*req.key_names));
 		if (req.keys == NULL || req.key_names == NULL) {
@@ -352,7 +443,7 @@ static int images_entry(struct sn_yaml *y, struct contract *c, const char *secti
 			goto out;
 		}
 		req.key_names[0] =
-		    sn_aprintf(c->e, "%s: workload.images.rhs.\"%.300s\".publicKey", c->name, ident);
+		    sn_aprintf(c->e, "%s: workload.images.%s.\"%.300s\".publicKey", c->name, section, ident);
 		if (req.key_names[0] == NULL) {
 			rc = SIGNET_ENOMEM;
 			goto out;
@@ -376,25 +467,37 @@ out:
 
 static int rhs_value(struct sn_yaml *y, const char *ident, size_t line, void *ctx)
 {
-	return images_entry(y, ctx, "rhs", ident, line);
+	return images_entry(y, ctx, SECTION_RHS, ident, line);
 }
 
 static int dct_value(struct sn_yaml *y, const char *ident, size_t line, void *ctx)
 {
-	return images_entry(y, ctx, "dct", ident, line);
+	return images_entry(y, ctx, SECTION_DCT, ident, line);
+}
+
+static int cosign_value(struct sn_yaml *y, const char *ident, size_t line, void *ctx)
+{
+	return images_entry(y, ctx, SECTION_COSIGN, ident, line);
 }
 
 static int images_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
-	int rhs = strcmp(key, "rhs") == 0;
+	sn_yaml_value_fn fn;
 
-	if (!rhs && strcmp(key, "dct") != 0)
-		return bad(y, line, "workload.images: unknown key \"%.100s\" (images has rhs and dct)", key);
+	if (strcmp(key, SECTION_RHS) == 0)
+		fn = rhs_value;
+	else if (strcmp(key, SECTION_DCT) == 0)
+		fn = dct_value;
+	else if (strcmp(key, SECTION_COSIGN) == 0)
+		fn = cosign_value;
+	else
+		return bad(y, line,
+		           "workload.images: unknown key \"%.100s\" (images has rhs, dct and cosign)", key);
 	if (sn_yaml_is_null(y))
 		return 0;
 	if (y->ev.type != YAML_MAPPING_START_EVENT)
 		return bad(y, line, "workload.images.%s must be a mapping of images", key);
-	return sn_yaml_walk_mapping(y, rhs ? rhs_value : dct_value, ctx);
+	return sn_yaml_walk_mapping(y, fn, ctx);
 }
 
 /* ---- workload.auths -------------------------------------------------- */

@@ -75,6 +75,20 @@ void sn_sigstore_config_clear(struct sn_sigstore_config *c);
 int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
                             const struct sn_ref *ref, struct sn_err *e);
 
+/* One section of a loaded registries.d, as written (fields borrowed from
+ * rd; NULL when absent).  scope is NULL for default-docker. */
+struct sn_registries_d_section {
+	const char *scope;
+	const char *lookaside;
+	const char *sigstore;         /* the deprecated spelling of lookaside */
+	int use_sigstore_attachments; /* -1 unset, 0, 1 */
+};
+/* How many sections rd holds (the docker scopes in the order they were
+ * read, then default-docker if defined); 0 for NULL. */
+size_t sn_registries_d_count(const struct sn_registries_d *rd);
+/* Section i < sn_registries_d_count(rd). */
+void sn_registries_d_section(struct sn_registries_d_section *out, const struct sn_registries_d *rd, size_t i);
+
 /* Lookaside URLs: sn_lookaside_url (registry/registry.h). */
 
 /* ---- identity matching (identity.c) -------------------------------- */
@@ -233,7 +247,13 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  * (sn_contract_scope) gets SN_REQ_SIGNED_BY with that key,
  * matchRepoDigestOrExact; each workload.images.dct.<repository>
  * {notary, publicKey} gives its scope SN_REQ_UNSUPPORTED ("Docker Content
- * Trust is not supported yet"); a scope named in both gets both (AND).  The
+ * Trust is not supported yet"); each workload.images.cosign.<identifier>
+ * .publicKey (base64 of one PEM PUBLIC KEY block, nothing else, of a key
+ * type the sigstore backend accepts: sn_contract_cosign_key_check) gives
+ * its scope SN_REQ_SIGSTORE_SIGNED with that key, matchRepository (cosign
+ * payloads name the repository only).  A scope named in several sections
+ * gets each one's requirement (AND, as policy.json); one section naming
+ * a scope twice is refused.  The
  * global default is SN_REQ_REJECT, unsupported = "no key is pinned for
  * this repository in the contract", where = "contract FILE".
  * workload.auths.<registry>.{username, password} become auth_hosts /
@@ -263,11 +283,67 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
  * (a secret key block, binary OpenPGP, trailing data, ...). */
 const char *sn_contract_key_problem(const unsigned char *data, size_t len);
 
+/* Checks that data (len bytes) is one PEM "PUBLIC KEY" block and nothing
+ * else (whitespace around it aside), holding a key the sigstore backend
+ * accepts (verify/verify.h: sn_sigstore_key_check).  key_id, if not NULL
+ * (at least SN_SIGSTORE_KEY_ID_MAX bytes), receives its key id.  Returns 0,
+ * SIGNET_EBADINPUT (the message says what the data is instead, without
+ * context), SIGNET_EUNSUPPORTED (a key of another type, curve or size),
+ * SIGNET_ELIMIT (over SN_PEM_MAX_SIZE) or SIGNET_ENOMEM. */
+int sn_contract_cosign_key_check(const unsigned char *data, size_t len, char *key_id, struct sn_err *e);
+
+/* contract_api.c: appends the ASCII armor of the binary OpenPGP data d (n
+ * bytes) as a PUBLIC KEY BLOCK to out (RFC 4880 6.2: 64-character lines,
+ * CRC-24 checksum).  0, SIGNET_ELIMIT or SIGNET_ENOMEM. */
+int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e);
+
 /* The policy scope of a workload.images identifier, normalized as a docker
  * reference: "host/path" for a repository, "host/path:tag" or
  * "host/path@digest" (an exact-reference scope) when it names one; with
  * repository_only, a tag or digest is refused.  *out is the caller's.
  * SIGNET_EBADINPUT (message says why, without context) or ENOMEM. */
 int sn_contract_scope(char **out, const char *ident, int repository_only, struct sn_err *e);
+
+/* ---- export (export.c) --------------------------------------------- */
+
+/* What signet_policy_export writes, rendered in memory. */
+struct sn_export {
+	struct sn_buf policy_json;     /* containers-policy.json(5) */
+	struct sn_buf registries_yaml; /* containers-registries.d(5) */
+	struct sn_buf warnings;        /* "...\n" lines: where the export is stricter than signet */
+};
+/* Frees the three buffers. */
+void sn_export_clear(struct sn_export *x);
+
+/*
+ * Renders the policy p, with the signature stores a verifier made from rd
+ * (may be NULL) and lookaside (may be NULL; it overrides rd's lookaside
+ * URLs, as in the verifier) would read, as containers-policy.json and a
+ * registries.d file that make containers/image decide as signet does, or
+ * more strictly where it cannot say what signet says (each such place is a
+ * warning line).  The mapping:
+ *  - default -> default, each scope -> transports.<transport>.<scope>
+ *    (model order; a repeated scope keeps its first entry, as
+ *    sn_policy_choose does);
+ *  - insecureAcceptAnything, reject as they are; SN_REQ_UNSUPPORTED ->
+ *    reject (with a warning);
+ *  - signedBy -> keyType GPGKeys, keyData = base64 of the key bytes as
+ *    stored (several keys: one keyring, binary keys armored when armored
+ *    ones are among them, since gpg reads either form but not a mix);
+ *  - sigstoreSigned -> keyData (one key) or keyDatas (several: newer
+ *    containers/image only; warning);
+ *  - signedIdentity always written, with the rule's fields.
+ * registries.d: default-docker takes lookaside (else rd's default-docker
+ * lookaside) and use-sigstore-attachments: rd's default-docker value, else
+ * true when any sigstoreSigned requirement exists (signet reads .sig
+ * attachments for those unless told not to); each rd docker scope is
+ * copied with its lookaside (not when lookaside overrides) and
+ * use-sigstore-attachments.
+ * Returns 0, SIGNET_EINVAL (a key, scope or URL that JSON or YAML cannot
+ * carry), SIGNET_ELIMIT or SIGNET_ENOMEM.  *out is initialized here and the
+ * caller's (sn_export_clear) on success.
+ */
+int sn_export_render(struct sn_export *out, const struct sn_policy *p, const struct sn_registries_d *rd,
+                     const char *lookaside, struct sn_err *e);
 
 #endif

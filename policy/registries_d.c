@@ -599,3 +599,22 @@ int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_regi
 	*out = c;
 	return 0;
 }
+
+/* ---- sections, for export -------------------------------------------- */
+
+size_t sn_registries_d_count(const struct sn_registries_d *rd)
+{
+	if (rd == NULL)
+		return 0;
+	return rd->n_scopes + (rd->default_docker != NULL);
+}
+
+void sn_registries_d_section(struct sn_registries_d_section *out, const struct sn_registries_d *rd, size_t i)
+{
+	const struct regd_ns *ns = i < rd->n_scopes ? &rd->scopes[i] : rd->default_docker;
+
+	out->scope = ns->scope;
+	out->lookaside = ns->lookaside;
+	out->sigstore = ns->sigstore;
+	out->use_sigstore_attachments = ns->use_attachments;
+}

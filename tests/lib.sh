@@ -532,3 +532,48 @@ reg_blob_file() {
 cosign_tag() {
 	echo "${1/:/-}.sig"
 }
+
+# ---- digests as skopeo sees them, and workload templates --------------------
+
+# skopeo_digest IMAGE: skopeo inspect --format '{{.Digest}}' of
+# docker://$REG/IMAGE (for an index: the index's own digest).
+skopeo_digest() {
+	_skopeo_flags src
+	skopeo inspect --format '{{.Digest}}' "${SKOPEO_FLAGS[@]/--src-/--}" "docker://$REG/$1"
+}
+
+# instance_digest IMAGE [OS/ARCH]: the digest of the instance an index at
+# docker://$REG/IMAGE lists for OS/ARCH (default: linux and this machine's
+# architecture), read from the raw index skopeo fetches.
+instance_digest() {
+	local platform=${2-} arch
+	if [[ -z $platform ]]; then
+		case $(uname -m) in
+		x86_64) arch=amd64 ;;
+		aarch64) arch=arm64 ;;
+		s390x) arch=s390x ;;
+		ppc64le) arch=ppc64le ;;
+		*) arch=$(uname -m) ;;
+		esac
+		platform=linux/$arch
+	fi
+	skopeo_raw "$1" | jq -er --arg os "${platform%%/*}" --arg arch "${platform#*/}" \
+		'[.manifests[] | select(.platform.os == $os and .platform.architecture == $arch)] |
+		 if length == 1 then .[0].digest else error("not exactly one instance") end'
+}
+
+# fill_template TEMPLATE OUT NAME=VALUE...: copies TEMPLATE to OUT with
+# each @NAME@ replaced by VALUE, byte for byte otherwise (trailing newlines
+# included); dies if a @NAME@ is left.
+fill_template() {
+	local tmpl=$1 out=$2 s='' kv
+	shift 2
+	IFS= read -rd '' s <"$tmpl" || true
+	for kv in "$@"; do
+		s=${s//"@${kv%%=*}@"/"${kv#*=}"}
+	done
+	printf '%s' "$s" >"$out"
+	if grep -Eq '@[A-Z][A-Z0-9_]*@' "$out"; then
+		die "fill_template: $out still has $(grep -Eo '@[A-Z][A-Z0-9_]*@' "$out" | head -n 1)"
+	fi
+}

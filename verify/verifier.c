@@ -35,12 +35,14 @@ static int read_keys(struct sn_buf *bufs, const char *const *files, size_t n, st
 	return 0;
 }
 
+#if SIGNET_HAVE_OPENPGP
 static void free_keys(struct sn_buf *bufs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		sn_buf_free(&bufs[i]);
 	free(bufs);
 }
+#endif
 
 /* A backend's verifier state for the OpenPGP keys in files. */
 static int pgp_state_new(const struct sn_sig_backend **backend, void **state, const char *const *files, size_t n,

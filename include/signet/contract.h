@@ -40,6 +40,38 @@ extern "C" {
 SIGNET_EXPORT int signet_contract_images(char **yaml, signet_ctx *ctx, const char *const *repos,
                                          const char *const *key_files, size_t n);
 
+/* The kind of key a pin holds, and the images section it goes to. */
+enum signet_contract_pin_kind {
+	SIGNET_PIN_RHS = 0,    /* OpenPGP public key (simple signing): images.rhs */
+	SIGNET_PIN_COSIGN = 1, /* PEM PUBLIC KEY (cosign signatures): images.cosign */
+};
+
+/* One repository and the key pinned to it. */
+typedef struct signet_contract_pin {
+	int kind;               /* enum signet_contract_pin_kind */
+	const char *repository; /* a docker reference, as for signet_contract_images */
+	const char *key_file;
+} signet_contract_pin;
+
+/*
+ * As signet_contract_images, for OpenPGP keys (rhs) and cosign public keys
+ * (cosign) together.  The rhs section comes first, then
+ *
+ *     cosign:
+ *       # SHA256:<key id>
+ *       "us.icr.io/ns/app":
+ *         publicKey: <base64 of the PEM file, as `base64 -w0 cosign.pub`>
+ *
+ * A cosign key file must be one PEM PUBLIC KEY block of a type signet
+ * verifies (ECDSA P-256/P-384/P-521, RSA 2048-4096, Ed25519), nothing
+ * else.  A repository may appear once per kind; in both kinds, images of
+ * it need both signatures.  Returns as signet_contract_images, plus
+ * SIGNET_EUNSUPPORTED (a cosign key of another type or size) and
+ * SIGNET_EINVAL (an unknown kind).
+ */
+SIGNET_EXPORT int signet_contract_images_pins(char **yaml, signet_ctx *ctx, const signet_contract_pin *pins,
+                                              size_t n);
+
 #ifdef __cplusplus
 }
 #endif

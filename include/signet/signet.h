@@ -8,6 +8,8 @@
 #include <signet/image.h>
 #include <signet/verify.h>
 #include <signet/sign.h>
+#include <signet/gate.h>
 #include <signet/contract.h>
+#include <signet/export.h>
 
 #endif

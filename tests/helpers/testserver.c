@@ -56,10 +56,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <signet/limits.h>
+
 #define REQ_MAX 16384			/* request line + headers */
 #define IO_TIMEOUT_S 10			/* per read/write on a connection */
 #define MAX_SCOPES 16
-#define BIG_SIZE (4u * 1024u * 1024u + 1u) /* one byte over SIGNET_MAX_MANIFEST_SIZE */
+#define BIG_SIZE (SIGNET_MAX_MANIFEST_SIZE + 1u)
 #define HUGE_SIZE (256u * 1024u * 1024u)
 #define FILES_MAX_SIZE (64u * 1024u * 1024u) /* largest file the files mode serves */
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -293,43 +295,76 @@ static int respond_manifest(int fd, const struct req *rq, const char *body, size
 	return respond(fd, rq, 200, MT_OCI_MANIFEST, extra, body, len);
 }
 
+/* Sends status with a body of total bytes: prefix, then 'a' up to total
+ * less the suffix, then suffix.  With length_known, Content-Length is sent;
+ * without, the body ends with the connection.  Returns 0, or -1 when the
+ * client went away before the end. */
+static int send_padded(int fd, const struct req *rq, int status, const char *ctype, const char *extra,
+		       const char *prefix, const char *suffix, size_t total, int length_known)
+{
+	static char chunk[65536];
+	size_t plen = strlen(prefix), slen = strlen(suffix), sent, pad;
+	char head[2048], clen[64] = "";
+	int n;
+
+	if (total < plen + slen)
+		die("padded body of %zu bytes is shorter than its prefix and suffix", total);
+	if (length_known)
+		snprintf(clen, sizeof(clen), "Content-Length: %zu\r\n", total);
+	n = snprintf(head, sizeof(head),
+		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n%s%sConnection: close\r\n\r\n", status,
+		     status < 300 ? "OK" : "Error", ctype, clen, extra != NULL ? extra : "");
+	if (n < 0 || n >= (int)sizeof(head))
+		die("response head too long");
+	log_request(rq, status);
+	if (send_all(fd, head, (size_t)n) != 0)
+		return -1;
+	if (strcmp(rq->method, "HEAD") == 0)
+		return 0;
+	if (send_all(fd, prefix, plen) != 0)
+		return -1;
+	memset(chunk, 'a', sizeof(chunk));
+	pad = total - plen - slen;
+	for (sent = 0; sent < pad;) {
+		size_t k = pad - sent < sizeof(chunk) ? pad - sent : sizeof(chunk);
+
+		if (send_all(fd, chunk, k) != 0)
+			return -1;
+		sent += k;
+	}
+	return send_all(fd, suffix, slen);
+}
+
 /* Streams a JSON manifest of total bytes whose annotation value is padded
  * with 'a'.  With a length, Content-Length is sent and the document is
  * complete; without (length_known 0) the body is cut at total bytes and
  * ends with the connection.  Stops quietly when the client goes away. */
 static int respond_padded(int fd, const struct req *rq, size_t total, int length_known)
 {
-	static const char prefix[] = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"annotations\":{\"pad\":\"";
-	static const char suffix[] = "\"}}";
-	static char chunk[65536];
-	char head[512];
-	size_t sent, pad;
-	int n;
+	static const char prefix[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\",\"annotations\":{\"pad\":\"";
 
-	if (length_known)
-		n = snprintf(head, sizeof(head),
-			     "HTTP/1.1 200 OK\r\nContent-Type: " MT_OCI_MANIFEST "\r\nContent-Length: %zu\r\n"
-			     "Connection: close\r\n\r\n",
-			     total);
-	else
-		n = snprintf(head, sizeof(head),
-			     "HTTP/1.1 200 OK\r\nContent-Type: " MT_OCI_MANIFEST "\r\nConnection: close\r\n\r\n");
-	log_request(rq, 200);
-	if (send_all(fd, head, (size_t)n) != 0 || strcmp(rq->method, "HEAD") == 0 ||
-	    send_all(fd, prefix, sizeof(prefix) - 1) != 0)
-		return 200;
-	memset(chunk, 'a', sizeof(chunk));
-	pad = total - (sizeof(prefix) - 1) - (length_known ? sizeof(suffix) - 1 : 0);
-	for (sent = 0; sent < pad;) {
-		size_t k = pad - sent < sizeof(chunk) ? pad - sent : sizeof(chunk);
-
-		if (send_all(fd, chunk, k) != 0)
-			return 200;
-		sent += k;
-	}
-	if (length_known)
-		(void)send_all(fd, suffix, sizeof(suffix) - 1);
+	(void)send_padded(fd, rq, 200, MT_OCI_MANIFEST, NULL, prefix, length_known ? "\"}}" : "", total,
+			  length_known);
 	return 200;
+}
+
+/* Keeps the connection open, sending nothing, until the client hangs up
+ * (or IO_TIMEOUT_S passes): a server that stopped answering. */
+static void hold_until_hangup(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	time_t end = time(NULL) + IO_TIMEOUT_S;
+	char sink[4096];
+
+	while (time(NULL) < end) {
+		int k = poll(&p, 1, 200);
+
+		if (k < 0 && errno != EINTR)
+			return;
+		if (k > 0 && recv(fd, sink, sizeof(sink), 0) <= 0)
+			return;
+	}
 }
 
 /* ---- token mode ------------------------------------------------------- */
@@ -507,6 +542,170 @@ static void hostile_setup(void)
 	sha256_digest(manifest_digest, manifest_json, strlen(manifest_json));
 }
 
+/* ---- hostile mode: limits ---------------------------------------------- */
+
+#define LIST_PAGE SIGNET_MAX_TAGS_PAGE
+#define LIST_TOTAL SIGNET_MAX_TAGS_TOTAL
+#define ERR_PREFIX "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"padded-"
+#define ERR_SUFFIX "\"}]}"
+
+/* The number after "last=X" in a query (entries are X followed by
+ * digits), plus one: where the next page starts; 0 without "last=". */
+static unsigned long list_start(const char *query)
+{
+	const char *p = query;
+	unsigned long v;
+	char *end;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "last=", 5) == 0 && p[5] != '\0' && isdigit((unsigned char)p[6])) {
+			errno = 0;
+			v = strtoul(p + 6, &end, 10);
+			if (errno != 0 || v >= 100000000ul)
+				return 0;
+			return v + 1;
+		}
+		p = strchr(p, '&');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* One page of a list: {"key":["<c>NNNNNNN", ...]} with count entries from
+ * start on; with next, a Link header to the page after it. */
+static int respond_list(int fd, const struct req *rq, const char *key, char c, unsigned long start,
+			unsigned long count, int next)
+{
+	size_t size = count * 16 + 64, len = 0;
+	char *body = malloc(size), extra[4300];
+	int n;
+
+	if (body == NULL)
+		die("out of memory");
+	len += (size_t)snprintf(body, size, "{\"%s\":[", key);
+	for (unsigned long i = 0; i < count; i++)
+		len += (size_t)snprintf(body + len, size - len, "%s\"%c%07lu\"", i > 0 ? "," : "", c,
+					start + i);
+	len += (size_t)snprintf(body + len, size - len, "]}");
+	extra[0] = '\0';
+	if (next) {
+		n = snprintf(extra, sizeof(extra), "Link: <%s?n=%d&last=%c%07lu>; rel=\"next\"\r\n", rq->path,
+			     LIST_PAGE, c, start + count - 1);
+		if (n < 0 || n >= (int)sizeof(extra))
+			die("Link header too long");
+	}
+	respond(fd, rq, 200, "application/json", extra, body, len);
+	free(body);
+	return 200;
+}
+
+/* GET /token/VARIANT, the realm of the token/VARIANT repositories. */
+static int route_token_limit(int fd, struct req *rq, const char *variant)
+{
+	static const char prefix[] = "{\"token\":\"tok-", middle[] = "\",\"expires_in\":300,\"pad\":\"";
+	char head[128];
+
+	snprintf(head, sizeof(head), "%s%.32s%s", prefix, variant, middle);
+	if (strcmp(variant, "exact") == 0)
+		(void)send_padded(fd, rq, 200, "application/json", NULL, head, "\"}",
+				  SIGNET_MAX_TOKEN_RESPONSE_SIZE, 1);
+	else if (strcmp(variant, "big") == 0)
+		(void)send_padded(fd, rq, 200, "application/json", NULL, head, "\"}",
+				  SIGNET_MAX_TOKEN_RESPONSE_SIZE + 1u, 1);
+	else if (strcmp(variant, "bigstream") == 0)
+		(void)send_padded(fd, rq, 200, "application/json", NULL, head, "\"}",
+				  SIGNET_MAX_TOKEN_RESPONSE_SIZE + 1u, 0);
+	else
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	return 200;
+}
+
+/* The repositories and lists that cross the limits of SPEC §7 (see
+ * route_hostile).  Returns -1 when rq is none of them. */
+static int route_limits(int fd, struct req *rq, const char *name, size_t name_len)
+{
+	char extra[300], date[64], want[64];
+	const char *tail;
+	time_t later;
+
+#define IS(n) (name_len == strlen(n) && strncmp(name, n, name_len) == 0)
+#define UNDER(n) (name_len > strlen(n) && strncmp(name, n, strlen(n)) == 0)
+	if (name_len == 0 && strcmp(rq->path, "/v2/_catalog") == 0) {
+		if (rq->port == opt.port2)
+			return respond_list(fd, rq, "repositories", 'r', 0, LIST_PAGE + 1, 0);
+		return respond_list(fd, rq, "repositories", 'r', list_start(rq->query), LIST_PAGE, 1);
+	}
+	tail = name + name_len;
+	if (strcmp(tail, "/tags/list") == 0) {
+		unsigned long start = list_start(rq->query);
+
+		if (IS("tags/page"))
+			return respond_list(fd, rq, "tags", 't', 0, LIST_PAGE + 1, 0);
+		if (IS("tags/fullpage"))
+			return respond_list(fd, rq, "tags", 't', 0, LIST_PAGE, 0);
+		if (IS("tags/total"))
+			return respond_list(fd, rq, "tags", 't', start, LIST_PAGE,
+					    start + LIST_PAGE < LIST_TOTAL);
+		if (IS("tags/endless"))
+			return respond_list(fd, rq, "tags", 't', start, LIST_PAGE, 1);
+		return -1;
+	}
+	if (strncmp(tail, "/manifests/", 11) != 0)
+		return -1;
+	if (UNDER("token/")) {
+		snprintf(want, sizeof(want), "Bearer tok-%.*s", (int)(name_len - 6), name + 6);
+		if (strcmp(rq->auth, want) == 0)
+			return respond_manifest(fd, rq, manifest_json, strlen(manifest_json));
+		snprintf(extra, sizeof(extra),
+			 "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:%d/token/%.*s\","
+			 "service=\"hostile\"\r\n",
+			 opt.port, (int)(name_len - 6 > 32 ? 32 : name_len - 6), name + 6);
+		return respond_error(fd, rq, 401, "UNAUTHORIZED", extra);
+	}
+	if (IS("stall/x")) {
+		log_request(rq, 0);
+		hold_until_hangup(fd);
+		return 0;
+	}
+	if (IS("trickle/x")) {
+		static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: " MT_OCI_MANIFEST
+					   "\r\nContent-Length: 4096\r\nConnection: close\r\n\r\n";
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+		log_request(rq, 200);
+		if (send_all(fd, head, sizeof(head) - 1) != 0)
+			return 200;
+		for (int i = 0; i < IO_TIMEOUT_S * 10 && send_all(fd, "{", 1) == 0; i++)
+			nanosleep(&tick, NULL);
+		return 200;
+	}
+	if (IS("retry/date")) {
+		later = time(NULL) + 86400;
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&later));
+		snprintf(extra, sizeof(extra), "Retry-After: %s\r\n", date);
+		return respond_error(fd, rq, 503, "UNAVAILABLE", extra);
+	}
+	if (UNDER("retry/") && strspn(name + 6, "0123456789") == name_len - 6 && name_len - 6 <= 9) {
+		snprintf(extra, sizeof(extra), "Retry-After: %.*s\r\n", (int)(name_len - 6), name + 6);
+		return respond_error(fd, rq, 503, "UNAVAILABLE", extra);
+	}
+	if (IS("errbody/exact")) {
+		(void)send_padded(fd, rq, 404, "application/json", NULL, ERR_PREFIX, ERR_SUFFIX,
+				  SIGNET_MAX_ERROR_BODY_SIZE, 1);
+		return 404;
+	}
+	if (IS("errbody/over")) {
+		if (send_padded(fd, rq, 404, "application/json", NULL, ERR_PREFIX, ERR_SUFFIX,
+				SIGNET_MAX_ERROR_BODY_SIZE + 1u, 0) == 0)
+			hold_until_hangup(fd);
+		return 404;
+	}
+#undef IS
+#undef UNDER
+	return -1;
+}
+
 /*
  * Repositories (any tag or digest):
  *   good/image	  a correct manifest (a control)
@@ -518,13 +717,43 @@ static void hostile_setup(void)
  *   redirect/X	  307 to http://localhost:PORT2/...; PORT2 answers a good
  *		  manifest, or "AUTH-LEAKED" if an Authorization header came
  *   slow/X	  503 with Retry-After: 1 twice, then a good manifest
+ *
+ * and, for the limits of SPEC §7 (route_limits; the list entries are
+ * "t0000000", "t0000001", ... and "r0000000", ...):
+ *   token/V	  401 with a Bearer challenge whose realm is /token/V on this
+ *		  port; a good manifest with "Authorization: Bearer tok-V".
+ *		  /token/exact answers a valid token response of exactly
+ *		  SIGNET_MAX_TOKEN_RESPONSE_SIZE bytes, /token/big one byte more
+ *		  (with Content-Length), /token/bigstream one byte more without
+ *   tags/page	  a tags list page of SIGNET_MAX_TAGS_PAGE + 1 entries
+ *   tags/fullpage  one page of exactly SIGNET_MAX_TAGS_PAGE entries
+ *   tags/total	  pages of SIGNET_MAX_TAGS_PAGE linked with Link headers,
+ *		  SIGNET_MAX_TAGS_TOTAL entries in all
+ *   tags/endless  such pages without end
+ *   /v2/_catalog  endless pages too; on PORT2, one page of
+ *		  SIGNET_MAX_TAGS_PAGE + 1 repositories
+ *   stall/x	  reads the request and never answers (until the client
+ *		  hangs up, or IO_TIMEOUT_S)
+ *   trickle/x	  200 with Content-Length 4096, then one byte every 100 ms
+ *   retry/N	  503 with Retry-After: N (seconds), always
+ *   retry/date	  503 with Retry-After: an HTTP-date a day ahead, always
+ *   errbody/exact  404 with a JSON error body of exactly
+ *		  SIGNET_MAX_ERROR_BODY_SIZE bytes (Content-Length)
+ *   errbody/over  404 with a complete JSON error body one byte longer,
+ *		  without Content-Length, then the connection is held open:
+ *		  a client that reads more than the limit waits forever
  */
 static int route_hostile(int fd, struct req *rq)
 {
 	const char *m = strstr(rq->path, "/manifests/"), *ref, *b = strstr(rq->path, "/blobs/");
 	char extra[4200], lie[1200];
 	size_t name_len;
+	int status;
 
+	if (strncmp(rq->path, "/token/", 7) == 0 && rq->port == opt.port)
+		return route_token_limit(fd, rq, rq->path + 7);
+	if (strcmp(rq->path, "/v2/_catalog") == 0)
+		return route_limits(fd, rq, "", 0);
 	if (rq->port == opt.port2) {
 		if (m == NULL)
 			return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
@@ -547,8 +776,14 @@ static int route_hostile(int fd, struct req *rq)
 				       sizeof(empty_tar));
 		return respond_error(fd, rq, 404, "BLOB_UNKNOWN", NULL);
 	}
-	if (m == NULL)
+	if (m == NULL) {
+		const char *t = strstr(rq->path, "/tags/list");
+
+		if (t != NULL && t[10] == '\0' && t > rq->path + 4 &&
+		    (status = route_limits(fd, rq, rq->path + 4, (size_t)(t - (rq->path + 4)))) >= 0)
+			return status;
 		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	}
 	ref = m + strlen("/manifests/");
 	name_len = (size_t)(m - (rq->path + 4));
 #define IS(name) (name_len == strlen(name) && strncmp(rq->path + 4, name, name_len) == 0)
@@ -576,6 +811,8 @@ static int route_hostile(int fd, struct req *rq)
 		snprintf(extra, sizeof(extra), "Location: http://localhost:%d%s\r\n", opt.port2, rq->path);
 		return respond(fd, rq, 307, "text/plain", extra, "", 0);
 	}
+	if ((status = route_limits(fd, rq, rq->path + 4, name_len)) >= 0)
+		return status;
 	if (name_len > 5 && strncmp(rq->path + 4, "slow/", 5) == 0) {
 		if (slow_count++ < 2)
 			return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 1\r\n");

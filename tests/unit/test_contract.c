@@ -890,6 +890,307 @@ static void test_images_round_trip(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* ---- cosign keys (workload.images.cosign) ----------------------------- */
+
+/* The cosign fixtures, made once in the fixture directory with openssl:
+ * c.key/c.pub (P-256), c2.pub (another P-256), ed.pub (Ed25519),
+ * rsa1024.pub, dsa.pub, c.crt (a certificate of c.key). */
+static void cosign_keys(void)
+{
+	static int made;
+
+	if (made)
+		return;
+	if (fx_sh("cd '%s' && { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out c.key && "
+	          "openssl pkey -in c.key -pubout -out c.pub && "
+	          "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out c2.key && "
+	          "openssl pkey -in c2.key -pubout -out c2.pub && openssl pkey -in ed.key -pubout -out "
+	          "ed.pub && "
+	          "openssl genrsa -out rsa1024.key 1024 && openssl pkey -in rsa1024.key -pubout -out "
+	          "rsa1024.pub && "
+	          "openssl req -x509 -new -key c.key -subj /CN=c -days 1 -out c.crt; } 2>>openssl.log",
+	          fx_dir) != 0)
+		fail_msg("openssl could not make the cosign fixtures; see %s/openssl.log", fx_dir);
+	made = 1;
+}
+
+/* scope's requirement i is a sigstoreSigned pinning fixture file key_file,
+ * matchRepository, named after ident. */
+static void assert_cosign_pinned(const struct sn_policy *p, const char *scope, size_t i, const char *path,
+                                 const char *ident, const char *key_file)
+{
+	const struct sn_scope_reqs *s = scope_of(p, scope);
+	const struct sn_requirement *r;
+	struct sn_buf want;
+	char name[1024];
+
+	assert_true(s->n_reqs > i);
+	r = &s->reqs[i];
+	assert_int_equal(r->type, SN_REQ_SIGSTORE_SIGNED);
+	assert_int_equal(r->identity.rule, SN_IDENTITY_MATCH_REPOSITORY);
+	assert_int_equal(r->n_keys, 1);
+	fx_read(&want, key_file);
+	assert_int_equal(r->keys[0].len, want.len);
+	assert_memory_equal(r->keys[0].data, want.data, want.len);
+	sn_buf_free(&want);
+	snprintf(name, sizeof(name), "contract %s: workload.images.cosign.\"%s\".publicKey", path, ident);
+	assert_string_equal(r->key_names[0], name);
+	snprintf(name, sizeof(name), "contract %s: workload.images.cosign.\"%s\"", path, ident);
+	assert_string_equal(r->where, name);
+}
+
+static void test_cosign_mapping(void **state)
+{
+	char *c = NULL, *ed = NULL;
+	const struct sn_scope_reqs *s;
+	struct sn_policy *p;
+	const char *path;
+
+	(void)state;
+	cosign_keys();
+	c = b64_file("c.pub");
+	ed = b64_file("ed.pub");
+	path = contract("cosign.yaml",
+	                "workload:\n"
+	                "  type: workload\n"
+	                "  images:\n"
+	                "    cosign:\n"
+	                "      us.icr.io/ns/cos:\n"
+	                "        publicKey: %s\n"
+	                "      \"busybox:1.36\":\n"
+	                "        publicKey: %s\n"
+	                "      us.icr.io/ns/both:\n"
+	                "        publicKey: %s\n"
+	                "    rhs:\n"
+	                "      us.icr.io/ns/both:\n"
+	                "        publicKey: %s\n"
+	                "env:\n"
+	                "  type: env\n",
+	                c, ed, c, key_a);
+	p = load_ok(path, NULL, 0);
+	assert_int_equal(p->n_scopes, 3);
+	assert_int_equal(scope_of(p, "us.icr.io/ns/cos")->n_reqs, 1);
+	assert_cosign_pinned(p, "us.icr.io/ns/cos", 0, path, "us.icr.io/ns/cos", "c.pub");
+	/* A tag makes an exact-reference scope, as for rhs. */
+	assert_cosign_pinned(p, "docker.io/library/busybox:1.36", 0, path, "busybox:1.36", "ed.pub");
+	/* Pinned in cosign and rhs: both requirements apply (AND), in the
+	 * order of the file. */
+	s = scope_of(p, "us.icr.io/ns/both");
+	assert_int_equal(s->n_reqs, 2);
+	assert_cosign_pinned(p, "us.icr.io/ns/both", 0, path, "us.icr.io/ns/both", "c.pub");
+	assert_int_equal(s->reqs[1].type, SN_REQ_SIGNED_BY);
+	assert_choice(p, "us.icr.io/ns/cos:v9", "us.icr.io/ns/cos", SN_REQ_SIGSTORE_SIGNED);
+	assert_choice(p, "busybox:1.37", NULL, SN_REQ_REJECT);
+	assert_default_reject(p, path);
+	assert_int_equal(p->allow_digest_refs_unsigned, 1);
+	sn_policy_free(p);
+	free(c);
+	free(ed);
+}
+
+/* A cosign entry whose publicKey is the base64 of key_b64_of (a fixture
+ * file) must fail naming the contract path and why. */
+static void cosign_fails(const char *name, const char *b64key, const char *why)
+{
+	char msg[1024];
+	const char *path = contract(name,
+	                            "workload:\n  images:\n    cosign:\n      us.icr.io/ns/cos:\n"
+	                            "        publicKey: %s\nenv: {type: env}\n",
+	                            b64key);
+
+	snprintf(msg, sizeof(msg),
+	         "contract %s: workload.images.cosign.\"us.icr.io/ns/cos\".publicKey: ", path);
+	load_fails(path, NULL, SIGNET_EBADINPUT, msg, why, "(line 5)", NULL);
+}
+
+static void test_cosign_bad_keys(void **state)
+{
+	struct sn_buf pub, crt;
+	char *b, *twice, *plus;
+	const char *path;
+
+	(void)state;
+	cosign_keys();
+	cosign_fails("cos-notb64.yaml", "not-base64!", "not base64 (base64 -w0 cosign.pub)");
+	b = b64_file("c.key");
+	cosign_fails("cos-private.yaml", b, "a private key (PEM \"PRIVATE KEY\"): pin the public key");
+	free(b);
+	b = b64_file("c.crt");
+	cosign_fails("cos-cert.yaml", b, "an X.509 certificate");
+	free(b);
+	b = b64_file("A.asc");
+	cosign_fails("cos-pgp.yaml", b, "OpenPGP data; a cosign key is a PEM PUBLIC KEY");
+	free(b);
+	b = b64_file("rsa1024.pub");
+	cosign_fails("cos-rsa1024.yaml", b, "a 1024-bit RSA key (2048 to 4096 bits are supported)");
+	free(b);
+	b = b64_of((const unsigned char *)"garbage", 7);
+	cosign_fails("cos-garbage.yaml", b, "not one PEM PUBLIC KEY block: not a PEM file");
+	free(b);
+
+	/* Exactly one block and nothing else. */
+	fx_read(&pub, "c.pub");
+	fx_read(&crt, "c2.pub");
+	twice = malloc(pub.len + crt.len + 16);
+	assert_non_null(twice);
+	memcpy(twice, pub.data, pub.len);
+	memcpy(twice + pub.len, crt.data, crt.len);
+	b = b64_of((unsigned char *)twice, pub.len + crt.len);
+	cosign_fails("cos-two.yaml", b, "after the PEM block");
+	free(b);
+	memcpy(twice + pub.len, "trailing\n", 9);
+	b = b64_of((unsigned char *)twice, pub.len + 9);
+	cosign_fails("cos-trailing.yaml", b, "after the PEM block");
+	free(b);
+	/* Surrounding whitespace is fine. */
+	plus = malloc(pub.len + 8);
+	assert_non_null(plus);
+	memcpy(plus, "\n  ", 3);
+	memcpy(plus + 3, pub.data, pub.len);
+	memcpy(plus + 3 + pub.len, "\n\n", 2);
+	b = b64_of((unsigned char *)plus, pub.len + 5);
+	path = contract("cos-space.yaml",
+	                "workload:\n  images:\n    cosign:\n      us.icr.io/ns/cos:\n"
+	                "        publicKey: %s\nenv: {type: env}\n",
+	                b);
+	sn_policy_free(load_ok(path, NULL, 0));
+	free(b);
+	free(plus);
+	free(twice);
+	sn_buf_free(&pub);
+	sn_buf_free(&crt);
+
+	/* Entry shape and repeats. */
+	b = b64_file("c.pub");
+	path =
+	    contract("cos-notary.yaml",
+	             "workload:\n  images:\n    cosign:\n      us.icr.io/ns/cos: {publicKey: %s, notary: x}\n"
+	             "env: {type: env}\n",
+	             b);
+	load_fails(path, NULL, SIGNET_EBADINPUT, "unknown key \"notary\" (a cosign entry has only publicKey)",
+	           NULL);
+	path = contract("cos-nokey.yaml", "workload:\n  images:\n    cosign:\n      us.icr.io/ns/cos: {}\n"
+	                                  "env: {type: env}\n");
+	load_fails(path, NULL, SIGNET_EBADINPUT,
+	           "workload.images.cosign.\"us.icr.io/ns/cos\": publicKey is missing", NULL);
+	path = contract("cos-same.yaml",
+	                "workload:\n  images:\n    cosign:\n      busybox: {publicKey: %s}\n"
+	                "      docker.io/library/busybox: {publicKey: %s}\nenv: {type: env}\n",
+	                b, b);
+	load_fails(
+	    path, NULL, SIGNET_EBADINPUT,
+	    "workload.images.cosign.\"docker.io/library/busybox\": the repository docker.io/library/busybox "
+	    "is already pinned by",
+	    NULL);
+	path = contract("cos-list.yaml", "workload:\n  images:\n    cosign: [a]\nenv: {type: env}\n");
+	load_fails(path, NULL, SIGNET_EBADINPUT, "workload.images.cosign must be a mapping of images", NULL);
+	path = contract("cos-unknown.yaml", "workload:\n  images:\n    notation: {}\nenv: {type: env}\n");
+	load_fails(path, NULL, SIGNET_EBADINPUT,
+	           "workload.images: unknown key \"notation\" (images has rhs, dct and cosign)", NULL);
+	free(b);
+}
+
+static void test_images_pins(void **state)
+{
+	char a[512], cp[512], ck[512], keyid[128], want[1024], *cb64, *yaml = NULL, *indented, *o;
+	signet_contract_pin pins[3];
+	signet_ctx *ctx = NULL;
+	struct sn_policy *p;
+	const char *path;
+	size_t n;
+
+	(void)state;
+	cosign_keys();
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	pins[0] = (signet_contract_pin){SIGNET_PIN_COSIGN, "us.icr.io/ns/app", fx_path(cp, "c.pub")};
+	pins[1] = (signet_contract_pin){SIGNET_PIN_RHS, "us.icr.io/ns/app", fx_path(a, "A.asc")};
+	pins[2] = (signet_contract_pin){SIGNET_PIN_COSIGN, "busybox", cp};
+	if (signet_contract_images_pins(&yaml, ctx, pins, 3) != 0)
+		fail_msg("signet_contract_images_pins: %s", signet_ctx_errmsg(ctx));
+	/* rhs first, then cosign with the key ids openssl computes. */
+	assert_true(strncmp(yaml, "images:\n  rhs:\n", 15) == 0);
+	assert_int_equal(fx_sh("cd '%s' && echo \"SHA256:$(openssl pkey -pubin -in c.pub -outform DER | "
+	                       "sha256sum | cut -d' ' -f1)\" >c.id",
+	                       fx_dir),
+	                 0);
+	{
+		struct sn_buf id;
+
+		fx_read(&id, "c.id");
+		snprintf(keyid, sizeof(keyid), "%.*s", (int)strcspn((char *)id.data, "\n"), (char *)id.data);
+		sn_buf_free(&id);
+	}
+	cb64 = b64_file("c.pub");
+	snprintf(want, sizeof(want),
+	         "\n  cosign:\n    # %s\n    \"us.icr.io/ns/app\":\n      publicKey: %s\n"
+	         "    # %s\n    \"docker.io/library/busybox\":\n      publicKey: %s\n",
+	         keyid, cb64, keyid, cb64);
+	if (strstr(yaml, want) == NULL)
+		fail_msg("expected\n%s\nin\n%s", want, yaml);
+	assert_true(strlen(yaml) > strlen(want) &&
+	            strcmp(yaml + strlen(yaml) - strlen(want) + 1, want + 1) == 0);
+
+	/* Read back: cosign and rhs for us.icr.io/ns/app (AND). */
+	n = strlen(yaml);
+	indented = malloc(2 * n + 64);
+	assert_non_null(indented);
+	o = indented;
+	for (const char *l = yaml; *l != '\0';) {
+		size_t len = strcspn(l, "\n");
+
+		memcpy(o, "  ", 2);
+		memcpy(o + 2, l, len);
+		o[2 + len] = '\n';
+		o += len + 3;
+		l += len + (l[len] == '\n');
+	}
+	*o = '\0';
+	path = contract("pins.yaml", "workload:\n  type: workload\n%senv:\n  type: env\n", indented);
+	p = load_ok(path, NULL, 0);
+	assert_int_equal(scope_of(p, "us.icr.io/ns/app")->n_reqs, 2);
+	assert_int_equal(scope_of(p, "us.icr.io/ns/app")->reqs[0].type, SN_REQ_SIGNED_BY);
+	assert_cosign_pinned(p, "us.icr.io/ns/app", 1, path, "us.icr.io/ns/app", "c.pub");
+	assert_cosign_pinned(p, "docker.io/library/busybox", 0, path, "docker.io/library/busybox", "c.pub");
+	sn_policy_free(p);
+	free(indented);
+	free(yaml);
+	free(cb64);
+	yaml = NULL;
+
+	/* Only cosign: no rhs section. */
+	if (signet_contract_images_pins(&yaml, ctx, pins, 1) != 0)
+		fail_msg("signet_contract_images_pins: %s", signet_ctx_errmsg(ctx));
+	assert_true(strncmp(yaml, "images:\n  cosign:\n    # SHA256:", 31) == 0);
+	free(yaml);
+	yaml = NULL;
+
+	/* Refusals. */
+	pins[0].key_file = fx_path(ck, "c.key");
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 1), SIGNET_EBADINPUT);
+	snprintf(want, sizeof(want), "key file %s: a private key", ck);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), want));
+	pins[0].key_file = fx_path(ck, "rsa1024.pub");
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 1), SIGNET_EUNSUPPORTED);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), "rsa1024.pub: not supported: a 1024-bit RSA key"));
+	pins[0].key_file = fx_path(ck, "A.asc");
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 1), SIGNET_EBADINPUT);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), "OpenPGP data"));
+	pins[0].key_file = fx_path(ck, "missing.pub");
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 1), SIGNET_ENOTFOUND);
+	pins[0].key_file = cp;
+	pins[1] = (signet_contract_pin){SIGNET_PIN_COSIGN, "docker.io/library/busybox", cp};
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 3), SIGNET_EINVAL);
+	assert_non_null(
+	    strstr(signet_ctx_errmsg(ctx), "repository docker.io/library/busybox is given twice"));
+	pins[1].kind = 7;
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 2), SIGNET_EINVAL);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), "unknown kind of key 7"));
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, NULL, 1), SIGNET_EINVAL);
+	assert_int_equal(signet_contract_images_pins(&yaml, ctx, pins, 0), SIGNET_EINVAL);
+	assert_null(yaml);
+	signet_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -905,6 +1206,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_structure, load_keys),
 	    cmocka_unit_test_setup(test_limits, load_keys),
 	    cmocka_unit_test_setup(test_images_round_trip, load_keys),
+	    cmocka_unit_test_setup(test_cosign_mapping, load_keys),
+	    cmocka_unit_test_setup(test_cosign_bad_keys, load_keys),
+	    cmocka_unit_test_setup(test_images_pins, load_keys),
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
 

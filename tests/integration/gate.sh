@@ -1,0 +1,463 @@
+# SPDX-License-Identifier: Apache-2.0
+# tests/integration/gate.sh: the pre-pull gate end to end against a real
+# docker-registry: `signet gate` on a docker compose file, a multi-document
+# pod YAML, an HPCR workload section whose compose file is a base64 tar.gz,
+# and a contract holding that section; and docs/example/prepull (libsignet
+# as a guest runtime uses it, with one verifier and with one per thread).
+#
+# Images are signed with `signet sign --gpg-key` into a file:// lookaside
+# that a registries.d names; the contract pins key A with `signet contract
+# images`.  A workload with one image signed only by B is denied as a whole
+# and nothing is written; once A signs that image too, the workload is
+# written with every image pinned to the digest skopeo sees (the platform
+# instance for a multi-platform index), and every other byte as it was:
+# each expected file is the template the input was made from, filled with
+# the pinned references instead.  In place, the file keeps its permissions
+# and a symbolic link stays a link, but the file is a new inode (a hard link
+# keeps the old content); in an archive, every tar header and block is kept
+# but the compose file's (new size and checksum), and the gzip stream is
+# made anew (docs/gate.md).  Then a tag is moved behind the gated file's
+# back: the file still names the digest that was verified.
+. "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
+need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum cmp diff tar gzip base64 ldd nm
+: "${PREPULL:?PREPULL must name the docs/example/prepull binary}"
+[[ -x $PREPULL ]] || die "PREPULL=$PREPULL is not an executable"
+
+make_gpg_keys
+start_registry http
+LA="$T/lookaside"
+RD="$T/registries.d"
+mkdir -p "$LA"
+registries_d "$RD" "$REG" "file://$LA"
+W="$T/work"	# the workloads; nothing else is ever written here
+mkdir -p "$W"
+
+# The images, all in repositories the contract pins to A:
+#   app/web:v1     v1      signed by A
+#   app/db:v1      amd64   unsigned; the workloads name it by digest
+#   app/cache:v1   v2      signed by B (A signs it too, half-way through)
+#   app/init:v1    arm64   signed by A
+#   app/multi:v1   multi   an index of two platforms; A signs the index
+push_image v1 app/web:v1
+push_image amd64 app/db:v1
+push_image v2 app/cache:v1
+push_image arm64 app/init:v1
+push_image multi app/multi:v1 --all
+push_image amd64 app/unsigned:v1	# no key pinned for it: prepull denies it
+
+# sign IMAGE FPR: `signet sign` of docker://$REG/IMAGE into the lookaside.
+sign() {
+	"$SIGNET" sign -q --gpg-key "$2" --registries.d "$RD" --tls-verify=false "docker://$REG/$1" \
+		>"$T/sign.log" 2>&1 || { cat "$T/sign.log"; die "signet sign of $1 by $2 failed"; }
+}
+sign app/web:v1 "$FPR_A"
+sign app/cache:v1 "$FPR_B"
+sign app/init:v1 "$FPR_A"
+sign app/multi:v1 "$FPR_A"
+
+# What each image must be pinned to: the digest skopeo reports, except for
+# the index, whose platform instance is what gets pulled.
+D_WEB=$(skopeo_digest app/web:v1)
+D_DB=$(skopeo_digest app/db:v1)
+D_CACHE=$(skopeo_digest app/cache:v1)
+D_INIT=$(skopeo_digest app/init:v1)
+D_INDEX=$(skopeo_digest app/multi:v1)
+D_MULTI=$(instance_digest app/multi:v1)
+[[ $D_MULTI != "$D_INDEX" ]] || die "the index and its instance have the same digest"
+
+WEB="$REG/app/web:v1"
+DB="$REG/app/db@$D_DB"
+CACHE="$REG/app/cache:v1"
+INIT="$REG/app/init:v1"
+MULTI="$REG/app/multi:v1"
+# as written in the workloads, and pinned
+AS_WRITTEN=(WEB="$WEB" DB="$DB" CACHE="$CACHE" INIT="$INIT" MULTI="$MULTI")
+PINNED=(WEB="$WEB@$D_WEB" DB="$DB" CACHE="$CACHE@$D_CACHE" INIT="$INIT@$D_INIT" MULTI="$MULTI@$D_MULTI")
+
+"$SIGNET" contract images --rhs "$REG/app/web=$KEYS/A.asc" --rhs "$REG/app/db=$KEYS/A.asc" \
+	--rhs "$REG/app/cache=$KEYS/A.asc" --rhs "$REG/app/init=$KEYS/A.asc" \
+	--rhs "$REG/app/multi=$KEYS/A.asc" \
+	>"$T/images.yaml" 2>"$T/images.err" || { cat "$T/images.err"; die "signet contract images failed"; }
+CON="$T/contract.yaml"
+{
+	echo "workload:"
+	echo "  type: workload"
+	sed 's/^/  /' "$T/images.yaml"
+	echo "env:"
+	echo "  type: env"
+} >"$CON"
+
+reg_re() { echo "${REG//./\\.}"; }
+R=$(reg_re)
+
+# gate CODE WORKLOAD [ARGS...]: signet gate with the contract; REPORT is a
+# file with its stdout and stderr together.
+gate() {
+	local code=$1 workload=$2
+	shift 2
+	expect_exit "$code" -- "$SIGNET" gate --contract "$CON" --registries.d "$RD" --tls-verify=false \
+		"$workload" "$@"
+	REPORT="$T/report.$N"
+	cat "$OUT" "$ERR" >"$REPORT"
+}
+
+# only_files NAME...: $W holds exactly these files (no temporary left over,
+# no output written by a denied gate).
+only_files() {
+	expect_eq "$(cd "$W" && find . -mindepth 1 -printf '%P\n' | sort | tr '\n' ' ')" \
+		"$(printf '%s\n' "$@" | sort | tr '\n' ' ')" "files in the work directory"
+}
+
+# same FILE EXPECTED WHAT: FILE is byte for byte EXPECTED (a diff if not).
+same() {
+	if cmp -s "$1" "$2"; then
+		pass "$3: byte for byte as expected"
+	else
+		fail "$3: differs from what was expected"
+		{ diff -u "$2" "$1" || true; } | sed -n '1,40s/^/  | /p'
+	fi
+}
+
+# lists_all "IMAGE...": the report of the last gate names each IMAGE.
+lists_all() {
+	local i
+	for i in $1; do
+		expect_match "${i//./\\.}" "$REPORT"
+	done
+}
+
+# ---- the workloads --------------------------------------------------------
+
+# A compose file with comments, three quoting styles, a flow mapping, an
+# image named twice, an image by digest, and image-like text outside any
+# services.*.image (an environment value, a comment, a block scalar).
+cat >"$T/compose.tmpl" <<EOF
+# The signet gate test workload.  Comments stay as they are,
+# even when they name an image: $WEB
+name: "gate-test"
+services:
+  web:
+    image: @WEB@    # signed by the pinned key
+    ports:
+      - "8080:80"
+    environment:
+      UPSTREAM_IMAGE: "$WEB"
+  db:
+    image: "@DB@"
+    command: ["postgres", "-c", "log_min_messages=warning"]
+
+  cache:
+    image: '@CACHE@'
+    depends_on: [web, db]
+  platforms:
+    image: @MULTI@
+  worker: {image: @WEB@, restart: always}
+x-notes: |
+  image: $WEB
+  is text in a block scalar, not an image.
+EOF
+fill_template "$T/compose.tmpl" "$W/compose.yml" "${AS_WRITTEN[@]}"
+fill_template "$T/compose.tmpl" "$T/compose.pinned" "${PINNED[@]}"
+cp "$W/compose.yml" "$T/compose.orig"
+
+# Pods: several documents, initContainers, a ConfigMap whose data holds an
+# image-like value, both sequence indentations.
+cat >"$T/pods.tmpl" <<EOF
+# pods of the signet gate test
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  annotations:
+    example.com/note: "image: $WEB"
+spec:
+  initContainers:
+    - name: init
+      image: @INIT@
+  containers:
+    - name: web
+      image: @WEB@
+      args: ["--image", "$WEB"]
+    - name: db
+      image: "@DB@"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  image: $WEB
+---
+# the second pod
+apiVersion: v1
+kind: Pod
+metadata:
+  name: cache
+spec:
+  initContainers:
+  - name: init-cache
+    image: @INIT@
+  - name: init-platforms
+    image: @MULTI@
+  containers:
+  - image: '@CACHE@'
+    name: cache
+EOF
+fill_template "$T/pods.tmpl" "$W/pods.yml" "${AS_WRITTEN[@]}"
+fill_template "$T/pods.tmpl" "$T/pods.pinned" "${PINNED[@]}"
+cp "$W/pods.yml" "$T/pods.orig"
+
+# An HPCR workload section whose compose is an archive made as IBM's
+# documentation says (tar czvf - -C DIR . | base64 -w0: members "./",
+# "./docker-compose.yml", ...), holding the compose file and another file
+# in a subdirectory; and a whole contract holding that section as a mapping.
+mkdir -p "$T/archive/config"
+fill_template "$T/compose.tmpl" "$T/archive/docker-compose.yml" "${AS_WRITTEN[@]}"
+printf 'LOG_LEVEL=info\nimage=%s\n' "$WEB" >"$T/archive/config/app.env"
+chmod 0640 "$T/archive/config/app.env"
+touch -d 2024-02-03T04:05:06Z "$T/archive/config/app.env"
+# (--sort=name only fixes the order of the members: ./, ./config/,
+# ./config/app.env, ./docker-compose.yml; the compose file's header is the
+# fifth 512-byte block.)
+ARCHIVE=$(tar --sort=name -czf - -C "$T/archive" . | base64 -w0)
+base64 -d <<<"$ARCHIVE" | gzip -dc >"$T/archive.tar"
+[[ $(dd if="$T/archive.tar" bs=512 skip=4 count=1 2>/dev/null | head -c 20) == ./docker-compose.yml ]] ||
+	die "the compose file's tar header is not the fifth block of the archive"
+{
+	echo "# the workload section of an HPCR contract"
+	echo "type: workload"
+	echo "compose:"
+	echo "  archive: $ARCHIVE"
+	cat "$T/images.yaml"
+} >"$W/workload.yml"
+cp "$W/workload.yml" "$T/workload.orig"
+{
+	echo "# an HPCR contract, its workload section a mapping"
+	echo "workload:"
+	echo "  type: workload"
+	echo "  compose:"
+	echo "    archive: $ARCHIVE"
+	sed 's/^/  /' "$T/images.yaml"
+	echo "env:"
+	echo "  type: env"
+} >"$W/contract.yml"
+cp "$W/contract.yml" "$T/contract.orig"
+WORKLOADS=(compose.yml pods.yml workload.yml contract.yml)
+
+echo "# one image signed by another key: the whole workload is denied, nothing is written"
+gate 1 "$W/compose.yml" -o "$W/out.yml"
+only_files "${WORKLOADS[@]}"
+same "$W/compose.yml" "$T/compose.orig" "compose.yml after a denial"
+expect_match "$R/app/cache:v1.*$FPR_B|$FPR_B.*$R/app/cache:v1" "$REPORT"
+expect_match "services\.cache\.image" "$REPORT"
+lists_all "$WEB $DB $CACHE $MULTI"
+# the same report for machines
+gate 1 "$W/compose.yml" -o "$W/out.yml" --json
+expect_eq "$(jq -c '[.[] | [.Where, .Allowed, .Pinned]]' "$OUT")" \
+	"$(jq -nc --arg d "$DB" --arg pw "$WEB@$D_WEB" --arg pm "$MULTI@$D_MULTI" \
+		'[["services.web.image", true, $pw], ["services.db.image", true, $d],
+		  ["services.cache.image", false, null], ["services.platforms.image", true, $pm],
+		  ["services.worker.image", true, $pw]]')" "--json: where, allowed, pinned"
+expect_match "$FPR_B" <(jq -r '.[] | select(.Where == "services.cache.image") | .Reason' "$OUT")
+only_files "${WORKLOADS[@]}"
+# without -o: the file itself is left alone
+gate 1 "$W/compose.yml"
+only_files "${WORKLOADS[@]}"
+same "$W/compose.yml" "$T/compose.orig" "compose.yml after a denied in-place gate"
+
+gate 1 "$W/pods.yml" -o "$W/out.yml"
+only_files "${WORKLOADS[@]}"
+same "$W/pods.yml" "$T/pods.orig" "pods.yml after a denial"
+expect_match "$R/app/cache:v1.*$FPR_B|$FPR_B.*$R/app/cache:v1" "$REPORT"
+expect_match "documents\[2\]\.spec\.containers\[0\]\.image" "$REPORT"
+expect_match "documents\[2\]\.spec\.initContainers\[1\]\.image" "$REPORT"
+lists_all "$WEB $DB $CACHE $INIT $MULTI"
+
+for f in workload contract; do
+	gate 1 "$W/$f.yml" -o "$W/out.yml"
+	only_files "${WORKLOADS[@]}"
+	same "$W/$f.yml" "$T/$f.orig" "$f.yml after a denial"
+	expect_match "$R/app/cache:v1.*$FPR_B|$FPR_B.*$R/app/cache:v1" "$REPORT"
+	expect_match "compose\.archive\[(\./)?docker-compose\.yml\]\.services\.cache\.image" "$REPORT"
+	lists_all "$WEB $DB $CACHE $MULTI"
+done
+
+echo "# a workload that does not parse: exit 2, naming the file and the YAML path"
+printf '%s\n' "services:" "  web:" "    image: [\"$WEB\", \"$CACHE\"]" >"$T/bad-compose.yml"
+expect_exit 2 -- "$SIGNET" gate --contract "$CON" --registries.d "$RD" --tls-verify=false \
+	"$T/bad-compose.yml" -o "$T/bad-out.yml"
+expect_match "$T/bad-compose\.yml" "$ERR"
+expect_match "services\.web\.image" "$ERR"
+expect_eq "$(test -e "$T/bad-out.yml" && echo exists || echo absent)" absent \
+	"output of a workload that does not parse"
+
+echo "# A signs app/cache:v1 too: every workload is written, pinned"
+sign app/cache:v1 "$FPR_A"
+gate 0 "$W/compose.yml" -o "$W/out.yml"
+same "$W/out.yml" "$T/compose.pinned" "the gated compose file"
+same "$W/compose.yml" "$T/compose.orig" "compose.yml (input of -o)"
+only_files "${WORKLOADS[@]}" out.yml
+lists_all "$WEB $DB $CACHE $MULTI"
+expect_match "$R/app/cache:v1@$D_CACHE" "$REPORT"
+expect_match "$R/app/multi:v1@$D_MULTI" "$REPORT"
+# the multi-platform image is pinned to its platform's instance, not the index
+expect_no_match "$D_INDEX" "$W/out.yml"
+# the gated file, gated again, is allowed as it is: every image is now
+# named by the digest that was verified
+gate 0 "$W/out.yml" -o "$W/out2.yml"
+same "$W/out2.yml" "$W/out.yml" "the gated compose file gated again"
+rm -f "$W/out2.yml"
+# in place (no -o): the file keeps its permissions, a symbolic link stays a
+# link to the rewritten file; the file is replaced by a new one (rename), so
+# a hard link to the old one keeps the old content
+cp "$W/compose.yml" "$W/inplace.yml"
+chmod 0640 "$W/inplace.yml"
+ln "$W/inplace.yml" "$T/hardlink.yml"
+ln -s inplace.yml "$W/symlink.yml"
+gate 0 "$W/symlink.yml"
+same "$W/inplace.yml" "$T/compose.pinned" "compose file gated in place (through a symbolic link)"
+expect_eq "$(stat -c %a "$W/inplace.yml")" 640 "mode of the file gated in place"
+expect_eq "$(readlink "$W/symlink.yml")" inplace.yml "the symbolic link gated in place"
+same "$T/hardlink.yml" "$T/compose.orig" "a hard link to the file gated in place"
+# with -o, the output gets the input's permissions
+gate 0 "$W/inplace.yml" -o "$W/inplace.out.yml"
+expect_eq "$(stat -c %a "$W/inplace.out.yml")" 640 "mode of the output of -o"
+rm -f "$W/inplace.yml" "$W/symlink.yml" "$W/inplace.out.yml" "$T/hardlink.yml"
+
+gate 0 "$W/pods.yml" -o "$W/pods.out.yml"
+same "$W/pods.out.yml" "$T/pods.pinned" "the gated pods"
+same "$W/pods.yml" "$T/pods.orig" "pods.yml (input of -o)"
+lists_all "$WEB $DB $CACHE $INIT $MULTI"
+
+# check_archive NAME INDENT: $W/NAME.out.yml is $T/NAME.orig with only the
+# compose.archive value (the line INDENT"archive: ") rewritten, and that
+# value is the original archive with only docker-compose.yml pinned.
+check_archive() {
+	local f=$1 key="$2archive: " listing
+	if [[ ! -f $W/$f.out.yml ]]; then
+		fail "the gated $f was not written"
+		return 0
+	fi
+	grep -v "^$key" "$T/$f.orig" >"$T/$f.orig.rest"
+	grep -v "^$key" "$W/$f.out.yml" >"$T/$f.out.rest"
+	same "$T/$f.out.rest" "$T/$f.orig.rest" "the gated $f outside compose.archive"
+	expect_eq "$(grep -c "^$key" "$W/$f.out.yml" || true)" 1 "archive lines in the gated $f"
+	# one line of base64, as base64 -w0 writes it
+	expect_match "^$key[A-Za-z0-9+/]+=*\$" "$W/$f.out.yml"
+	rm -rf "$T/unpacked"
+	mkdir -p "$T/unpacked"
+	sed -n "s|^$key||p" "$W/$f.out.yml" >"$T/$f.archive.b64"
+	if base64 -d <"$T/$f.archive.b64" >"$T/$f.archive.tgz" && tar -xzf "$T/$f.archive.tgz" -C "$T/unpacked"; then
+		pass "the rewritten archive in $f unpacks with base64 -d and tar -xz"
+	else
+		fail "the rewritten archive in $f does not unpack with base64 -d and tar -xz"
+	fi
+	same "$T/unpacked/docker-compose.yml" "$T/compose.pinned" "docker-compose.yml in the archive of $f"
+	same "$T/unpacked/config/app.env" "$T/archive/config/app.env" "config/app.env in the archive of $f"
+	# every tar header as it was (name, order, type, mode, owner, mtime),
+	# but the size of the compose file
+	listing='{ $3 = ($6 ~ /docker-compose/ ? "SIZE" : $3); print }'
+	expect_eq "$({ tar --numeric-owner --full-time -tvzf "$T/$f.archive.tgz" 2>&1 || true; } | awk "$listing")" \
+		"$(base64 -d <<<"$ARCHIVE" | tar --numeric-owner --full-time -tvzf - | awk "$listing")" \
+		"the tar headers in the archive of $f"
+	# the tar stream itself: every block before the compose file's header
+	# as it was, and in that header only the size (bytes 124-135) and the
+	# checksum (148-155) changed
+	gzip -dc <"$T/$f.archive.tgz" >"$T/$f.archive.tar" || true
+	expect_exit 0 -- cmp -n 2048 "$T/archive.tar" "$T/$f.archive.tar"
+	expect_eq "$({ cmp -l <(dd if="$T/archive.tar" bs=512 skip=4 count=1 2>/dev/null) \
+		<(dd if="$T/$f.archive.tar" bs=512 skip=4 count=1 2>/dev/null) || true; } |
+		awk '{ o = $1 - 1; if (!((o >= 124 && o < 136) || (o >= 148 && o < 156))) printf "%d ", o }')" "" \
+		"bytes changed in the compose file's tar header outside its size and checksum"
+	# gated again: allowed, and written exactly as it is
+	gate 0 "$W/$f.out.yml" -o "$T/$f.out2.yml"
+	same "$T/$f.out2.yml" "$W/$f.out.yml" "the gated $f gated again"
+}
+gate 0 "$W/workload.yml" -o "$W/workload.out.yml"
+same "$W/workload.yml" "$T/workload.orig" "workload.yml (input of -o)"
+check_archive workload "  "
+gate 0 "$W/contract.yml" -o "$W/contract.out.yml"
+same "$W/contract.yml" "$T/contract.orig" "contract.yml (input of -o)"
+check_archive contract "    "
+only_files "${WORKLOADS[@]}" out.yml pods.out.yml workload.out.yml contract.out.yml
+
+echo "# docs/example/prepull: one verifier for every image, then one per thread"
+# It links libsignet and reaches nothing but its exported signet_* functions.
+expect_match 'libsignet\.so\.0 ' <(ldd "$PREPULL")
+expect_no_match ' U (sn_|_sn_)' <(nm -u "$PREPULL")
+# prepull CODE [ARGS...] IMAGE...: the example with the contract.
+prepull() {
+	local code=$1
+	shift
+	expect_exit "$code" -- "$PREPULL" --contract "$CON" --registries.d "$RD" --tls-verify=false "$@"
+}
+MIXED=("docker://$WEB" "docker://$REG/app/unsigned:v1" "docker://$DB" "docker://$MULTI" "docker://$CACHE"
+	"docker://$REG/app/web:missing" "docker://$INIT" "docker://$REG/App/Bad")
+prepull 1 "${MIXED[@]}"
+cp "$OUT" "$T/prepull.serial"
+sed 's/^/  | /' "$OUT"
+expect_eq "$(wc -l <"$OUT")" 8 "prepull answers"
+expect_eq "$(sed -n 1p "$OUT")" "PULL $REG/app/web@$D_WEB" "prepull line 1"
+expect_match "^DENY docker://$R/app/unsigned:v1: .*no key is pinned for this repository" "$OUT"
+expect_eq "$(sed -n 3p "$OUT")" "PULL $REG/app/db@$D_DB" "prepull line 3"
+expect_eq "$(sed -n 4p "$OUT")" "PULL $REG/app/multi@$D_MULTI" "prepull line 4 (the platform instance)"
+expect_eq "$(sed -n 5p "$OUT")" "PULL $REG/app/cache@$D_CACHE" "prepull line 5"
+expect_match "^DENY docker://$R/app/web:missing: .*app/web:missing: not found" "$OUT"
+expect_eq "$(sed -n 7p "$OUT")" "PULL $REG/app/init@$D_INIT" "prepull line 7"
+expect_match "^DENY docker://$R/App/Bad: .*must be lowercase" "$OUT"
+expect_eq "$(sed -n 2p "$OUT" | cut -c1-5)$(sed -n 6p "$OUT" | cut -c1-5)$(sed -n 8p "$OUT" | cut -c1-5)" \
+	"DENY DENY DENY " "prepull lines 2, 6 and 8"
+expect_eq "$(wc -c <"$ERR")" 0 "prepull stderr bytes"
+for n in 2 3 8 64; do
+	prepull 1 --threads "$n" "${MIXED[@]}"
+	same "$OUT" "$T/prepull.serial" "prepull --threads $n"
+done
+ALLOWED=("docker://$WEB" "docker://$DB" "docker://$MULTI" "docker://$CACHE" "docker://$INIT")
+prepull 0 "${ALLOWED[@]}"
+cp "$OUT" "$T/prepull.allowed"
+expect_eq "$(cut -c1-5 "$OUT" | sort | uniq -c | tr -s ' ')" " 5 PULL " "prepull answers for allowed images"
+prepull 0 --threads 3 "${ALLOWED[@]}"
+same "$OUT" "$T/prepull.allowed" "prepull --threads 3, every image allowed"
+# a contract that does not parse, one that cannot be read, bad usage
+printf '%s\n' "workload:" "  type: workload" "env:" "  type: env" "workload:" "  type: workload" \
+	>"$T/dup.yaml"
+expect_exit 2 -- "$PREPULL" --contract "$T/dup.yaml" --tls-verify=false "docker://$WEB"
+expect_match "^prepull: .*$T/dup\.yaml: line 5: duplicate key" "$ERR"
+expect_eq "$(wc -c <"$OUT")" 0 "prepull stdout bytes with a broken contract"
+expect_exit 3 -- "$PREPULL" --contract "$T/missing.yaml" --tls-verify=false "docker://$WEB"
+expect_match "^prepull: .*$T/missing\.yaml" "$ERR"
+expect_exit 2 -- "$PREPULL" --contract "$CON" --threads 0 "docker://$WEB"
+expect_exit 2 -- "$PREPULL" --contract "$CON"
+
+echo "# TOCTOU: the tag moves after the gate; the gated file still names what was verified"
+cp "$W/out.yml" "$T/out.saved"
+push_image v2 app/web:v1
+D_MOVED=$(skopeo_digest app/web:v1)
+if [[ $D_MOVED != "$D_WEB" ]]; then
+	pass "app/web:v1 now resolves to $D_MOVED, not $D_WEB"
+else
+	fail "app/web:v1 did not move"
+fi
+same "$W/out.yml" "$T/out.saved" "the gated compose file after the tag moved"
+expect_match "^    image: $R/app/web:v1@$D_WEB    # signed by the pinned key\$" "$W/out.yml"
+# the verified digest is still there to pull, under either form written
+expect_exit 0 -- "$SIGNET" inspect --tls-verify=false "docker://$WEB@$D_WEB"
+expect_match "^Digest: $D_WEB\$" "$OUT"
+expect_exit 0 -- "$SIGNET" inspect --tls-verify=false "docker://$REG/app/web@$D_WEB"
+expect_match "^Digest: $D_WEB\$" "$OUT"
+expect_exit 0 -- "$SIGNET" inspect --tls-verify=false "docker://$WEB"
+expect_match "^Digest: $D_MOVED\$" "$OUT"
+# the gated file is still allowed and unchanged; the original, whose tag now
+# names an image nobody signed, is denied
+gate 0 "$W/out.yml" -o "$W/out2.yml"
+same "$W/out2.yml" "$T/out.saved" "the gated compose file gated after the tag moved"
+rm -f "$W/out2.yml"
+gate 1 "$W/compose.yml" -o "$W/out3.yml"
+expect_match "$R/app/web:v1.*no signatures" "$REPORT"
+expect_eq "$(test -e "$W/out3.yml" && echo exists || echo absent)" absent "output of the denied gate"
+# and so does the runtime: the pinned reference is pulled, the tag is not
+prepull 1 "docker://$WEB@$D_WEB" "docker://$WEB"
+expect_eq "$(sed -n 1p "$OUT")" "PULL $REG/app/web@$D_WEB" "prepull of the pinned reference"
+expect_match "^DENY docker://$R/app/web:v1: .*no signatures" "$OUT"
+
+finish
