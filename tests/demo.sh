@@ -61,6 +61,32 @@ run 1 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --key "$T/keys/A.asc" --lookasid
 step "and a registry nobody vouched for is not trusted at all (no CA given)"
 run 3 "$SIGNET" inspect "$IMAGE"
 
+step "the gate: pin the key in a deployment contract, gate a compose file"
+run 0 "$SIGNET" sign --cert-dir "$REG_CA_DIR" --gpg-key "$FPR" --lookaside "$SIGS" "$IMAGE"
+"$SIGNET" contract images --rhs "$REG/demo/hello=$T/keys/A.asc" >"$T/images.yaml"
+{ echo "workload:"; echo "  type: workload"; sed 's/^/  /' "$T/images.yaml"; echo "env:"; echo "  type: env"; } \
+	>"$T/contract.yaml"
+cat >"$T/compose.yml" <<YAML
+services:
+  web:
+    image: $REG/demo/hello:v1   # signed by the provider
+YAML
+run 0 "$SIGNET" gate --contract "$T/contract.yaml" --cert-dir "$REG_CA_DIR" --lookaside "$SIGS" \
+	-o "$T/compose.pinned.yml" "$T/compose.yml"
+cat "$T/compose.pinned.yml"
+
+step "the gate denies a workload with an image nobody signed, and writes nothing"
+push_image v2 demo/other:v1
+cat >>"$T/compose.yml" <<YAML
+  sidecar:
+    image: $REG/demo/other:v1
+YAML
+rm -f "$T/compose.pinned.yml"
+run 1 "$SIGNET" gate --contract "$T/contract.yaml" --cert-dir "$REG_CA_DIR" --lookaside "$SIGS" \
+	-o "$T/compose.pinned.yml" "$T/compose.yml"
+[[ ! -e $T/compose.pinned.yml ]] || die "a denied gate wrote its output"
+echo "(nothing written)"
+
 FINISHED=1
 gpgconf --kill all >/dev/null 2>&1 || true
 echo
