@@ -34,11 +34,13 @@ mkdir -p "$W"
 
 # The images, all in repositories the contract pins to A:
 #   app/web:v1     v1      signed by A
+#   app/web:latest v1      signed by A; a compose service names it without a tag
 #   app/db:v1      amd64   unsigned; the workloads name it by digest
 #   app/cache:v1   v2      signed by B (A signs it too, half-way through)
 #   app/init:v1    arm64   signed by A
 #   app/multi:v1   multi   an index of two platforms; A signs the index
 push_image v1 app/web:v1
+push_image v1 app/web:latest
 push_image amd64 app/db:v1
 push_image v2 app/cache:v1
 push_image arm64 app/init:v1
@@ -51,6 +53,7 @@ sign() {
 		>"$T/sign.log" 2>&1 || { cat "$T/sign.log"; die "signet sign of $1 by $2 failed"; }
 }
 sign app/web:v1 "$FPR_A"
+sign app/web:latest "$FPR_A"
 sign app/cache:v1 "$FPR_B"
 sign app/init:v1 "$FPR_A"
 sign app/multi:v1 "$FPR_A"
@@ -58,6 +61,7 @@ sign app/multi:v1 "$FPR_A"
 # What each image must be pinned to: the digest skopeo reports, except for
 # the index, whose platform instance is what gets pulled.
 D_WEB=$(skopeo_digest app/web:v1)
+D_LATEST=$(skopeo_digest app/web:latest)
 D_DB=$(skopeo_digest app/db:v1)
 D_CACHE=$(skopeo_digest app/cache:v1)
 D_INIT=$(skopeo_digest app/init:v1)
@@ -71,8 +75,11 @@ CACHE="$REG/app/cache:v1"
 INIT="$REG/app/init:v1"
 MULTI="$REG/app/multi:v1"
 # as written in the workloads, and pinned
-AS_WRITTEN=(WEB="$WEB" DB="$DB" CACHE="$CACHE" INIT="$INIT" MULTI="$MULTI")
-PINNED=(WEB="$WEB@$D_WEB" DB="$DB" CACHE="$CACHE@$D_CACHE" INIT="$INIT@$D_INIT" MULTI="$MULTI@$D_MULTI")
+LATEST="$REG/app/web"	# no tag: pinned as repo@digest
+INDEX="$REG/app/multi@$D_INDEX"	# an index by digest: pinned to the platform instance
+AS_WRITTEN=(WEB="$WEB" DB="$DB" CACHE="$CACHE" INIT="$INIT" MULTI="$MULTI" LATEST="$LATEST" INDEX="$INDEX")
+PINNED=(WEB="$WEB@$D_WEB" DB="$DB" CACHE="$CACHE@$D_CACHE" INIT="$INIT@$D_INIT" MULTI="$MULTI@$D_MULTI"
+	LATEST="$LATEST@$D_LATEST" INDEX="$REG/app/multi@$D_MULTI")
 
 "$SIGNET" contract images --rhs "$REG/app/web=$KEYS/A.asc" --rhs "$REG/app/db=$KEYS/A.asc" \
 	--rhs "$REG/app/cache=$KEYS/A.asc" --rhs "$REG/app/init=$KEYS/A.asc" \
@@ -129,8 +136,9 @@ lists_all() {
 # ---- the workloads --------------------------------------------------------
 
 # A compose file with comments, three quoting styles, a flow mapping, an
-# image named twice, an image by digest, and image-like text outside any
-# services.*.image (an environment value, a comment, a block scalar).
+# image named twice, an image by digest, one without a tag, and image-like
+# text outside any services.*.image (an environment value, a comment, a
+# block scalar).
 cat >"$T/compose.tmpl" <<EOF
 # The signet gate test workload.  Comments stay as they are,
 # even when they name an image: $WEB
@@ -152,6 +160,8 @@ services:
   platforms:
     image: @MULTI@
   worker: {image: @WEB@, restart: always}
+  edge:
+    image: @LATEST@
 x-notes: |
   image: $WEB
   is text in a block scalar, not an image.
@@ -161,7 +171,7 @@ fill_template "$T/compose.tmpl" "$T/compose.pinned" "${PINNED[@]}"
 cp "$W/compose.yml" "$T/compose.orig"
 
 # Pods: several documents, initContainers, a ConfigMap whose data holds an
-# image-like value, both sequence indentations.
+# image-like value, both sequence indentations, an index named by digest.
 cat >"$T/pods.tmpl" <<EOF
 # pods of the signet gate test
 apiVersion: v1
@@ -180,6 +190,8 @@ spec:
       args: ["--image", "$WEB"]
     - name: db
       image: "@DB@"
+    - name: platforms
+      image: @INDEX@
 ---
 apiVersion: v1
 kind: ConfigMap
@@ -254,10 +266,11 @@ lists_all "$WEB $DB $CACHE $MULTI"
 # the same report for machines
 gate 1 "$W/compose.yml" -o "$W/out.yml" --json
 expect_eq "$(jq -c '[.[] | [.Where, .Allowed, .Pinned]]' "$OUT")" \
-	"$(jq -nc --arg d "$DB" --arg pw "$WEB@$D_WEB" --arg pm "$MULTI@$D_MULTI" \
+	"$(jq -nc --arg d "$DB" --arg pw "$WEB@$D_WEB" --arg pm "$MULTI@$D_MULTI" --arg pl "$LATEST@$D_LATEST" \
 		'[["services.web.image", true, $pw], ["services.db.image", true, $d],
 		  ["services.cache.image", false, null], ["services.platforms.image", true, $pm],
-		  ["services.worker.image", true, $pw]]')" "--json: where, allowed, pinned"
+		  ["services.worker.image", true, $pw], ["services.edge.image", true, $pl]]')" \
+	"--json: where, allowed, pinned"
 expect_match "$FPR_B" <(jq -r '.[] | select(.Where == "services.cache.image") | .Reason' "$OUT")
 only_files "${WORKLOADS[@]}"
 # without -o: the file itself is left alone
@@ -271,7 +284,7 @@ same "$W/pods.yml" "$T/pods.orig" "pods.yml after a denial"
 expect_match "$R/app/cache:v1.*$FPR_B|$FPR_B.*$R/app/cache:v1" "$REPORT"
 expect_match "documents\[2\]\.spec\.containers\[0\]\.image" "$REPORT"
 expect_match "documents\[2\]\.spec\.initContainers\[1\]\.image" "$REPORT"
-lists_all "$WEB $DB $CACHE $INIT $MULTI"
+lists_all "$WEB $DB $CACHE $INIT $MULTI $INDEX"
 
 for f in workload contract; do
 	gate 1 "$W/$f.yml" -o "$W/out.yml"
@@ -327,7 +340,7 @@ rm -f "$W/inplace.yml" "$W/symlink.yml" "$W/inplace.out.yml" "$T/hardlink.yml"
 gate 0 "$W/pods.yml" -o "$W/pods.out.yml"
 same "$W/pods.out.yml" "$T/pods.pinned" "the gated pods"
 same "$W/pods.yml" "$T/pods.orig" "pods.yml (input of -o)"
-lists_all "$WEB $DB $CACHE $INIT $MULTI"
+lists_all "$WEB $DB $CACHE $INIT $MULTI $INDEX"
 
 # check_archive NAME INDENT: $W/NAME.out.yml is $T/NAME.orig with only the
 # compose.archive value (the line INDENT"archive: ") rewritten, and that
