@@ -1801,3 +1801,9 @@ int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, st
 	free(object);
 	return rc;
 }
+
+/* For the fuzz harness (client_internal.h). */
+int sn_link_next(char **next, const char *header, struct sn_err *e)
+{
+	return link_next(next, header, e);
+}

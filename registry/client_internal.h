@@ -124,6 +124,10 @@ void sn_http_resp_init(struct sn_http_resp *resp);
 void sn_http_resp_free(struct sn_http_resp *resp);
 /* Same scheme-independent host:port?  1 yes, 0 no (or unparsable). */
 int sn_url_same_host(const char *a, const char *b);
+/* The target of the rel="next" link of a Link header value (RFC 8288):
+ * *next (caller frees) is NULL when there is none.  Returns 0,
+ * SIGNET_EREGISTRY ("malformed Link header ...") or SIGNET_ENOMEM. */
+int sn_link_next(char **next, const char *header, struct sn_err *e);
 
 /* auth.c */
 

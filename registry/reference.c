@@ -88,6 +88,23 @@ static const char *const unsupported_transports[] = {
     "containers-storage", "docker-archive", "docker-daemon", "oci-archive", "ostree", "sif", "tarball",
 };
 
+/* Does text start with a transport prefix other than docker's? */
+static int names_transport(const char *text)
+{
+	size_t i;
+
+	if (strncmp(text, REF_OCI_PREFIX, strlen(REF_OCI_PREFIX)) == 0 ||
+	    strncmp(text, REF_DIR_PREFIX, strlen(REF_DIR_PREFIX)) == 0)
+		return 1;
+	for (i = 0; i < sizeof(unsupported_transports) / sizeof(unsupported_transports[0]); i++) {
+		size_t n = strlen(unsupported_transports[i]);
+
+		if (strncmp(text, unsupported_transports[i], n) == 0 && text[n] == ':')
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- messages ------------------------------------------------------ */
 
 /* A quoted piece of input for a message. */
@@ -479,6 +496,14 @@ static int parse_docker(struct sn_ref **out, const char *name, const char *text,
 	r->name = sn_aprintf(e, "%s/%s", r->domain, r->path);
 	if (r->name == NULL)
 		goto nomem;
+	/* "docker://oci:5/d" would be written "oci:5/d:latest", which names an
+	 * oci: layout: a host named like a transport is refused, so that a
+	 * normalized reference always reads back as itself. */
+	if (names_transport(r->name)) {
+		sn_ref_free(r);
+		return ref_err(e, text, "registry host \"%.*s\" is named like a transport; the reference would be "
+				     "ambiguous", (int)dlen, domain);
+	}
 	r->string =
 	    sn_aprintf(e, "%s%s%s%s%s", r->name, r->tag != NULL ? ":" : "", r->tag != NULL ? r->tag : "",
 	               r->digest != NULL ? "@" : "", r->digest != NULL ? r->digest : "");

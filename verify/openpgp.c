@@ -450,6 +450,20 @@ static int msg_check(struct sn_buf *literal, size_t *n_sigs, const unsigned char
 	return rc;
 }
 
+int sn_openpgp_check_structure(const void *data, size_t len, struct sn_err *e)
+{
+	struct sn_buf literal;
+	size_t n_sigs = 0;
+	int rc;
+
+	if (len == 0)
+		return sn_seterr(e, SIGNET_EBADINPUT, "signature: empty OpenPGP message");
+	sn_buf_init(&literal, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
+	rc = msg_check(&literal, &n_sigs, data, len, e);
+	sn_buf_free(&literal);
+	return rc;
+}
+
 /* ---- pinned keys ----------------------------------------------------- */
 
 #define ARMOR_PUBLIC_BEGIN  "-----BEGIN PGP PUBLIC KEY BLOCK-----"
@@ -580,7 +594,7 @@ static int armor_decode(struct sn_buf *out, const unsigned char *t, size_t len, 
 				continue;
 			state = BODY;
 			/* A body line without the blank separator: go on below. */
-			/* fall through */
+			__attribute__((fallthrough));
 		case BODY:
 			if (n == 0)
 				continue;
@@ -707,6 +721,17 @@ static int key_to_binary(struct sn_buf *bin, const unsigned char *data, size_t l
 	if (rc != 0)
 		return rc;
 	return key_packets_check(bin->data, bin->len, what, e);
+}
+
+int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct sn_err *e)
+{
+	struct sn_buf bin;
+	int rc;
+
+	sn_buf_init(&bin, len, "pinned key");
+	rc = key_to_binary(&bin, data, len, what, e);
+	sn_buf_free(&bin);
+	return rc;
 }
 
 /* ---- the verifier ---------------------------------------------------- */

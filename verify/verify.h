@@ -157,6 +157,17 @@ extern const struct sn_sig_backend sn_openpgp_backend;
  * OpenPGP engine (gpg) is available.  Returns 0 or SIGNET_EIO. */
 int sn_gpgme_init(struct sn_err *e);
 
+/* signet's own structure checks, without gpg (the fuzz harnesses use
+ * them).  sn_openpgp_check_structure: data is a binary OpenPGP message
+ * (after sn_sig_detect) that verify would hand to gpg: the packet
+ * grammar above, exactly as verify checks it, but any number of
+ * signatures.  sn_openpgp_check_key: data is a pinned key file (armored
+ * or binary) as verifier_new accepts it, what names it in messages.
+ * Return 0, SIGNET_EBADINPUT, SIGNET_EUNSUPPORTED, SIGNET_ELIMIT or
+ * SIGNET_ENOMEM. */
+int sn_openpgp_check_structure(const void *data, size_t len, struct sn_err *e);
+int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct sn_err *e);
+
 /* ---- sigstore (cosign) key-based signatures through OpenSSL (sigstore.c) */
 
 struct evp_pkey_st; /* OpenSSL's EVP_PKEY */

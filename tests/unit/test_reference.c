@@ -162,6 +162,10 @@ static const struct tcase cases[] = {
     /* ---- invalid docker references ---- */
     BAD("", "empty", NULL),
     BAD("docker://", "at least one component", NULL),
+    /* found by fuzz_reference: written back, these would name a layout */
+    BAD("docker://oci:5/d", "named like a transport", "\"oci:5\""),
+    BAD("docker://dir:5/d", "named like a transport", NULL),
+    BAD("docker://sif:5/d", "named like a transport", NULL),
     BAD("Busybox", "must be lowercase", "\"Busybox\""),
     BAD("docker.io/Library/busybox", "must be lowercase", "\"Library/busybox\""),
     BAD("Foo/bar", "must be lowercase", "\"Foo/bar\""),
