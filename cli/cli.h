@@ -134,6 +134,7 @@ const char *cli_default_registries_d(void);
 int cmd_inspect(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_standalone_verify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_contract(int argc, char **argv);

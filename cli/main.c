@@ -13,6 +13,7 @@ struct command {
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is" },
 	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest" },
+	{ "audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports" },
 	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing" },
 	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
 	{ "policy", cmd_policy, "lint a policy, or explain its decision for an image" },

@@ -577,3 +577,49 @@ fill_template() {
 		die "fill_template: $out still has $(grep -Eo '@[A-Z][A-Z0-9_]*@' "$out" | head -n 1)"
 	fi
 }
+
+# ---- many images, many signatures (audit tests and benchmarks) -----------------
+
+# reg_retag REPO FROM TO...: gives the manifest REPO:FROM the tags TO... with
+# curl (GET it once with its media type, PUT the same bytes under each tag):
+# far faster than one skopeo copy per tag (http mode).
+reg_retag() {
+	local repo=$1 from=$2 mt to
+	shift 2
+	[[ $REG_MODE == http ]] || die "reg_retag: http mode only"
+	curl -sf -D "$T/retag.headers" -o "$T/retag.manifest" \
+		-H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+		-H 'Accept: application/vnd.oci.image.index.v1+json' \
+		-H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+		-H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+		"http://$REG/v2/$repo/manifests/$from" || die "reg_retag: cannot read $repo:$from"
+	mt=$(tr -d '\r' <"$T/retag.headers" | sed -n 's/^[Cc]ontent-[Tt]ype: //p')
+	[[ -n $mt ]] || die "reg_retag: $repo:$from has no Content-Type"
+	for to in "$@"; do
+		reg_put_manifest "$repo" "$to" "$T/retag.manifest" "$mt"
+	done
+}
+
+# gpg_simple_sign OUT FPR IDENTITY DIGEST [GPG-ARGS...]: a simple signing
+# signature (containers/image "atomic container signature") of DIGEST
+# claiming IDENTITY, made by gpg itself with the key FPR of $GNUPGHOME
+# (make_gpg_keys); neither signet nor skopeo is involved.
+gpg_simple_sign() {
+	local out=$1 fpr=$2 id=$3 digest=$4
+	shift 4
+	jq -cn --arg id "$id" --arg d "$digest" \
+		'{critical: {identity: {"docker-reference": $id}, image: {"docker-manifest-digest": $d},
+		             type: "atomic container signature"}, optional: {}}' | tr -d '\n' >"$out.payload"
+	gpg --batch --no-tty --quiet --yes --local-user "$fpr" "$@" --sign -o "$out" "$out.payload" \
+		>"$out.log" 2>&1 || { cat "$out.log"; die "gpg could not sign $out.payload by $fpr"; }
+	rm -f "$out.payload" "$out.log"
+}
+
+# flip_last_byte FILE: damages FILE's last byte (an uncompressed signature
+# packet's last byte is the low byte of the signature value).
+flip_last_byte() {
+	local size last
+	size=$(stat -c %s "$1")
+	last=$(od -An -tu1 -j $((size - 1)) "$1" | tr -d ' ')
+	printf '%b' "\\0$(printf '%03o' $((last ^ 1)))" | dd of="$1" bs=1 seek=$((size - 1)) conv=notrunc status=none
+}

@@ -47,6 +47,7 @@ struct image {
 	char *store;		  /* the lookaside base, or NULL */
 	int attachments;	  /* registries.d use-sigstore-attachments: -1 unset, 0, 1 */
 	int want_attachments;	  /* read .sig attachments (set by sn_evaluate) */
+	const char *layout;	  /* a dir: layout read instead of ref's source, or NULL */
 };
 
 static void trace(struct sn_buf *t, const char *fmt, ...) SN_PRINTF(2, 3);
@@ -81,9 +82,20 @@ static int resolve(struct image *im, struct signet_verifier *v, struct sn_buf *t
 {
 	const struct sn_descriptor *d;
 	struct sn_source *src = NULL;
+	struct sn_ref *lref = NULL;
 	int rc;
 
-	if ((rc = sn_source_open(&src, v->ctx, im->ref, e)) != 0 ||
+	if (im->layout != NULL) {
+		char *text = sn_aprintf(e, "dir:%s", im->layout);
+
+		if (text == NULL)
+			return SIGNET_ENOMEM;
+		rc = sn_ref_parse(&lref, text, e);
+		free(text);
+		if (rc != 0)
+			return rc;
+	}
+	if ((rc = sn_source_open(&src, v->ctx, lref != NULL ? lref : im->ref, e)) != 0 ||
 	    (rc = sn_source_read_manifest(&im->top, im->top_digest, &im->top_bytes, src, NULL, e)) != 0)
 		goto out;
 	trace(t, "Digest: %s (%s)", im->top_digest, im->top->media_type);
@@ -117,6 +129,7 @@ static int resolve(struct image *im, struct signet_verifier *v, struct sn_buf *t
 	}
 out:
 	sn_source_free(src);
+	sn_ref_free(lref);
 	return rc;
 }
 
@@ -202,6 +215,10 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 		return set->rc;
 	set->read = 1;
 	sn_err_clear(e);
+	if (im->layout != NULL) {
+		rc = sn_dir_sigs_read(&set->sigs, im->layout, set->digest == im->top_digest ? NULL : set->digest, e);
+		goto detect;
+	}
 	switch (ref->transport) {
 	case SIGNET_TRANSPORT_DIR:
 		rc = sn_dir_sigs_read(&set->sigs, ref->dir, set->digest == im->top_digest ? NULL : set->digest, e);
@@ -212,6 +229,7 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 		rc = docker_read(&set->sigs, im, v, set->digest, e);
 		break;
 	}
+detect:
 	for (size_t i = 0; rc == 0 && i < set->sigs.n; i++) {
 		const unsigned char *chunk;
 		enum sn_sig_format format;
@@ -442,7 +460,9 @@ static int check_signed_by(struct signet_verifier *v, struct image *im, const st
 		}
 	}
 	if (tried == 0) {
-		if (im->ref->transport == SIGNET_TRANSPORT_OCI)
+		if (im->layout != NULL)
+			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in dir:%s", pull_digest(im), im->layout);
+		else if (im->ref->transport == SIGNET_TRANSPORT_OCI)
 			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
 		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
 			rc = sn_seterr(e, SIGNET_EDENIED,
@@ -505,8 +525,175 @@ static const char *scope_label(const struct sn_scope_choice *c, char *buf, size_
 	return buf;
 }
 
+/* ---- the audit's inventory ------------------------------------------ */
+
+/* Sets key of o to a string, or null for NULL. */
+static int jset_str(json_t *o, const char *key, const char *value)
+{
+	return json_object_set_new(o, key, value != NULL ? json_string(value) : json_null());
+}
+
+/* Does the identity claim name another repository than im's? */
+static int claim_is_foreign(const struct image *im, const char *claim)
+{
+	struct sn_ref *r = NULL;
+	int foreign;
+
+	if (im->ref->transport != SIGNET_TRANSPORT_DOCKER || claim == NULL)
+		return 0;
+	if (sn_ref_parse_docker(&r, claim, NULL) != 0)
+		return 1; /* an unparsable claim names no repository of ours */
+	foreign = strcmp(r->name, im->ref->name) != 0;
+	sn_ref_free(r);
+	return foreign;
+}
+
+/* Fills o for one stored signature: checked with the keys of every
+ * signature requirement of choice whose format it has, until one key
+ * verifies it.  Returns 0 or SIGNET_ENOMEM. */
+static int inspect_signature(json_t *o, struct signet_verifier *v, const struct image *im, const struct sig_set *set,
+			     const struct sn_sig_blob *blob, const struct sn_scope_choice *choice, size_t *foreign)
+{
+	struct sn_signer signer = { NULL, NULL, NULL };
+	struct sn_payload *payload = NULL;
+	const unsigned char *chunk = NULL;
+	enum sn_sig_format format;
+	struct sn_buf signed_bytes;
+	const struct sn_requirement *used = NULL;
+	char problem[SN_ERRMSG_MAX] = "";
+	char what[SN_DIGEST_MAX + 32];
+	size_t chunk_len = 0;
+	int valid = 0, matches = 0, jrc = 0;
+	struct sn_err serr;
+
+	sn_buf_init(&signed_bytes, 0, NULL);
+	sn_err_clear(&serr);
+	jrc |= jset_str(o, "store",
+			im->layout != NULL || im->ref->transport == SIGNET_TRANSPORT_DIR ? "dir"
+			: strncmp(blob->location, "docker://", 9) == 0		    ? "attachment"
+										    : "lookaside");
+	jrc |= jset_str(o, "location", blob->location);
+	jrc |= jset_str(o, "manifest", set->digest);
+	if (sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, &serr) != 0) {
+		jrc |= jset_str(o, "kind", NULL);
+		(void)snprintf(problem, sizeof(problem), "not a signature: %.2000s", serr.msg);
+		goto done;
+	}
+	jrc |= jset_str(o, "kind", format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple-signing");
+	(void)snprintf(problem, sizeof(problem), "the policy pins no key for %s signatures of this image",
+		       format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple signing");
+	for (size_t i = 0; i < choice->n_reqs && used == NULL; i++) {
+		const struct sn_requirement *r = &choice->reqs[i];
+		struct sn_req_state *st;
+		struct req_kind k;
+
+		if ((r->type != SN_REQ_SIGNED_BY && r->type != SN_REQ_SIGSTORE_SIGNED) || req_kind(&k, r, NULL) != 0 ||
+		    k.format != format)
+			continue;
+		sn_err_clear(&serr);
+		if (sn_req_state(&st, v, r, &serr) != 0 ||
+		    st->backend->verify(st->state, blob->data, blob->len, &signed_bytes, &signer, &serr) != 0) {
+			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+			continue;
+		}
+		used = r;
+		if (sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, k.payload_type, &serr) != 0) {
+			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+			break;
+		}
+		(void)snprintf(what, sizeof(what), "this %s (%s)", set->label, set->digest);
+		if (sn_payload_check_digest(payload, set->bytes->data, set->bytes->len, what, &serr) != 0) {
+			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+			break;
+		}
+		valid = 1;
+		problem[0] = '\0';
+		if (sn_identity_spec_match(&r->identity, im->ref, payload->docker_reference, &serr) == 0)
+			matches = 1;
+		else
+			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+		if (matches && annotations_present(v->annotations, payload, &serr) != 0)
+			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+		if (claim_is_foreign(im, payload->docker_reference))
+			(*foreign)++;
+	}
+done:
+	jrc |= json_object_set_new(o, "valid", json_boolean(valid));
+	jrc |= jset_str(o, "signer", signer.fingerprint);
+	jrc |= jset_str(o, "signerName", signer.uid);
+	jrc |= jset_str(o, "identity", payload != NULL ? payload->docker_reference : NULL);
+	jrc |= json_object_set_new(o, "identityMatches", json_boolean(matches));
+	jrc |= json_object_set_new(o, "timestamp", payload != NULL && payload->has_timestamp
+							   ? json_integer((json_int_t)payload->timestamp)
+							   : json_null());
+	jrc |= jset_str(o, "problem", problem[0] != '\0' ? problem : NULL);
+	sn_signer_clear(&signer);
+	sn_payload_free(payload);
+	sn_buf_free(&signed_bytes);
+	return jrc != 0 ? SIGNET_ENOMEM : 0;
+}
+
+/* The platforms of an index (empty for an image manifest). */
+static json_t *platforms_json(const struct sn_manifest *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && m != NULL && sn_manifest_is_index(m) && i < m->n_manifests; i++) {
+		const struct sn_descriptor *d = &m->manifests[i];
+		json_t *o = json_object();
+
+		if (o == NULL || jset_str(o, "os", d->os) != 0 || jset_str(o, "architecture", d->arch) != 0 ||
+		    jset_str(o, "variant", d->variant) != 0 || jset_str(o, "digest", d->digest) != 0 ||
+		    json_array_append_new(a, o) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Every signature stored for the image, whatever the decision used. */
+static int report_fill(struct sn_eval_report *rep, struct signet_verifier *v, struct image *im,
+		       const struct sn_scope_choice *choice)
+{
+	if ((rep->platforms = platforms_json(im->top)) == NULL || (rep->signatures = json_array()) == NULL)
+		return SIGNET_ENOMEM;
+	for (size_t s = 0; s < im->n_sets; s++) {
+		struct sig_set *set = &im->sets[s];
+
+		if (set_read(set, im, v) != 0 && set->sigs.n == 0) {
+			if (rep->sig_error[0] == '\0')
+				(void)snprintf(rep->sig_error, sizeof(rep->sig_error), "%s", set->err.msg);
+			continue;
+		}
+		for (size_t i = 0; i < set->sigs.n; i++) {
+			json_t *o = json_object();
+
+			if (o == NULL || json_array_append_new(rep->signatures, o) != 0 ||
+			    inspect_signature(o, v, im, set, &set->sigs.items[i], choice, &rep->foreign) != 0)
+				return SIGNET_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void sn_eval_report_clear(struct sn_eval_report *rep)
+{
+	if (rep == NULL)
+		return;
+	json_decref(rep->platforms);
+	json_decref(rep->signatures);
+	memset(rep, 0, sizeof(*rep));
+}
+
 int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref, struct sn_buf *t,
 		struct sn_err *e)
+{
+	return sn_evaluate_report(out, v, ref, NULL, NULL, t, e);
+}
+
+int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
+		       const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e)
 {
 	struct signet_verdict *verdict = NULL;
 	struct sn_scope_choice choice;
@@ -516,6 +703,9 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 
 	memset(&im, 0, sizeof(im));
 	im.ref = ref;
+	im.layout = layout;
+	if (report != NULL)
+		memset(report, 0, sizeof(*report));
 	trace(t, "Image: %s", ref->string);
 	trace(t, "Policy: %s", v->policy->source != NULL ? v->policy->source : "(built in)");
 	sn_policy_choose(&choice, v->policy, ref);
@@ -527,7 +717,11 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 	/* .sig attachments are read when registries.d turns them on, and,
 	 * unless it turns them off, whenever a sigstoreSigned requirement
 	 * applies (cosign keeps its signatures there). */
-	if (ref->transport == SIGNET_TRANSPORT_DOCKER) {
+	if (report != NULL) {
+		memcpy(report->digest, im.top_digest, sizeof(report->digest));
+		report->media_type = im.top->media_type;
+	}
+	if (ref->transport == SIGNET_TRANSPORT_DOCKER && layout == NULL) {
 		if ((rc = store_resolve(&im, v, e)) != 0)
 			goto out;
 		im.want_attachments = im.attachments == 1;
@@ -577,6 +771,14 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 	*out = verdict;
 	verdict = NULL;
 out:
+	if (report != NULL && report->digest[0] != '\0' && (rc == 0 || rc == SIGNET_EDENIED) &&
+	    report_fill(report, v, &im, &choice) != 0) {
+		if (rc == 0) {
+			signet_verdict_free(*out);
+			*out = NULL;
+		}
+		rc = sn_enomem(e);
+	}
 	if (rc != 0)
 		trace(t, "Verdict: %s: %s", rc == SIGNET_EDENIED ? "denied" : "error", e->msg);
 	signet_verdict_free(verdict);

@@ -134,6 +134,96 @@ static int required_annotations(json_t **out, const signet_verifier_options *opt
 	return 0;
 }
 
+/* Makes v own block p (freed with v); p is freed on failure. */
+static int own(struct signet_verifier *v, void *p, struct sn_err *e)
+{
+	char **n;
+
+	if (p == NULL)
+		return sn_enomem(e);
+	if ((n = realloc(v->opt_strings, (v->n_opt_strings + 1) * sizeof(*n))) == NULL) {
+		free(p);
+		return sn_enomem(e);
+	}
+	v->opt_strings = n;
+	n[v->n_opt_strings++] = p;
+	return 0;
+}
+
+/* *dst = a copy of s owned by v (NULL for NULL).  0 or SIGNET_ENOMEM. */
+static int keep_string(const char **dst, struct signet_verifier *v, const char *s, struct sn_err *e)
+{
+	char *copy;
+
+	*dst = NULL;
+	if (s == NULL)
+		return 0;
+	if (own(v, copy = strdup(s), e) != 0)
+		return SIGNET_ENOMEM;
+	*dst = copy;
+	return 0;
+}
+
+/* *dst = a copy of the string array src[0..n) owned by v. */
+static int keep_strings(const char *const **dst, struct signet_verifier *v, const char *const *src, size_t n,
+			struct sn_err *e)
+{
+	const char **a;
+
+	*dst = NULL;
+	if (src == NULL || n == 0)
+		return 0;
+	if (own(v, a = calloc(n, sizeof(*a)), e) != 0)
+		return SIGNET_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (keep_string(&a[i], v, src[i], e) != 0)
+			return SIGNET_ENOMEM;
+	*dst = a;
+	return 0;
+}
+
+/* A deep copy of the creation options in v->opts (for sn_verifier_clone). */
+static int keep_options(struct signet_verifier *v, const signet_verifier_options *o, struct sn_err *e)
+{
+	v->opts = *o;
+	if (keep_string(&v->opts.policy_file, v, o->policy_file, e) != 0 ||
+	    keep_string(&v->opts.contract_file, v, o->contract_file, e) != 0 ||
+	    keep_string(&v->opts.contract_key, v, o->contract_key, e) != 0 ||
+	    keep_string(&v->opts.registries_d, v, o->registries_d, e) != 0 ||
+	    keep_string(&v->opts.lookaside, v, o->lookaside, e) != 0 ||
+	    keep_string(&v->opts.platform, v, o->platform, e) != 0 ||
+	    keep_strings(&v->opts.gpg_key_files, v, o->gpg_key_files, o->n_gpg_key_files, e) != 0 ||
+	    keep_strings(&v->opts.annotations, v, o->annotations, o->n_annotations, e) != 0)
+		return SIGNET_ENOMEM;
+	return 0;
+}
+
+int sn_verifier_clone(struct signet_verifier **out, const struct signet_verifier *v, struct signet_ctx *ctx,
+		      struct sn_err *e)
+{
+	int rc = signet_verifier_new(out, ctx, &v->opts);
+
+	if (rc != 0)
+		sn_seterr(e, rc, "%s", signet_ctx_errmsg(ctx));
+	return rc;
+}
+
+int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e)
+{
+	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
+	int rc;
+
+	*out = NULL;
+	if (v->lookaside != NULL)
+		return (*out = sn_strdup(v->lookaside, e)) != NULL ? 0 : SIGNET_ENOMEM;
+	if ((rc = sn_registries_d_resolve(&cfg, v->rd, ref, e)) != 0)
+		return rc;
+	*out = cfg.lookaside;
+	cfg.lookaside = NULL;
+	sn_sigstore_config_clear(&cfg);
+	return 0;
+}
+
 int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *opts)
 {
 	struct signet_verifier *v;
@@ -154,6 +244,8 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sn_enomem(e);
 	v->ctx = ctx;
+	if ((rc = keep_options(v, opts, e)) != 0)
+		goto fail;
 	if (opts->policy_file != NULL)
 		rc = sn_policy_load_json(&v->policy, opts->policy_file, e);
 	else if (opts->contract_file != NULL)
@@ -195,6 +287,9 @@ void signet_verifier_free(signet_verifier *v)
 	sn_platform_clear(&v->platform);
 	json_decref(v->annotations);
 	free(v->lookaside);
+	for (size_t i = 0; i < v->n_opt_strings; i++)
+		free(v->opt_strings[i]);
+	free(v->opt_strings);
 	free(v);
 }
 

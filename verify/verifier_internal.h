@@ -32,6 +32,9 @@ struct signet_verifier {
 	struct sn_req_state *states;
 	size_t n_states;
 	json_t *annotations; /* required in accepted payloads' optional, or NULL */
+	struct signet_verifier_options opts; /* a deep copy of the creation options (sn_verifier_clone) */
+	char **opt_strings;		     /* what opts points to (owned) */
+	size_t n_opt_strings;
 };
 
 struct signet_verdict {
@@ -46,6 +49,42 @@ struct signet_verdict {
  * (`policy explain`).  Returns as signet_verify. */
 int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
 		struct sn_buf *trace, struct sn_err *e);
+
+/* What sn_evaluate_report found besides the decision (audit.c). */
+struct sn_eval_report {
+	char digest[SN_DIGEST_MAX]; /* the manifest the reference names; "" when not resolved */
+	const char *media_type;	    /* its media type (static), or NULL */
+	/* When the decision was made (allowed or denied): */
+	json_t *platforms;  /* [{"os","architecture","variant","digest"}] of an index, [] otherwise */
+	json_t *signatures; /* every stored signature: {"kind","store","location","manifest","valid",
+			     * "signer","signerName","identity","identityMatches","timestamp","problem"} */
+	size_t foreign;	    /* valid signatures whose claimed identity names another repository */
+	char sig_error[SN_ERRMSG_MAX]; /* why a signature store could not be read, or "" */
+};
+
+/*
+ * sn_evaluate, also filling *report (when not NULL; cleared first, the
+ * caller frees it with sn_eval_report_clear whatever the return).  With
+ * layout non-NULL, the manifests and signatures are read from that dir:
+ * layout while ref (a docker reference) decides the scope and the
+ * identity: a mirror written by `skopeo sync --scoped`.  Signatures are
+ * inventoried with the keys of the scope's requirements of their format:
+ * valid = by a pinned key over a payload naming the manifest it is stored
+ * for.  Returns as sn_evaluate (SIGNET_ENOMEM if the report cannot be made).
+ */
+int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
+		       const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e);
+void sn_eval_report_clear(struct sn_eval_report *rep);
+
+/* A new verifier made with v's options in ctx (borrowed), for another
+ * thread.  Returns as signet_verifier_new. */
+int sn_verifier_clone(struct signet_verifier **out, const struct signet_verifier *v, struct signet_ctx *ctx,
+		      struct sn_err *e);
+
+/* The lookaside base (as configured: --lookaside, else registries.d) for
+ * a docker reference: *out is the caller's, NULL when none.  Returns 0 or
+ * an error of sn_registries_d_resolve. */
+int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e);
 
 /* The backend state of a signature requirement, made once per verifier
  * (evaluate.c). */

@@ -9,6 +9,7 @@
 #include <signet/verify.h>
 #include <signet/sign.h>
 #include <signet/gate.h>
+#include <signet/audit.h>
 #include <signet/contract.h>
 #include <signet/export.h>
 

@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE]: audit
+# throughput over loopback, signet against the equivalent skopeo loop.
+#
+#   A docker-registry (http, loopback) holds IMAGES images (default 1000)
+#   spread over REPOSITORIES repositories (default 20).  Each image is its
+#   own manifest (the small fixture image v1 with an annotation numbering
+#   it, so every digest differs) and has its own simple signing signature by
+#   key A in a file:// lookaside, claiming its exact reference.  The policy
+#   pins A for the registry (signedBy, matchRepoDigestOrExact).
+#
+#   signet: `signet audit --json` over the whole registry, with -j 1 and
+#   -j 4; wall time, and peak RSS from /usr/bin/time -f %M.
+#   skopeo: per image, `skopeo inspect` then `skopeo copy` to a dir: with the
+#   same policy and registries.d (what an auditor without signet scripts).
+#   That loop is timed on SAMPLE images (default 50) spread over the
+#   repositories and extrapolated to IMAGES: the output says so.
+#
+# --smoke: checks that it runs, that every audit allowed every image, and
+# that the table was printed; never looks at timings.
+# Environment: SIGNET (signet binary), SRCDIR (source tree; default: this
+# script's parent directory).  Everything lives in one temporary directory
+# removed on exit (tests/lib.sh).
+set -euo pipefail
+
+smoke=0
+n=1000
+nrepos=20
+sample=50
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--smoke) smoke=1 ;;
+	-n) n=${2:?-n takes a count}; shift ;;
+	-r) nrepos=${2:?-r takes a count}; shift ;;
+	-s) sample=${2:?-s takes a count}; shift ;;
+	*) echo "usage: bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE]" >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ $n =~ ^[1-9][0-9]*$ && $nrepos =~ ^[1-9][0-9]*$ && $sample =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "bench-audit.sh: -n, -r and -s take positive counts" >&2; exit 2; }
+((nrepos <= n)) || nrepos=$n
+((sample <= n)) || sample=$n
+
+export SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+# Only a plain-HTTP registry is started: lib.sh's token server is not
+# needed, so any executable stands in for it when the tests were not built.
+export TESTSERVER=${TESTSERVER:-$(type -P true)}
+. "$SRCDIR/tests/lib.sh"
+need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum awk
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (Debian package time) is needed for the peak RSS"
+
+make_gpg_keys
+make_images
+start_registry http
+LA="$T/lookaside"
+registries_d "$T/regd" "$REG" "file://$LA"
+cat >"$T/policy.json" <<EOF
+{"default": [{"type": "reject"}],
+ "transports": {"docker": {"$REG": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "$KEYS/A.asc"}]}}}
+EOF
+
+# ---- the registry: n images, each its own manifest and signature ------------
+
+echo "# filling $REG with $n images in $nrepos repositories"
+D1=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "v1") | .digest' \
+	"$IMAGES/index.json")
+BASE=$(cat "$IMAGES/blobs/sha256/${D1#sha256:}")
+[[ ${BASE: -1} == "}" && $BASE != *'"annotations"'* ]] || die "unexpected fixture manifest v1: $BASE"
+IMGLIST="$T/images.txt"	# repository:tag, one a line
+: >"$IMGLIST"
+BLOBS=$(jq -r '.config.digest, .layers[].digest' <<<"$BASE")
+start=$(date +%s)
+for ((r = 0; r < nrepos; r++)); do
+	printf -v repo 'bench/r%02d' "$r"
+	for b in $BLOBS; do
+		reg_put_blob "$repo" "$IMAGES/blobs/sha256/${b#sha256:}" >/dev/null
+	done
+	per=$(( n / nrepos + (r < n % nrepos ? 1 : 0) ))
+	for ((i = 0; i < per; i++)); do
+		printf -v tag 'i%04d' "$i"
+		# The same bytes, with an annotation: a distinct digest, no new blob.
+		printf '%s,"annotations":{"bench.signet.test/n":"%s/%s"}}' "${BASE%\}}" "$repo" "$tag" \
+			>"$T/m.json"
+		d=$(sha256_of "$T/m.json")
+		reg_put_manifest "$repo" "$tag" "$T/m.json"
+		dir=$(lookaside_dir "$LA" "$repo" "$d")
+		mkdir -p "$dir"
+		gpg_simple_sign "$dir/signature-1" "$FPR_A" "$REG/$repo:$tag" "$d"
+		echo "$repo:$tag" >>"$IMGLIST"
+	done
+done
+echo "# filled in $(( $(date +%s) - start )) s"
+total=$n
+
+# ---- signet audit --------------------------------------------------------------
+
+# now: seconds since the epoch, with nanoseconds.
+now() { date +%s.%N; }
+
+declare -A SECS RSS
+for j in 1 4; do
+	/usr/bin/time -f '%M' -o "$T/time.$j" "$SIGNET" audit --json --policy "$T/policy.json" \
+		--registries.d "$T/regd" --tls-verify=false -j "$j" "docker://$REG" \
+		>"$T/audit.$j.jsonl" 2>"$T/audit.$j.err" &
+	t0=$(now)
+	rc=0
+	wait $! || rc=$?
+	t1=$(now)
+	if [[ $rc != 0 ]]; then
+		sed -n '1,20s/^/  | /p' "$T/audit.$j.err"
+		die "signet audit -j $j exited $rc, expected 0 (every image signed by A)"
+	fi
+	got=$(jq -c 'select(.type == "summary") | [.images, .allowed, .denied, .errors]' "$T/audit.$j.jsonl")
+	if [[ $got == "[$total,$total,0,0]" ]]; then
+		pass "signet audit -j $j: summary [images, allowed, denied, errors] = $got"
+	else
+		fail "signet audit -j $j: summary [images, allowed, denied, errors] = '$got', expected [$total,$total,0,0]"
+	fi
+	SECS[$j]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	RSS[$j]=$(tail -n 1 "$T/time.$j")
+done
+
+# ---- skopeo, per image, on a sample ---------------------------------------------
+
+# Every (n / sample)-th image, so that the sample covers every repository.
+awk -v n="$n" -v s="$sample" 'BEGIN { srand(1) } { line[NR] = $0 }
+	END { for (k = 0; k < s; k++) print line[int(k * n / s) + 1] }' "$IMGLIST" >"$T/sample.txt"
+t0=$(now)
+while read -r img; do
+	skopeo inspect --tls-verify=false "docker://$REG/$img" >/dev/null 2>"$T/skopeo.err" ||
+		{ cat "$T/skopeo.err"; die "skopeo inspect $img failed"; }
+	rm -rf "$T/skopeo-dir"
+	skopeo --policy "$T/policy.json" --registries.d "$T/regd" copy -q --src-tls-verify=false \
+		"docker://$REG/$img" "dir:$T/skopeo-dir" >/dev/null 2>"$T/skopeo.err" ||
+		{ cat "$T/skopeo.err"; die "skopeo copy --policy $img failed (its signature by A should verify)"; }
+done <"$T/sample.txt"
+t1=$(now)
+SK=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+rm -rf "$T/skopeo-dir"
+
+# ---- the table --------------------------------------------------------------------
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "inf" }'; }
+sk_rate=$(rate "$sample" "$SK")
+echo
+echo "audit of $total images in $nrepos repositories, docker-registry over loopback,"
+echo "one simple signing signature each (key A, file:// lookaside), policy signedBy A"
+printf '%-34s %8s %10s %10s %12s\n' tool images seconds images/s "peak RSS"
+for j in 1 4; do
+	printf '%-34s %8s %10s %10s %9s KiB\n' "signet audit -j $j" "$total" "${SECS[$j]}" \
+		"$(rate "$total" "${SECS[$j]}")" "${RSS[$j]}"
+done
+printf '%-34s %8s %10s %10s %12s\n' "skopeo inspect + copy --policy" "$sample" "$SK" "$sk_rate" "-"
+echo "skopeo was timed on a sample of $sample images (one inspect and one copy process each) and"
+echo "extrapolated: $total images would take about $(awk -v t="$total" -v r="$sk_rate" \
+	'BEGIN { if (r > 0) printf "%.0f", t / r; else print "?" }') s."
+for j in 1 4; do
+	echo "ratio signet -j $j / skopeo (images/s): $(awk -v a="$(rate "$total" "${SECS[$j]}")" -v b="$sk_rate" \
+		'BEGIN { if (b > 0 && a != "inf") printf "%.1fx", a / b; else print "n/a" }')"
+done
+
+if ((smoke)); then
+	echo "# smoke run: timings not checked"
+fi
+finish

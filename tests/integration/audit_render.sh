@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: Apache-2.0
+# tests/integration/audit_render.sh: the outputs of `signet audit` on
+# recorded JSON Lines, without a registry: `signet audit render --table`
+# (the human table), `signet audit render --html` (one self-contained,
+# escaped page) and `signet audit merge` (shards back into the byte-exact
+# output of one unsharded run), and how each refuses bad input.
+. "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
+need cmp grep sed
+
+R=127.0.0.1:5000
+H40() { printf '%040d' 0 | tr 0 "$1"; }
+H64() { printf '%064d' 0 | tr 0 "$1"; }
+FF=$(H40 F) AA=$(H40 A) BB=$(H40 B)
+D1=sha256:$(H64 1) D2=sha256:$(H64 2) D3=sha256:$(H64 3) D4=sha256:$(H64 4) D5=sha256:$(H64 5) D9=sha256:$(H64 9)
+EVIL="$R/evil<script>alert(1)</script>"
+MT=application/vnd.oci.image.manifest.v1+json
+
+# sig VALID SIGNER NAME: one signature object as the library writes it.
+sig() {
+	local signer=null
+	[[ $2 == null ]] || signer="\"$2\""
+	printf '{"kind":"simple-signing","store":"lookaside","location":"http://lookaside.example/sig-1","valid":%s,"signer":%s,"signerName":"%s","identity":"x","identityMatches":true,"timestamp":1700000000,"problem":null}' \
+		"$1" "$signer" "$3"
+}
+# image REPO TAG DIGEST VERDICT REASON SIGS: one image record (DIGEST and
+# REASON as JSON).
+image() {
+	printf '{"type":"image","repository":"%s","tag":"%s","reference":"%s:%s","digest":%s,"mediaType":"%s","platforms":[],"verdict":"%s","reason":%s,"pinned":null,"signatures":[%s]}\n' \
+		"$1" "$2" "$1" "$2" "$3" "$MT" "$4" "$5" "$6"
+}
+orphan() {
+	printf '{"type":"orphan","repository":"%s","digest":"%s","store":"attachment","location":"docker://%s:sha256-%s.sig"}\n' \
+		"$1" "$2" "$1" "${2#sha256:}"
+}
+summary() { # images allowed denied errors orphans foreign bySigner shard
+	printf '{"type":"summary","images":%s,"allowed":%s,"denied":%s,"errors":%s,"orphans":%s,"foreignIdentity":%s,"bySigner":%s,"shard":%s}\n' "$@"
+}
+
+# Three repositories in audit order: app (shard 1), evil<script> (shard 2),
+# lib (shard 1).  Signers first seen in the order FF, AA, BB: neither sorted
+# nor the order of either shard, as the library's bySigner keeps it.
+APP1=$(image "$R/app" v1 "\"$D1\"" allowed null "$(sig true "$FF" 'Ops <ops@example.com>')")
+APP2=$(image "$R/app" v2 "\"$D2\"" denied '"no valid signature by a trusted key: \u001b[31mred\u001b[0m"' "$(sig false null '')")
+APPO=$(orphan "$R/app" "$D9")
+EV1=$(image "$EVIL" a "\"$D3\"" allowed null "$(sig true "$AA" '\"><img src=x onerror=alert(1)>')")
+EV2=$(image "$EVIL" b null error '"manifest unknown: <b>bold</b> & co"' "")
+LIB1=$(image "$R/lib" v1 "\"$D4\"" allowed null "$(sig true "$BB" 'B'),$(sig true "$FF" 'Ops <ops@example.com>')")
+LIB2=$(image "$R/lib" v2 "\"$D5\"" allowed null "$(sig true "$FF" 'Ops')")
+
+printf '%s\n' "$APP1" "$APP2" "$APPO" "$EV1" "$EV2" "$LIB1" "$LIB2" >"$T/full.jsonl"
+summary 6 4 1 1 1 0 "{\"$FF\":3,\"$AA\":1,\"$BB\":1}" null >>"$T/full.jsonl"
+printf '%s\n' "$APP1" "$APP2" "$APPO" "$LIB1" "$LIB2" >"$T/s1.jsonl"
+summary 4 3 1 0 1 0 "{\"$FF\":3,\"$BB\":1}" '"1/2"' >>"$T/s1.jsonl"
+printf '%s\n' "$EV1" "$EV2" >"$T/s2.jsonl"
+summary 2 1 0 1 0 0 "{\"$AA\":1}" '"2/2"' >>"$T/s2.jsonl"
+
+# ---- the table -------------------------------------------------------------
+expect_exit 1 -- "$SIGNET" audit render --table "$T/full.jsonl"
+TABLE=$OUT
+expect_match '^VERDICT  REFERENCE  DIGEST  SIGNERS  REASON$' "$TABLE"
+expect_match "^allowed  $R/app:v1  sha256:111111111111  $FF  -\$" "$TABLE"
+expect_match "^denied   $R/app:v2  sha256:222222222222  -  no valid signature by a trusted key: \\?\\[31mred\\?\\[0m\$" "$TABLE"
+expect_match "^error    $R/evil<script>alert\\(1\\)</script>:b  -  -  manifest unknown: <b>bold</b> & co\$" "$TABLE"
+expect_match "^allowed  $R/lib:v1  sha256:444444444444  $BB,$FF  -\$" "$TABLE"
+expect_no_match $'\x1b' "$TABLE"
+expect_match '^Orphan signatures \(for digests no tag names\):$' "$TABLE"
+expect_match "^  $R/app  $D9  attachment  docker://$R/app:sha256-9{64}\\.sig\$" "$TABLE"
+expect_match '^Images: 6 \(4 allowed, 1 denied, 1 errors\)$' "$TABLE"
+expect_match '^Orphan signatures: 1$' "$TABLE"
+expect_match '^Signatures claiming another repository: 0$' "$TABLE"
+expect_match "^  $FF  3\$" "$TABLE"
+expect_match "^  $AA  1\$" "$TABLE"
+# orphans come after every image line, the summary last
+expect_eq "$(grep -nE '^(allowed|denied|error) ' "$TABLE" | tail -1 | cut -d: -f1)" 7 "line of the last image"
+expect_eq "$(grep -n '^Orphan signatures (' "$TABLE" | cut -d: -f1)" 9 "line of the orphans heading"
+# exit codes as the audit's: some image denied 1 (above), else unreadable 3
+expect_exit 3 -- "$SIGNET" audit render --table "$T/s2.jsonl"
+[[ $(tail -1 "$OUT") == 'Shard: 2/2' ]] && pass "shard line" || fail "no 'Shard: 2/2' line"
+
+# ---- HTML -------------------------------------------------------------------
+expect_exit 1 -- "$SIGNET" audit render --html "$T/report.html" "$T/full.jsonl"
+expect_eq "$(wc -c <"$OUT")" 0 "bytes on stdout with render --html"
+HTML=$T/report.html
+expect_match '^<!DOCTYPE html>' "$HTML"
+expect_match "default-src 'none'" "$HTML"
+# nothing loaded from anywhere: no attribute naming a resource, no CSS import
+expect_no_match '<[^>]*[[:space:]](src|href|srcset|action|xlink:href)[[:space:]]*=' "$HTML"
+expect_no_match '(url\(|@import|<link|<iframe|<object|<embed)' "$HTML"
+sed 's|http://lookaside\.example/sig-1||g' "$HTML" >"$T/report.stripped"
+expect_no_match 'https?://' "$T/report.stripped"
+# the registry's strings are escaped: no tag of theirs survives
+expect_match '<td>127\.0\.0\.1:5000/evil&lt;script&gt;alert\(1\)&lt;/script&gt;</td>' "$HTML"
+expect_no_match '<script>alert' "$HTML"
+expect_no_match '<img' "$HTML"
+expect_no_match '<b>bold' "$HTML"
+expect_match 'manifest unknown: &lt;b&gt;bold&lt;/b&gt; &amp; co' "$HTML"
+expect_match '&quot;&gt;&lt;img src=x onerror=alert\(1\)&gt;' "$HTML"
+expect_eq "$(grep -c '<script>' "$HTML")" 1 "script elements (the table sorter)"
+expect_eq "$(grep -c '<tr class="v-' "$HTML")" 6 "image rows"
+expect_match "<td class=\"mono\">sha256:9{64}</td>" "$HTML"
+expect_match 'class="summary"' "$HTML"
+expect_match '<circle [^>]*stroke="#c62828"[^>]*><title>denied: 1</title>' "$HTML"
+expect_match "font-family=\"monospace\">$FF</text>" "$HTML"
+expect_eq "$(ls "$T" | grep -c 'report\.html\.tmp' || true)" 0 "temporary files left"
+
+# ---- merge ------------------------------------------------------------------
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/s2.jsonl"
+if cmp -s "$OUT" "$T/full.jsonl"; then pass "merge --json of 2 shards = the unsharded run, byte for byte"
+else fail "merge --json differs from the unsharded run"; diff "$OUT" "$T/full.jsonl" | sed -n '1,20s/^/  | /p' || true; fi
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/s2.jsonl" "$T/s1.jsonl"
+cmp -s "$OUT" "$T/full.jsonl" && pass "merge does not depend on the order of the files" || fail "merge of s2 s1 differs"
+expect_exit 1 -- "$SIGNET" audit merge "$T/s1.jsonl" "$T/s2.jsonl"
+cmp -s "$OUT" "$TABLE" && pass "merge table = render --table of the unsharded run" || fail "merge table differs"
+expect_exit 1 -- "$SIGNET" audit merge --html "$T/merged.html" "$T/s1.jsonl" "$T/s2.jsonl"
+cmp -s "$T/merged.html" "$HTML" && pass "merge --html = render --html of the unsharded run" || fail "merge --html differs"
+
+# ---- refusals ---------------------------------------------------------------
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl"
+expect_match 'shard 2/2 is missing' "$ERR"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/s1.jsonl"
+expect_match 'shard 1/2 given twice|in both' "$ERR"
+printf '%s\n' "$LIB1" >"$T/s2-overlap.jsonl"
+summary 1 1 0 0 0 0 "{\"$BB\":1,\"$FF\":1}" '"2/2"' >>"$T/s2-overlap.jsonl"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/s2-overlap.jsonl"
+expect_match "repository \"$R/lib\" is in both .*s1\\.jsonl and .*s2-overlap\\.jsonl: the shards overlap" "$ERR"
+{ image "$R/zz" v1 "\"$D1\"" allowed null ""; image "$R/yy" v1 "\"$D2\"" allowed null ""; } >"$T/unsorted.jsonl"
+summary 2 2 0 0 0 0 '{}' '"2/2"' >>"$T/unsorted.jsonl"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/unsorted.jsonl"
+expect_match "unsorted\\.jsonl:2: repository \"$R/yy\" after \"$R/zz\": the file is not in audit order" "$ERR"
+head -n -1 "$T/s2.jsonl" >"$T/truncated.jsonl"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/truncated.jsonl"
+expect_match 'truncated\.jsonl: no summary record at the end' "$ERR"
+summary 2 1 0 1 0 0 "{\"$AA\":1}" '"2/3"' >"$T/other-split.jsonl"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/other-split.jsonl"
+expect_match 'shard 2/3 of another split' "$ERR"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/full.jsonl"
+expect_match 'full\.jsonl: the summary names no shard' "$ERR"
+{ cat "$T/s2.jsonl"; echo "$EV1"; } >"$T/after.jsonl"
+expect_exit 2 -- "$SIGNET" audit render --table "$T/after.jsonl"
+expect_match 'after\.jsonl:4: a record after the summary' "$ERR"
+printf '%s\n' '{"type":"orphan","repository":"a","repository":"b","digest":"x"}' >"$T/dup.jsonl"
+expect_exit 2 -- "$SIGNET" audit render --html "$T/dup.html" "$T/dup.jsonl"
+expect_match 'dup\.jsonl:1: not JSON: duplicate object key' "$ERR"
+[[ ! -e $T/dup.html ]] && pass "no HTML file for refused input" || fail "dup.html written"
+expect_eq "$(ls "$T" | grep -c 'dup\.html\.tmp' || true)" 0 "temporary files left after a refusal"
+printf '%s\n' '{"type":"image","repository":"a","tag":"t","verdict":"maybe"}' >"$T/verdict.jsonl"
+expect_exit 2 -- "$SIGNET" audit render --table "$T/verdict.jsonl"
+expect_match 'verdict\.jsonl:1: image record without .*a verdict \(allowed, denied, error\)' "$ERR"
+printf '%s\n' '{"type":"summary","images":-1}' >"$T/neg.jsonl"
+expect_exit 2 -- "$SIGNET" audit render --table "$T/neg.jsonl"
+expect_match 'neg\.jsonl:1: summary record: "images" is not a count' "$ERR"
+expect_exit 2 -- "$SIGNET" audit render --table --html "$T/x.html" "$T/full.jsonl"
+expect_match 'one of --table and --html' "$ERR"
+expect_exit 3 -- "$SIGNET" audit render --table "$T/absent.jsonl"
+expect_match 'absent\.jsonl: No such file' "$ERR"
+expect_exit 2 -- "$SIGNET" audit --shard 3/2 --key /dev/null docker://127.0.0.1:1
+expect_match '--shard takes K/N with 1 <= K <= N' "$ERR"
+expect_exit 2 -- "$SIGNET" audit -j 0 --key /dev/null docker://127.0.0.1:1
+expect_match '-j takes a number of parallel requests from 1 to' "$ERR"
+
+finish
