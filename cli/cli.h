@@ -118,6 +118,12 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg);
  * command line named no source; -1 (message printed) if none is found or
  * several are given. */
 int cli_trust_finish(struct cli_trust *t);
+/* A trust option, else a common option: 0 handled, 1 neither, -1 bad. */
+int cli_trust_common_option(struct cli_trust *t, struct cli_common *c, int opt, const char *arg);
+/* cli_trust_finish, then the context and the verifier.  Prints what
+ * failed and returns its exit code, or 0.  The caller frees *ctx and *v
+ * (either may be set even on failure). */
+int cli_verifier_open(signet_ctx **ctx, signet_verifier **v, struct cli_trust *t, const struct cli_common *c);
 
 /* Reads a whole regular file named on the command line (at most max
  * bytes; *data NUL-terminated, caller frees).  Prints what went wrong

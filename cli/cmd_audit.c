@@ -954,22 +954,14 @@ int cmd_audit(int argc, char **argv)
 		default:
 			break;
 		}
-		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
-			rc = cli_common_option(&c, opt, optarg);
-		if (rc != 0)
+		if (cli_trust_common_option(&t, &c, opt, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("audit takes exactly one SOURCE (see 'signet audit --help')");
 	aopts.source = argv[optind];
-	if (cli_trust_finish(&t) != 0)
-		return EXIT_USAGE;
-	if (cli_ctx_new(&ctx, &c) != 0)
-		return EXIT_UNREACHABLE;
-	if ((rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0) {
-		code = cli_fail(ctx, rc);
+	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
 		goto out;
-	}
 	if ((code = sink_init(&s, !c.json && !c.quiet, c.json, html)) != 0)
 		goto out;
 	s.progress = isatty(STDERR_FILENO) && !c.quiet;

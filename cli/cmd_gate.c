@@ -150,23 +150,15 @@ int cmd_gate(int argc, char **argv)
 			output = optarg;
 			continue;
 		}
-		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
-			rc = cli_common_option(&c, opt, optarg);
-		if (rc != 0)
+		if (cli_trust_common_option(&t, &c, opt, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("gate takes exactly one WORKLOAD (see 'signet gate --help')");
 	if (output != NULL && output[0] == '\0')
 		return cli_usage_error("--output takes a file name");
-	if (cli_trust_finish(&t) != 0)
-		return EXIT_USAGE;
-	if (cli_ctx_new(&ctx, &c) != 0)
-		return EXIT_UNREACHABLE;
-	if ((rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0) {
-		code = cli_fail(ctx, rc);
+	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
 		goto out;
-	}
 	rc = signet_gate(&report, verifier, argv[optind], output);
 	code = cli_exit_code(rc);
 	if (report != NULL && (rc != 0 || !c.quiet)) {

@@ -75,9 +75,7 @@ static int policy_export(int argc, char **argv)
 		case OPT_FORCE: flags |= SIGNET_EXPORT_FORCE; continue;
 		default: break;
 		}
-		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
-			rc = cli_common_option(&c, opt, optarg);
-		if (rc != 0)
+		if (cli_trust_common_option(&t, &c, opt, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	if (argc != optind)
@@ -90,13 +88,10 @@ static int policy_export(int argc, char **argv)
 		return cli_usage_error(
 		    "policy export: containers-policy.json cannot require payload annotations "
 		    "(-a): refusing to export a looser policy");
-	if (cli_trust_finish(&t) != 0)
-		return EXIT_USAGE;
-	if (cli_ctx_new(&ctx, &c) != 0)
-		return EXIT_UNREACHABLE;
+	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
+		goto out;
 	/* What lint checks (every key imported) before anything is written. */
-	if ((rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0 ||
-	    (rc = signet_verifier_check(&summary, verifier)) != 0 ||
+	if ((rc = signet_verifier_check(&summary, verifier)) != 0 ||
 	    (rc = signet_policy_export(&warnings, ctx, &t.vopts, out_dir, flags)) != 0) {
 		code = cli_fail(ctx, rc);
 		goto out;
@@ -149,9 +144,7 @@ static int policy_run(int argc, char **argv, int explain)
 		}
 		if (opt == '?')
 			return EXIT_USAGE;
-		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
-			rc = cli_common_option(&c, opt, optarg);
-		if (rc != 0)
+		if (cli_trust_common_option(&t, &c, opt, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	/* lint also accepts the policy file as its argument. */
@@ -161,14 +154,8 @@ static int policy_run(int argc, char **argv, int explain)
 	if (argc - optind != (explain ? 1 : 0))
 		return cli_usage_error(explain ? "policy explain takes exactly one IMAGE"
 					       : "policy lint takes the policy as --policy FILE (or FILE), --contract FILE or --key FILE");
-	if (cli_trust_finish(&t) != 0)
-		return EXIT_USAGE;
-	if (cli_ctx_new(&ctx, &c) != 0)
-		return EXIT_UNREACHABLE;
-	if ((rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0) {
-		code = cli_fail(ctx, rc);
+	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
 		goto out;
-	}
 	if (!explain) {
 		if ((rc = signet_verifier_check(&text, verifier)) != 0) {
 			code = cli_fail(ctx, rc);

@@ -24,106 +24,6 @@ static const char standalone_verify_help[] =
 	"of MANIFEST with exactly the identity REFERENCE.  Prints the digest on success.\n\n"
 	"Exit codes: 0 verified, 1 the signature is refused, 2 bad usage or input, 3 cannot read a file.\n";
 
-/* The first of the two containers locations of a configuration file or
- * directory that exists: $HOME/.config/containers/NAME, /etc/containers/NAME. */
-static const char *containers_default(char *buf, size_t n, const char *name, int want_dir)
-{
-	const char *home = getenv("HOME");
-	struct stat st;
-
-	if (home != NULL && home[0] != '\0' && snprintf(buf, n, "%s/.config/containers/%s", home, name) < (int)n &&
-	    stat(buf, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-		return buf;
-	if (snprintf(buf, n, "/etc/containers/%s", name) < (int)n && stat(buf, &st) == 0 &&
-	    (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-		return buf;
-	return NULL;
-}
-
-const char *cli_default_registries_d(void)
-{
-	static char buf[4096];
-
-	return containers_default(buf, sizeof(buf), "registries.d", 1);
-}
-
-void cli_trust_init(struct cli_trust *t)
-{
-	static const signet_verifier_options init = SIGNET_VERIFIER_OPTIONS_INIT;
-
-	memset(t, 0, sizeof(*t));
-	t->vopts = init;
-}
-
-int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
-{
-	switch (opt) {
-	case OPT_KEY:
-		if (t->vopts.n_gpg_key_files == CLI_MAX_KEYS) {
-			cli_usage_error("at most %d --key options", CLI_MAX_KEYS);
-			return -1;
-		}
-		t->keys[t->vopts.n_gpg_key_files++] = arg;
-		t->vopts.gpg_key_files = t->keys;
-		return 0;
-	case OPT_POLICY:
-		t->vopts.policy_file = arg;
-		return 0;
-	case OPT_CONTRACT:
-		t->vopts.contract_file = arg;
-		return 0;
-	case OPT_CONTRACT_KEY:
-		t->vopts.contract_key = arg;
-		return 0;
-	case OPT_STRICT:
-		t->vopts.strict = 1;
-		return 0;
-	case OPT_REGISTRIES_D:
-		t->vopts.registries_d = arg;
-		return 0;
-	case OPT_LOOKASIDE:
-		t->vopts.lookaside = arg;
-		return 0;
-	case OPT_PLATFORM:
-		t->vopts.platform = arg;
-		return 0;
-	case 'a':
-		if (t->vopts.n_annotations == CLI_MAX_KEYS) {
-			cli_usage_error("at most %d annotations", CLI_MAX_KEYS);
-			return -1;
-		}
-		t->annotations[t->vopts.n_annotations++] = arg;
-		t->vopts.annotations = t->annotations;
-		return 0;
-	default:
-		return 1;
-	}
-}
-
-int cli_trust_finish(struct cli_trust *t)
-{
-	static char policy[4096];
-	signet_verifier_options *o = &t->vopts;
-	int sources = (o->policy_file != NULL) + (o->contract_file != NULL) + (o->n_gpg_key_files != 0);
-
-	if (sources > 1) {
-		cli_usage_error("give one of --policy, --contract and --key");
-		return -1;
-	}
-	if ((o->contract_key != NULL || o->strict) && o->contract_file == NULL) {
-		cli_usage_error("--contract-key and --strict go with --contract");
-		return -1;
-	}
-	if (sources == 0 && (o->policy_file = containers_default(policy, sizeof(policy), "policy.json", 0)) == NULL) {
-		cli_usage_error("no policy: give --policy, --contract or --key (no policy.json in "
-				"$HOME/.config/containers or /etc/containers)");
-		return -1;
-	}
-	if (o->registries_d == NULL && o->lookaside == NULL)
-		o->registries_d = cli_default_registries_d();
-	return 0;
-}
-
 static void print_verdict_json(const signet_verdict *v)
 {
 	json_t *o;
@@ -182,19 +82,14 @@ int cmd_verify(int argc, char **argv)
 		}
 		if (opt == '?')
 			return EXIT_USAGE;
-		if ((rc = cli_trust_option(&t, opt, optarg)) == 1)
-			rc = cli_common_option(&c, opt, optarg);
-		if (rc != 0)
+		if (cli_trust_common_option(&t, &c, opt, optarg) != 0)
 			return EXIT_USAGE;
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("verify takes exactly one IMAGE (see 'signet verify --help')");
-	if (cli_trust_finish(&t) != 0)
-		return EXIT_USAGE;
-	if (cli_ctx_new(&ctx, &c) != 0)
-		return EXIT_UNREACHABLE;
+	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
+		goto out;
 	if ((rc = signet_ref_parse(&ref, ctx, argv[optind])) != 0 ||
-	    (rc = signet_verifier_new(&verifier, ctx, &t.vopts)) != 0 ||
 	    (rc = signet_verify(&verdict, verifier, ref)) != 0) {
 		code = cli_fail(ctx, rc);
 		goto out;
