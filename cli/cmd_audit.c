@@ -26,11 +26,11 @@ static const char audit_help[] =
 	"  -j, --jobs N         parallel requests (default 1)\n"
 	"  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
 	"                       combine the --json outputs of all N shards with `signet audit merge`\n"
-	"  --json               JSON Lines on stdout: one object per image and per orphan, then the summary\n"
 	"  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_COMMON_HELP
 	"\nmerge: combine the --json outputs of the N shards of one audit into the output a single run\n"
 	"would have given (a table, --json or --html FILE).\n"
 	"render: turn a --json output back into the table or an HTML report.\n"
+	"With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
 	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input, 3 some image\n"
 	"or the source could not be read (merge and render: as the recorded audit).\n";
 

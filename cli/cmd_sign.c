@@ -32,16 +32,23 @@ static const char key_help[] =
 	"Usage: signet key generate [--passphrase-file F] [-o PREFIX]\n\n"
 	"Write a new ECDSA P-256 key pair for cosign-format signing: PREFIX.key (mode 0600; cosign's\n"
 	"encrypted format when a passphrase is given) and PREFIX.pub.  PREFIX defaults to \"cosign\".\n"
-	"Existing files are never replaced.\n";
+	"Existing files are never replaced.\n\n"
+	"Options:\n"
+	"  --passphrase-file F    encrypt the private key with the passphrase in F (cosign's format)\n"
+	"  -o, --output PREFIX    write PREFIX.key and PREFIX.pub (default: cosign)\n"
+	"  -h, --help             this help\n\n"
+	"Exit codes: 0 written, 2 bad usage, 3 a file exists or cannot be written.\n";
 
 static const char standalone_sign_help[] =
-	"Usage: signet standalone-sign MANIFEST REFERENCE --gpg-key FINGERPRINT -o SIGNATURE\n\n"
+	"Usage: signet standalone-sign MANIFEST REFERENCE (--gpg-key FINGERPRINT | --key FILE) -o SIGNATURE\n\n"
 	"As skopeo standalone-sign: sign the digest of MANIFEST with identity REFERENCE and write the\n"
 	"signature to SIGNATURE (atomically).\n\n"
 	"Options:\n"
-	"  --gpg-key FPR          the signing key's full fingerprint\n"
-	"  --passphrase-file F    give GnuPG the passphrase from F instead of the agent\n"
-	"  -o, --output FILE      where to write the signature\n";
+	"  --gpg-key FPR          the OpenPGP key's full fingerprint (a simple-signing signature)\n"
+	"  --key FILE             a sigstore (cosign) private key (a cosign-format signature blob)\n"
+	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent)\n"
+	"  -o, --output FILE      where to write the signature\n"
+	"  -h, --help             this help\n";
 
 enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY, OPT_STORE, OPT_RECURSIVE };
 

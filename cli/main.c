@@ -16,7 +16,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports" },
 	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing" },
 	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
-	{ "policy", cmd_policy, "lint a policy, or explain its decision for an image" },
+	{ "policy", cmd_policy, "lint, explain or export a policy" },
 	{ "contract", cmd_contract, "HPCR contract helpers: print the images section pinning keys" },
 #if SIGNET_HAVE_SIGNER
 	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
