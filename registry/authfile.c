@@ -195,6 +195,9 @@ int sn_authfile_lookup(char **user, char **pass, const char *path, const char *d
 		*user = *pass = NULL;
 		return 0;
 	}
+	if (rc == SIGNET_ELIMIT)
+		return sn_seterr(e, rc, "auth file %s: larger than the limit of %u bytes (SIGNET_MAX_AUTHFILE_SIZE)",
+				 path, SIGNET_MAX_AUTHFILE_SIZE);
 	if (rc != 0)
 		return rc;
 	if ((what = sn_aprintf(e, "auth file %s", path)) == NULL) {

@@ -298,7 +298,7 @@ static void test_file_too_large(void **state)
 	memcpy(text + n - 2, "\"}", 2);
 	text[n] = '\0';
 	expect_error(write_file(state, text), "localhost:5000", "a/b", SIGNET_ELIMIT,
-	             "limit of 1048576 bytes", NULL);
+	             "limit of 1048576 bytes", "SIGNET_MAX_AUTHFILE_SIZE", NULL);
 	/* exactly at the limit is fine */
 	text[n - 3] = '"';
 	text[n - 2] = '}';
