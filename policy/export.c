@@ -603,23 +603,6 @@ out:
 
 /* ---- writing --------------------------------------------------------- */
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Writes data to a new temporary file next to path; *tmp is its name. */
 static int write_temp(char **tmp, const char *path, const struct sn_buf *data, struct sn_err *e)
 {
@@ -634,7 +617,7 @@ static int write_temp(char **tmp, const char *path, const struct sn_buf *data, s
 		free(t);
 		return rc;
 	}
-	if (fchmod(fd, 0644) != 0 || write_all(fd, data->data, data->len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0644) != 0 || sn_write_all(fd, data->data, data->len) != 0 || fsync(fd) != 0) {
 		rc = sn_seterr(e, SIGNET_EIO, "%s: write failed: %s", path, strerror(errno));
 		(void)close(fd);
 	} else if (close(fd) != 0) {

@@ -115,6 +115,9 @@ int sn_base64_value(unsigned char c);
  * message names the path. */
 int sn_file_read(struct sn_buf *out, const char *path, size_t max, const char *what, int flags,
 		 struct sn_err *e);
+/* Writes all of data to fd, retrying short writes and EINTR.  0, or -1
+ * with errno set. */
+int sn_write_all(int fd, const void *data, size_t len);
 /* Writes data to path atomically: a temporary file in the same directory,
  * fsync, rename.  Nothing is left behind on failure.  If exclusive, an
  * existing path is not replaced (SIGNET_EIO, "exists"). */

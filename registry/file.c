@@ -71,7 +71,7 @@ out:
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int sn_write_all(int fd, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -102,7 +102,7 @@ int sn_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
 		free(tmp);
 		return rc;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || sn_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = sn_seterr(e, SIGNET_EIO, "%s: write failed: %s", path, strerror(errno));
 		close(fd);
 		goto out;

@@ -167,23 +167,6 @@ static int mkdir_p(const char *dir, struct sn_err *e)
 	return rc;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Makes the new name durable. */
 static int sync_dir(const char *dir)
 {
@@ -228,7 +211,7 @@ int sn_sigfiles_write(char **location, const struct sn_sigfiles *s, const void *
 		goto out;
 	}
 	have_tmp = 1;
-	if (fchmod(fd, SIGFILE_MODE) != 0 || write_all(fd, blob, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, SIGFILE_MODE) != 0 || sn_write_all(fd, blob, len) != 0 || fsync(fd) != 0) {
 		rc = sn_seterr(e, SIGNET_EIO, "%s: writing %s: %s", s->store, tmp, strerror(errno));
 		goto out;
 	}
