@@ -55,57 +55,6 @@ SN_PRINTF(4, 5) static int gpgme_fail(struct sn_err *e, int code, gpgme_error_t 
 	return sn_seterr(e, code, "%s: %s", what, reason);
 }
 
-/* Reads the passphrase file into buf (SN_PASSPHRASE_FILE_MAX bytes): its
- * content minus one trailing line end.  Not sn_file_read: that one reads
- * through a stack buffer that nobody wipes.  The caller wipes buf. */
-static int read_passphrase(unsigned char *buf, size_t *len, const char *path, struct sn_err *e)
-{
-	struct stat st;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return sn_seterr(e, errno == ENOENT || errno == ENOTDIR ? SIGNET_ENOTFOUND : SIGNET_EIO,
-		                 "passphrase file %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = sn_seterr(e, SIGNET_EIO, "passphrase file %s: not a regular file", path);
-		goto out;
-	}
-	for (;;) {
-		got = read(fd, buf + n, SN_PASSPHRASE_FILE_MAX - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = sn_seterr(e, SIGNET_EIO, "passphrase file %s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n == SN_PASSPHRASE_FILE_MAX) {
-			rc = sn_seterr(e, SIGNET_ELIMIT,
-			               "passphrase file %s: larger than the limit of %d bytes", path,
-			               SN_PASSPHRASE_FILE_MAX - 1);
-			goto out;
-		}
-	}
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if (memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL || memchr(buf, '\0', n) != NULL) {
-		rc = sn_seterr(e, SIGNET_EINVAL, "passphrase file %s: more than one line (or a NUL byte)",
-		               path);
-		goto out;
-	}
-	*len = n;
-out:
-	(void)close(fd);
-	return rc;
-}
-
 struct passphrase {
 	const unsigned char *data;
 	size_t len;
@@ -207,7 +156,7 @@ int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *pas
 	if ((rc = sn_gpgme_init(e)) != 0)
 		return rc;
 	if (passphrase_file != NULL) {
-		if ((rc = read_passphrase(ppbuf, &pplen, passphrase_file, e)) != 0)
+		if ((rc = sn_read_passphrase(ppbuf, &pplen, passphrase_file, e)) != 0)
 			goto out;
 		pp.data = ppbuf;
 		pp.len = pplen;

@@ -12,6 +12,17 @@
 /* Longest passphrase file read (bytes). */
 #define SN_PASSPHRASE_FILE_MAX 4096
 
+/* secret_file.c: a whole regular file of at most max bytes into buf (which
+ * has max + 1 bytes); "WHAT PATH: reason" on failure.  The caller wipes
+ * buf.  Returns 0, SIGNET_ENOTFOUND, SIGNET_EIO or SIGNET_ELIMIT. */
+int sn_read_secret(unsigned char *buf, size_t max, size_t *len, const char *path, const char *what,
+		   struct sn_err *e);
+/* The passphrase: the file's only line, one trailing LF or CRLF removed
+ * (as skopeo's --sign-passphrase-file), NUL-terminated.  buf has
+ * SN_PASSPHRASE_FILE_MAX bytes; the caller wipes it.  More than one line
+ * or a NUL byte is SIGNET_EINVAL. */
+int sn_read_passphrase(unsigned char *buf, size_t *len, const char *path, struct sn_err *e);
+
 /*
  * Builds a simple-signing payload (SPEC §3.3) into *out (initialized here,
  * max SIGNET_MAX_SIGNATURE_SIZE):

@@ -49,72 +49,6 @@ _Static_assert(COSIGN_MAC_SIZE == crypto_secretbox_MACBYTES, "MAC size");
 
 /* ---- files ------------------------------------------------------------ */
 
-/*
- * Reads a whole regular file of at most max bytes into buf (max + 1
- * bytes, which the caller wipes): read directly, so that no unwiped copy
- * is left anywhere (sn_file_read goes through a stack buffer).
- */
-static int read_secret(unsigned char *buf, size_t max, size_t *len, const char *path, const char *what,
-                       struct sn_err *e)
-{
-	struct stat st;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return sn_seterr(e, errno == ENOENT || errno == ENOTDIR ? SIGNET_ENOTFOUND : SIGNET_EIO,
-		                 "%s %s: %s", what, path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = sn_seterr(e, SIGNET_EIO, "%s %s: not a regular file", what, path);
-		goto out;
-	}
-	for (;;) {
-		got = read(fd, buf + n, max + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = sn_seterr(e, SIGNET_EIO, "%s %s: %s", what, path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-		if (n > max) {
-			rc = sn_seterr(e, SIGNET_ELIMIT, "%s %s: larger than the limit of %zu bytes", what,
-			               path, max);
-			goto out;
-		}
-	}
-	*len = n;
-out:
-	(void)close(fd);
-	return rc;
-}
-
-/* The passphrase: the file's only line, one trailing LF or CRLF removed
- * (as skopeo's --sign-passphrase-file).  buf has SN_PASSPHRASE_FILE_MAX
- * bytes; the caller wipes it. */
-static int read_passphrase(unsigned char *buf, size_t *len, const char *path, struct sn_err *e)
-{
-	size_t n = 0;
-	int rc;
-
-	if ((rc = read_secret(buf, SN_PASSPHRASE_FILE_MAX - 1, &n, path, "passphrase file", e)) != 0)
-		return rc;
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if (memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL || memchr(buf, '\0', n) != NULL)
-		return sn_seterr(e, SIGNET_EINVAL, "passphrase file %s: more than one line (or a NUL byte)",
-		                 path);
-	buf[n] = '\0';
-	*len = n;
-	return 0;
-}
-
 /* ---- PEM ---------------------------------------------------------------- */
 
 int sn_pem_encode(struct sn_buf *out, const char *label, const unsigned char *der, size_t der_len,
@@ -502,9 +436,9 @@ int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path,
 	if (key_path == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signing key: no key file given");
 	(void)snprintf(what, sizeof(what), "signing key %s", key_path);
-	if ((rc = read_secret(file, SN_PEM_MAX_SIZE, &file_len, key_path, "signing key", e)) != 0)
+	if ((rc = sn_read_secret(file, SN_PEM_MAX_SIZE, &file_len, key_path, "signing key", e)) != 0)
 		goto out;
-	if (passphrase_file != NULL && (rc = read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
+	if (passphrase_file != NULL && (rc = sn_read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
 		goto out;
 	if ((rc = sn_pem_decode(&pem, file, file_len, what, e)) != 0)
 		goto out;
@@ -592,7 +526,7 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
 		                 "key generation: an encrypted (cosign-format) key needs libsodium, and this "
 		                 "signet was built without it (meson option sodium)");
 #endif
-		if ((rc = read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
+		if ((rc = sn_read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
 			goto out;
 	}
 	if ((rc = exists(priv_path, e)) != 0 || (rc = exists(pub_path, e)) != 0)
