@@ -173,21 +173,6 @@ static int perr(struct pctx *c, int code, const char *fmt, ...)
 	return sn_seterr(c->e, code, "policy %s: %s: %s", c->source, c->path, reason);
 }
 
-static const char *jtype(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "an unknown JSON value";
-}
-
 /* ---- field helpers ------------------------------------------------- */
 
 /* Every key of obj must be one of fields[0..n); the message lists them. */
@@ -233,7 +218,7 @@ static int get_string(struct pctx *c, json_t *obj, const char *name, int require
 	}
 	if (!json_is_string(v)) {
 		jp_key(c, name, 0);
-		return perr(c, SIGNET_EBADINPUT, "must be a string, not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be a string, not %s", sn_json_kind(v));
 	}
 	*out = json_string_value(v);
 	return 0;
@@ -255,7 +240,7 @@ static int get_nonempty(struct pctx *c, json_t *obj, const char *name, const cha
 static int check_nonempty_array(struct pctx *c, json_t *v, const char *what)
 {
 	if (!json_is_array(v))
-		return perr(c, SIGNET_EBADINPUT, "must be an array (%s), not %s", what, jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be an array (%s), not %s", what, sn_json_kind(v));
 	if (json_array_size(v) == 0)
 		return perr(c, SIGNET_EBADINPUT, "must not be empty (it is a list of %s)", what);
 	return 0;
@@ -269,7 +254,7 @@ static int decode_base64(struct pctx *c, json_t *v, unsigned char **out, size_t 
 	int rc;
 
 	if (!json_is_string(v))
-		return perr(c, SIGNET_EBADINPUT, "must be a string (base64), not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be a string (base64), not %s", sn_json_kind(v));
 	if (json_string_length(v) == 0)
 		return perr(c, SIGNET_EBADINPUT, "must not be empty");
 	rc = sn_base64_decode(&data, &n, json_string_value(v), json_string_length(v));
@@ -294,7 +279,7 @@ static int check_value(struct pctx *c, json_t *v, int b64)
 	if (b64)
 		return decode_base64(c, v, NULL, NULL);
 	if (!json_is_string(v))
-		return perr(c, SIGNET_EBADINPUT, "must be a string, not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be a string, not %s", sn_json_kind(v));
 	if (json_string_length(v) == 0)
 		return perr(c, SIGNET_EBADINPUT, "must not be empty");
 	return 0;
@@ -696,7 +681,7 @@ static int parse_identity(struct pctx *c, json_t *v, struct sn_identity_spec *s)
 
 	sn_identity_spec_clear(s);
 	if (!json_is_object(v))
-		return perr(c, SIGNET_EBADINPUT, "must be an object (a signedIdentity), not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be an object (a signedIdentity), not %s", sn_json_kind(v));
 	if ((rc = get_string(c, v, "type", 1, &type)) != 0)
 		return rc;
 	if (strcmp(type, "matchExact") == 0 || strcmp(type, "matchRepoDigestOrExact") == 0 ||
@@ -926,7 +911,7 @@ static int check_fulcio(struct pctx *c, json_t *obj)
 	int rc;
 
 	if (!json_is_object(v))
-		return perr(c, SIGNET_EBADINPUT, "must be an object, not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be an object, not %s", sn_json_kind(v));
 	if ((rc = check_fields(c, v, "fulcio", fields, 4)) != 0)
 		return rc;
 	if ((k = count_present(v, ca, 2, &src)) != 1)
@@ -955,7 +940,7 @@ static int check_pki(struct pctx *c, json_t *obj)
 	int rc;
 
 	if (!json_is_object(v))
-		return perr(c, SIGNET_EBADINPUT, "must be an object, not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be an object, not %s", sn_json_kind(v));
 	if ((rc = check_fields(c, v, "pki", fields, 6)) != 0)
 		return rc;
 	if ((k = count_present(v, roots, 2, &src)) != 1)
@@ -1076,7 +1061,7 @@ static int parse_requirement(struct pctx *c, json_t *v, struct sn_requirement *r
 
 	sn_requirement_clear(r);
 	if (!json_is_object(v))
-		return perr(c, SIGNET_EBADINPUT, "must be an object (a requirement), not %s", jtype(v));
+		return perr(c, SIGNET_EBADINPUT, "must be an object (a requirement), not %s", sn_json_kind(v));
 	if ((rc = get_string(c, v, "type", 1, &type)) != 0)
 		return rc;
 	if ((r->where = sn_aprintf(c->e, "policy %s: %s", c->source, c->path)) == NULL)
@@ -1166,7 +1151,7 @@ static int parse_transports(struct pctx *c, json_t *v, struct sn_policy *p)
 
 	if (!json_is_object(v))
 		return perr(c, SIGNET_EBADINPUT, "must be an object (transport name -> scopes), not %s",
-		            jtype(v));
+		            sn_json_kind(v));
 	json_object_foreach(v, tname, scopes)
 	{
 		size_t saved = jp_key(c, tname, 0);
@@ -1174,7 +1159,7 @@ static int parse_transports(struct pctx *c, json_t *v, struct sn_policy *p)
 
 		if (!json_is_object(scopes))
 			return perr(c, SIGNET_EBADINPUT, "must be an object (scope -> requirements), not %s",
-			            jtype(scopes));
+			            sn_json_kind(scopes));
 		c->load_keys = keep;
 		json_object_foreach(scopes, scope, reqs)
 		{
@@ -1214,7 +1199,7 @@ static int parse_document(struct pctx *c, json_t *root, struct sn_policy *p)
 	int rc;
 
 	if (!json_is_object(root))
-		return perr(c, SIGNET_EBADINPUT, "the top level must be a JSON object, not %s", jtype(root));
+		return perr(c, SIGNET_EBADINPUT, "the top level must be a JSON object, not %s", sn_json_kind(root));
 	if ((rc = check_fields(c, root, "the top level", fields, 2)) != 0)
 		return rc;
 	if ((v = json_object_get(root, "default")) == NULL) {

@@ -131,6 +131,8 @@ int sn_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
  * UTF-8 are errors (SIGNET_EBADINPUT / SIGNET_ELIMIT) whose message starts
  * with what.  The caller owns the result (json_decref). */
 int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e);
+/* "an object", "a string", ... for messages about the wrong JSON type. */
+const char *sn_json_kind(const json_t *v);
 
 /* ---- the context (ctx.c) -------------------------------------------- */
 

@@ -48,3 +48,18 @@ int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, 
 	*out = root;
 	return 0;
 }
+
+const char *sn_json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "an unknown JSON value";
+}

@@ -39,21 +39,6 @@ SN_PRINTF(3, 4) static int perr(struct sn_err *e, const char *path, const char *
 	return sn_seterr(e, SIGNET_EBADINPUT, WHAT ": %s: %s", path, reason);
 }
 
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "something else";
-}
-
 /* obj must hold exactly the keys in names (each once: duplicates were
  * refused by the parser).  Unknown keys are reported first, in document
  * order, as containers/image does. */
@@ -85,7 +70,7 @@ static int get_object(json_t **out, const json_t *parent, const char *key, const
 	json_t *v = json_object_get(parent, key);
 
 	if (!json_is_object(v))
-		return perr(e, path, "must be an object, not %s", json_kind(v));
+		return perr(e, path, "must be an object, not %s", sn_json_kind(v));
 	*out = v;
 	return 0;
 }
@@ -96,7 +81,7 @@ static int get_string(const char **out, const json_t *parent, const char *key, c
 	json_t *v = json_object_get(parent, key);
 
 	if (!json_is_string(v))
-		return perr(e, path, "must be a string, not %s", json_kind(v));
+		return perr(e, path, "must be a string, not %s", sn_json_kind(v));
 	*out = json_string_value(v);
 	return 0;
 }
@@ -113,7 +98,7 @@ static int get_timestamp(int64_t *out, const json_t *v, struct sn_err *e)
 		return 0;
 	}
 	if (!json_is_real(v))
-		return perr(e, "optional.timestamp", "must be an integer, not %s", json_kind(v));
+		return perr(e, "optional.timestamp", "must be an integer, not %s", sn_json_kind(v));
 	d = json_real_value(v);
 	/* 2^63 is exact as a double; the range check comes before the cast. */
 	if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
@@ -190,13 +175,13 @@ int sn_payload_parse(struct sn_payload **out, const void *data, size_t len, cons
 {
 	static const char *const top_keys[] = {"critical", "optional"};
 	struct sn_payload *p = NULL;
-	json_t *root = NULL, *crit, *opt;
+	json_t *root = NULL, *crit = NULL, *opt = NULL;
 	int rc;
 
 	if ((rc = sn_json_parse(&root, data, len, WHAT, e)) != 0)
 		return rc;
 	if (!json_is_object(root)) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT, WHAT ": must be a JSON object, not %s", json_kind(root));
+		rc = sn_seterr(e, SIGNET_EBADINPUT, WHAT ": must be a JSON object, not %s", sn_json_kind(root));
 		goto out;
 	}
 	if ((rc = exact_keys(root, "(top level)", top_keys, 2, e)) != 0)
@@ -213,7 +198,7 @@ int sn_payload_parse(struct sn_payload **out, const void *data, size_t len, cons
 		/* cosign writes "optional": null when there are no annotations. */
 		opt = NULL;
 	} else if (!json_is_object(opt)) {
-		rc = perr(e, "optional", "must be an object, not %s%s", json_kind(opt),
+		rc = perr(e, "optional", "must be an object, not %s%s", sn_json_kind(opt),
 		          json_is_null(opt) ? " (null is allowed only in cosign payloads)" : "");
 		goto out;
 	}
