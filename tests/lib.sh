@@ -403,7 +403,8 @@ sha256_of() {
 # make_gpg_keys: the keys of fixtures/make-gpg-keys.sh, made once per test
 # in $KEYS (A.asc, A.gpg, B.asc, ..., fingerprints); exports GNUPGHOME (the
 # home holding every secret key, for signet sign and skopeo --sign-by) and
-# sets FPR_A, FPR_B, FPR_C, FPR_C_SUB, FPR_EXPIRED, FPR_REVOKED and FPR_P.
+# sets FPR_A, FPR_B, FPR_C, FPR_C_SUB, FPR_EXPIRED, FPR_REVOKED, FPR_P, FPR_E256,
+# FPR_E384 and FPR_R2048.
 make_gpg_keys() {
 	local name fpr
 	KEYS="$T/keys"

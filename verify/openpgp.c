@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gpgme.h>
@@ -329,8 +330,18 @@ struct msg_check {
 	struct sn_buf scratch;  /* partial-length bodies of the outer message */
 	struct sn_buf scratch2; /* ... and of the inner one */
 	struct sn_buf *literal; /* the signed payload */
+	struct sn_buf *sig;     /* if not NULL: a copy of the first signature packet body */
+	struct sn_buf *ops;     /* if not NULL: ... and of the first one-pass signature's */
 	size_t n_sigs;
 };
+
+/* Copies the first packet body of a kind into out (when wanted). */
+static int keep_first(struct sn_buf *out, const unsigned char *body, size_t len, struct sn_err *e)
+{
+	if (out == NULL || out->data != NULL)
+		return 0;
+	return sn_buf_append(out, body, len, e);
+}
 
 /*
  * Checks that a packet sequence is a signed message as signet accepts it:
@@ -378,9 +389,13 @@ static int msg_sequence(struct msg_check *m, struct pgp_reader *r, int outer, st
 				return sn_seterr(e, SIGNET_EBADINPUT,
 				                 "%s: a one-pass signature packet after the literal data",
 				                 r->what);
+			if ((rc = keep_first(m->ops, body, body_len, e)) != 0)
+				return rc;
 			n_ops++;
 			break;
 		case PKT_SIGNATURE:
+			if ((rc = keep_first(m->sig, body, body_len, e)) != 0)
+				return rc;
 			if (have_literal)
 				n_trail++;
 			else
@@ -427,10 +442,10 @@ static int msg_sequence(struct msg_check *m, struct pgp_reader *r, int outer, st
 	return 0;
 }
 
-/* Structure check of a signature message; see msg_sequence.  literal is
- * initialized by the caller. */
-static int msg_check(struct sn_buf *literal, size_t *n_sigs, const unsigned char *data, size_t len,
-                     struct sn_err *e)
+/* Structure check of a signature message; see msg_sequence.  literal
+ * (and sig and ops, unless NULL) are initialized by the caller. */
+static int msg_check(struct sn_buf *literal, struct sn_buf *sig, struct sn_buf *ops, size_t *n_sigs,
+                     const unsigned char *data, size_t len, struct sn_err *e)
 {
 	struct pgp_reader r = {data, len, 0, "signature"};
 	struct msg_check m;
@@ -441,6 +456,8 @@ static int msg_check(struct sn_buf *literal, size_t *n_sigs, const unsigned char
 	sn_buf_init(&m.scratch, SIGNET_MAX_SIGNATURE_SIZE, "OpenPGP packet");
 	sn_buf_init(&m.scratch2, SN_OPENPGP_MAX_MESSAGE_SIZE, "OpenPGP packet");
 	m.literal = literal;
+	m.sig = sig;
+	m.ops = ops;
 	rc = msg_sequence(&m, &r, 1, e);
 	if (rc == 0)
 		*n_sigs = m.n_sigs;
@@ -459,7 +476,7 @@ int sn_openpgp_check_structure(const void *data, size_t len, struct sn_err *e)
 	if (len == 0)
 		return sn_seterr(e, SIGNET_EBADINPUT, "signature: empty OpenPGP message");
 	sn_buf_init(&literal, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
-	rc = msg_check(&literal, &n_sigs, data, len, e);
+	rc = msg_check(&literal, NULL, NULL, &n_sigs, data, len, e);
 	sn_buf_free(&literal);
 	return rc;
 }
@@ -736,11 +753,20 @@ int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct 
 
 /* ---- the verifier ---------------------------------------------------- */
 
-/* A fingerprint that may sign, and the pinned primary key it stands for. */
+/*
+ * A fingerprint that may sign, and the pinned primary key it stands for.
+ * usable and expires are gpg's verdict on the key when it was imported
+ * (revoked, expired, invalid, disabled, not for signing), which the
+ * in-process check (openpgp_fast.c) relies on; key is the public key
+ * material from the pinned file, fpr[0] == '\0' when not found there.
+ */
 struct accepted {
 	char *fpr;     /* a primary key or one of its signing subkeys */
 	char *primary; /* the primary key's fingerprint */
 	char *uid;     /* the primary key's first user id, or NULL */
+	int usable;    /* gpg would let it sign now (until expires) */
+	int64_t expires; /* earliest expiry of the key and its primary, 0 = never */
+	struct sn_pgp_pubkey key;
 };
 
 struct openpgp_verifier {
@@ -748,6 +774,8 @@ struct openpgp_verifier {
 	char *home;
 	struct accepted *acc;
 	size_t n_acc;
+	int in_process;   /* confirm good signatures without gpg (default on) */
+	size_t n_in_process; /* signatures confirmed so */
 };
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -806,6 +834,7 @@ static void openpgp_verifier_free(void *state)
 		free(v->acc[i].fpr);
 		free(v->acc[i].primary);
 		free(v->acc[i].uid);
+		sn_pgp_pubkey_clear(&v->acc[i].key);
 	}
 	free(v->acc);
 	free(v);
@@ -844,7 +873,7 @@ static int make_home(struct openpgp_verifier *v, struct sn_err *e)
 }
 
 static int add_accepted(struct openpgp_verifier *v, const char *fpr, const char *primary, const char *uid,
-                        struct sn_err *e)
+                        int usable, int64_t expires, struct sn_err *e)
 {
 	struct accepted *a;
 
@@ -857,6 +886,8 @@ static int add_accepted(struct openpgp_verifier *v, const char *fpr, const char 
 	v->acc = a;
 	a = &v->acc[v->n_acc];
 	memset(a, 0, sizeof(*a));
+	a->usable = usable;
+	a->expires = expires;
 	if ((a->fpr = sn_strdup(fpr, e)) == NULL || (uid != NULL && (a->uid = sn_strdup(uid, e)) == NULL) ||
 	    (a->primary = sn_strdup(primary, e)) == NULL) {
 		free(a->fpr);
@@ -867,10 +898,24 @@ static int add_accepted(struct openpgp_verifier *v, const char *fpr, const char 
 	return 0;
 }
 
+/* gpg's view of a certificate and one of its (sub)keys: neither revoked,
+ * expired, disabled nor invalid. */
+static int key_valid(gpgme_key_t key, gpgme_subkey_t sk)
+{
+	return !key->revoked && !key->expired && !key->disabled && !key->invalid && !sk->revoked &&
+	       !sk->expired && !sk->disabled && !sk->invalid;
+}
+
+static int64_t earliest(int64_t a, int64_t b)
+{
+	return a == 0 ? b : b == 0 || a < b ? a : b;
+}
+
 /* Records the primary key fpr and its signing subkeys as accepted. */
 static int accept_key(struct openpgp_verifier *v, const char *fpr, const char *what, struct sn_err *e)
 {
 	gpgme_key_t key = NULL;
+	gpgme_subkey_t pk;
 	gpgme_error_t err;
 	const char *uid;
 	int rc;
@@ -884,12 +929,51 @@ static int accept_key(struct openpgp_verifier *v, const char *fpr, const char *w
 		return sn_seterr(e, SIGNET_EBADINPUT, "%s: certificate %s has no primary key", what, fpr);
 	}
 	uid = key->uids != NULL ? key->uids->uid : NULL;
-	rc = add_accepted(v, key->subkeys->fpr, key->subkeys->fpr, uid, e);
-	for (gpgme_subkey_t sk = key->subkeys->next; rc == 0 && sk != NULL; sk = sk->next)
+	pk = key->subkeys;
+	rc = add_accepted(v, pk->fpr, pk->fpr, uid, key_valid(key, pk) && pk->can_sign, pk->expires, e);
+	for (gpgme_subkey_t sk = pk->next; rc == 0 && sk != NULL; sk = sk->next)
 		if (sk->can_sign && sk->fpr != NULL)
-			rc = add_accepted(v, sk->fpr, key->subkeys->fpr, uid, e);
+			rc = add_accepted(v, sk->fpr, pk->fpr, uid, key_valid(key, pk) && key_valid(key, sk),
+			                  earliest(pk->expires, sk->expires), e);
 	gpgme_key_unref(key);
 	return rc;
+}
+
+/*
+ * Gives each accepted key its public key material, read from the pinned
+ * file's own packets (bin, checked by key_to_binary): the fingerprint
+ * binds the material, so a key gpg accepted is found by it.  Keys not
+ * found or not understood (sn_pgp_pubkey_parse) stay with gpg alone.
+ */
+static int attach_key_material(struct openpgp_verifier *v, const struct sn_buf *bin, const char *what,
+                               struct sn_err *e)
+{
+	struct pgp_reader r = {bin->data, bin->len, 0, what};
+	const unsigned char *body;
+	size_t body_len;
+	unsigned int tag;
+	int rc;
+
+	while (r.off < r.len) {
+		struct sn_pgp_pubkey k;
+
+		if ((rc = pgp_next(&r, &tag, &body, &body_len, NULL, 0, e)) != 0)
+			return rc;
+		if ((tag != PKT_PUBLIC_KEY && tag != PKT_PUBLIC_SUBKEY) ||
+		    sn_pgp_pubkey_parse(&k, body, body_len) != 0)
+			continue;
+		for (size_t i = 0; i < v->n_acc; i++) {
+			struct accepted *a = &v->acc[i];
+
+			if (a->key.fpr[0] == '\0' && strcasecmp(a->fpr, k.fpr) == 0) {
+				a->key = k;
+				memset(&k, 0, sizeof(k));
+				break;
+			}
+		}
+		sn_pgp_pubkey_clear(&k);
+	}
+	return 0;
 }
 
 static int import_key(struct openpgp_verifier *v, const struct sn_buf *key, const char *name,
@@ -959,6 +1043,8 @@ static int import_key(struct openpgp_verifier *v, const struct sn_buf *key, cons
 	}
 	for (size_t i = 0; i < n_fprs && rc == 0; i++)
 		rc = accept_key(v, fprs[i], what, e);
+	if (rc == 0)
+		rc = attach_key_material(v, &bin, what, e);
 out:
 	for (size_t i = 0; i < n_fprs; i++)
 		free(fprs[i]);
@@ -998,6 +1084,7 @@ static int openpgp_verifier_new(void **state, const struct sn_buf *keys, const c
 	gpgme_set_armor(v->ctx, 0);
 	gpgme_set_textmode(v->ctx, 0);
 	gpgme_set_offline(v->ctx, 1);
+	v->in_process = 1;
 	for (size_t i = 0; i < n_keys; i++)
 		if ((rc = import_key(v, &keys[i], key_names != NULL ? key_names[i] : NULL, e)) != 0)
 			goto fail;
@@ -1014,6 +1101,61 @@ static const struct accepted *find_accepted(const struct openpgp_verifier *v, co
 		if (strcasecmp(v->acc[i].fpr, fpr) == 0)
 			return &v->acc[i];
 	return NULL;
+}
+
+/* Does the one-pass signature packet announce this signature (RFC 4880
+ * §5.4: version 3, same type, hash and public-key algorithms, key id)? */
+static int ops_matches(const struct sn_buf *ops, const struct sn_pgp_sig *s, const struct accepted *a)
+{
+	char keyid[17];
+	const unsigned char *p = ops->data;
+
+	if (ops->len != 13 || p[0] != 3 || p[1] != 0x00 || p[2] != s->hash_algo || p[3] != s->pk_algo)
+		return 0;
+	for (size_t i = 0; i < 8; i++)
+		(void)snprintf(keyid + 2 * i, 3, "%02X", p[4 + i]);
+	return strlen(a->fpr) == 40 && strcasecmp(a->fpr + 24, keyid) == 0;
+}
+
+/*
+ * The in-process check (see openpgp_fast.c): the accepted key the
+ * signature names, when it is usable now and the signature is good, its
+ * times in order and its one-pass packet consistent; NULL when gpg must
+ * decide (every bad or unusual signature).  sig and ops are the packet
+ * bodies (ops empty when the message has none).
+ */
+static const struct accepted *in_process_check(struct openpgp_verifier *v, const struct sn_buf *sig,
+                                               const struct sn_buf *ops, const struct sn_buf *literal)
+{
+	const struct accepted *a = NULL;
+	struct sn_pgp_sig s;
+	int64_t now = (int64_t)time(NULL);
+
+	if (!v->in_process || sn_pgp_sig_parse(&s, sig->data, sig->len) != 0)
+		return NULL;
+	for (size_t i = 0; i < v->n_acc; i++) {
+		const struct accepted *c = &v->acc[i];
+		int named = s.issuer_fpr[0] != '\0'
+		                ? strcasecmp(c->fpr, s.issuer_fpr) == 0
+		                : strlen(c->fpr) == 40 && strcasecmp(c->fpr + 24, s.keyid) == 0;
+
+		if (!named)
+			continue;
+		if (a != NULL)
+			return NULL; /* two keys with that key id: gpg sorts it out */
+		a = c;
+	}
+	if (a == NULL || !a->usable || a->key.pkey == NULL || (a->expires != 0 && now >= a->expires))
+		return NULL;
+	if (s.created > now || s.created < a->key.created ||
+	    (s.has_expires && s.expires != 0 && now >= s.created + s.expires))
+		return NULL;
+	if (ops->len != 0 && !ops_matches(ops, &s, a))
+		return NULL;
+	if (sn_pgp_sig_verify(&s, &a->key, literal->data, literal->len) != 1)
+		return NULL;
+	v->n_in_process++;
+	return a;
 }
 
 /* The verdict on the one signature gpg reported. */
@@ -1089,12 +1231,14 @@ static int openpgp_verify(void *state, const void *blob, size_t len, struct sn_b
 	gpgme_verify_result_t res;
 	gpgme_signature_t sig;
 	gpgme_error_t err;
-	struct sn_buf literal;
+	struct sn_buf literal, sig_pkt, ops_pkt;
 	size_t msg_len, n_sigs = 0, plain_len = 0;
 	char *plain = NULL;
 	int rc;
 
 	sn_buf_init(&literal, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
+	sn_buf_init(&sig_pkt, SN_OPENPGP_MAX_MESSAGE_SIZE, "signature packet");
+	sn_buf_init(&ops_pkt, SN_OPENPGP_MAX_MESSAGE_SIZE, "one-pass signature packet");
 	if (len > SIGNET_MAX_SIGNATURE_SIZE)
 		return sn_seterr(e, SIGNET_ELIMIT, "signature blob is larger than the limit of %u bytes",
 		                 SIGNET_MAX_SIGNATURE_SIZE);
@@ -1103,7 +1247,7 @@ static int openpgp_verify(void *state, const void *blob, size_t len, struct sn_b
 	if (fmt != SN_SIG_SIMPLE_SIGNING)
 		return sn_seterr(e, SIGNET_EBADINPUT,
 		                 "signature blob: a sigstore signature, not an OpenPGP one");
-	if ((rc = msg_check(&literal, &n_sigs, msg, msg_len, e)) != 0)
+	if ((rc = msg_check(&literal, &sig_pkt, &ops_pkt, &n_sigs, msg, msg_len, e)) != 0)
 		goto out;
 	if (n_sigs != 1) {
 		rc = n_sigs == 0
@@ -1116,6 +1260,8 @@ static int openpgp_verify(void *state, const void *blob, size_t len, struct sn_b
 		                     n_sigs);
 		goto out;
 	}
+	if ((a = in_process_check(v, &sig_pkt, &ops_pkt, &literal)) != NULL)
+		goto verified;
 	if ((err = gpgme_data_new_from_mem(&in, (const char *)msg, msg_len, 0)) != 0 ||
 	    (err = gpgme_data_new(&out)) != 0) {
 		rc = gpgme_err(e, SIGNET_ENOMEM, err, "signature");
@@ -1154,6 +1300,7 @@ static int openpgp_verify(void *state, const void *blob, size_t len, struct sn_b
 		               "signature: the data gpg verified differs from the literal data packet");
 		goto out;
 	}
+verified:
 	if ((who.fingerprint = sn_strdup(a->primary, e)) == NULL ||
 	    (who.signing_fingerprint = sn_strdup(a->fpr, e)) == NULL ||
 	    (a->uid != NULL && (who.uid = sn_strdup(a->uid, e)) == NULL)) {
@@ -1172,6 +1319,8 @@ out:
 	gpgme_data_release(in);
 	gpgme_data_release(out);
 	sn_buf_free(&literal);
+	sn_buf_free(&sig_pkt);
+	sn_buf_free(&ops_pkt);
 	return rc;
 }
 
@@ -1198,6 +1347,16 @@ static int openpgp_describe(void *state, struct sn_buf *out, struct sn_err *e)
 		}
 	}
 	return rc;
+}
+
+void sn_openpgp_set_in_process(void *state, int on)
+{
+	((struct openpgp_verifier *)state)->in_process = on != 0;
+}
+
+size_t sn_openpgp_in_process_count(const void *state)
+{
+	return ((const struct openpgp_verifier *)state)->n_in_process;
 }
 
 const struct sn_sig_backend sn_openpgp_backend = {

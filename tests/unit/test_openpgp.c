@@ -36,9 +36,11 @@ static const struct sn_sig_backend *const B = &sn_openpgp_backend;
 static int vpin(void **v, struct sn_err *e, const char *first, va_list ap)
 {
 	struct sn_buf keys[MAX_PINS];
-	const char *names[MAX_PINS];
+	const char *names[MAX_PINS] = {NULL};
 	size_t n = 0;
 	int rc;
+
+	memset(keys, 0, sizeof(keys));
 
 	for (const char *name = first; name != NULL; name = va_arg(ap, const char *)) {
 		assert_true(n < MAX_PINS);
@@ -683,6 +685,167 @@ static void test_private_home_removed(void **state)
 	assert_false(fx_process_mentions(home));
 }
 
+/* ---- the in-process check against gpg ------------------------------- */
+
+/* One verification of blob by a verifier pinned to key, in process or
+ * through gpg only; *n_fast: signatures it confirmed without gpg. */
+static int verify_once(const char *key, const struct sn_buf *blob, int in_process, size_t *n_fast,
+                       struct sn_signer *who, struct sn_err *e)
+{
+	struct sn_buf payload;
+	void *v = pin(key, NULL);
+	int rc;
+
+	sn_openpgp_set_in_process(v, in_process);
+	rc = B->verify(v, blob->data, blob->len, &payload, who, e);
+	if (rc == 0)
+		sn_buf_free(&payload);
+	*n_fast = sn_openpgp_in_process_count(v);
+	B->verifier_free(v);
+	return rc;
+}
+
+/*
+ * blob verified by a verifier pinned to key gives code, in process and
+ * through gpg alike, with the same signer or the same message; fast says
+ * whether the in-process check must have decided (1) or left it to gpg (0).
+ */
+static void both_paths(const char *what, const char *key, const struct sn_buf *blob, int code, int fast)
+{
+	struct sn_signer a = {NULL, NULL, NULL}, g = {NULL, NULL, NULL};
+	struct sn_err e_a = {0}, e_g = {0};
+	const char *msg_a = e_a.msg, *msg_g = e_g.msg;
+	size_t n_a, n_g;
+	int rc_a, rc_g;
+
+	rc_a = verify_once(key, blob, 1, &n_a, &a, &e_a);
+	rc_g = verify_once(key, blob, 0, &n_g, &g, &e_g);
+	if (getenv("SIGNET_TEST_VERBOSE") != NULL)
+		(void)printf("%s: %d/%zu \"%s\", gpg only %d \"%s\"\n", what, rc_a, n_a, msg_a, rc_g, msg_g);
+	if (rc_a != code || rc_g != code)
+		fail_msg("%s: in process %d \"%s\", gpg only %d \"%s\", expected %d", what, rc_a, msg_a,
+		         rc_g, msg_g, code);
+	if (n_a != (size_t)fast || n_g != 0)
+		fail_msg("%s: %zu signatures confirmed in process, expected %d (gpg only: %zu)", what, n_a,
+		         fast, n_g);
+	assert_string_equal(msg_a, msg_g);
+	if (code == 0) {
+		assert_string_equal(a.fingerprint, g.fingerprint);
+		assert_string_equal(a.signing_fingerprint, g.signing_fingerprint);
+		assert_string_equal(a.uid, g.uid);
+	}
+	sn_signer_clear(&a);
+	sn_signer_clear(&g);
+}
+
+static void both_paths_file(const char *key, const char *file, int code, int fast)
+{
+	struct sn_buf b;
+
+	fx_read(&b, file);
+	both_paths(file, key, &b, code, fast);
+	sn_buf_free(&b);
+}
+
+/* Good signatures of the common kinds: every key algorithm and SHA-2 hash
+ * the in-process check knows, compressed or not, by a signing subkey. */
+static void test_in_process_good(void **state)
+{
+	static const struct {
+		const char *key, *pin, *opts;
+	} cases[] = {
+	    {"A", "A.asc", ""},
+	    {"A", "A.gpg", "-z 0 --digest-algo SHA224"},
+	    {"A", "A.asc", "--digest-algo SHA384"},
+	    {"A", "A.asc", "--compress-algo zlib --digest-algo SHA512"},
+	    {"B", "B.asc", ""},
+	    {"B", "B.asc", "--digest-algo SHA512"},
+	    {"C", "C.asc", ""}, /* the signing subkey C_SUB */
+	    {"E256", "E256.asc", ""},
+	    {"E384", "E384.asc", "--digest-algo SHA512"},
+	    {"R2048", "R2048.asc", "-z 0"},
+	};
+	char file[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)snprintf(file, sizeof(file), "fast-%zu.sig", i);
+		gpg_sign(file, cases[i].key, NULL, cases[i].opts);
+		both_paths_file(cases[i].pin, file, 0, 1);
+	}
+}
+
+/* Good signatures the in-process check leaves to gpg. */
+static void test_in_process_leaves_to_gpg(void **state)
+{
+	(void)state;
+	gpg_sign("sha1.sig", "A", NULL, "--digest-algo SHA1");
+	both_paths_file("A.asc", "sha1.sig", 0, 0);
+	gpg_sign("text.sig", "A", NULL, "--textmode");
+	both_paths_file("A.asc", "text.sig", 0, 0);
+	/* gpg accepts a signature made in the future (with a warning only),
+	 * so signet does too; the in-process check does not decide it. */
+	gpg_sign("future.sig", "A", NULL, "--faked-system-time 20300101T000000");
+	both_paths_file("A.asc", "future.sig", 0, 0);
+}
+
+/* Every bad signature is gpg's to judge, with gpg's words. */
+static void test_in_process_bad(void **state)
+{
+	struct sn_buf b;
+	unsigned char *at;
+
+	(void)state;
+	both_paths_file("A.asc", "good-B.sig", SIGNET_EDENIED, 0);
+	both_paths_file("EXPIRED.asc", "expired.sig", SIGNET_EDENIED, 0);
+	both_paths_file("REVOKED.asc", "revoked.sig", SIGNET_EDENIED, 0);
+	gpg_sign("crit.sig", "A", NULL, "--sig-notation '!critical@signet.test=yes'");
+	both_paths_file("A.asc", "crit.sig", SIGNET_EDENIED, 0);
+	gpg_sign("sigexp.sig", "B", NULL, "--default-sig-expire seconds=1");
+	(void)sleep(2);
+	both_paths_file("B.asc", "sigexp.sig", SIGNET_EDENIED, 0);
+
+	/* The signed data changed. */
+	fx_read(&b, "unc-A.sig");
+	at = memmem(b.data, b.len, "registry.test", 13);
+	assert_non_null(at);
+	*at = 'R';
+	both_paths("unc-A.sig, payload changed", "A.asc", &b, SIGNET_EDENIED, 0);
+	sn_buf_free(&b);
+	/* The signature value changed (its last octet). */
+	fx_read(&b, "unc-A.sig");
+	b.data[b.len - 1] ^= 0x01;
+	both_paths("unc-A.sig, RSA value changed", "A.asc", &b, SIGNET_EDENIED, 0);
+	sn_buf_free(&b);
+	gpg_sign("unc-B.sig", "B", NULL, "-z 0");
+	fx_read(&b, "unc-B.sig");
+	b.data[b.len - 1] ^= 0x01;
+	both_paths("unc-B.sig, EdDSA value changed", "B.asc", &b, SIGNET_EDENIED, 0);
+	sn_buf_free(&b);
+	gpg_sign("unc-E256.sig", "E256", NULL, "-z 0");
+	fx_read(&b, "unc-E256.sig");
+	b.data[b.len - 1] ^= 0x01;
+	both_paths("unc-E256.sig, ECDSA value changed", "E256.asc", &b, SIGNET_EDENIED, 0);
+	sn_buf_free(&b);
+}
+
+/* The one-pass signature packet (the first packet of unc-A.sig: an
+ * old-format header of two octets, then version, type, hash algorithm,
+ * ...) must announce the signature that follows. */
+static void test_in_process_one_pass_mismatch(void **state)
+{
+	struct sn_buf b;
+
+	(void)state;
+	fx_read(&b, "unc-A.sig");
+	assert_int_equal(b.data[0], 0x90); /* one-pass signature, 13 octets */
+	assert_int_equal(b.data[1], 13);
+	assert_int_equal(b.data[2], 3);
+	b.data[4] = b.data[4] == 8 ? 10 : 8; /* another hash algorithm */
+	both_paths("unc-A.sig, one-pass hash changed", "A.asc", &b, SIGNET_EDENIED, 0);
+	sn_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +876,10 @@ int main(void)
 		cmocka_unit_test(test_garbage_key_refused),
 		cmocka_unit_test(test_no_keys),
 		cmocka_unit_test(test_private_home_removed),
+		cmocka_unit_test(test_in_process_good),
+		cmocka_unit_test(test_in_process_leaves_to_gpg),
+		cmocka_unit_test(test_in_process_bad),
+		cmocka_unit_test(test_in_process_one_pass_mismatch),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
