@@ -774,8 +774,11 @@ struct openpgp_verifier {
 	char *home;
 	struct accepted *acc;
 	size_t n_acc;
-	int in_process;   /* confirm good signatures without gpg (default on) */
-	size_t n_in_process; /* signatures confirmed so */
+	int in_process;      /* decide without gpg where that is safe (default on) */
+	size_t n_in_process; /* signatures decided so */
+	char (*known)[41];   /* every v4 key and subkey in the pinned files */
+	size_t n_known;
+	int known_all;       /* no pinned key packet of another version */
 };
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -837,6 +840,7 @@ static void openpgp_verifier_free(void *state)
 		sn_pgp_pubkey_clear(&v->acc[i].key);
 	}
 	free(v->acc);
+	free(v->known);
 	free(v);
 }
 
@@ -939,11 +943,24 @@ static int accept_key(struct openpgp_verifier *v, const char *fpr, const char *w
 	return rc;
 }
 
+/* Records a fingerprint of the pinned files. */
+static int add_known(struct openpgp_verifier *v, const char *fpr, struct sn_err *e)
+{
+	char(*k)[41] = realloc(v->known, (v->n_known + 1) * sizeof(*k));
+
+	if (k == NULL)
+		return sn_enomem(e);
+	v->known = k;
+	memcpy(v->known[v->n_known++], fpr, 41);
+	return 0;
+}
+
 /*
  * Gives each accepted key its public key material, read from the pinned
  * file's own packets (bin, checked by key_to_binary): the fingerprint
  * binds the material, so a key gpg accepted is found by it.  Keys not
  * found or not understood (sn_pgp_pubkey_parse) stay with gpg alone.
+ * Also records the fingerprint of every key and subkey packet (known).
  */
 static int attach_key_material(struct openpgp_verifier *v, const struct sn_buf *bin, const char *what,
                                struct sn_err *e)
@@ -959,9 +976,16 @@ static int attach_key_material(struct openpgp_verifier *v, const struct sn_buf *
 
 		if ((rc = pgp_next(&r, &tag, &body, &body_len, NULL, 0, e)) != 0)
 			return rc;
-		if ((tag != PKT_PUBLIC_KEY && tag != PKT_PUBLIC_SUBKEY) ||
-		    sn_pgp_pubkey_parse(&k, body, body_len) != 0)
+		if (tag != PKT_PUBLIC_KEY && tag != PKT_PUBLIC_SUBKEY)
 			continue;
+		if (sn_pgp_pubkey_parse(&k, body, body_len) != 0) {
+			v->known_all = 0; /* a v3 key: other key ids */
+			continue;
+		}
+		if ((rc = add_known(v, k.fpr, e)) != 0) {
+			sn_pgp_pubkey_clear(&k);
+			return rc;
+		}
 		for (size_t i = 0; i < v->n_acc; i++) {
 			struct accepted *a = &v->acc[i];
 
@@ -1085,6 +1109,7 @@ static int openpgp_verifier_new(void **state, const struct sn_buf *keys, const c
 	gpgme_set_textmode(v->ctx, 0);
 	gpgme_set_offline(v->ctx, 1);
 	v->in_process = 1;
+	v->known_all = 1;
 	for (size_t i = 0; i < n_keys; i++)
 		if ((rc = import_key(v, &keys[i], key_names != NULL ? key_names[i] : NULL, e)) != 0)
 			goto fail;
@@ -1117,22 +1142,45 @@ static int ops_matches(const struct sn_buf *ops, const struct sn_pgp_sig *s, con
 	return strlen(a->fpr) == 40 && strcasecmp(a->fpr + 24, keyid) == 0;
 }
 
+/* Does the signature name a key of the pinned files, by fingerprint or
+ * (without one) by key id? */
+static int issuer_known(const struct openpgp_verifier *v, const struct sn_pgp_sig *s)
+{
+	for (size_t i = 0; i < v->n_known; i++)
+		if (s->issuer_fpr[0] != '\0' ? strcasecmp(v->known[i], s->issuer_fpr) == 0
+		                              : strcasecmp(v->known[i] + 24, s->keyid) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * The in-process check (see openpgp_fast.c): the accepted key the
- * signature names, when it is usable now and the signature is good, its
- * times in order and its one-pass packet consistent; NULL when gpg must
- * decide (every bad or unusual signature).  sig and ops are the packet
- * bodies (ops empty when the message has none).
+ * The in-process check (see openpgp_fast.c).  Returns the accepted key
+ * the signature names when that key is usable now and the signature is
+ * good, its times in order and its one-pass packet consistent.  Otherwise
+ * NULL, with *rc SIGNET_EDENIED when the signature names a key that is
+ * nowhere in the pinned files (gpg could only say "no public key"; the
+ * message is the one check_signature gives then), or 0 when gpg must
+ * decide (every other bad or unusual signature).  sig and ops are the
+ * packet bodies (ops empty when the message has none).
  */
 static const struct accepted *in_process_check(struct openpgp_verifier *v, const struct sn_buf *sig,
-                                               const struct sn_buf *ops, const struct sn_buf *literal)
+                                               const struct sn_buf *ops, const struct sn_buf *literal,
+                                               int *rc, struct sn_err *e)
 {
 	const struct accepted *a = NULL;
 	struct sn_pgp_sig s;
 	int64_t now = (int64_t)time(NULL);
 
+	*rc = 0;
 	if (!v->in_process || sn_pgp_sig_parse(&s, sig->data, sig->len) != 0)
 		return NULL;
+	if (v->known_all && !issuer_known(v, &s)) {
+		v->n_in_process++;
+		*rc = sn_seterr(e, SIGNET_EDENIED,
+		                "signature: made by key %s, which is not one of the pinned keys",
+		                s.issuer_fpr[0] != '\0' ? s.issuer_fpr : s.keyid);
+		return NULL;
+	}
 	for (size_t i = 0; i < v->n_acc; i++) {
 		const struct accepted *c = &v->acc[i];
 		int named = s.issuer_fpr[0] != '\0'
@@ -1260,8 +1308,10 @@ static int openpgp_verify(void *state, const void *blob, size_t len, struct sn_b
 		                     n_sigs);
 		goto out;
 	}
-	if ((a = in_process_check(v, &sig_pkt, &ops_pkt, &literal)) != NULL)
+	if ((a = in_process_check(v, &sig_pkt, &ops_pkt, &literal, &rc, e)) != NULL)
 		goto verified;
+	if (rc != 0)
+		goto out;
 	if ((err = gpgme_data_new_from_mem(&in, (const char *)msg, msg_len, 0)) != 0 ||
 	    (err = gpgme_data_new(&out)) != 0) {
 		rc = gpgme_err(e, SIGNET_ENOMEM, err, "signature");

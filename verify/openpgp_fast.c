@@ -6,7 +6,8 @@
  * starting gpg.
  *
  * This file only ever says "this signature is good" or "I will not
- * decide".  It decides for the narrow, common case: a version 4 binary
+ * decide" (openpgp.c also denies, without it, a signature naming a key
+ * that is nowhere in the pinned files).  It decides for the narrow, common case: a version 4 binary
  * document signature with a SHA-2 hash, no critical subpacket it does not
  * know, by an RSA, ECDSA (NIST curves) or legacy EdDSA Ed25519 key.
  * Everything else, every bad signature included, goes to gpg, which

@@ -153,10 +153,12 @@ extern const struct sn_sig_backend sn_openpgp_backend;
 /*
  * A good signature is confirmed in process (openpgp_fast.c) when it is of
  * the common kind (version 4, binary, SHA-2, RSA/ECDSA/Ed25519) by a key
- * gpg found usable at import; gpg judges every other signature, and every
- * bad one.  sn_openpgp_set_in_process(state, 0) sends every signature to
- * gpg (tests compare both paths); sn_openpgp_in_process_count tells how
- * many signatures this verifier confirmed without gpg.
+ * gpg found usable at import; one of that kind naming a key that is
+ * nowhere in the pinned files is denied in process, with the message gpg's
+ * "no public key" gets.  gpg judges every other signature.
+ * sn_openpgp_set_in_process(state, 0) sends every signature to gpg (tests
+ * compare both paths); sn_openpgp_in_process_count tells how many
+ * signatures this verifier decided without gpg.
  */
 void sn_openpgp_set_in_process(void *state, int on);
 size_t sn_openpgp_in_process_count(const void *state);

@@ -708,7 +708,9 @@ static int verify_once(const char *key, const struct sn_buf *blob, int in_proces
 /*
  * blob verified by a verifier pinned to key gives code, in process and
  * through gpg alike, with the same signer or the same message; fast says
- * whether the in-process check must have decided (1) or left it to gpg (0).
+ * whether the in-process check must have decided (1: confirmed a good
+ * signature, or denied one by a key nowhere in the pins) or left it to
+ * gpg (0).
  */
 static void both_paths(const char *what, const char *key, const struct sn_buf *blob, int code, int fast)
 {
@@ -726,7 +728,7 @@ static void both_paths(const char *what, const char *key, const struct sn_buf *b
 		fail_msg("%s: in process %d \"%s\", gpg only %d \"%s\", expected %d", what, rc_a, msg_a,
 		         rc_g, msg_g, code);
 	if (n_a != (size_t)fast || n_g != 0)
-		fail_msg("%s: %zu signatures confirmed in process, expected %d (gpg only: %zu)", what, n_a,
+		fail_msg("%s: %zu signatures decided in process, expected %d (gpg only: %zu)", what, n_a,
 		         fast, n_g);
 	assert_string_equal(msg_a, msg_g);
 	if (code == 0) {
@@ -789,14 +791,17 @@ static void test_in_process_leaves_to_gpg(void **state)
 	both_paths_file("A.asc", "future.sig", 0, 0);
 }
 
-/* Every bad signature is gpg's to judge, with gpg's words. */
+/* Every other bad signature is gpg's to judge, with gpg's words. */
 static void test_in_process_bad(void **state)
 {
 	struct sn_buf b;
 	unsigned char *at;
 
 	(void)state;
-	both_paths_file("A.asc", "good-B.sig", SIGNET_EDENIED, 0);
+	/* By a key that is nowhere in the pinned files: denied in process. */
+	both_paths_file("A.asc", "good-B.sig", SIGNET_EDENIED, 1);
+	both_paths_file("B.asc", "fast-0.sig", SIGNET_EDENIED, 1);
+	both_paths_file("C.asc", "fast-7.sig", SIGNET_EDENIED, 1);
 	both_paths_file("EXPIRED.asc", "expired.sig", SIGNET_EDENIED, 0);
 	both_paths_file("REVOKED.asc", "revoked.sig", SIGNET_EDENIED, 0);
 	gpg_sign("crit.sig", "A", NULL, "--sig-notation '!critical@signet.test=yes'");
