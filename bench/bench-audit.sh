@@ -12,7 +12,9 @@
 #   pins A for the registry (signedBy, matchRepoDigestOrExact).
 #
 #   signet: `signet audit --json` over the whole registry, with -j 1 and
-#   -j 4; wall time, and peak RSS from /usr/bin/time -f %M.
+#   -j 4; wall time, and peak RSS from /usr/bin/time -f %M.  Then -j 1
+#   again under a policy pinning key B: every signature is by a key that is
+#   not pinned, every image denied (the refusal path's pace).
 #   skopeo: per image, `skopeo inspect` then `skopeo copy` to a dir: with the
 #   same policy and registries.d (what an auditor without signet scripts).
 #   That loop is timed on SAMPLE images (default 50) spread over the
@@ -123,6 +125,29 @@ for j in 1 4; do
 	RSS[$j]=$(tail -n 1 "$T/time.$j")
 done
 
+# The same registry under a policy that pins B instead: every signature is by
+# a key nowhere in the pins, every image is denied (exit 1).
+cat >"$T/policy-b.json" <<EOF
+{"default": [{"type": "reject"}],
+ "transports": {"docker": {"$REG": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "$KEYS/B.asc"}]}}}
+EOF
+/usr/bin/time -f '%M' -o "$T/time.b" "$SIGNET" audit --json --policy "$T/policy-b.json" \
+	--registries.d "$T/regd" --tls-verify=false -j 1 "docker://$REG" \
+	>"$T/audit.b.jsonl" 2>"$T/audit.b.err" &
+t0=$(now)
+rc=0
+wait $! || rc=$?
+t1=$(now)
+got=$(jq -c 'select(.type == "summary") | [.images, .allowed, .denied, .errors]' "$T/audit.b.jsonl")
+if [[ $rc == 1 && $got == "[$total,0,$total,0]" ]]; then
+	pass "signet audit -j 1 pinning B: exit 1, summary [images, allowed, denied, errors] = $got"
+else
+	sed -n '1,20s/^/  | /p' "$T/audit.b.err"
+	fail "signet audit -j 1 pinning B: exit $rc, summary '$got', expected exit 1 and [$total,0,$total,0]"
+fi
+SECS[b]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+RSS[b]=$(tail -n 1 "$T/time.b")
+
 # ---- skopeo, per image, on a sample ---------------------------------------------
 
 # Every (n / sample)-th image, so that the sample covers every repository.
@@ -153,6 +178,8 @@ for j in 1 4; do
 	printf '%-34s %8s %10s %10s %9s KiB\n' "signet audit -j $j" "$total" "${SECS[$j]}" \
 		"$(rate "$total" "${SECS[$j]}")" "${RSS[$j]}"
 done
+printf '%-34s %8s %10s %10s %9s KiB\n' "signet audit -j 1, B pinned (deny)" "$total" "${SECS[b]}" \
+	"$(rate "$total" "${SECS[b]}")" "${RSS[b]}"
 printf '%-34s %8s %10s %10s %12s\n' "skopeo inspect + copy --policy" "$sample" "$SK" "$sk_rate" "-"
 echo "skopeo was timed on a sample of $sample images (one inspect and one copy process each) and"
 echo "extrapolated: $total images would take about $(awk -v t="$total" -v r="$sk_rate" \
