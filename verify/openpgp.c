@@ -1128,27 +1128,11 @@ static const struct accepted *find_accepted(const struct openpgp_verifier *v, co
 	return NULL;
 }
 
-/* Does the one-pass signature packet announce this signature (RFC 4880
- * §5.4: version 3, same type, hash and public-key algorithms, key id)? */
-static int ops_matches(const struct sn_buf *ops, const struct sn_pgp_sig *s, const struct accepted *a)
-{
-	char keyid[17];
-	const unsigned char *p = ops->data;
-
-	if (ops->len != 13 || p[0] != 3 || p[1] != 0x00 || p[2] != s->hash_algo || p[3] != s->pk_algo)
-		return 0;
-	for (size_t i = 0; i < 8; i++)
-		(void)snprintf(keyid + 2 * i, 3, "%02X", p[4 + i]);
-	return strlen(a->fpr) == 40 && strcasecmp(a->fpr + 24, keyid) == 0;
-}
-
-/* Does the signature name a key of the pinned files, by fingerprint or
- * (without one) by key id? */
+/* Does the signature name a key of the pinned files? */
 static int issuer_known(const struct openpgp_verifier *v, const struct sn_pgp_sig *s)
 {
 	for (size_t i = 0; i < v->n_known; i++)
-		if (s->issuer_fpr[0] != '\0' ? strcasecmp(v->known[i], s->issuer_fpr) == 0
-		                              : strcasecmp(v->known[i] + 24, s->keyid) == 0)
+		if (sn_pgp_sig_names(s, v->known[i]))
 			return 1;
 	return 0;
 }
@@ -1182,23 +1166,18 @@ static const struct accepted *in_process_check(struct openpgp_verifier *v, const
 		return NULL;
 	}
 	for (size_t i = 0; i < v->n_acc; i++) {
-		const struct accepted *c = &v->acc[i];
-		int named = s.issuer_fpr[0] != '\0'
-		                ? strcasecmp(c->fpr, s.issuer_fpr) == 0
-		                : strlen(c->fpr) == 40 && strcasecmp(c->fpr + 24, s.keyid) == 0;
-
-		if (!named)
+		if (!sn_pgp_sig_names(&s, v->acc[i].fpr))
 			continue;
 		if (a != NULL)
 			return NULL; /* two keys with that key id: gpg sorts it out */
-		a = c;
+		a = &v->acc[i];
 	}
 	if (a == NULL || !a->usable || a->key.pkey == NULL || (a->expires != 0 && now >= a->expires))
 		return NULL;
 	if (s.created > now || s.created < a->key.created ||
 	    (s.has_expires && s.expires != 0 && now >= s.created + s.expires))
 		return NULL;
-	if (ops->len != 0 && !ops_matches(ops, &s, a))
+	if (ops->len != 0 && !sn_pgp_ops_announces(ops->data, ops->len, &s, a->fpr))
 		return NULL;
 	if (sn_pgp_sig_verify(&s, &a->key, literal->data, literal->len) != 1)
 		return NULL;

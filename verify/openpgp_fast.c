@@ -19,6 +19,7 @@
 #include "verify.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -377,6 +378,27 @@ int sn_pgp_sig_parse(struct sn_pgp_sig *s, const unsigned char *body, size_t len
 	s->mpis = body + r.off;
 	s->mpis_len = len - r.off;
 	return 0;
+}
+
+int sn_pgp_sig_names(const struct sn_pgp_sig *s, const char *fpr)
+{
+	if (strlen(fpr) != 40)
+		return 0;
+	return s->issuer_fpr[0] != '\0' ? strcasecmp(fpr, s->issuer_fpr) == 0
+	                                 : strcasecmp(fpr + 24, s->keyid) == 0;
+}
+
+int sn_pgp_ops_announces(const unsigned char *ops, size_t len, const struct sn_pgp_sig *s,
+                         const char *fpr)
+{
+	char keyid[17];
+
+	/* RFC 4880 §5.4: version 3, type, hash, public-key algorithm, key
+	 * id, nested flag. */
+	if (len != 13 || ops[0] != 3 || ops[1] != 0x00 || ops[2] != s->hash_algo || ops[3] != s->pk_algo)
+		return 0;
+	hex_upper(keyid, ops + 4, 8);
+	return strlen(fpr) == 40 && strcasecmp(fpr + 24, keyid) == 0;
 }
 
 /* Copies an MPI right-aligned into out[0..n), which it must fit. */

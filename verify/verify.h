@@ -233,6 +233,16 @@ struct sn_pgp_sig {
  */
 int sn_pgp_sig_parse(struct sn_pgp_sig *s, const unsigned char *body, size_t len);
 
+/* 1 when s names the key with this (v4, 40 hex digits) fingerprint: by
+ * its issuer fingerprint, or by its key id when it has no fingerprint. */
+int sn_pgp_sig_names(const struct sn_pgp_sig *s, const char *fpr);
+
+/* 1 when a one-pass signature packet body announces s, made by the key
+ * with fingerprint fpr (RFC 4880 §5.4: version 3, same type, hash and
+ * public-key algorithms, key id). */
+int sn_pgp_ops_announces(const unsigned char *ops, size_t len, const struct sn_pgp_sig *s,
+                         const char *fpr);
+
 /*
  * 1 when s is a mathematically good signature by k over data: same
  * algorithm, the quick check (left 16 bits) and the public-key signature
