@@ -511,7 +511,7 @@ static int token_fetch(char **token, long *expires_s, struct sn_registry *r, con
 	sn_http_resp_init(&resp);
 	sn_buf_init(&body, SIGNET_MAX_TOKEN_RESPONSE_SIZE, "token response");
 	if ((u = curl_url()) == NULL) {
-		rc = sn_enomem(e);
+		rc = sn_curl_fail(e);
 		goto out;
 	}
 	if (curl_url_set(u, CURLUPART_URL, ch->realm, 0) != CURLUE_OK ||

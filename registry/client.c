@@ -32,7 +32,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/header.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -955,10 +954,14 @@ int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char
 	/* docker.io is served by registry-1.docker.io, as docker does. */
 	if ((r->domain = sn_strdup(domain, e)) == NULL ||
 	    (r->host = sn_strdup(strcmp(domain, SN_DOCKER_DOMAIN) == 0 ? "registry-1.docker.io" : domain,
-	                         e)) == NULL ||
-	    (r->curl = curl_easy_init()) == NULL) {
+	                         e)) == NULL) {
 		registry_free(r);
-		return sn_enomem(e);
+		return SIGNET_ENOMEM;
+	}
+	/* Loads libcurl if this is the first use of it in the process. */
+	if ((r->curl = curl_easy_init()) == NULL) {
+		registry_free(r);
+		return sn_curl_fail(e);
 	}
 	r->next = ctx->registries;
 	ctx->registries = r;

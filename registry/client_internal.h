@@ -8,9 +8,8 @@
 #ifndef SN_CLIENT_INTERNAL_H
 #define SN_CLIENT_INTERNAL_H
 
+#include "curl_load.h"
 #include "registry.h"
-
-#include <curl/curl.h>
 
 /* Bytes of one tags-list or catalog page: SIGNET_MAX_TAGS_PAGE names of
  * at most SIGNET_MAX_NAME_LENGTH characters, quoted and escaped, plus the

@@ -3,20 +3,9 @@
 #include "base.h"
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <curl/curl.h>
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static int global_rc;
-
-static void global_init(void)
-{
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : SIGNET_ENOMEM;
-}
 
 const char *signet_version(void)
 {
@@ -36,10 +25,8 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 		return SIGNET_EINVAL;
 	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0)
 		return SIGNET_EINVAL;
-	(void)pthread_once(&global_once, global_init);
-	if (global_rc != 0)
-		return global_rc;
-
+	/* No curl_global_init() here: libcurl is loaded and initialized on
+	 * the first network request (registry/curl_load.h). */
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		return SIGNET_ENOMEM;

@@ -31,7 +31,7 @@ static int url_domain(char **out, const char *url, const char *what, struct sn_e
 	int rc = 0;
 
 	if (u == NULL)
-		return sn_enomem(e);
+		return sn_curl_fail(e);
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {

@@ -86,7 +86,10 @@ typedef struct signet_ctx_options {
  * Creates a context: the options, the error message buffer, and the
  * connections and tokens shared by every operation made through it.
  * opts may be NULL for the defaults.  A context is used from one thread at
- * a time; several contexts may run in parallel threads.
+ * a time; several contexts may run in parallel threads.  libcurl
+ * (libcurl.so.4) is loaded and initialized on the process's first network
+ * request, not here; when it cannot be loaded, network operations fail
+ * with SIGNET_EIO and a message saying why, the others are not affected.
  * Returns 0, SIGNET_EINVAL (unknown options version) or SIGNET_ENOMEM.
  */
 SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
