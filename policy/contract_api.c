@@ -126,17 +126,13 @@ out:
 	return rc;
 }
 
-/* Appends "    # <who>\n" for the key, after checking it fully, when
- * signet has OpenPGP support. */
+/* Appends "    # <who>\n" for the key, after checking it fully. */
 static int describe_key(struct sn_buf *out, const struct sn_buf *key, const char *path, struct sn_err *e)
 {
-#if SIGNET_HAVE_OPENPGP
 	struct sn_buf who;
 	void *state = NULL;
 	int rc;
 
-	if ((rc = sn_gpgme_init(e)) != 0)
-		return rc;
 	if ((rc = sn_openpgp_backend.verifier_new(&state, key, &path, 1, e)) != 0)
 		return rc;
 	sn_buf_init(&who, 4096, "key description");
@@ -153,13 +149,6 @@ static int describe_key(struct sn_buf *out, const struct sn_buf *key, const char
 	}
 	sn_buf_free(&who);
 	return rc;
-#else
-	(void)out;
-	(void)key;
-	(void)path;
-	(void)e;
-	return 0;
-#endif
 }
 
 /* Reads a cosign public key file into *key (verbatim) after checking it;

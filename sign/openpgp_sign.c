@@ -12,12 +12,32 @@
 
 #include <gpgme.h>
 #include <openssl/crypto.h>
+#include <pthread.h>
 
 /* 64 hex digits (v5) + NUL */
 #define FPR_MAX 65
 
 /* Normalizes a fingerprint to upper-case hex; refuses anything else (a
  * user id or a short key id would let gpg pick a key by a loose match). */
+/* ---- gpgme setup ----------------------------------------------------- */
+
+static pthread_once_t gpgme_once = PTHREAD_ONCE_INIT;
+static int gpgme_init_failed;
+
+static void gpgme_init_once(void)
+{
+	/* Also makes gpgme ignore SIGPIPE if the application did not decide. */
+	if (gpgme_check_version(NULL) == NULL || gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP) != 0)
+		gpgme_init_failed = 1;
+}
+
+int sn_gpgme_init(struct sn_err *e)
+{
+	if (pthread_once(&gpgme_once, gpgme_init_once) != 0 || gpgme_init_failed)
+		return sn_seterr(e, SIGNET_EIO, "gpgme: no usable OpenPGP engine (is gpg installed?)");
+	return 0;
+}
+
 static int normalize_fpr(char out[FPR_MAX], const char *in, struct sn_err *e)
 {
 	size_t n;

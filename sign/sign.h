@@ -75,6 +75,11 @@ int sn_payload_create_optional(struct sn_buf *out, const char *type, const char 
 int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *passphrase_file,
                     const char *gnupghome, const void *payload, size_t len, struct sn_err *e);
 
+/* Initializes gpgme once per process (thread-safe) and checks that an
+ * OpenPGP engine (gpg) is available: signing only; verification never
+ * starts gpg.  Returns 0 or SIGNET_EIO. */
+int sn_gpgme_init(struct sn_err *e);
+
 /* ---- sigstore (cosign) keys (sigstore_keys.c, sigstore_sign.c) -------- */
 
 /* The scrypt N signet writes cosign keys with: go-securesystemslib's

@@ -100,7 +100,7 @@ static int sign_blob(struct sn_buf *sig, const signet_sign_options *opts, const 
 {
 	if (opts->key != NULL)
 		return sn_sigstore_sign(sig, opts->key, opts->passphrase_file, payload->data, payload->len, NULL, e);
-#if SIGNET_HAVE_OPENPGP
+#if SIGNET_HAVE_GPGME
 	return sn_openpgp_sign(sig, opts->gpg_key, opts->passphrase_file, opts->gnupghome, payload->data,
 			       payload->len, e);
 #else

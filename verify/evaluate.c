@@ -261,14 +261,9 @@ static int req_kind(struct req_kind *k, const struct sn_requirement *r, struct s
 					"a sigstore (cosign) signature" };
 		return 0;
 	}
-#if SIGNET_HAVE_OPENPGP
 	*k = (struct req_kind){ &sn_openpgp_backend, SN_SIG_SIMPLE_SIGNING, SN_PAYLOAD_TYPE_SIMPLE,
 				"an OpenPGP simple signing signature" };
 	return 0;
-#else
-	return sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: this signet was built without OpenPGP support",
-			 r->where != NULL ? r->where : "signedBy");
-#endif
 }
 
 int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const struct sn_requirement *r,

@@ -35,20 +35,17 @@ static int read_keys(struct sn_buf *bufs, const char *const *files, size_t n, st
 	return 0;
 }
 
-#if SIGNET_HAVE_OPENPGP
 static void free_keys(struct sn_buf *bufs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		sn_buf_free(&bufs[i]);
 	free(bufs);
 }
-#endif
 
 /* A backend's verifier state for the OpenPGP keys in files. */
 static int pgp_state_new(const struct sn_sig_backend **backend, void **state, const char *const *files, size_t n,
 			 struct sn_err *e)
 {
-#if SIGNET_HAVE_OPENPGP
 	struct sn_buf *bufs;
 	int rc;
 
@@ -59,13 +56,6 @@ static int pgp_state_new(const struct sn_sig_backend **backend, void **state, co
 		*backend = &sn_openpgp_backend;
 	free_keys(bufs, n);
 	return rc;
-#else
-	(void)backend;
-	(void)state;
-	(void)files;
-	(void)n;
-	return sn_seterr(e, SIGNET_EUNSUPPORTED, "this signet was built without OpenPGP support");
-#endif
 }
 
 /* The policy "every image signedBy one of these keys" for --key. */

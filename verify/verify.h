@@ -127,130 +127,36 @@ struct sn_sig_backend {
 	void (*verifier_free)(void *state);
 };
 
-/* ---- OpenPGP through gpgme (openpgp.c) ------------------------------- */
-
-/* Everything in this section exists only when the openpgp feature is on
- * (config.h: SIGNET_HAVE_OPENPGP); callers guard their uses. */
+/* ---- OpenPGP simple signing, in process (openpgp.c, pgp_*.c) ---------- */
 
 /*
- * The OpenPGP backend.  verifier_new creates a private temporary GnuPG
- * home (mkdtemp under $TMPDIR or /tmp, mode 0700, with a gpg.conf that
- * forbids starting gpg-agent or dirmngr and any key retrieval), used only
- * by this verifier's gpgme context, and imports the pinned certificates
- * into it.  Accepted signers: each imported primary key and its subkeys
- * that can sign (reported as the primary).  verify accepts a binary
- * OpenPGP message, optionally behind "\0simple-signing\n", whose packet
- * structure signet checks itself before gpg sees it: an optional single
- * compressed layer (uncompressed, ZIP or ZLIB) around one-pass signatures,
- * one literal data packet and signatures, nothing after; exactly one
- * signature, good, by an accepted key; the payload gpg reports must equal
- * the literal data signet parsed (gpg's verdict, or the in-process
- * check's below).  The verifier is used by one thread at a time.
- * verifier_free stops any agent and removes the home.
+ * The OpenPGP backend.  verifier_new parses the pinned certificates
+ * (armored or binary, several per file, the same certificate in several
+ * files merged) and checks their self-signatures with OpenSSL; no gpg,
+ * no keyring, no process.  verify accepts a binary OpenPGP message,
+ * optionally behind "\0simple-signing\n": an optional single compressed
+ * layer (uncompressed, ZIP or ZLIB) around one-pass signatures, one
+ * literal data packet and signatures, nothing after; exactly one
+ * signature, by a key of the pinned certificates valid now (not revoked,
+ * not expired, allowed to sign; a signing subkey bound with a
+ * back-signature), good over the literal data.  docs/signing.md lists the
+ * rules.  The verifier may be used by one thread at a time.
  */
 extern const struct sn_sig_backend sn_openpgp_backend;
-
-/*
- * A good signature is confirmed in process (openpgp_fast.c) when it is of
- * the common kind (version 4, binary, SHA-2, RSA/ECDSA/Ed25519) by a key
- * gpg found usable at import; one of that kind naming a key that is
- * nowhere in the pinned files is denied in process, with the message gpg's
- * "no public key" gets.  gpg judges every other signature.
- * sn_openpgp_set_in_process(state, 0) sends every signature to gpg (tests
- * compare both paths); sn_openpgp_in_process_count tells how many
- * signatures this verifier decided without gpg.
- */
-void sn_openpgp_set_in_process(void *state, int on);
-size_t sn_openpgp_in_process_count(const void *state);
 
 /* Bytes of an OpenPGP message after decompression: the payload (at most
  * SIGNET_MAX_SIGNATURE_SIZE) plus room for the packets around it. */
 #define SN_OPENPGP_MAX_MESSAGE_SIZE (SIGNET_MAX_SIGNATURE_SIZE + 64u * 1024u)
 
-/* Initializes gpgme once per process (thread-safe) and checks that an
- * OpenPGP engine (gpg) is available.  Returns 0 or SIGNET_EIO. */
-int sn_gpgme_init(struct sn_err *e);
-
-/* signet's own structure checks, without gpg (the fuzz harnesses use
- * them).  sn_openpgp_check_structure: data is a binary OpenPGP message
- * (after sn_sig_detect) that verify would hand to gpg: the packet
- * grammar above, exactly as verify checks it, but any number of
- * signatures.  sn_openpgp_check_key: data is a pinned key file (armored
- * or binary) as verifier_new accepts it, what names it in messages.
- * Return 0, SIGNET_EBADINPUT, SIGNET_EUNSUPPORTED, SIGNET_ELIMIT or
- * SIGNET_ENOMEM. */
+/* signet's structure checks (the fuzz harnesses use them).
+ * sn_openpgp_check_structure: data is a binary OpenPGP message (after
+ * sn_sig_detect) as verify reads it: the packet grammar above, exactly as
+ * verify checks it, but any number of signatures.  sn_openpgp_check_key:
+ * data is a pinned key file (armored or binary) as verifier_new accepts
+ * it, what names it in messages.  Return 0, SIGNET_EBADINPUT,
+ * SIGNET_EUNSUPPORTED, SIGNET_ELIMIT or SIGNET_ENOMEM. */
 int sn_openpgp_check_structure(const void *data, size_t len, struct sn_err *e);
 int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct sn_err *e);
-
-/*
- * In-process checks of OpenPGP signatures (openpgp_fast.c), so that a good
- * signature by a pinned key needs no gpg process.  They only ever confirm:
- * whatever they do not fully understand, and every bad signature, the
- * caller hands to gpg.  Key validity stays gpg's word (openpgp.c).
- */
-struct evp_pkey_st;
-
-/* A version 4 public key or subkey packet. */
-struct sn_pgp_pubkey {
-	char fpr[41];             /* its fingerprint, upper-case hex */
-	unsigned int algo;        /* RFC 4880 public-key algorithm */
-	unsigned int bits;        /* RSA modulus or curve size; 0 when pkey is NULL */
-	int64_t created;          /* creation time, seconds since the epoch */
-	struct evp_pkey_st *pkey; /* NULL: an algorithm or size left to gpg */
-};
-
-/*
- * Reads a public key or public subkey packet body.  Returns 0 when it is
- * a version 4 key (fpr, algo and created set; pkey set for RSA of 2048
- * bits or more, ECDSA on P-256/384/521 and Ed25519 legacy EdDSA, NULL
- * otherwise), -1 otherwise.  Clear it with sn_pgp_pubkey_clear (accepts
- * NULL and zeroed keys).
- */
-int sn_pgp_pubkey_parse(struct sn_pgp_pubkey *k, const unsigned char *body, size_t len);
-void sn_pgp_pubkey_clear(struct sn_pgp_pubkey *k);
-
-/* A version 4 binary document signature, as sn_pgp_sig_parse read it;
- * the pointers are into the packet body, which must outlive it. */
-struct sn_pgp_sig {
-	unsigned int pk_algo, hash_algo;
-	int64_t created, expires; /* expires: seconds after created, 0 = never */
-	int has_created, has_expires;
-	char issuer_fpr[41]; /* from a hashed issuer fingerprint subpacket, or "" */
-	char keyid[17];      /* from an issuer key id subpacket, or "" */
-	const unsigned char *hashed; /* version octet .. end of the hashed subpackets */
-	size_t hashed_len;
-	unsigned char left16[2];
-	const unsigned char *mpis; /* the algorithm-specific fields */
-	size_t mpis_len;
-};
-
-/*
- * Reads a signature packet body.  Returns 0 for a version 4 signature of
- * type 0x00 (binary document) with a SHA-2 hash, a hashed creation time,
- * an issuer (fingerprint or key id, agreeing when both are given) and no
- * critical subpacket other than creation time, expiration time, issuer and
- * issuer fingerprint; -1 for anything else (which gpg then judges).
- */
-int sn_pgp_sig_parse(struct sn_pgp_sig *s, const unsigned char *body, size_t len);
-
-/* 1 when s names the key with this (v4, 40 hex digits) fingerprint: by
- * its issuer fingerprint, or by its key id when it has no fingerprint. */
-int sn_pgp_sig_names(const struct sn_pgp_sig *s, const char *fpr);
-
-/* 1 when a one-pass signature packet body announces s, made by the key
- * with fingerprint fpr (RFC 4880 §5.4: version 3, same type, hash and
- * public-key algorithms, key id). */
-int sn_pgp_ops_announces(const unsigned char *ops, size_t len, const struct sn_pgp_sig *s,
-                         const char *fpr);
-
-/*
- * 1 when s is a mathematically good signature by k over data: same
- * algorithm, the quick check (left 16 bits) and the public-key signature
- * itself.  0 otherwise (bad, or not for this key, or a form left to gpg).
- * Times and key validity are the caller's to check.
- */
-int sn_pgp_sig_verify(const struct sn_pgp_sig *s, const struct sn_pgp_pubkey *k, const void *data,
-                      size_t len);
 
 /* ---- sigstore (cosign) key-based signatures through OpenSSL (sigstore.c) */
 

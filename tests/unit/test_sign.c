@@ -74,7 +74,7 @@ static void test_payload_create_refused(void **state)
 	create_refused(SN_PAYLOAD_TYPE_SIMPLE, "r/a:b", D256, "\xc3", "not valid UTF-8");
 }
 
-#if SIGNET_HAVE_OPENPGP
+#if SIGNET_HAVE_GPGME
 
 #include "gpg_fixture.h"
 
@@ -305,7 +305,7 @@ static void test_skopeo_interop(void **state)
 	sn_buf_free(&sig);
 }
 
-#endif /* SIGNET_HAVE_OPENPGP */
+#endif /* SIGNET_HAVE_GPGME */
 
 int main(void)
 {
@@ -314,7 +314,7 @@ int main(void)
 	    cmocka_unit_test(test_payload_create_refused),
 	};
 	int rc = cmocka_run_group_tests_name("payload_create", tests, NULL, NULL);
-#if SIGNET_HAVE_OPENPGP
+#if SIGNET_HAVE_GPGME
 	const struct CMUnitTest gpg_tests[] = {
 	    cmocka_unit_test(test_sign_round_trip),      cmocka_unit_test(test_sign_with_signing_subkey),
 	    cmocka_unit_test(test_sign_ambient_home),    cmocka_unit_test(test_sign_bad_fingerprints),
