@@ -189,8 +189,11 @@ static int ec_explicit(const EVP_PKEY *key)
 	return strcmp(enc, OSSL_PKEY_EC_ENCODING_GROUP) != 0;
 }
 
-/* The digest an ECDSA key signs with (cosign and the sigstore library
- * pick it by curve), or NULL for a curve signet does not accept. */
+/* The digest an ECDSA key signs with, or NULL for a curve signet does
+ * not accept.  Always SHA-256: containers/image signs and verifies
+ * sigstore signatures with SHA-256 whatever the curve, so a P-384 or
+ * P-521 signature over SHA-384/512 (newer cosign picks the hash by curve)
+ * is one it refuses, and signet refuses it too (docs/differences.md). */
 static const char *ec_digest(const EVP_PKEY *key, const char **curve)
 {
 	static const struct {
@@ -199,8 +202,8 @@ static const char *ec_digest(const EVP_PKEY *key, const char **curve)
 		const char *md;
 	} curves[] = {
 	    {"prime256v1", "P-256", "SHA256"},
-	    {"secp384r1", "P-384", "SHA384"},
-	    {"secp521r1", "P-521", "SHA512"},
+	    {"secp384r1", "P-384", "SHA256"},
+	    {"secp521r1", "P-521", "SHA256"},
 	};
 	char group[80];
 	size_t n = 0;
@@ -306,7 +309,6 @@ struct pinned {
 	char id[SN_SIGSTORE_KEY_ID_MAX];
 	char *name;         /* the key file's name, or NULL */
 	const char *md;     /* the digest it signs with; NULL for Ed25519 */
-	const char *md_alt; /* another digest accepted (SHA-256 on P-384/P-521), or NULL */
 	int is_rsa;
 };
 
@@ -403,8 +405,6 @@ static int pin_key(struct pinned *k, const struct sn_buf *key, const char *name,
 		goto out;
 	}
 	k->md = sn_sigstore_key_digest(pk);
-	if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC && strcmp(k->md, "SHA256") != 0)
-		k->md_alt = "SHA256"; /* what containers/image signs and verifies with */
 	k->is_rsa = EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA;
 	k->key = pk;
 	pk = NULL;
@@ -576,8 +576,6 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		const struct pinned *k = &v->keys[i];
 		int ok = check_one(k, k->md, sig, sig_len, body, body_len);
 
-		if (ok == 0 && k->md_alt != NULL)
-			ok = check_one(k, k->md_alt, sig, sig_len, body, body_len);
 		if (ok < 0) {
 			rc = sn_enomem(e);
 			goto out;

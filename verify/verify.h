@@ -233,8 +233,9 @@ void sn_pem_clear(struct sn_pem *p);
  */
 int sn_sigstore_key_check(const struct evp_pkey_st *key, const char *what, struct sn_err *e);
 
-/* The digest a key of an accepted type signs with: "SHA256", "SHA384"
- * or "SHA512" (OpenSSL names), NULL for Ed25519 (no separate digest). */
+/* The digest a key of an accepted type signs with: "SHA256" (OpenSSL's
+ * name) for RSA and every ECDSA curve, as containers/image; NULL for
+ * Ed25519 (no separate digest). */
 const char *sn_sigstore_key_digest(const struct evp_pkey_st *key);
 
 /* The key id of a (public or private) key: "SHA256:" + lowercase hex of
