@@ -401,10 +401,19 @@ static int load_subkey(struct loader *l, const unsigned char *body, size_t len, 
 	return 0;
 }
 
+/* Is this a self-signature type, which has one place in a certificate? */
+static int placed_type(unsigned int type)
+{
+	return (type >= SN_PGP_SIG_CERT_GENERIC && type <= SN_PGP_SIG_CERT_POSITIVE) ||
+	       type == SN_PGP_SIG_SUBKEY_BINDING || type == SN_PGP_SIG_DIRECT_KEY ||
+	       type == SN_PGP_SIG_SUBKEY_REVOCATION || type == SN_PGP_SIG_CERT_REVOCATION;
+}
+
 /*
  * Files a signature under the component it follows.  A key revocation
- * counts wherever it stands (fail closed); the others only in their
- * place; third-party certifications and anything else are dropped.
+ * counts wherever it stands (fail closed); a certification, binding or
+ * revocation out of its place refuses the file (gpg will not import a
+ * certificate with one either); other types are dropped.
  */
 static int load_signature(struct loader *l, const unsigned char *body, size_t len, struct sn_err *e)
 {
@@ -432,6 +441,11 @@ static int load_signature(struct loader *l, const unsigned char *body, size_t le
 		                                                                         : NULL;
 	else if (type == SN_PGP_SIG_DIRECT_KEY)
 		v = &l->c->direct;
+	if (v == NULL && placed_type(type))
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "%s: certificate %s holds a signature of type 0x%02x out of its place (after %s)",
+		                 l->what, l->c->primary.fpr_hex, type,
+		                 l->sub != NULL ? "a subkey" : l->uid != NULL ? "a user ID" : "the primary key");
 	if (v == NULL)
 		return 0;
 	return sigvec_add(v, body, len, &r, e);

@@ -22,8 +22,12 @@
  *           gpgme rule (signature/mechanism_gpgme.go): exactly one signature
  *           (NEWSIG), exactly one GOODSIG and one VALIDSIG, and none of
  *           EXPSIG, EXPKEYSIG, REVKEYSIG, BADSIG, ERRSIG, TRUST_NEVER,
- *           FAILURE; gpg exiting 0 (see refusing() for KEYEXPIRED and
- *           KEYREVOKED).
+ *           FAILURE, NODATA (gpgme's verify then fails: data after the
+ *           message), ERROR (see refusing() for KEYEXPIRED and
+ *           KEYREVOKED).  gpg's exit code is not part of the rule, as it
+ *           is not gpgme's: gpg exits 2 over a damaged packet it skipped in
+ *           the keyring even when the signature is good, and gpgme (skopeo)
+ *           then allows.
  *
  * Exit 1 when signet allows an input gpg refuses (each is printed with
  * gpg's statuses), or when a seed's name contradicts the verdicts: good-*
@@ -209,8 +213,8 @@ static void why_add(struct verdict *v, const char *s, size_t n)
  */
 static int refusing(const char *kw, size_t n)
 {
-	static const char *const bad[] = {"EXPSIG",    "BADSIG",      "ERRSIG", "EXPKEYSIG",
-	                                  "REVKEYSIG", "TRUST_NEVER", "FAILURE"};
+	static const char *const bad[] = {"EXPSIG",      "BADSIG",  "ERRSIG", "EXPKEYSIG", "REVKEYSIG",
+	                                  "TRUST_NEVER", "FAILURE", "NODATA", "ERROR"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (strlen(bad[i]) == n && memcmp(bad[i], kw, n) == 0)
@@ -249,7 +253,7 @@ static void gpg_judge(struct verdict *v, const char *status, size_t len, int exi
 		/* The statuses that decide, with their first fields. */
 		why_add(v, line, n > 60 ? 60 : n);
 	}
-	v->allowed = newsig <= 1 && goodsig == 1 && validsig == 1 && bad == 0 && exit_code == 0;
+	v->allowed = newsig <= 1 && goodsig == 1 && validsig == 1 && bad == 0;
 	if (exit_code != 0) {
 		char code[32];
 

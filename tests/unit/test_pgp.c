@@ -1671,6 +1671,30 @@ static void test_keyring_bad_files(void **state)
 	assert_non_null(strstr(e.msg, "old key: a primary key packet is a version 3 key"));
 	sn_pgp_keyring_free(kr);
 	sn_buf_free(&f);
+	/* A certification before any user ID, and one after a subkey: out of
+	 * place, as gpg will not import (found by the fuzzer: signet used to
+	 * drop them and accept the file). */
+	for (int after_subkey = 0; after_subkey <= 1; after_subkey++) {
+		struct pkt cert;
+
+		kr = NULL;
+		sn_buf_init(&f, (size_t)1 << 20, "key file");
+		sig_make(&cert, &ed, &(struct sig_opts){.type = 0x13, .key_flags = 0x03});
+		if (after_subkey) {
+			cert_build(&f, &(struct cert_spec){0});
+			file_packet(&f, SN_PGP_PUBLIC_SUBKEY, sub.body.b, sub.body.n);
+		} else {
+			file_packet(&f, SN_PGP_PUBLIC_KEY, ed.body.b, ed.body.n);
+		}
+		file_packet(&f, SN_PGP_SIGNATURE, cert.b, cert.n);
+		file_packet(&f, SN_PGP_USER_ID, UID, strlen(UID));
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(sn_pgp_keyring_add(&kr, f.data, f.len, "misplaced", &e), SIGNET_EBADINPUT);
+		assert_non_null(strstr(e.msg, "a signature of type 0x13 out of its place"));
+		assert_non_null(strstr(e.msg, after_subkey ? "after a subkey" : "after the primary key"));
+		sn_pgp_keyring_free(kr);
+		sn_buf_free(&f);
+	}
 	/* A malformed subkey. */
 	kr = NULL;
 	sn_buf_init(&f, (size_t)1 << 20, "key file");
