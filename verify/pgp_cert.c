@@ -5,7 +5,9 @@
  * the validity of a signing key decided at the time of each verification.
  *
  * The rules (docs/signing.md, "What is checked"), each where it is applied:
- *   K1 merging certificates across files ......... load_primary, load_uid, load_subkey
+ *   K1 merging certificates across files ......... load_primary, load_uid, load_subkey,
+ *                                                  sigvec_add
+ *   K2 every packet as gpg reads it ............... load_signature (and pgp_sig.c)
  *   K3 what makes a self-signature count ......... check_by_primary, sig_counts
  *   K4 key revocations ............................ cert_revoked
  *   K5 valid user IDs ............................. uid_valid
