@@ -254,7 +254,6 @@ int sn_openpgp_check_structure(const void *data, size_t len, struct sn_err *e)
 	return rc;
 }
 
-
 int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct sn_err *e)
 {
 	struct sn_pgp_keyring *kr = NULL;
@@ -334,9 +333,10 @@ static int ops_check(const struct sn_buf *ops, const struct sn_pgp_sig *s, const
 		return 0;
 	if (ops->len != 13 || p[0] != 3 || p[1] != s->type || p[2] != s->hash_algo || p[3] != s->pk_algo ||
 	    memcmp(p + 4, k->fpr + 12, 8) != 0 || p[12] != 1)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: the one-pass signature packet does not announce the signature that "
-		                 "follows (version, type, algorithms or key id differ)");
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: the one-pass signature packet does not announce the signature that "
+		    "follows (version, type, algorithms or key id differ)");
 	return 0;
 }
 
@@ -355,22 +355,24 @@ static int data_sig_check(const struct sn_pgp_sig *s, int64_t now, struct sn_err
 	else
 		sn_pgp_hex(issuer, s->keyid, s->has_keyid ? 8 : 0);
 	if (s->type != SN_PGP_SIG_BINARY)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 s->type == SN_PGP_SIG_TEXT
-		                     ? "signature: a text-mode signature (type 0x01); simple signing signs the "
-		                       "payload's bytes (type 0x00)"
-		                     : "signature: the signature packet is not a signature over data (type 0x%02x)",
-		                 s->type);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    s->type == SN_PGP_SIG_TEXT
+		        ? "signature: a text-mode signature (type 0x01); simple signing signs the "
+		          "payload's bytes (type 0x00)"
+		        : "signature: the signature packet is not a signature over data (type 0x%02x)",
+		    s->type);
 	if (weak != NULL)
-		return sn_seterr(e, SIGNET_EDENIED, "signature: made with %s, which signet refuses (SHA-2 only)",
-		                 weak);
-	if (s->critical != 0)
 		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: has a critical subpacket of type %u, which signet does not interpret",
-		                 s->critical);
+		                 "signature: made with %s, which signet refuses (SHA-2 only)", weak);
+	if (s->critical != 0)
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: has a critical subpacket of type %u, which signet does not interpret",
+		    s->critical);
 	if (s->created > now)
-		return sn_seterr(e, SIGNET_EDENIED, "signature: the signature by key %s is dated in the future",
-		                 issuer);
+		return sn_seterr(e, SIGNET_EDENIED,
+		                 "signature: the signature by key %s is dated in the future", issuer);
 	if (s->expires != 0 && s->created + (int64_t)s->expires <= now)
 		return sn_seterr(e, SIGNET_EDENIED, "signature: the signature by key %s has expired", issuer);
 	return 0;

@@ -94,13 +94,13 @@ enum {
 
 /* A version 4 public key or subkey packet. */
 struct sn_pgp_key {
-	unsigned char fpr[20];    /* v4 fingerprint: SHA-1 over 0x99, length, body */
-	char fpr_hex[41];         /* the same, upper-case hex */
-	unsigned int algo;        /* public-key algorithm */
-	unsigned int bits;        /* RSA modulus or curve size; 0 when pkey is NULL */
-	int64_t created;          /* seconds since the epoch */
-	struct evp_pkey_st *pkey; /* NULL: signet does not verify with this key (why) */
-	const char *why;          /* when pkey is NULL: which algorithm or size */
+	unsigned char fpr[20];     /* v4 fingerprint: SHA-1 over 0x99, length, body */
+	char fpr_hex[41];          /* the same, upper-case hex */
+	unsigned int algo;         /* public-key algorithm */
+	unsigned int bits;         /* RSA modulus or curve size; 0 when pkey is NULL */
+	int64_t created;           /* seconds since the epoch */
+	struct evp_pkey_st *pkey;  /* NULL: signet does not verify with this key (why) */
+	const char *why;           /* when pkey is NULL: which algorithm or size */
 	const unsigned char *body; /* the packet body (not owned), for hashing */
 	size_t body_len;
 };
@@ -140,25 +140,25 @@ enum {
 struct sn_pgp_sig {
 	unsigned int version, type, pk_algo, hash_algo;
 	int64_t created;
-	uint32_t expires;      /* signature expiration, seconds after created; 0 = never */
-	uint32_t key_expires;  /* key expiration, seconds after the key's creation; 0 = never */
+	uint32_t expires;     /* signature expiration, seconds after created; 0 = never */
+	uint32_t key_expires; /* key expiration, seconds after the key's creation; 0 = never */
 	int has_key_expires;
 	unsigned int key_flags; /* first octet of the key flags subpacket */
 	int has_key_flags;
-	int has_revoker;       /* a revocation key subpacket (designated revoker) */
+	int has_revoker; /* a revocation key subpacket (designated revoker) */
 	unsigned char keyid[8];
 	int has_keyid;
 	unsigned char issuer_fpr[20];
 	int has_issuer_fpr;
 	const unsigned char *embedded; /* an embedded signature (subpacket 32) */
 	size_t embedded_len;
-	int embedded_hashed;           /* ... found in the hashed area (else the unhashed one) */
-	unsigned int critical;         /* the first critical subpacket type signet does not
-	                                * interpret for this kind of signature, or 0 */
-	const unsigned char *hashed;   /* what the hash covers after the signed data */
+	int embedded_hashed;         /* ... found in the hashed area (else the unhashed one) */
+	unsigned int critical;       /* the first critical subpacket type signet does not
+	                              * interpret for this kind of signature, or 0 */
+	const unsigned char *hashed; /* what the hash covers after the signed data */
 	size_t hashed_len;
 	unsigned char left16[2];
-	const unsigned char *mpis;     /* the algorithm-specific fields */
+	const unsigned char *mpis; /* the algorithm-specific fields */
 	size_t mpis_len;
 };
 
@@ -211,9 +211,8 @@ const char *sn_pgp_weak_hash(unsigned int algo);
  * order or SHA-512, EdDSA with a hash of at least 256 bits), exact MPIs.
  * 0 when it is not (bad, or not by this key); -1 when signet cannot tell
  * (k is of an algorithm signet does not verify with, the hash is one
- * OpenSSL does not offer, or it is shorter than ECDSA or EdDSA asks).  Weak hashes (SHA-1, MD5) are computed: only
- * revocations are checked with them.  Times, types and key validity are
- * the caller's.
+ * OpenSSL does not offer, or it is shorter than ECDSA or EdDSA asks).  Weak hashes (SHA-1, MD5) are computed:
+ * only revocations are checked with them.  Times, types and key validity are the caller's.
  */
 int sn_pgp_sig_verify(const struct sn_pgp_sig *s, const struct sn_pgp_key *k, const struct sn_pgp_part *parts,
                       size_t n_parts);
@@ -264,8 +263,9 @@ struct sn_pgp_signer {
  * SIGNET_EDENIED with the reason (unknown key, bad signature, revoked,
  * expired, not for signing, ...).
  */
-int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring *kr, const struct sn_pgp_sig *s,
-                          const void *data, size_t len, int64_t now, struct sn_err *e);
+int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring *kr,
+                          const struct sn_pgp_sig *s, const void *data, size_t len, int64_t now,
+                          struct sn_err *e);
 
 /* Appends "FPR (uid)" for each certificate, comma-separated, to out. */
 int sn_pgp_keyring_describe(const struct sn_pgp_keyring *kr, struct sn_buf *out, struct sn_err *e);

@@ -201,7 +201,8 @@ static void check_by_primary(struct sigrec *r, const struct cert *c, const struc
 	r->state = v > 0 ? SIG_GOOD : v < 0 ? SIG_UNCHECKED : SIG_BAD;
 	/* K3: what makes a self-signature count, apart from the time. */
 	r->ok = r->state == SIG_GOOD && names_primary(r, c) && r->s.version == 4 &&
-	        sn_pgp_weak_hash(r->s.hash_algo) == NULL && r->s.critical == 0 && r->s.created >= bound_created;
+	        sn_pgp_weak_hash(r->s.hash_algo) == NULL && r->s.critical == 0 &&
+	        r->s.created >= bound_created;
 }
 
 /* The hash input of a user ID certification: 0xb4, 4-octet length, data. */
@@ -238,8 +239,7 @@ static void check_back_signature(struct sigrec *r, const struct subkey *sk, cons
 	struct sn_pgp_sig b;
 	const char *why;
 
-	if (r->s.embedded == NULL ||
-	    sn_pgp_sig_parse(&b, r->s.embedded, r->s.embedded_len, &why) != 0)
+	if (r->s.embedded == NULL || sn_pgp_sig_parse(&b, r->s.embedded, r->s.embedded_len, &why) != 0)
 		return;
 	if (b.version != 4 || b.type != SN_PGP_SIG_PRIMARY_BINDING || sn_pgp_weak_hash(b.hash_algo) != NULL ||
 	    b.critical != 0 || !sn_pgp_sig_names(&b, &sk->key) || b.created < sk->key.created)
@@ -320,10 +320,10 @@ void sn_pgp_keyring_free(struct sn_pgp_keyring *kr)
 /* Where the packets being read go. */
 struct loader {
 	struct sn_pgp_keyring *kr;
-	struct cert *c;      /* the current certificate */
-	struct uid *uid;     /* the current user ID, or NULL */
-	struct subkey *sub;  /* the current subkey, or NULL */
-	int skip;            /* after a user attribute: its signatures are ignored */
+	struct cert *c;     /* the current certificate */
+	struct uid *uid;    /* the current user ID, or NULL */
+	struct subkey *sub; /* the current subkey, or NULL */
+	int skip;           /* after a user attribute: its signatures are ignored */
 	const char *what;
 };
 
@@ -384,7 +384,8 @@ static int load_subkey(struct loader *l, const unsigned char *body, size_t len, 
 	int rc;
 
 	if (sn_pgp_key_parse(&k, body, len, &why) != 0)
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: a subkey of %s is %s", l->what, c->primary.fpr_hex, why);
+		return sn_seterr(e, SIGNET_EBADINPUT, "%s: a subkey of %s is %s", l->what, c->primary.fpr_hex,
+		                 why);
 	l->uid = NULL;
 	l->skip = 0;
 	for (size_t i = 0; i < c->n_subs; i++) {
@@ -439,15 +440,18 @@ static int load_signature(struct loader *l, const unsigned char *body, size_t le
 		                                           : NULL;
 	else if (l->uid != NULL)
 		v = type >= SN_PGP_SIG_CERT_GENERIC && type <= SN_PGP_SIG_CERT_POSITIVE ? &l->uid->certs
-		    : type == SN_PGP_SIG_CERT_REVOCATION                                 ? &l->uid->revs
-		                                                                         : NULL;
+		    : type == SN_PGP_SIG_CERT_REVOCATION                                ? &l->uid->revs
+		                                                                        : NULL;
 	else if (type == SN_PGP_SIG_DIRECT_KEY)
 		v = &l->c->direct;
 	if (v == NULL && placed_type(type))
-		return sn_seterr(e, SIGNET_EBADINPUT,
-		                 "%s: certificate %s holds a signature of type 0x%02x out of its place (after %s)",
-		                 l->what, l->c->primary.fpr_hex, type,
-		                 l->sub != NULL ? "a subkey" : l->uid != NULL ? "a user ID" : "the primary key");
+		return sn_seterr(
+		    e, SIGNET_EBADINPUT,
+		    "%s: certificate %s holds a signature of type 0x%02x out of its place (after %s)",
+		    l->what, l->c->primary.fpr_hex, type,
+		    l->sub != NULL   ? "a subkey"
+		    : l->uid != NULL ? "a user ID"
+		                     : "the primary key");
 	if (v == NULL)
 		return 0;
 	return sigvec_add(v, body, len, &r, e);
@@ -470,9 +474,10 @@ int sn_pgp_keyring_add(struct sn_pgp_keyring **krp, const unsigned char *bin, si
 		if ((rc = sn_pgp_next(&r, &tag, &body, &body_len, NULL, e)) != 0)
 			return rc;
 		if (++l.kr->n_packets > SN_PGP_MAX_KEY_PACKETS)
-			return sn_seterr(e, SIGNET_ELIMIT,
-			                 "%s: the pinned keys hold more than SN_PGP_MAX_KEY_PACKETS (%u) packets",
-			                 what, SN_PGP_MAX_KEY_PACKETS);
+			return sn_seterr(
+			    e, SIGNET_ELIMIT,
+			    "%s: the pinned keys hold more than SN_PGP_MAX_KEY_PACKETS (%u) packets", what,
+			    SN_PGP_MAX_KEY_PACKETS);
 		/* sn_pgp_key_file checks this too; the keyring does not rely on it. */
 		if (l.c == NULL && tag != SN_PGP_PUBLIC_KEY)
 			return sn_seterr(e, SIGNET_EBADINPUT, "%s: a %s packet before any public key", what,
@@ -513,7 +518,8 @@ int sn_pgp_keyring_add(struct sn_pgp_keyring **krp, const unsigned char *bin, si
 /* K3, the time part: made by now, and not expired by now. */
 static int sig_counts(const struct sigrec *r, int64_t now)
 {
-	return r->ok && r->s.created <= now && (r->s.expires == 0 || r->s.created + (int64_t)r->s.expires > now);
+	return r->ok && r->s.created <= now &&
+	       (r->s.expires == 0 || r->s.created + (int64_t)r->s.expires > now);
 }
 
 /* The newest signature of v that counts at now (the first of two as
@@ -597,9 +603,10 @@ static int primary_check(const struct cert *c, int for_signing, int64_t sig_crea
 	int have_uid = 0, flags_seen = 0, bound = bound_at(&c->direct, sig_created, 0);
 
 	if (c->primary.pkey == NULL)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: made by key %s, whose primary key is %s, which signet does not verify",
-		                 who, c->primary.why);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: made by key %s, whose primary key is %s, which signet does not verify", who,
+		    c->primary.why);
 	if (cert_revoked(c))
 		return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which has been revoked", who);
 	/* The current bindings: the newest direct-key signature and the
@@ -613,28 +620,32 @@ static int primary_check(const struct cert *c, int for_signing, int64_t sig_crea
 			bound = bound || bound_at(&c->uids[i].certs, sig_created, 0);
 		}
 		if (expired_by(b, c->primary.created, now))
-			return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which has expired", who);
+			return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which has expired",
+			                 who);
 		if (b->s.has_key_flags) {
 			flags_seen = 1;
 			if (for_signing && (b->s.key_flags & SN_PGP_FLAG_SIGN) == 0)
-				return sn_seterr(e, SIGNET_EDENIED,
-				                 "signature: key %s is not meant for signing (the key flags of its "
-				                 "self-signature do not allow it)",
-				                 who);
+				return sn_seterr(
+				    e, SIGNET_EDENIED,
+				    "signature: key %s is not meant for signing (the key flags of its "
+				    "self-signature do not allow it)",
+				    who);
 		}
 	}
 	if (!have_uid)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: made by key %s, whose certificate has no valid user ID now (no good "
-		                 "self-signature, or every user ID revoked)",
-		                 who);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: made by key %s, whose certificate has no valid user ID now (no good "
+		    "self-signature, or every user ID revoked)",
+		    who);
 	if (!for_signing)
 		return 0;
 	if (!flags_seen)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: key %s is not meant for signing (its self-signatures carry no key "
-		                 "flags)",
-		                 who);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: key %s is not meant for signing (its self-signatures carry no key "
+		    "flags)",
+		    who);
 	if (!bound)
 		return sn_seterr(e, SIGNET_EDENIED,
 		                 "signature: made by key %s before any self-signature that binds it", who);
@@ -658,12 +669,14 @@ static int subkey_check(const struct cert *c, const struct subkey *sk, int64_t s
 		return rc;
 	for (size_t i = 0; i < sk->revs.n; i++)
 		if (revokes(&sk->revs.v[i]) || (sk->revs.v[i].parsed && !by_primary(&sk->revs.v[i], c)))
-			return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which has been revoked", who);
+			return sn_seterr(e, SIGNET_EDENIED,
+			                 "signature: made by key %s, which has been revoked", who);
 	if ((b = newest(&sk->binds, now)) == NULL)
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: made by key %s, which no valid binding signature ties to its primary "
-		                 "key now",
-		                 who);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: made by key %s, which no valid binding signature ties to its primary "
+		    "key now",
+		    who);
 	if (expired_by(b, sk->key.created, now))
 		return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which has expired", who);
 	if (!b->s.has_key_flags || (b->s.key_flags & SN_PGP_FLAG_SIGN) == 0)
@@ -673,10 +686,11 @@ static int subkey_check(const struct cert *c, const struct subkey *sk, int64_t s
 		                 who);
 	if (!b->back_ok || b->back_created > now ||
 	    (b->back_expires != 0 && b->back_created + (int64_t)b->back_expires <= now))
-		return sn_seterr(e, SIGNET_EDENIED,
-		                 "signature: signing subkey %s is not cross-certified (its binding signature has no "
-		                 "valid embedded back-signature made by the subkey)",
-		                 who);
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    "signature: signing subkey %s is not cross-certified (its binding signature has no "
+		    "valid embedded back-signature made by the subkey)",
+		    who);
 	if (!bound_at(&sk->binds, sig_created, 1))
 		return sn_seterr(e, SIGNET_EDENIED,
 		                 "signature: made by key %s before any binding signature that ties it to its "
@@ -710,17 +724,19 @@ static int try_key(struct sn_pgp_signer *out, const struct cert *c, const struct
 	else
 		(void)snprintf(who, sizeof(who), "%s", k->fpr_hex);
 	if (k->pkey == NULL)
-		return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which is %s, which signet does not verify",
-		                 who, k->why);
-	if ((v = sn_pgp_sig_verify(s, k, &part, 1)) != 1)
 		return sn_seterr(e, SIGNET_EDENIED,
-		                 v < 0 ? "signature: the signature by key %s cannot be checked"
-		                       : "signature: bad signature by key %s (the signed data or the signature was "
-		                         "modified)",
-		                 who);
+		                 "signature: made by key %s, which is %s, which signet does not verify", who,
+		                 k->why);
+	if ((v = sn_pgp_sig_verify(s, k, &part, 1)) != 1)
+		return sn_seterr(
+		    e, SIGNET_EDENIED,
+		    v < 0 ? "signature: the signature by key %s cannot be checked"
+		          : "signature: bad signature by key %s (the signed data or the signature was "
+		            "modified)",
+		    who);
 	if (s->created < k->created)
-		return sn_seterr(e, SIGNET_EDENIED, "signature: the signature by key %s is older than the key",
-		                 who);
+		return sn_seterr(e, SIGNET_EDENIED,
+		                 "signature: the signature by key %s is older than the key", who);
 	rc = sk != NULL ? subkey_check(c, sk, s->created, now, who, e)
 	                : primary_check(c, 1, s->created, now, who, e);
 	if (rc != 0)
@@ -733,8 +749,9 @@ static int try_key(struct sn_pgp_signer *out, const struct cert *c, const struct
 	return 0;
 }
 
-int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring *kr, const struct sn_pgp_sig *s,
-                          const void *data, size_t len, int64_t now, struct sn_err *e)
+int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring *kr,
+                          const struct sn_pgp_sig *s, const void *data, size_t len, int64_t now,
+                          struct sn_err *e)
 {
 	struct sn_err first;
 	char issuer[41];
@@ -767,8 +784,8 @@ int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring
 		}
 	}
 	if (tried == 0)
-		return sn_seterr(e, SIGNET_EDENIED, "signature: made by key %s, which is not one of the pinned keys",
-		                 issuer);
+		return sn_seterr(e, SIGNET_EDENIED,
+		                 "signature: made by key %s, which is not one of the pinned keys", issuer);
 	return sn_seterr(e, rc, "%s", first.msg);
 }
 

@@ -149,7 +149,6 @@ int sn_pgp_next(struct sn_pgp_reader *r, unsigned int *tag_out, const unsigned c
 	}
 }
 
-
 /* ---- pinned keys ----------------------------------------------------- */
 
 #define ARMOR_PUBLIC_BEGIN  "-----BEGIN PGP PUBLIC KEY BLOCK-----"
@@ -387,7 +386,7 @@ static int key_packets_check(const unsigned char *bin, size_t len, const char *w
 }
 
 int sn_pgp_key_file(struct sn_buf *bin, const unsigned char *data, size_t len, const char *what,
-                         struct sn_err *e)
+                    struct sn_err *e)
 {
 	size_t i = 0;
 	int rc;
@@ -408,4 +407,3 @@ int sn_pgp_key_file(struct sn_buf *bin, const unsigned char *data, size_t len, c
 		return rc;
 	return key_packets_check(bin->data, bin->len, what, e);
 }
-

@@ -221,8 +221,8 @@ static int ecdsa_key(struct sn_pgp_key *k, struct rd *r)
 			return -1;
 		if ((bld = OSSL_PARAM_BLD_new()) == NULL)
 			return -1;
-		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-		                                    nist_curves[i].group, 0) == 1 &&
+		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, nist_curves[i].group,
+		                                    0) == 1 &&
 		    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, q, q_len) == 1)
 			k->pkey = pkey_fromdata("EC", bld);
 		OSSL_PARAM_BLD_free(bld);
@@ -517,7 +517,8 @@ static int subpackets(struct sn_pgp_sig *s, const unsigned char *p, size_t len, 
 			/* Version 4 keys only: a version octet and 20 octets. */
 			if (d.len != 21 || d.p[0] != 4 ||
 			    (s->has_issuer_fpr && memcmp(s->issuer_fpr, d.p + 1, 20) != 0)) {
-				*why = "two different issuer fingerprints, or one that is not of a version 4 key";
+				*why = "two different issuer fingerprints, or one that is not of a version 4 "
+				       "key";
 				return -1;
 			}
 			memcpy(s->issuer_fpr, d.p + 1, 20);
@@ -588,7 +589,8 @@ static int sig_v4(struct sn_pgp_sig *s, struct rd *r, const unsigned char *body,
 		return -1;
 	}
 	s->created = -1;
-	if (subpackets(s, hashed, hashed_len, 1, why) != 0 || subpackets(s, unhashed, unhashed_len, 0, why) != 0)
+	if (subpackets(s, hashed, hashed_len, 1, why) != 0 ||
+	    subpackets(s, unhashed, unhashed_len, 0, why) != 0)
 		return -1;
 	if (s->created < 0) {
 		*why = "no creation time in the hashed subpackets";
@@ -685,8 +687,8 @@ int sn_pgp_sig_framed(const unsigned char *body, size_t len, const char **why)
 		return -1;
 	}
 	if (version == 3) {
-		if (rd_u8(&r, &hlen) != 0 || hlen != 5 || rd_bytes(&r, 5 + 8, &p) != 0 || rd_u8(&r, &pk) != 0 ||
-		    rd_u8(&r, &u) != 0)
+		if (rd_u8(&r, &hlen) != 0 || hlen != 5 || rd_bytes(&r, 5 + 8, &p) != 0 ||
+		    rd_u8(&r, &pk) != 0 || rd_u8(&r, &u) != 0)
 			goto bad;
 	} else if (rd_u8(&r, &u) != 0 || rd_u8(&r, &pk) != 0 || rd_u8(&r, &u) != 0 || rd_be(&r, 2, &n) != 0 ||
 	           rd_bytes(&r, n, &p) != 0 || !area_framed(p, n) || rd_be(&r, 2, &n) != 0 ||
@@ -700,7 +702,8 @@ int sn_pgp_sig_framed(const unsigned char *body, size_t len, const char **why)
 	/* Each MPI within the bytes left and gpg's size limit (an exact bit
 	 * count is checked where the signature is verified). */
 	for (size_t i = 0; i < sig_mpis(pk); i++)
-		if (rd_be(&r, 2, &bits) != 0 || bits > SN_PGP_MAX_MPI_BITS || rd_bytes(&r, (bits + 7) / 8, &p) != 0)
+		if (rd_be(&r, 2, &bits) != 0 || bits > SN_PGP_MAX_MPI_BITS ||
+		    rd_bytes(&r, (bits + 7) / 8, &p) != 0)
 			goto bad;
 	if (r.off == r.len)
 		return 0;
@@ -731,8 +734,8 @@ static int mpi_fixed(struct rd *r, unsigned char *out, size_t n)
 	return 0;
 }
 
-static int verify_rsa(const struct sn_pgp_key *k, const EVP_MD *md, struct rd *r,
-                      const unsigned char *digest, size_t digest_len)
+static int verify_rsa(const struct sn_pgp_key *k, const EVP_MD *md, struct rd *r, const unsigned char *digest,
+                      size_t digest_len)
 {
 	unsigned char sig[2048];
 	size_t n = (size_t)EVP_PKEY_get_size(k->pkey);
