@@ -18,8 +18,9 @@ static const char audit_help[] =
 	"       signet audit render (--table | --html FILE) FILE.jsonl\n\n"
 	"Check every image SOURCE holds against the policy and report, per image, the verdict, who\n"
 	"signed it and why it is denied; then the signatures no tag's digest uses (orphans) and a\n"
-	"summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE], dir:TREE (a `skopeo sync --scoped`\n"
-	"tree) or oci:LAYOUT.\n\n"
+	"summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE] (the repositories under NAMESPACE),\n"
+	"docker://HOST[:PORT]/REPO (its tags), docker://HOST[:PORT]/REPO:TAG (that image), dir:TREE\n"
+	"(a `skopeo sync --scoped` tree) or oci:LAYOUT.  A SOURCE that holds no image is an error.\n\n"
 	"Options:\n"
 	"  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
 	"                       registry's catalog\n"
@@ -31,8 +32,9 @@ static const char audit_help[] =
 	"would have given (a table, --json or --html FILE).\n"
 	"render: turn a --json output back into the table or an HTML report.\n"
 	"With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
-	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input, 3 some image\n"
-	"or the source could not be read (merge and render: as the recorded audit).\n";
+	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
+	"no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
+	"audit).\n";
 
 enum {
 	OPT_REPOS = 0x300,

@@ -34,6 +34,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -1637,6 +1638,77 @@ bad:
 	return sn_seterr(e, SIGNET_EREGISTRY, "malformed Link header \"%.200s\"", header);
 }
 
+/* The pages of one listing already requested, by the SHA-256 of their URL,
+ * so that a next-page link back to any of them (A -> B -> A, or later) is
+ * refused at once.  Open addressing, at most half full.  Every page but the
+ * last brings at least one name (see list_names), so SIGNET_MAX_TAGS_TOTAL
+ * bounds the entries; a real listing holds a few (32 bytes each). */
+#define PAGE_SET_FIRST 64
+
+struct page_set {
+	unsigned char (*slot)[32];
+	unsigned char *used;
+	size_t cap, n; /* cap: a power of two */
+};
+
+static void page_set_free(struct page_set *ps)
+{
+	free(ps->slot);
+	free(ps->used);
+	memset(ps, 0, sizeof(*ps));
+}
+
+static size_t page_set_home(const struct page_set *ps, const unsigned char md[32])
+{
+	size_t h = 0;
+
+	memcpy(&h, md, sizeof(h)); /* a SHA-256 is spread evenly already */
+	return h & (ps->cap - 1);
+}
+
+/* Places md in slot (not there yet; room for it). */
+static void page_set_place(struct page_set *ps, const unsigned char md[32])
+{
+	size_t i = page_set_home(ps, md);
+
+	while (ps->used[i])
+		i = (i + 1) & (ps->cap - 1);
+	memcpy(ps->slot[i], md, 32);
+	ps->used[i] = 1;
+	ps->n++;
+}
+
+/* Adds url: 0 if it is new, 1 if it was seen before, or SIGNET_ENOMEM. */
+static int page_set_add(struct page_set *ps, const char *url, struct sn_err *e)
+{
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(url, strlen(url), md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != sizeof(md))
+		return sn_seterr(e, SIGNET_ENOMEM, "hashing a page URL failed");
+	if (ps->cap != 0) {
+		for (size_t i = page_set_home(ps, md); ps->used[i]; i = (i + 1) & (ps->cap - 1))
+			if (memcmp(ps->slot[i], md, sizeof(md)) == 0)
+				return 1;
+	}
+	if (2 * (ps->n + 1) > ps->cap) {
+		struct page_set bigger = {NULL, NULL, ps->cap != 0 ? 2 * ps->cap : PAGE_SET_FIRST, 0};
+
+		if (bigger.cap < ps->cap || (bigger.slot = calloc(bigger.cap, 32)) == NULL ||
+		    (bigger.used = calloc(bigger.cap, 1)) == NULL) {
+			page_set_free(&bigger);
+			return sn_enomem(e);
+		}
+		for (size_t i = 0; i < ps->cap; i++)
+			if (ps->used[i])
+				page_set_place(&bigger, ps->slot[i]);
+		page_set_free(ps);
+		*ps = bigger;
+	}
+	page_set_place(ps, md);
+	return 0;
+}
+
 struct list_spec {
 	const char *path;   /* first page, after the base URL */
 	const char *repo;   /* credentials; NULL for the catalog */
@@ -1651,6 +1723,7 @@ static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_
 {
 	char *url = NULL, *next = NULL, *link = NULL, *what = NULL;
 	struct sn_http_resp resp;
+	struct page_set seen = {NULL, NULL, 0, 0};
 	struct call c = {0};
 	json_t *root = NULL;
 	struct sn_buf page;
@@ -1666,6 +1739,8 @@ static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
+	if ((rc = page_set_add(&seen, url, e)) != 0)
+		goto out;
 	c.method = "GET";
 	c.repo = s->repo;
 	c.scope = s->scope;
@@ -1739,8 +1814,20 @@ static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_
 			               link, r->base);
 			goto out;
 		}
-		if (n == 0 || strcmp(next, url) == 0) {
+		if (n == 0) {
 			rc = sn_seterr(e, SIGNET_EREGISTRY, "%s: the next-page link does not advance", what);
+			goto out;
+		}
+		/* Back to any page already read (itself, or A -> B -> A ...):
+		 * the registry would be paged for ever. */
+		if ((rc = page_set_add(&seen, next, e)) != 0) {
+			if (rc == 1) {
+				char shown[1024];
+
+				rc = sn_seterr(e, SIGNET_EREGISTRY,
+				               "%s: the next-page link goes back to a page already read, %s",
+				               what, safe_url(next, 1, shown, sizeof(shown)));
+			}
 			goto out;
 		}
 		free(url);
@@ -1748,6 +1835,7 @@ static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_
 		next = NULL;
 	}
 out:
+	page_set_free(&seen);
 	json_decref(root);
 	sn_buf_free(&page);
 	sn_http_resp_free(&resp);

@@ -109,7 +109,14 @@ struct audit {
 	struct sn_err *e;
 	enum audit_kind kind;
 	char *host;	/* docker: the registry */
-	char *ns;	/* docker: the namespace, or NULL */
+	char *ns;	/* docker: the namespace or repository, or NULL */
+	char *tag;	/* docker: REPO:TAG, the one image to audit; else NULL */
+	/* Repositories the source named, before --shard: 0 at the end is "no
+	 * image found".  probing: ns was not in the catalog (or there is no
+	 * catalog), so it is tried as a repository and a 404 on its tags means
+	 * nothing is there. */
+	size_t matched;
+	int probing;
 	char *root;	/* dir: the tree; oci: the layout */
 	struct sn_registry *reg;
 	/* totals */
@@ -470,8 +477,10 @@ static int catalog_cb(void *userdata, const char *name)
 	struct collect *c = userdata;
 	size_t n = c->a->ns != NULL ? strlen(c->a->ns) : 0;
 
-	if (n != 0 && (strncmp(name, c->a->ns, n) != 0 || name[n] != '/'))
+	/* NAMESPACE/...: the repositories under it; REPO itself: that one. */
+	if (n != 0 && (strncmp(name, c->a->ns, n) != 0 || (name[n] != '/' && name[n] != '\0')))
 		return 0;
+	c->a->matched++;
 	if (!in_shard(c->a, name))
 		return 0;
 	return strv_add(c->names, name, strlen(name), c->a->e);
@@ -485,6 +494,30 @@ static int tags_cb(void *userdata, const char *tag)
 	if (cosign_tag(tag, &sig))
 		return sig ? strv_add(c->sig_hex, tag + 7, 64, c->a->e) : 0;
 	return strv_add(c->names, tag, strlen(tag), c->a->e);
+}
+
+static int ignore_name(void *userdata, const char *name)
+{
+	(void)userdata;
+	(void)name;
+	return 0;
+}
+
+/* Whether a->ns, which another shard audits, is a repository at all
+ * (a->matched 0 when it is not), so that every shard of an audit of
+ * nothing fails alike. */
+static int probe_repo(struct audit *a)
+{
+	int rc = sn_registry_list_tags(a->reg, a->ns, ignore_name, NULL, a->e);
+
+	if (rc == SIGNET_ENOTFOUND) {
+		sn_err_clear(a->e);
+		a->matched = 0;
+		return 0;
+	}
+	if (rc != 0)
+		sn_errctx(a->e, "audit: %s/%s: listing the tags: ", a->host, a->ns);
+	return rc;
 }
 
 /* repos_file: one repository per line (HOST/ prefix allowed), # comments. */
@@ -514,6 +547,7 @@ static int repos_from_file(struct audit *a, struct strv *repos)
 			continue;
 		if (strncmp(s, a->host, hl) == 0 && s[hl] == '/')
 			s += hl + 1;
+		a->matched++;
 		if (!in_shard(a, s))
 			continue;
 		rc = strv_add(c.names, s, strlen(s), a->e);
@@ -575,7 +609,7 @@ static int walk_tree(struct audit *a, const char *rel, unsigned depth, struct st
 
 				if (repo == NULL)
 					rc = SIGNET_ENOMEM;
-				else if (in_shard(a, repo))
+				else if (a->matched++, in_shard(a, repo))
 					rc = strv_add(repos, repo, strlen(repo), a->e);
 				free(repo);
 			}
@@ -749,7 +783,18 @@ static int audit_repo(struct audit *a, const char *repo)
 
 	switch (a->kind) {
 	case AUDIT_DOCKER:
+		if (a->tag != NULL) {
+			rc = strv_add(&tags, a->tag, strlen(a->tag), a->e);
+			break;
+		}
 		rc = sn_registry_list_tags(a->reg, repo, tags_cb, &c, a->e);
+		if (rc == SIGNET_ENOTFOUND && a->probing) {
+			/* Not a repository either: nothing there. */
+			sn_err_clear(a->e);
+			a->matched = 0;
+			rc = 0;
+			goto out;
+		}
 		if (rc != 0)
 			sn_errctx(a->e, "audit: %s/%s: listing the tags: ", a->host, repo);
 		break;
@@ -766,6 +811,9 @@ static int audit_repo(struct audit *a, const char *repo)
 	strv_sort_unique(&tags);
 	strv_sort_unique(&sig_hex);
 	if ((rc = decide_tags(a, repo, &tags, &known, &unresolved)) != 0 || a->kind != AUDIT_DOCKER)
+		goto out;
+	/* One image: no tag list, so no way to tell what no tag names. */
+	if (a->tag != NULL)
 		goto out;
 	/* A tag that could not be resolved may be what a signature is for:
 	 * no orphans are claimed then. */
@@ -837,19 +885,40 @@ static int parse_source(struct audit *a, const char *src)
 			return SIGNET_ENOMEM;
 		if (slash != NULL && slash[1] != '\0') {
 			size_t n = strlen(slash + 1);
+			const char *base, *colon;
 
 			while (n > 0 && slash[n] == '/')
 				n--;
-			if ((a->ns = sn_strndup(slash + 1, n, a->e)) == NULL)
+			if (memchr(slash + 1, '@', n) != NULL)
+				return sn_seterr(a->e, SIGNET_EINVAL,
+						 "audit: %s: a digest is no audit source (name REPO or REPO:TAG)", src);
+			/* REPO:TAG: after the host, a colon only separates a tag. */
+			base = slash + 1;
+			colon = memchr(base, ':', n);
+			if (colon != NULL) {
+				if ((a->tag = sn_strndup(colon + 1, n - (size_t)(colon + 1 - base), a->e)) == NULL)
+					return SIGNET_ENOMEM;
+				n = (size_t)(colon - base);
+			}
+			if ((a->ns = sn_strndup(base, n, a->e)) == NULL)
 				return SIGNET_ENOMEM;
 		}
-		/* The host, and the namespace, must read as a reference. */
-		if ((text = sn_aprintf(a->e, "%s/%s%sx", a->host, a->ns != NULL ? a->ns : "",
-				       a->ns != NULL ? "/" : "")) == NULL)
+		/* The host, the namespace (or repository) and the tag must read
+		 * as a reference. */
+		if (a->tag != NULL)
+			text = sn_aprintf(a->e, "%s/%s:%s", a->host, a->ns, a->tag);
+		else
+			text = sn_aprintf(a->e, "%s/%s%sx", a->host, a->ns != NULL ? a->ns : "",
+					  a->ns != NULL ? "/" : "");
+		if (text == NULL)
 			return SIGNET_ENOMEM;
 		rc = sn_ref_parse_docker(&probe, text, a->e);
 		if (rc == 0 && strcmp(probe->domain, a->host) != 0)
 			rc = sn_seterr(a->e, SIGNET_EBADINPUT, "audit: %s: \"%s\" is not a registry host", src, a->host);
+		else if (rc == 0 && a->tag != NULL && (a->ns[0] == '\0' || probe->tag == NULL ||
+							strcmp(probe->path, a->ns) != 0 ||
+							strcmp(probe->tag, a->tag) != 0))
+			rc = sn_seterr(a->e, SIGNET_EINVAL, "audit: %s: expected docker://HOST/REPO:TAG", src);
 		else if (rc != 0)
 			sn_errctx(a->e, "audit: %s: ", src);
 		free(text);
@@ -867,7 +936,8 @@ static int parse_source(struct audit *a, const char *src)
 		return (a->root = sn_strndup(src + 4, n, a->e)) != NULL ? 0 : SIGNET_ENOMEM;
 	}
 	return sn_seterr(a->e, SIGNET_EINVAL,
-			 "audit: \"%.200s\": expected docker://HOST[:PORT][/NAMESPACE], dir:TREE or oci:LAYOUT", src);
+			 "audit: \"%.200s\": expected docker://HOST[:PORT][/NAMESPACE|/REPO[:TAG]], dir:TREE or oci:LAYOUT",
+			 src);
 }
 
 int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_audit_cb cb, void *userdata)
@@ -897,8 +967,9 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 	pthread_cond_init(&a.cv, NULL);
 	if ((rc = parse_source(&a, opts->source)) != 0)
 		goto out;
-	if (opts->repos_file != NULL && a.kind != AUDIT_DOCKER) {
-		rc = sn_seterr(a.e, SIGNET_EINVAL, "audit: a repository list is for docker:// sources only");
+	if (opts->repos_file != NULL && (a.kind != AUDIT_DOCKER || a.tag != NULL)) {
+		rc = sn_seterr(a.e, SIGNET_EINVAL,
+			       "audit: a repository list is for docker://HOST[/NAMESPACE] sources only");
 		goto out;
 	}
 	if ((a.by_signer = json_object()) == NULL) {
@@ -909,19 +980,38 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 	case AUDIT_DOCKER:
 		if ((rc = sn_registry_get(&a.reg, v->ctx, a.host, a.e)) != 0)
 			break;
-		if (opts->repos_file != NULL) {
+		if (a.tag != NULL) {
+			/* REPO:TAG: that one image, however the catalog lists it. */
+			a.matched = 1;
+			rc = in_shard(&a, a.ns) ? strv_add(&repos, a.ns, strlen(a.ns), a.e) : 0;
+		} else if (opts->repos_file != NULL) {
 			rc = repos_from_file(&a, &repos);
 		} else {
 			struct collect c = { &a, &repos, NULL };
 
-			if ((rc = sn_registry_catalog(a.reg, catalog_cb, &c, a.e)) != 0)
+			rc = sn_registry_catalog(a.reg, catalog_cb, &c, a.e);
+			/* docker://HOST/NAME that the catalog does not show (a
+			 * registry without a catalog for us, or one that lists only
+			 * some repositories): NAME may still be a repository, and
+			 * its tags list says. */
+			if (a.ns != NULL && a.matched == 0 &&
+			    (rc == 0 || rc == SIGNET_ENOTFOUND || rc == SIGNET_EAUTH)) {
+				sn_err_clear(a.e);
+				strv_free(&repos);
+				a.probing = 1;
+				a.matched = 1;
+				rc = in_shard(&a, a.ns) ? strv_add(&repos, a.ns, strlen(a.ns), a.e)
+							: probe_repo(&a);
+			} else if (rc != 0) {
 				sn_errctx(a.e, "audit: %s: the catalog: ", a.host);
+			}
 		}
 		break;
 	case AUDIT_DIR:
 		rc = walk_tree(&a, "", 0, &repos);
 		break;
 	case AUDIT_OCI:
+		a.matched = 1;
 		rc = in_shard(&a, a.root) ? strv_add(&repos, a.root, strlen(a.root), a.e) : 0;
 		break;
 	}
@@ -932,7 +1022,17 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 		goto out;
 	for (size_t i = 0; i < repos.n && rc == 0; i++)
 		rc = audit_repo(&a, repos.s[i]);
-	if (rc != 0 || (rc = emit_summary(&a)) != 0)
+	if (rc != 0)
+		goto out;
+	/* An audit of nothing must not pass: a typo in the source would let
+	 * a CI job pass having checked nothing.  A shard may be empty when
+	 * others are not, so with --shard only a source that names no
+	 * repository at all is refused. */
+	if (a.matched == 0 || (opts->shard_count == 0 && a.images == 0)) {
+		rc = sn_seterr(a.e, SIGNET_EINVAL, "audit: no image found under %s", opts->source);
+		goto out;
+	}
+	if ((rc = emit_summary(&a)) != 0)
 		goto out;
 	if (a.denied != 0)
 		rc = sn_seterr(a.e, SIGNET_EDENIED, "audit: %zu of %zu images denied, %zu errors", a.denied, a.images,
@@ -946,6 +1046,7 @@ out:
 	json_decref(a.by_signer);
 	free(a.host);
 	free(a.ns);
+	free(a.tag);
 	free(a.root);
 	pthread_mutex_destroy(&a.mu);
 	pthread_cond_destroy(&a.cv);

@@ -17,8 +17,11 @@ extern "C" {
 
 typedef struct signet_audit_options {
 	unsigned int version; /* SIGNET_AUDIT_OPTIONS_VERSION */
-	/* docker://HOST[:PORT][/NAMESPACE], dir:TREE (as `skopeo sync --scoped`
-	 * writes it) or oci:LAYOUT (every reference in it). */
+	/* docker://HOST[:PORT][/NAMESPACE] (the catalog's repositories equal to
+	 * NAMESPACE or under NAMESPACE/; when the catalog shows none, or there
+	 * is none, NAMESPACE tried as a repository), docker://HOST[:PORT]/REPO:TAG
+	 * (that one image), dir:TREE (as `skopeo sync --scoped` writes it) or
+	 * oci:LAYOUT (every reference in it). */
 	const char *source;
 	/* A file with one repository per line, used instead of the registry's
 	 * catalog (for registries that disable /v2/_catalog); NULL: catalog. */
@@ -60,7 +63,9 @@ typedef int (*signet_audit_cb)(void *userdata, const char *json);
  * SIGNET_EDENIED when any image is denied; otherwise, when an image could
  * not be read, that image's code (SIGNET_ENETWORK, SIGNET_EAUTH, ...);
  * or at once an error that stopped the audit (the catalog or a layout
- * unreadable, cb's non-zero return).
+ * unreadable, cb's non-zero return); SIGNET_EINVAL, and no summary, when
+ * the source holds no image at all ("no image found under SOURCE"; with
+ * a shard: when it names no repository).
  */
 SIGNET_EXPORT int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_audit_cb cb,
 			       void *userdata);

@@ -600,6 +600,22 @@ static int respond_list(int fd, const struct req *rq, const char *key, char c, u
 	return 200;
 }
 
+/* tags/cycle: the first page links to ?last=a, which links to ?last=b,
+ * which links back to ?last=a: each page one new tag, the pages for ever. */
+static int respond_cycle(int fd, const struct req *rq)
+{
+	char body[64], extra[600];
+	char at = strstr(rq->query, "last=a") != NULL ? 'a' : strstr(rq->query, "last=b") != NULL ? 'b' : '0';
+	int n = snprintf(body, sizeof(body), "{\"tags\":[\"%c\"]}", at);
+	int m = snprintf(extra, sizeof(extra), "Link: <%s?n=1&last=%c>; rel=\"next\"\r\n", rq->path,
+			 at == 'a' ? 'b' : 'a');
+
+	if (n < 0 || n >= (int)sizeof(body) || m < 0 || m >= (int)sizeof(extra))
+		die("tags/cycle: page too long");
+	respond(fd, rq, 200, "application/json", extra, body, (size_t)n);
+	return 200;
+}
+
 /* GET /token/VARIANT, the realm of the token/VARIANT repositories. */
 static int route_token_limit(int fd, struct req *rq, const char *variant)
 {
@@ -649,6 +665,8 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
 					    start + LIST_PAGE < LIST_TOTAL);
 		if (IS("tags/endless"))
 			return respond_list(fd, rq, "tags", 't', start, LIST_PAGE, 1);
+		if (IS("tags/cycle"))
+			return respond_cycle(fd, rq);
 		return -1;
 	}
 	if (strncmp(tail, "/manifests/", 11) != 0)
@@ -730,6 +748,8 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
  *   tags/total	  pages of SIGNET_MAX_TAGS_PAGE linked with Link headers,
  *		  SIGNET_MAX_TAGS_TOTAL entries in all
  *   tags/endless  such pages without end
+ *   tags/cycle	  pages of one tag whose Link headers go round two URLs:
+ *		  (first) -> ?n=1&last=a -> ?n=1&last=b -> ?n=1&last=a ...
  *   /v2/_catalog  endless pages too; on PORT2, one page of
  *		  SIGNET_MAX_TAGS_PAGE + 1 repositories
  *   stall/x	  reads the request and never answers (until the client

@@ -275,6 +275,54 @@ audit 0 --json --repos "$T/repos1.txt" "docker://$REG"
 expect_eq "$(jq -c 'select(.type == "summary") | [.images, .allowed, .denied]' "$OUT")" "[10,10,0]" \
 	"--repos signed-a/r03: everything allowed, exit 0"
 
+echo "# sources: a namespace, one repository, one image, nothing"
+summary() { jq -c 'select(.type == "summary") | [.images, .allowed, .denied, .errors, .orphans]' "$1"; }
+# tags of the image records, "REPOSITORY:TAG" without "$REG/", sorted
+tagged() { jq -r --arg reg "$REG/" 'select(.type == "image") | (.repository | ltrimstr($reg)) + ":" + .tag' \
+	"$1" | LC_ALL=C sort | tr '\n' ' '; }
+audit 0 --json "docker://$REG/signed-b"	# a namespace: the 5 repositories under it
+expect_eq "$(summary "$OUT")" "[50,50,0,0,0]" "docker://REG/signed-b: summary [images, allowed, denied, errors, orphans]"
+audit 0 --json "docker://$REG/signed-a/r03"	# a repository: its tags
+expect_eq "$(summary "$OUT")" "[10,10,0,0,0]" "docker://REG/signed-a/r03: summary"
+expect_eq "$(tagged "$OUT")" "$(printf 'signed-a/r03:%s ' "${TAGS10[@]}")" "docker://REG/signed-a/r03: images"
+audit 0 --json "docker://$REG/orphan/"	# a repository, a trailing slash: its image and orphans
+expect_eq "$(summary "$OUT")" "[1,1,0,0,2]" "docker://REG/orphan/: summary"
+audit 0 --json "docker://$REG/signed-a/r03:t05"	# one image
+expect_eq "$(summary "$OUT")" "[1,1,0,0,0]" "docker://REG/signed-a/r03:t05: summary"
+expect_eq "$(tagged "$OUT")" "signed-a/r03:t05 " "docker://REG/signed-a/r03:t05: images"
+audit 1 "docker://$REG/tampered:t3"		# one image, denied; the table
+expect_match '^Images: 1 \(0 allowed, 1 denied, 0 errors\)$' "$OUT"
+expect_match 'tampered' "$OUT"
+audit 0 --json "docker://$REG/orphan:t1"	# one image: no orphans claimed without the tag list
+expect_eq "$(summary "$OUT")" "[1,1,0,0,0]" "docker://REG/orphan:t1: summary"
+# Nothing there: a typo, a prefix that is no path component, a shard of
+# nothing, an empty tree.  Exit 2, nothing on stdout, and why.
+for src in signed-c signed signed-a/r3 signed-a/r03/x; do
+	audit 2 "docker://$REG/$src"
+	expect_match "^signet: audit: no image found under docker://$REG/$src\$" "$ERR"
+	expect_eq "$(wc -c <"$OUT")" 0 "docker://REG/$src: bytes on stdout"
+done
+audit 2 --json "docker://$REG/signed-c"
+expect_eq "$(wc -c <"$OUT")" 0 "docker://REG/signed-c --json: bytes on stdout"
+for k in 1 2; do
+	audit 2 --json --shard "$k/2" "docker://$REG/signed-c"
+	expect_match "^signet: audit: no image found under docker://$REG/signed-c\$" "$ERR"
+done
+mkdir -p "$T/empty-tree"
+audit 2 "dir:$T/empty-tree"
+expect_match "^signet: audit: no image found under dir:$T/empty-tree\$" "$ERR"
+# A shard that happens to hold none of a namespace's repositories is no error.
+for k in 1 2 3 4 5 6 7 8; do
+	audit 0 --json --shard "$k/8" "docker://$REG/signed-a/r03"
+done
+expect_eq "$(grep -c . "$T"/out.$((N - 7)) "$T"/out.$((N - 6)) "$T"/out.$((N - 5)) "$T"/out.$((N - 4)) \
+	"$T"/out.$((N - 3)) "$T"/out.$((N - 2)) "$T"/out.$((N - 1)) "$T/out.$N" | cut -d: -f2 | sort | tr '\n' ' ')" \
+	"1 1 1 1 1 1 1 11 " "docker://REG/signed-a/r03 in 8 shards: lines per shard (7 summaries alone, 10 images + summary)"
+audit 2 --repos "$T/repos1.txt" "docker://$REG/signed-a/r03:t05"	# one image takes no list
+expect_match '^signet: audit: a repository list is for' "$ERR"
+audit 2 "docker://$REG/signed-a/r03@$D1"
+expect_match '^signet: audit: .*a digest is no audit source' "$ERR"
+
 echo "# shards merged"
 for k in 1 2 3; do
 	audit 1 --json --shard "$k/3" "docker://$REG"

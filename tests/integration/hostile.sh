@@ -2,7 +2,8 @@
 # tests/integration/hostile.sh: `signet inspect` against a registry that lies
 # (signet-testserver hostile): wrong bytes for a digest, a lying
 # Docker-Content-Digest, oversized and endless manifests, malformed JSON,
-# a redirect to another host while holding credentials, and 503s to retry.
+# a redirect to another host while holding credentials, 503s to retry, and
+# tags-list pages whose next-page links go round.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
 need jq curl /usr/bin/time
 
@@ -62,6 +63,22 @@ expect_exit 0 -- "${inspect[@]}" "docker://$H/slow/x:latest"
 expect_eq "$(sed -n 's/^Digest: //p' "$OUT")" "$good" "slow/x digest after retries"
 expect_eq "$(count " /v2/slow/x/manifests/latest auth=0 503$" "$T/hostile.log")" 2 "503 answers to slow/x"
 expect_eq "$(count " /v2/slow/x/manifests/latest auth=0 200$" "$T/hostile.log")" 1 "200 answers to slow/x"
+
+# Next-page links that go round two pages (first -> a -> b -> a ...): the
+# listing stops at the first page it would read twice, and names it.
+printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$T/accept.json"
+echo tags/cycle >"$T/cycle.repos"
+start=$SECONDS
+expect_exit 3 -- timeout 60 "$SIGNET" audit --tls-verify=false --policy "$T/accept.json" --repos "$T/cycle.repos" \
+	"docker://$H"
+expect_match "^signet: .*tags/cycle.*next-page link goes back to a page already read, http://$H/v2/tags/cycle/tags/list\?n=1&last=a$" \
+	"$ERR"
+expect_eq "$(count " /v2/tags/cycle/tags/list " "$T/hostile.log")" 3 "requests for the tags of tags/cycle"
+if ((SECONDS - start < 30)); then
+	pass "the page cycle was stopped in $((SECONDS - start)) s"
+else
+	fail "the page cycle took $((SECONDS - start)) s"
+fi
 
 # Still up after all that.
 if kill -0 "$hostile_pid" 2>/dev/null; then pass "hostile server survived"; else fail "hostile server died"; fi

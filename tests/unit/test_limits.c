@@ -333,6 +333,17 @@ static void test_list_total(void **state)
 	         ts.port, SIGNET_MAX_TAGS_TOTAL);
 	assert_msg(&e, want);
 
+	/* next-page links that go round two pages: refused at the first page
+	 * read twice, after 3 requests */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(sn_registry_list_tags(r, "tags/cycle", count_name, &c, &e), SIGNET_EREGISTRY);
+	assert_int_equal(c.n, 3);
+	snprintf(want, sizeof(want),
+	         "tags list of repository 127.0.0.1:%d/tags/cycle: the next-page link goes back to a page "
+	         "already read, http://127.0.0.1:%d/v2/tags/cycle/tags/list?n=1&last=a",
+	         ts.port, ts.port);
+	assert_msg(&e, want);
+
 	/* the catalog, endless too */
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(sn_registry_catalog(r, count_name, &c, &e), SIGNET_ELIMIT);
