@@ -100,7 +100,7 @@ enum {
 
 #define CLI_TRUST_HELP                                                                                      \
 	"  --policy FILE        a containers-policy.json (default: $HOME/.config/containers/policy.json,\n" \
-	"                       then /etc/containers/policy.json)\n"                                         \
+	"                       then /etc/containers/policy.json, whose insecureAcceptAnything denies)\n"    \
 	"  --contract FILE      an HPCR contract: trust the keys its workload.images pins\n"                \
 	"  --contract-key PEM   private key to decrypt hyper-protect-basic sections of the contract\n"       \
 	"  --strict             with --contract: images named by digest need signatures too\n"              \
@@ -118,6 +118,14 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg);
  * command line named no source; -1 (message printed) if none is found or
  * several are given. */
 int cli_trust_finish(struct cli_trust *t);
+/* After cli_trust_finish: where the verdicts come from, one line
+ * "Policy: FILE", "Policy: FILE (a default location, ...)", "Policy:
+ * contract FILE" or "Policy: keys A, B". */
+void cli_trust_print_source(const struct cli_trust *t, FILE *f);
+/* The same as JSON (a new reference, NULL if out of memory):
+ * {"Kind": "policy"|"contract"|"keys", "Files": [...], "Named": bool},
+ * Named false for a policy.json found in a default location. */
+struct json_t *cli_trust_source_json(const struct cli_trust *t);
 /* A trust option, else a common option: 0 handled, 1 neither, -1 bad. */
 int cli_trust_common_option(struct cli_trust *t, struct cli_common *c, int opt, const char *arg);
 /* cli_trust_finish, then the context and the verifier.  Prints what

@@ -93,7 +93,7 @@ static void print_table(const signet_gate_report *r)
 	}
 }
 
-static int print_json(const signet_gate_report *r)
+static int print_json(const signet_gate_report *r, const struct cli_trust *t)
 {
 	json_t *a = json_array();
 
@@ -102,12 +102,15 @@ static int print_json(const signet_gate_report *r)
 	for (size_t i = 0; i < signet_gate_report_count(r); i++) {
 		const char *where, *image, *pinned, *reason;
 		int verdict;
-		json_t *o;
+		json_t *o, *source;
 
 		(void)signet_gate_report_entry(r, i, &where, &image, &verdict, &pinned, &reason);
-		o = json_pack("{s:s, s:s, s:b, s:s, s:s*, s:s*, s:s*}", "Where", where, "Image", image,
+		if ((source = cli_trust_source_json(t)) == NULL)
+			goto fail;
+		o = json_pack("{s:s, s:s, s:b, s:s, s:s*, s:s*, s:s*, s:o}", "Where", where, "Image", image,
 		              "Allowed", verdict == 0, "Verdict", verdict_word(verdict), "Pinned", pinned,
-		              "Signer", verdict == 0 ? reason : NULL, "Reason", verdict != 0 ? reason : NULL);
+		              "Signer", verdict == 0 ? reason : NULL, "Reason", verdict != 0 ? reason : NULL,
+		              "Policy", source);
 		if (o == NULL || json_array_append_new(a, o) != 0)
 			goto fail;
 	}
@@ -163,10 +166,11 @@ int cmd_gate(int argc, char **argv)
 	code = cli_exit_code(rc);
 	if (report != NULL && (rc != 0 || !c.quiet)) {
 		if (c.json) {
-			if (print_json(report) != 0 && code == EXIT_ALLOWED)
+			if (print_json(report, &t) != 0 && code == EXIT_ALLOWED)
 				code = EXIT_USAGE;
 		} else {
 			print_table(report);
+			cli_trust_print_source(&t, stdout);
 		}
 		fflush(stdout); /* the report first, then the error on stderr */
 	}

@@ -24,14 +24,16 @@ static const char standalone_verify_help[] =
 	"of MANIFEST with exactly the identity REFERENCE.  Prints the digest on success.\n\n"
 	"Exit codes: 0 verified, 1 the signature is refused, 2 bad usage or input, 3 cannot read a file.\n";
 
-static void print_verdict_json(const signet_verdict *v)
+static void print_verdict_json(const signet_verdict *v, const struct cli_trust *t)
 {
-	json_t *o;
+	json_t *o = NULL, *source = cli_trust_source_json(t);
 
-	o = json_pack("{s:b, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*}", "Allowed", 1, "Pinned", signet_verdict_pinned(v),
-		      "Digest", signet_verdict_digest(v), "Signer", signet_verdict_signer(v), "SigningKey",
-		      signet_verdict_signing_key(v), "SignerUID", signet_verdict_signer_uid(v), "Identity",
-		      signet_verdict_identity(v), "Signature", signet_verdict_location(v));
+	if (source != NULL)
+		o = json_pack("{s:b, s:s, s:s, s:s*, s:s*, s:s*, s:s*, s:s*, s:o}", "Allowed", 1, "Pinned",
+			      signet_verdict_pinned(v), "Digest", signet_verdict_digest(v), "Signer",
+			      signet_verdict_signer(v), "SigningKey", signet_verdict_signing_key(v), "SignerUID",
+			      signet_verdict_signer_uid(v), "Identity", signet_verdict_identity(v), "Signature",
+			      signet_verdict_location(v), "Policy", source);
 	if (o == NULL) {
 		fputs("signet: cannot build JSON output\n", stderr);
 		return;
@@ -41,13 +43,14 @@ static void print_verdict_json(const signet_verdict *v)
 	json_decref(o);
 }
 
-static void print_verdict(const signet_verdict *v)
+static void print_verdict(const signet_verdict *v, const struct cli_trust *t)
 {
 	const char *uid = signet_verdict_signer_uid(v);
 
 	printf("%s\n", signet_verdict_pinned(v));
 	if (signet_verdict_signer(v) == NULL) {
 		printf("Signed by: nobody (the policy requires no signature for this image)\n");
+		cli_trust_print_source(t, stdout);
 		return;
 	}
 	printf("Signed by: %s", signet_verdict_signer(v));
@@ -56,6 +59,7 @@ static void print_verdict(const signet_verdict *v)
 	if (strcmp(signet_verdict_signing_key(v), signet_verdict_signer(v)) != 0)
 		printf(", subkey %s", signet_verdict_signing_key(v));
 	printf("\nIdentity: %s\n", signet_verdict_identity(v));
+	cli_trust_print_source(t, stdout);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -92,15 +96,17 @@ int cmd_verify(int argc, char **argv)
 	if ((rc = signet_ref_parse(&ref, ctx, argv[optind])) != 0 ||
 	    (rc = signet_verify(&verdict, verifier, ref)) != 0) {
 		code = cli_fail(ctx, rc);
+		if (rc == SIGNET_EDENIED && !c.quiet)
+			cli_trust_print_source(&t, stderr);
 		goto out;
 	}
 	code = EXIT_ALLOWED;
 	if (c.quiet)
 		goto out;
 	if (c.json)
-		print_verdict_json(verdict);
+		print_verdict_json(verdict, &t);
 	else
-		print_verdict(verdict);
+		print_verdict(verdict, &t);
 out:
 	signet_verdict_free(verdict);
 	signet_verifier_free(verifier);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 /* The first of the two containers locations of a configuration file or
  * directory that exists: $HOME/.config/containers/NAME, /etc/containers/NAME. */
 static const char *containers_default(char *buf, size_t n, const char *name, int want_dir)
@@ -97,10 +99,14 @@ int cli_trust_finish(struct cli_trust *t)
 		cli_usage_error("--contract-key and --strict go with --contract");
 		return -1;
 	}
-	if (sources == 0 && (o->policy_file = containers_default(policy, sizeof(policy), "policy.json", 0)) == NULL) {
-		cli_usage_error("no policy: give --policy, --contract or --key (no policy.json in "
-				"$HOME/.config/containers or /etc/containers)");
-		return -1;
+	if (sources == 0) {
+		if ((o->policy_file = containers_default(policy, sizeof(policy), "policy.json", 0)) == NULL) {
+			cli_usage_error("no policy: give --policy, --contract or --key (no policy.json in "
+					"$HOME/.config/containers or /etc/containers)");
+			return -1;
+		}
+		/* Found, not named: its insecureAcceptAnything denies (issue 12). */
+		o->policy_is_default = 1;
 	}
 	if (o->registries_d == NULL && o->lookaside == NULL)
 		o->registries_d = cli_default_registries_d();
@@ -125,4 +131,45 @@ int cli_verifier_open(signet_ctx **ctx, signet_verifier **v, struct cli_trust *t
 	if ((rc = signet_verifier_new(v, *ctx, &t->vopts)) != 0)
 		return cli_fail(*ctx, rc);
 	return 0;
+}
+
+void cli_trust_print_source(const struct cli_trust *t, FILE *f)
+{
+	const signet_verifier_options *o = &t->vopts;
+
+	if (o->policy_file != NULL) {
+		fprintf(f, "Policy: %s%s\n", o->policy_file,
+			o->policy_is_default ? " (a default location, not named with --policy)" : "");
+	} else if (o->contract_file != NULL) {
+		fprintf(f, "Policy: contract %s\n", o->contract_file);
+	} else {
+		fputs("Policy: keys", f);
+		for (size_t i = 0; i < o->n_gpg_key_files; i++)
+			fprintf(f, "%s%s", i == 0 ? " " : ", ", o->gpg_key_files[i]);
+		fputc('\n', f);
+	}
+}
+
+json_t *cli_trust_source_json(const struct cli_trust *t)
+{
+	const signet_verifier_options *o = &t->vopts;
+	json_t *files = json_array();
+
+	if (files == NULL)
+		return NULL;
+	if (o->policy_file != NULL || o->contract_file != NULL) {
+		if (json_array_append_new(files, json_string(o->policy_file != NULL ? o->policy_file
+										      : o->contract_file)) != 0)
+			goto fail;
+	} else {
+		for (size_t i = 0; i < o->n_gpg_key_files; i++)
+			if (json_array_append_new(files, json_string(o->gpg_key_files[i])) != 0)
+				goto fail;
+	}
+	return json_pack("{s:s, s:o, s:b}", "Kind",
+			 o->policy_file != NULL ? "policy" : o->contract_file != NULL ? "contract" : "keys", "Files",
+			 files, "Named", !o->policy_is_default);
+fail:
+	json_decref(files);
+	return NULL;
 }

@@ -776,8 +776,9 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 		return SIGNET_EINVAL;
 	e = &ctx->err;
 	sn_err_clear(e);
-	if (trust == NULL || trust->version != SIGNET_VERIFIER_OPTIONS_VERSION || out_dir == NULL ||
-	    out_dir[0] == '\0' || (flags & ~SIGNET_EXPORT_FORCE) != 0)
+	/* Version 1 or 2: export reads no field version 2 added. */
+	if (trust == NULL || (trust->version != 1 && trust->version != SIGNET_VERIFIER_OPTIONS_VERSION) ||
+	    out_dir == NULL || out_dir[0] == '\0' || (flags & ~SIGNET_EXPORT_FORCE) != 0)
 		return sn_seterr(e, SIGNET_EINVAL,
 		                 "signet_policy_export: invalid arguments or options version");
 	sources =

@@ -493,12 +493,31 @@ static const char *req_name(const struct sn_requirement *r)
 	return "requirement";
 }
 
-/* One requirement: 0 when met, SIGNET_EDENIED with why, or an error. */
+/* Are the requirements of choice only insecureAcceptAnything, so that
+ * one of them is what would allow the image? */
+static int accepts_anything(const struct sn_scope_choice *choice)
+{
+	for (size_t i = 0; i < choice->n_reqs; i++)
+		if (choice->reqs[i].type != SN_REQ_INSECURE_ACCEPT_ANYTHING)
+			return 0;
+	return choice->n_reqs != 0;
+}
+
+/* One requirement: 0 when met, SIGNET_EDENIED with why, or an error.
+ * decides: the requirements are only insecureAcceptAnything. */
 static int check_requirement(struct signet_verifier *v, struct image *im, const struct sn_requirement *r,
-			     struct signet_verdict *verdict, struct sn_buf *t, struct sn_err *e)
+			     int decides, struct signet_verdict *verdict, struct sn_buf *t, struct sn_err *e)
 {
 	switch (r->type) {
 	case SN_REQ_INSECURE_ACCEPT_ANYTHING:
+		/* A policy nobody named (a distribution's default) does not
+		 * let images through unsigned (docs/policy.md). */
+		if (v->opts.policy_is_default && decides)
+			return sn_seterr(e, SIGNET_EDENIED,
+					 "%s is a default policy, not named on the command line, and its "
+					 "insecureAcceptAnything does not let images through unsigned: pass "
+					 "--policy %s to accept images without signatures",
+					 v->opts.policy_file, v->opts.policy_file);
 		return 0;
 	case SN_REQ_REJECT:
 		return sn_seterr(e, SIGNET_EDENIED, "rejected by the policy%s%s", r->unsupported != NULL ? ": " : "",
@@ -702,7 +721,8 @@ int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, c
 	if (report != NULL)
 		memset(report, 0, sizeof(*report));
 	trace(t, "Image: %s", ref->string);
-	trace(t, "Policy: %s", v->policy->source != NULL ? v->policy->source : "(built in)");
+	trace(t, "Policy: %s%s", v->policy->source != NULL ? v->policy->source : "(built in)",
+	      v->opts.policy_is_default ? " (a default location, not named on the command line)" : "");
 	sn_policy_choose(&choice, v->policy, ref);
 	trace(t, "Scope: %s (%s)", scope_label(&choice, label, sizeof(label)), choice.kind);
 	if ((verdict = calloc(1, sizeof(*verdict))) == NULL)
@@ -739,7 +759,7 @@ int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, c
 			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
 				      ? sn_identity_rule_name(r->identity.rule)
 				      : "");
-			if ((rc = check_requirement(v, &im, r, verdict, t, e)) != 0) {
+			if ((rc = check_requirement(v, &im, r, accepts_anything(&choice), verdict, t, e)) != 0) {
 				if (rc == SIGNET_EDENIED) {
 					trace(t, "    not met: %s", e->msg);
 					sn_errctx(e, "%s: denied: requirement %zu of %zu (%s%s%s) not met: ", ref->string,

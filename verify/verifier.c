@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,11 @@ int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const str
 	return 0;
 }
 
-int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *opts)
+int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *given)
 {
+	static const signet_verifier_options init = SIGNET_VERIFIER_OPTIONS_INIT;
+	signet_verifier_options current = init;
+	const signet_verifier_options *opts = &current;
 	struct signet_verifier *v;
 	struct sn_err *e;
 	int sources, rc;
@@ -223,14 +227,21 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	if (ctx == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
-	if (out == NULL || opts == NULL || opts->version != SIGNET_VERIFIER_OPTIONS_VERSION)
+	if (out == NULL || given == NULL ||
+	    (given->version != 1 && given->version != SIGNET_VERIFIER_OPTIONS_VERSION))
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: invalid arguments or options version");
+	/* A version 1 struct ends before policy_is_default: read no further. */
+	memcpy(&current, given,
+	       given->version == 1 ? offsetof(signet_verifier_options, policy_is_default) : sizeof(current));
+	current.version = SIGNET_VERIFIER_OPTIONS_VERSION;
 	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0);
 	if (sources != 1)
 		return sn_seterr(e, SIGNET_EINVAL,
 				 "a verifier needs exactly one source of trust: a policy, a contract, or pinned keys");
 	if (opts->n_gpg_key_files != 0 && opts->gpg_key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: gpg_key_files is NULL");
+	if (opts->policy_is_default && opts->policy_file == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: policy_is_default without a policy_file");
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return sn_enomem(e);
 	v->ctx = ctx;

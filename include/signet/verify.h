@@ -22,7 +22,7 @@ extern "C" {
 
 typedef struct signet_verifier signet_verifier;
 
-#define SIGNET_VERIFIER_OPTIONS_VERSION 1
+#define SIGNET_VERIFIER_OPTIONS_VERSION 2
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
@@ -54,13 +54,24 @@ typedef struct signet_verifier_options {
 	 * in its optional object (as cosign verify -a). */
 	const char *const *annotations;
 	size_t n_annotations;
+	/* Since version 2.  Non-zero: nobody named policy_file; the caller
+	 * found it where containers tools look by default
+	 * ($HOME/.config/containers/policy.json, /etc/containers/policy.json),
+	 * and such a file may be a distribution's "accept anything" default.
+	 * Then an image whose requirements are only insecureAcceptAnything is
+	 * denied (SIGNET_EDENIED; the message names the file and says to pass
+	 * it explicitly, --policy FILE); reject, signedBy and sigstoreSigned
+	 * decide as always.  0 (and every version 1 caller): the caller chose
+	 * the file, and insecureAcceptAnything allows what it says. */
+	int policy_is_default;
 } signet_verifier_options;
 
 #define SIGNET_VERIFIER_OPTIONS_INIT \
-	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0 }
+	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
+ * opts->version is 1 (the struct without policy_is_default) or 2.
  * Returns 0, SIGNET_EINVAL (no keys, bad options), SIGNET_EBADINPUT (a key
  * file or registries.d that does not parse; the message names it),
  * SIGNET_ENOTFOUND / SIGNET_EIO (a file that cannot be read), SIGNET_ELIMIT.

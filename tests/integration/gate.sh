@@ -473,4 +473,41 @@ prepull 1 "docker://$WEB@$D_WEB" "docker://$WEB"
 expect_eq "$(sed -n 1p "$OUT")" "PULL $REG/app/web@$D_WEB" "prepull of the pinned reference"
 expect_match "^DENY docker://$R/app/web:v1: .*no signatures" "$OUT"
 
+echo "# a default policy (not named on the command line) does not accept anything (issue 12)"
+# Debian's /etc/containers/policy.json as skopeo installs it, found in
+# $HOME: app/web:v1 now names an image nobody signed, and the gate must not
+# pin it "to verified digests".
+DEF="$HOME/.config/containers/policy.json"
+mkdir -p "${DEF%/*}"
+printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker-daemon":{"":[{"type":"insecureAcceptAnything"}]}}}' \
+	>"$DEF"
+DEF_RE=$(sed 's/[.[\*^$/]/\\&/g' <<<"$DEF")
+expect_exit 1 -- "$SIGNET" gate --registries.d "$RD" --tls-verify=false "$W/compose.yml" -o "$W/out4.yml"
+expect_match "^denied  " "$OUT"
+expect_eq "$(grep -c "^denied  .*$DEF_RE is a default policy, not named on the command line.*pass --policy $DEF_RE to accept images without signatures" "$OUT")" \
+	"$(grep -c '^denied  ' "$OUT")" "every denial names the default policy and --policy"
+expect_eq "$(grep -c '^allowed  ' "$OUT" || true)" 0 "images allowed by the default policy"
+expect_match "^Policy: $DEF_RE \(a default location, not named with --policy\)\$" "$OUT"
+expect_match "^signet: .*denied" "$ERR"
+expect_eq "$(test -e "$W/out4.yml" && echo exists || echo absent)" absent "output of the gate under the default policy"
+expect_exit 1 -- "$SIGNET" gate --registries.d "$RD" --tls-verify=false "$W/compose.yml"
+same "$W/compose.yml" "$T/compose.orig" "compose.yml after an in-place gate under the default policy"
+expect_exit 1 -- "$SIGNET" gate --json --registries.d "$RD" --tls-verify=false "$W/compose.yml" -o "$W/out4.yml"
+expect_eq "$(jq -c '[.[] | .Allowed] | unique' "$OUT")" "[false]" "gate --json verdicts under the default policy"
+expect_eq "$(jq -c '[.[] | .Policy] | unique' "$OUT")" \
+	"[{\"Kind\":\"policy\",\"Files\":[\"$DEF\"],\"Named\":false}]" "gate --json policy under the default policy"
+# the same file named with --policy: an explicit accept-anything is the caller's choice
+expect_exit 0 -- "$SIGNET" gate --policy "$DEF" --registries.d "$RD" --tls-verify=false "$W/compose.yml" \
+	-o "$T/accept.yml"
+expect_match "^Policy: $DEF_RE\$" "$OUT"
+expect_match "^Wrote $(sed 's/[.[\*^$/]/\\&/g' <<<"$T/accept.yml"): " "$OUT"
+expect_exit 0 -- "$SIGNET" gate --json --policy "$DEF" --registries.d "$RD" --tls-verify=false "$W/compose.yml" \
+	-o "$T/accept.yml"
+expect_eq "$(jq -c '[.[] | .Policy] | unique' "$OUT")" \
+	"[{\"Kind\":\"policy\",\"Files\":[\"$DEF\"],\"Named\":true}]" "gate --json --policy"
+# and a contract names itself
+gate 0 "$W/out.yml" -o "$T/contract-out.yml"
+expect_match "^Policy: contract $(sed 's/[.[\*^$/]/\\&/g' <<<"$CON")\$" "$REPORT"
+rm -f "$DEF"
+
 finish

@@ -268,6 +268,54 @@ expect_exit 1 -- "$SIGNET" policy explain --contract "$T/contract.yaml" --regist
 	"docker://$REG/other/app:v1"
 expect_match '^Scope: default \(global default\)$' "$OUT"
 expect_match '^Verdict: denied: .*no key is pinned for this repository in the contract' "$OUT"
+
+echo "# a default policy (not named on the command line) does not accept anything (issue 12)"
+# Debian's /etc/containers/policy.json as skopeo installs it, found in $HOME.
+DEF="$HOME/.config/containers/policy.json"
+mkdir -p "${DEF%/*}"
+printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker-daemon":{"":[{"type":"insecureAcceptAnything"}]}}}' \
+	>"$DEF"
+DEF_RE=$(sed 's/[.[\*^$/]/\\&/g' <<<"$DEF")
+for img in repo/app:unsigned repo/app:v1; do
+	expect_exit 1 -- "$SIGNET" verify --registries.d "$RD" --tls-verify=false "docker://$REG/$img"
+	expect_match "denied: requirement 1 of 1 \(insecureAcceptAnything, policy $DEF_RE: default\[0\]\) not met: $DEF_RE is a default policy, not named on the command line.*: pass --policy $DEF_RE to accept images without signatures" \
+		"$ERR"
+	expect_match "^Policy: $DEF_RE \(a default location, not named with --policy\)\$" "$ERR"
+	expect_eq "$(wc -c <"$OUT")" 0 "stdout bytes of a denied verify"
+done
+expect_exit 1 -- "$SIGNET" verify --json --registries.d "$RD" --tls-verify=false "docker://$REG/repo/app:unsigned"
+expect_match "pass --policy $DEF_RE to accept" "$ERR"
+expect_exit 1 -- "$SIGNET" policy explain --registries.d "$RD" --tls-verify=false "docker://$REG/repo/app:unsigned"
+expect_match "^Policy: $DEF_RE \(a default location, not named on the command line\)\$" "$OUT"
+expect_match "^Verdict: denied: .*pass --policy $DEF_RE to accept images without signatures" "$OUT"
+# the same file named with --policy: the caller's choice, allowed
+expect_exit 0 -- "$SIGNET" verify --policy "$DEF" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/repo/app:unsigned"
+expect_eq "$(sed -n 2p "$OUT")" "Signed by: nobody (the policy requires no signature for this image)" "line 2"
+expect_eq "$(sed -n 3p "$OUT")" "Policy: $DEF" "line 3"
+expect_exit 0 -- "$SIGNET" verify --json --policy "$DEF" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/repo/app:unsigned"
+expect_eq "$(jq -c '[.Allowed, .Signer, .Policy]' "$OUT")" \
+	"[true,null,{\"Kind\":\"policy\",\"Files\":[\"$DEF\"],\"Named\":true}]" "verify --json --policy"
+# a default policy that requires signatures decides as always
+cp "$P/main.json" "$DEF"
+expect_exit 0 -- "$SIGNET" verify --json --registries.d "$RD" --tls-verify=false "docker://$REG/repo/app:v1"
+expect_eq "$(jq -c '[.Allowed, .Signer, .Policy]' "$OUT")" \
+	"[true,\"$FPR_A\",{\"Kind\":\"policy\",\"Files\":[\"$DEF\"],\"Named\":false}]" "verify --json, default policy"
+expect_exit 0 -- "$SIGNET" verify --registries.d "$RD" --tls-verify=false "docker://$REG/repo/app:v1"
+expect_eq "$(sed -n 4p "$OUT")" "Policy: $DEF (a default location, not named with --policy)" "line 4"
+expect_exit 1 -- "$SIGNET" verify --registries.d "$RD" --tls-verify=false "docker://$REG/repo/app:unsigned"
+expect_match "requirement 1 of 1 \(signedBy, .*no signatures" "$ERR"
+expect_no_match "pass --policy" "$ERR"
+# the other sources are named too
+expect_exit 0 -- "$SIGNET" verify --json --key "$KEYS/A.asc" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/repo/app:v1"
+expect_eq "$(jq -c '.Policy' "$OUT")" "{\"Kind\":\"keys\",\"Files\":[\"$KEYS/A.asc\"],\"Named\":true}" "--key source"
+expect_exit 0 -- "$SIGNET" verify --contract "$T/contract.yaml" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/repo/app:v1"
+expect_match "^Policy: contract $(sed 's/[.[\*^$/]/\\&/g' <<<"$T/contract.yaml")\$" "$OUT"
+rm -f "$DEF"
+
 # unreadable: explain says so, and exits 3 as verify does
 stop_registry
 expect_exit 3 -- "$SIGNET" policy explain --policy "$P/main.json" --registries.d "$RD" --tls-verify=false \
