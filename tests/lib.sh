@@ -405,6 +405,18 @@ sha256_of() {
 # home holding every secret key, for signet sign and skopeo --sign-by) and
 # sets FPR_A, FPR_B, FPR_C, FPR_C_SUB, FPR_EXPIRED, FPR_REVOKED, FPR_P, FPR_E256,
 # FPR_E384 and FPR_R2048.
+# debian_default_policy: writes Debian's /etc/containers/policy.json, as
+# skopeo installs it (accept anything), where signet looks by default,
+# $HOME/.config/containers/policy.json; DEF is its path, DEF_RE the path as
+# an extended regular expression.
+debian_default_policy() {
+	DEF="$HOME/.config/containers/policy.json"
+	mkdir -p "${DEF%/*}"
+	printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker-daemon":{"":[{"type":"insecureAcceptAnything"}]}}}' \
+		>"$DEF"
+	DEF_RE=$(sed 's/[.[\*^$/]/\\&/g' <<<"$DEF")
+}
+
 make_gpg_keys() {
 	local name fpr
 	KEYS="$T/keys"

@@ -350,10 +350,7 @@ static int data_sig_check(const struct sn_pgp_sig *s, int64_t now, struct sn_err
 	const char *weak = sn_pgp_weak_hash(s->hash_algo);
 	char issuer[41];
 
-	if (s->has_issuer_fpr)
-		sn_pgp_hex(issuer, s->issuer_fpr, 20);
-	else
-		sn_pgp_hex(issuer, s->keyid, s->has_keyid ? 8 : 0);
+	sn_pgp_sig_issuer(issuer, s);
 	if (s->type != SN_PGP_SIG_BINARY)
 		return sn_seterr(
 		    e, SIGNET_EDENIED,

@@ -185,6 +185,10 @@ int sn_pgp_sig_parse(struct sn_pgp_sig *s, const unsigned char *body, size_t len
  */
 int sn_pgp_sig_framed(const unsigned char *body, size_t len, const char **why);
 
+/* The issuer a signature names, for messages: its fingerprint, else its
+ * key id, upper-case hex ("" when it names none). */
+void sn_pgp_sig_issuer(char out[41], const struct sn_pgp_sig *s);
+
 /* 1 when the signature names the key by issuer fingerprint or key id (or
  * names no issuer at all, which only version 4 embedded back-signatures
  * may do: the caller decides), 0 otherwise. */

@@ -758,10 +758,7 @@ int sn_pgp_keyring_signer(struct sn_pgp_signer *out, const struct sn_pgp_keyring
 	size_t tried = 0;
 	int rc = 0;
 
-	if (s->has_issuer_fpr)
-		sn_pgp_hex(issuer, s->issuer_fpr, 20);
-	else
-		sn_pgp_hex(issuer, s->keyid, 8);
+	sn_pgp_sig_issuer(issuer, s);
 	/* A data signature must name its key. */
 	if (!s->has_issuer_fpr && !s->has_keyid)
 		return sn_seterr(e, SIGNET_EDENIED, "signature: names no issuer key");

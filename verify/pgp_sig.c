@@ -712,6 +712,14 @@ bad:
 	return -1;
 }
 
+void sn_pgp_sig_issuer(char out[41], const struct sn_pgp_sig *s)
+{
+	if (s->has_issuer_fpr)
+		sn_pgp_hex(out, s->issuer_fpr, 20);
+	else
+		sn_pgp_hex(out, s->keyid, s->has_keyid ? 8 : 0);
+}
+
 int sn_pgp_sig_names(const struct sn_pgp_sig *s, const struct sn_pgp_key *k)
 {
 	if (s->has_issuer_fpr)

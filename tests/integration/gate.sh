@@ -477,11 +477,7 @@ echo "# a default policy (not named on the command line) does not accept anythin
 # Debian's /etc/containers/policy.json as skopeo installs it, found in
 # $HOME: app/web:v1 now names an image nobody signed, and the gate must not
 # pin it "to verified digests".
-DEF="$HOME/.config/containers/policy.json"
-mkdir -p "${DEF%/*}"
-printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker-daemon":{"":[{"type":"insecureAcceptAnything"}]}}}' \
-	>"$DEF"
-DEF_RE=$(sed 's/[.[\*^$/]/\\&/g' <<<"$DEF")
+debian_default_policy
 expect_exit 1 -- "$SIGNET" gate --registries.d "$RD" --tls-verify=false "$W/compose.yml" -o "$W/out4.yml"
 expect_match "^denied  " "$OUT"
 expect_eq "$(grep -c "^denied  .*$DEF_RE is a default policy, not named on the command line.*pass --policy $DEF_RE to accept images without signatures" "$OUT")" \

@@ -271,11 +271,7 @@ expect_match '^Verdict: denied: .*no key is pinned for this repository in the co
 
 echo "# a default policy (not named on the command line) does not accept anything (issue 12)"
 # Debian's /etc/containers/policy.json as skopeo installs it, found in $HOME.
-DEF="$HOME/.config/containers/policy.json"
-mkdir -p "${DEF%/*}"
-printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}],"transports":{"docker-daemon":{"":[{"type":"insecureAcceptAnything"}]}}}' \
-	>"$DEF"
-DEF_RE=$(sed 's/[.[\*^$/]/\\&/g' <<<"$DEF")
+debian_default_policy
 for img in repo/app:unsigned repo/app:v1; do
 	expect_exit 1 -- "$SIGNET" verify --registries.d "$RD" --tls-verify=false "docker://$REG/$img"
 	expect_match "denied: requirement 1 of 1 \(insecureAcceptAnything, policy $DEF_RE: default\[0\]\) not met: $DEF_RE is a default policy, not named on the command line.*: pass --policy $DEF_RE to accept images without signatures" \
