@@ -33,6 +33,7 @@ enum {
 	OPT_CREDS,
 	OPT_AUTHFILE,
 	OPT_JSON,
+	OPT_TIMEOUT,
 };
 
 #define CLI_COMMON_LONGOPTS                                                   \
@@ -54,6 +55,16 @@ enum {
 	"  -v, --verbose        log registry requests to stderr\n"                        \
 	"  -q, --quiet          print nothing on success\n"                                \
 	"  -h, --help           this help\n"
+
+/* The deadline of one image, for the commands that examine images
+ * (verify, gate, audit, inspect): handled by cli_common_option. */
+#define CLI_TIMEOUT_LONGOPT                                                                                  \
+	{                                                                                                    \
+		"timeout", required_argument, NULL, OPT_TIMEOUT                                              \
+	}
+#define CLI_TIMEOUT_HELP                                                                                     \
+	"  --timeout DURATION   the most one image may take, every request included\n"                       \
+	"                       (120s by default; 90, 90s, 2m, 1m30s, 500ms)\n"
 
 void cli_common_init(struct cli_common *c);
 /* Handles one common option: returns 0 if handled, 1 if opt is not a

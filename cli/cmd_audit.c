@@ -13,28 +13,29 @@
 #include <unistd.h>
 
 static const char audit_help[] =
-	"Usage: signet audit [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] SOURCE\n"
-	"       signet audit merge [--json | --html FILE] SHARD.jsonl...\n"
-	"       signet audit render (--table | --html FILE) FILE.jsonl\n\n"
-	"Check every image SOURCE holds against the policy and report, per image, the verdict, who\n"
-	"signed it and why it is denied; then the signatures no tag's digest uses (orphans) and a\n"
-	"summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE] (the repositories under NAMESPACE),\n"
-	"docker://HOST[:PORT]/REPO (its tags), docker://HOST[:PORT]/REPO:TAG (that image), dir:TREE\n"
-	"(a `skopeo sync --scoped` tree) or oci:LAYOUT.  A SOURCE that holds no image is an error.\n\n"
-	"Options:\n"
-	"  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
-	"                       registry's catalog\n"
-	"  -j, --jobs N         parallel requests (default 1)\n"
-	"  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
-	"                       combine the --json outputs of all N shards with `signet audit merge`\n"
-	"  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_COMMON_HELP
-	"\nmerge: combine the --json outputs of the N shards of one audit into the output a single run\n"
-	"would have given (a table, --json or --html FILE).\n"
-	"render: turn a --json output back into the table or an HTML report.\n"
-	"With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
-	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
-	"no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
-	"audit).\n";
+    "Usage: signet audit [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] SOURCE\n"
+    "       signet audit merge [--json | --html FILE] SHARD.jsonl...\n"
+    "       signet audit render (--table | --html FILE) FILE.jsonl\n\n"
+    "Check every image SOURCE holds against the policy and report, per image, the verdict, who\n"
+    "signed it and why it is denied; then the signatures no tag's digest uses (orphans) and a\n"
+    "summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE] (the repositories under NAMESPACE),\n"
+    "docker://HOST[:PORT]/REPO (its tags), docker://HOST[:PORT]/REPO:TAG (that image), dir:TREE\n"
+    "(a `skopeo sync --scoped` tree) or oci:LAYOUT.  A SOURCE that holds no image is an error.\n\n"
+    "Options:\n"
+    "  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
+    "                       registry's catalog\n"
+    "  -j, --jobs N         parallel requests (default 1)\n"
+    "  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
+    "                       combine the --json outputs of all N shards with `signet audit merge`\n"
+    "  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP
+        CLI_COMMON_HELP
+    "\nmerge: combine the --json outputs of the N shards of one audit into the output a single run\n"
+    "would have given (a table, --json or --html FILE).\n"
+    "render: turn a --json output back into the table or an HTML report.\n"
+    "With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
+    "\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
+    "no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
+    "audit).\n";
 
 enum {
 	OPT_REPOS = 0x300,
@@ -907,13 +908,14 @@ static int parse_jobs(const char *arg, unsigned int *out)
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_TRUST_LONGOPTS,
-		CLI_COMMON_LONGOPTS,
-		{ "repos", required_argument, NULL, OPT_REPOS },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "shard", required_argument, NULL, OPT_SHARD },
-		{ "html", required_argument, NULL, OPT_HTML },
-		{ NULL, 0, NULL, 0 },
+	    CLI_TRUST_LONGOPTS,
+	    CLI_COMMON_LONGOPTS,
+	    CLI_TIMEOUT_LONGOPT,
+	    {"repos", required_argument, NULL, OPT_REPOS},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"shard", required_argument, NULL, OPT_SHARD},
+	    {"html", required_argument, NULL, OPT_HTML},
+	    {NULL, 0, NULL, 0},
 	};
 	signet_audit_options aopts = SIGNET_AUDIT_OPTIONS_INIT;
 	signet_verifier *verifier = NULL;

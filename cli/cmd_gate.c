@@ -21,7 +21,7 @@ static const char gate_help[] =
     "or the reason), goes to standard output in both cases.\n\n"
     "Options:\n"
     "  -o, --output FILE    write the pinned workload to FILE instead of WORKLOAD\n" CLI_TRUST_HELP
-        CLI_COMMON_HELP
+        CLI_TIMEOUT_HELP CLI_COMMON_HELP
     "\nExit codes: 0 all allowed (written), 1 an image denied (nothing written), 2 bad usage, or a\n"
     "workload or image reference that does not parse, 3 an image or its signatures cannot be read.\n";
 
@@ -130,6 +130,7 @@ int cmd_gate(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    CLI_TRUST_LONGOPTS,
 	    CLI_COMMON_LONGOPTS,
+	    CLI_TIMEOUT_LONGOPT,
 	    {NULL, 0, NULL, 0},
 	};
 	signet_gate_report *report = NULL;

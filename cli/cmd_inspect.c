@@ -5,10 +5,10 @@
 #include <jansson.h>
 
 static const char inspect_help[] =
-	"Usage: signet inspect [OPTIONS] IMAGE\n\n"
-	"Resolve IMAGE to its manifest, recompute the digest locally and show it.\n"
-	"IMAGE is docker://HOST[:PORT]/REPO[:TAG][@DIGEST] (or a bare name), oci:PATH[:REF] or dir:PATH.\n\n"
-	"Options:\n" CLI_COMMON_HELP;
+    "Usage: signet inspect [OPTIONS] IMAGE\n\n"
+    "Resolve IMAGE to its manifest, recompute the digest locally and show it.\n"
+    "IMAGE is docker://HOST[:PORT]/REPO[:TAG][@DIGEST] (or a bare name), oci:PATH[:REF] or dir:PATH.\n\n"
+    "Options:\n" CLI_TIMEOUT_HELP CLI_COMMON_HELP;
 
 static void print_platform(FILE *f, const char *os, const char *arch, const char *variant)
 {
@@ -81,7 +81,8 @@ static int print_json(const signet_ref *ref, const signet_image_info *info)
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option longopts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+	    CLI_COMMON_LONGOPTS, CLI_TIMEOUT_LONGOPT, {NULL, 0, NULL, 0}};
 	signet_image_info *info = NULL;
 	signet_ctx *ctx = NULL;
 	signet_ref *ref = NULL;

@@ -9,13 +9,13 @@
 #include <jansson.h>
 
 static const char verify_help[] =
-	"Usage: signet verify [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] IMAGE\n\n"
-	"Decide whether IMAGE may be pulled: resolve it to a manifest digest computed locally, choose\n"
-	"the requirements the policy has for it, read the signatures stored for that digest, and allow\n"
-	"it only if every requirement is met.  Prints the reference to pull (host/repo@sha256:...)\n"
-	"and who signed it.\n\n"
-	"Options:\n" CLI_TRUST_HELP CLI_COMMON_HELP
-	"\nExit codes: 0 allowed, 1 denied, 2 bad usage or input, 3 cannot reach or read.\n";
+    "Usage: signet verify [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] IMAGE\n\n"
+    "Decide whether IMAGE may be pulled: resolve it to a manifest digest computed locally, choose\n"
+    "the requirements the policy has for it, read the signatures stored for that digest, and allow\n"
+    "it only if every requirement is met.  Prints the reference to pull (host/repo@sha256:...)\n"
+    "and who signed it.\n\n"
+    "Options:\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP CLI_COMMON_HELP
+    "\nExit codes: 0 allowed, 1 denied, 2 bad usage or input, 3 cannot reach or read.\n";
 
 static const char standalone_verify_help[] =
 	"Usage: signet standalone-verify MANIFEST REFERENCE KEYFILE SIGNATURE\n\n"
@@ -65,9 +65,10 @@ static void print_verdict(const signet_verdict *v, const struct cli_trust *t)
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_TRUST_LONGOPTS,
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    CLI_TRUST_LONGOPTS,
+	    CLI_COMMON_LONGOPTS,
+	    CLI_TIMEOUT_LONGOPT,
+	    {NULL, 0, NULL, 0},
 	};
 	signet_verifier *verifier = NULL;
 	signet_verdict *verdict = NULL;

@@ -26,6 +26,56 @@ static int parse_bool(const char *arg, int *out)
 	return -1;
 }
 
+/* A duration: whole seconds ("90"), or numbers with units as Go and
+ * skopeo write them ("90s", "2m", "1m30s", "500ms", "1h").  0 < result. */
+static int parse_duration_ms(const char *arg, long *out)
+{
+	static const struct {
+		const char *unit;
+		long ms;
+	} units[] = {{"ms", 1}, {"h", 3600000L}, {"m", 60000L}, {"s", 1000L}};
+	const long max = 7L * 24 * 3600000L; /* a week: more is a typo */
+	const char *p = arg;
+	long total = 0;
+
+	if (*p == '\0')
+		return -1;
+	while (*p != '\0') {
+		const char *start = p;
+		long n = 0, ms = 0;
+		size_t i;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (n > max)
+				return -1;
+			n = n * 10 + (*p - '0');
+		}
+		if (*p == '\0' && start == arg) {
+			ms = 1000L; /* bare seconds, the whole argument */
+		} else {
+			for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+				size_t ul = strlen(units[i].unit);
+
+				if (strncmp(p, units[i].unit, ul) == 0) {
+					ms = units[i].ms;
+					p += ul;
+					break;
+				}
+			}
+			if (ms == 0)
+				return -1;
+		}
+		if (n > max / ms || (total += n * ms) > max)
+			return -1;
+	}
+	if (total <= 0)
+		return -1;
+	*out = total;
+	return 0;
+}
+
 static void log_stderr(void *userdata, int level, const char *message)
 {
 	static const char *names[] = { "debug", "info", "warning" };
@@ -58,6 +108,15 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg)
 		return 0;
 	case OPT_JSON:
 		c->json = 1;
+		return 0;
+	case OPT_TIMEOUT:
+		if (parse_duration_ms(arg, &c->opts.image_timeout_ms) != 0) {
+			cli_usage_error(
+			    "--timeout takes a duration from 1ms to a week (90, 90s, 2m, 1m30s, 500ms), "
+			    "not \"%s\"",
+			    arg);
+			return -1;
+		}
 		return 0;
 	case 'v':
 		c->verbose = 1;

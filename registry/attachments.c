@@ -159,44 +159,52 @@ static const char *layer_signature(const struct sn_descriptor *d)
 
 /* ---- reading ---------------------------------------------------------- */
 
-/* "\0sigstore-json\n" + {"mimeType":..., "payload": base64, "annotations": {...}} */
+/* "\0sigstore-json\n" + {"mimeType":..., "payload": base64, "annotations": {...}}
+ * The payload may be megabytes: it is base64-encoded straight into the
+ * blob, never copied through a JSON document. */
 static int sigstore_blob(struct sn_sig_blob *out, const char *mime_type, const unsigned char *payload,
                          size_t len, json_t *annotations, struct sn_err *e)
 {
-	json_t *doc = NULL;
-	char *b64 = NULL, *text = NULL;
-	unsigned char *data = NULL;
-	size_t b64len, tlen;
+	static const char k_payload[] = ",\"payload\":\"", k_annotations[] = "\",\"annotations\":";
+	json_t *mt = json_string(mime_type);
+	char *head = NULL, *tail = NULL;
+	unsigned char *data = NULL, *p;
+	size_t b64len, hlen, tlen, total;
 	int rc = SIGNET_ENOMEM;
 
+	/* containers/image writes {} for a layer without annotations. */
+	if (mt == NULL || (head = json_dumps(mt, JSON_ENCODE_ANY)) == NULL ||
+	    (tail = annotations != NULL ? json_dumps(annotations, JSON_COMPACT) : strdup("{}")) == NULL)
+		goto out;
 	/* len is at most SIGNET_MAX_SIGNATURE_SIZE: no overflow, fits an int. */
 	b64len = (len + 2) / 3 * 4;
-	if ((b64 = malloc(b64len + 1)) == NULL)
+	hlen = strlen(head);
+	tlen = strlen(tail);
+	total = SIGSTORE_JSON_PREFIX_LEN + strlen("{\"mimeType\":") + hlen + strlen(k_payload) + b64len +
+	        strlen(k_annotations) + tlen + 1;
+	if ((data = malloc(total + 1)) == NULL)
 		goto out;
-	(void)EVP_EncodeBlock((unsigned char *)b64, payload, (int)len);
-	b64[b64len] = '\0';
-	/* containers/image writes {} for a layer without annotations. */
-	doc = json_pack("{s:s, s:s, s:o}", "mimeType", mime_type, "payload", b64, "annotations",
-	                annotations != NULL ? json_incref(annotations) : json_object());
-	if (doc == NULL)
-		goto out;
-	if ((text = json_dumps(doc, JSON_COMPACT)) == NULL)
-		goto out;
-	tlen = strlen(text);
-	if ((data = malloc(SIGSTORE_JSON_PREFIX_LEN + tlen + 1)) == NULL)
-		goto out;
-	memcpy(data, SIGSTORE_JSON_PREFIX, SIGSTORE_JSON_PREFIX_LEN);
-	memcpy(data + SIGSTORE_JSON_PREFIX_LEN, text, tlen + 1);
+	p = data;
+#define PUT(s, n) (memcpy(p, (s), (n)), p += (n))
+	PUT(SIGSTORE_JSON_PREFIX, SIGSTORE_JSON_PREFIX_LEN);
+	PUT("{\"mimeType\":", strlen("{\"mimeType\":"));
+	PUT(head, hlen);
+	PUT(k_payload, strlen(k_payload));
+	p += EVP_EncodeBlock(p, payload, (int)len);
+	PUT(k_annotations, strlen(k_annotations));
+	PUT(tail, tlen);
+	PUT("}", 2); /* and the NUL one past the end */
+#undef PUT
 	out->data = data;
-	out->len = SIGSTORE_JSON_PREFIX_LEN + tlen;
+	out->len = total;
 	data = NULL;
 	rc = 0;
 out:
 	if (rc != 0)
 		sn_enomem(e);
-	json_decref(doc);
-	free(b64);
-	free(text);
+	json_decref(mt);
+	free(head);
+	free(tail);
 	free(data);
 	return rc;
 }
@@ -241,7 +249,8 @@ static int fetch_layer(struct sn_buf *b, const struct sigtag *t, const struct sn
 int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const struct sn_ref *ref,
                         const char *manifest_digest, struct sn_err *e)
 {
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = {NULL, 0, 0, 0};
+	struct sn_sig_blob blob = {NULL, 0, NULL};
 	struct sn_manifest *m = NULL;
 	char digest[SN_DIGEST_MAX];
 	struct sigtag t;
@@ -252,13 +261,13 @@ int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const s
 	sn_buf_init(&b, 0, "cosign signature");
 	if (out == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "cosign signatures: missing argument");
+	l.max_bytes = out->max_bytes;
 	if ((rc = sigtag_open(&t, ctx, ref, manifest_digest, e)) != 0)
 		return rc;
 	if ((rc = sig_manifest_read(&m, digest, &t, e)) != 0 || m == NULL)
 		goto done;
 	for (size_t i = 0; i < m->n_layers; i++) {
 		const struct sn_descriptor *d = &m->layers[i];
-		struct sn_sig_blob *items;
 
 		/* Attestations and anything else are not signatures. */
 		if (!is_signature_layer(d))
@@ -270,22 +279,24 @@ int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const s
 			               t.loc, SIGNET_MAX_ATTACHED_SIGNATURES);
 			goto done;
 		}
-		if ((rc = fetch_layer(&b, &t, d, i, e)) != 0)
-			goto done;
-		if ((items = realloc(l.items, (l.n + 1) * sizeof(*items))) == NULL) {
-			rc = sn_enomem(e);
+		/* The blob is held base64-encoded, so larger than the layer:
+		 * one that cannot fit is not even fetched. */
+		if ((uint64_t)d->size > sn_sig_list_room(&l)) {
+			rc = sn_sig_list_full(&l, t.loc, e);
 			goto done;
 		}
-		l.items = items;
-		memset(&items[l.n], 0, sizeof(items[l.n]));
-		if ((rc = sigstore_blob(&items[l.n], d->media_type, b.data, b.len, d->annotations, e)) != 0)
+		if ((rc = fetch_layer(&b, &t, d, i, e)) != 0 ||
+		    (rc = sigstore_blob(&blob, d->media_type, b.data, b.len, d->annotations, e)) != 0)
 			goto done;
-		l.n++; /* freed with the list from here on */
-		if ((items[l.n - 1].location = sn_aprintf(e, "%s layer %zu", t.loc, i + 1)) == NULL) {
+		sn_buf_free(&b);
+		if ((blob.location = sn_aprintf(e, "%s layer %zu", t.loc, i + 1)) == NULL) {
 			rc = SIGNET_ENOMEM;
 			goto done;
 		}
-		sn_buf_free(&b);
+		rc = sn_sig_list_add(&l, blob.data, blob.len, blob.location, t.loc, e);
+		blob = (struct sn_sig_blob){NULL, 0, NULL};
+		if (rc != 0)
+			goto done;
 	}
 done:
 	if (rc == 0) {
@@ -294,6 +305,7 @@ done:
 		l.n = 0;
 	}
 	sn_sig_list_free(&l);
+	free(blob.data);
 	sn_manifest_free(m);
 	sn_buf_free(&b);
 	sigtag_free(&t);
@@ -428,14 +440,6 @@ static int tag_digest(char out[SN_DIGEST_MAX], const struct sigtag *t, struct sn
 	return rc;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void sleep_recheck(long put_ms)
 {
 	unsigned char r = 0;
@@ -486,7 +490,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 	}
 	for (int attempt = 1; attempt <= SN_ATTACH_MAX_ATTEMPTS; attempt++) {
 		size_t nsig = 1;
-		long started;
+		int64_t started;
 
 		sn_manifest_free(m);
 		m = NULL;
@@ -515,7 +519,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 		if ((rc = build_manifest(&doc, &t, m, pdigest, payload_len, annotations, e)) != 0)
 			goto out;
 		/* Did another writer move the tag while we built ours? */
-		started = now_ms();
+		started = sn_now_ms();
 		if ((rc = tag_digest(now_digest, &t, e)) != 0)
 			goto out;
 		if (strcmp(now_digest, old_digest) != 0) {
@@ -532,7 +536,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 		if (rc == SIGNET_EREGISTRY && strstr(e->msg, "BLOB_UNKNOWN") != NULL) {
 			sn_log(ctx, SIGNET_LOG_DEBUG, "cosign signatures %s: a blob was not yet known, attempt %d",
 			       t.loc, attempt);
-			sleep_recheck(now_ms() - started);
+			sleep_recheck(sn_now_ms() - started);
 			if ((rc = sn_registry_put_blob(t.r, t.repo, pdigest, payload, payload_len, e)) != 0) {
 				sn_errctx(e, "cosign signatures %s: payload: ", t.loc);
 				goto out;
@@ -544,7 +548,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 			goto out;
 		}
 		/* Did our PUT hold, or did a concurrent one replace it? */
-		sleep_recheck(now_ms() - started);
+		sleep_recheck(sn_now_ms() - started);
 		sn_manifest_free(m);
 		m = NULL;
 		if ((rc = sig_manifest_read(&m, old_digest, &t, e)) != 0)

@@ -387,14 +387,6 @@ static char *basic_header(const char *user, const char *pass, struct sn_err *e)
 
 /* ---- bearer tokens ---------------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void token_free(struct sn_token *t)
 {
 	if (t == NULL)
@@ -622,7 +614,7 @@ int sn_auth_header(char **out, struct sn_registry *r, const char *repo, const ch
 		if (!fresh) {
 			for (t = r->tokens; t != NULL; t = t->next) {
 				if (strcmp(t->scope, key) == 0 &&
-				    now_ms() + (int64_t)SN_TOKEN_EXPIRY_MARGIN_S * 1000 < t->expires_ms) {
+				    sn_now_ms() + (int64_t)SN_TOKEN_EXPIRY_MARGIN_S * 1000 < t->expires_ms) {
 					*out = bearer_header(t->token, e);
 					return *out != NULL ? 0 : SIGNET_ENOMEM;
 				}
@@ -637,7 +629,7 @@ int sn_auth_header(char **out, struct sn_registry *r, const char *repo, const ch
 			return sn_enomem(e);
 		}
 		t->token = token;
-		t->expires_ms = now_ms() + (int64_t)expires_s * 1000;
+		t->expires_ms = sn_now_ms() + (int64_t)expires_s * 1000;
 		t->next = r->tokens;
 		r->tokens = t;
 		*out = bearer_header(t->token, e);

@@ -154,6 +154,8 @@ struct signet_ctx {
 	int tls_verify;
 	long connect_timeout_ms;
 	long request_timeout_ms;
+	long image_timeout_ms;
+	int64_t deadline_ms; /* CLOCK_MONOTONIC; 0: no image is being examined */
 	signet_log_fn log;
 	void *log_userdata;
 	struct sn_registry *registries; /* open registry handles, reused */
@@ -165,6 +167,16 @@ struct signet_ctx {
 int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *creds, struct sn_err *e);
 /* The per-host credentials for host, or NULL.  Borrowed. */
 const char *sn_ctx_host_creds(const struct signet_ctx *ctx, const char *host);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t sn_now_ms(void);
+
+/* The deadline of one image (ctx->image_timeout_ms from now), around an
+ * operation on one image; requests made meanwhile end by then
+ * (registry/client.c).  Nested calls keep the outer deadline: begin
+ * returns whether it set one, and end only clears what its begin set. */
+int sn_deadline_begin(struct signet_ctx *ctx);
+void sn_deadline_end(struct signet_ctx *ctx, int began);
 
 /* Logs through the caller's callback, if any.  Never pass secrets. */
 void sn_log(const struct signet_ctx *ctx, int level, const char *fmt, ...) SN_PRINTF(3, 4);

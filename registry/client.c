@@ -572,6 +572,34 @@ static const char *peer_name(const struct sn_registry *r, const struct sn_http_r
 	return buf;
 }
 
+static int deadline_passed(const struct sn_registry *r, const struct sn_http_req *req, const char *shown,
+                           struct sn_err *e)
+{
+	char peer[320];
+
+	return sn_seterr(e, SIGNET_ENETWORK,
+	                 "%s: %s %s: the deadline of %ld ms for this image passed (--timeout; default "
+	                 "SIGNET_IMAGE_TIMEOUT_MS, %ld ms)",
+	                 peer_name(r, req, peer, sizeof(peer)), req->method, shown, r->ctx->image_timeout_ms,
+	                 SIGNET_IMAGE_TIMEOUT_MS);
+}
+
+/* Was it the image's deadline, not a timeout of the request's own, that
+ * cut the request that timed out? */
+static int deadline_bound(struct sn_registry *r, int64_t left_ms, long connect_ms, long request_ms)
+{
+	curl_off_t connected_us = 0;
+
+	if (left_ms > request_ms)
+		return 0;
+	if (left_ms <= connect_ms)
+		return 1;
+	/* The connect timeout was the shorter: it cut the request only if no
+	 * connection was made. */
+	return curl_easy_getinfo(r->curl, CURLINFO_CONNECT_TIME_T, &connected_us) == CURLE_OK &&
+	       connected_us > 0;
+}
+
 /*
  * One request to url, no redirect followed.  Returns 0 when an answer
  * arrived (resp->status set), else an error; *retryable says whether a
@@ -585,6 +613,11 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 	struct curl_slist *hdrs = NULL;
 	struct curl_blob ca;
 	char shown[1024], peer[320];
+	const long connect_ms =
+	    ctx->connect_timeout_ms > 0 ? ctx->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS;
+	const long request_ms =
+	    ctx->request_timeout_ms > 0 ? ctx->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS;
+	int64_t left_ms = INT64_MAX;
 	const char *pn;
 	CURLcode cc;
 	int rc = 0;
@@ -593,6 +626,11 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 	curl_easy_reset(r->curl); /* options only: connections and caches stay */
 	r->errbuf[0] = '\0';
 	safe_url(url, on_origin, shown, sizeof(shown));
+	/* No request outlives the deadline of the image being examined. */
+	if (ctx->deadline_ms != 0 && (left_ms = ctx->deadline_ms - sn_now_ms()) <= 0) {
+		rc = deadline_passed(r, req, shown, e);
+		goto out;
+	}
 	if ((req->accept != NULL && (rc = slist_add(&hdrs, e, "Accept", req->accept)) != 0) ||
 	    (req->content_type != NULL &&
 	     (rc = slist_add(&hdrs, e, "Content-Type", req->content_type)) != 0) ||
@@ -616,9 +654,8 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 	curl_easy_setopt(r->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(r->curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	                 ctx->connect_timeout_ms > 0 ? ctx->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS,
-	                 ctx->request_timeout_ms > 0 ? ctx->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS);
+	                 (long)(connect_ms < left_ms ? connect_ms : left_ms));
+	curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)(request_ms < left_ms ? request_ms : left_ms));
 	curl_easy_setopt(r->curl, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(r->curl, CURLOPT_USERAGENT, SN_USER_AGENT);
 	curl_easy_setopt(r->curl, CURLOPT_HEADERFUNCTION, header_cb);
@@ -685,6 +722,8 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 		if (tls_error(cc))
 			rc = sn_seterr(e, SIGNET_ETLS, "%s: %s %s: TLS error: %s", pn, req->method, shown,
 			               why);
+		else if (cc == CURLE_OPERATION_TIMEDOUT && deadline_bound(r, left_ms, connect_ms, request_ms))
+			rc = deadline_passed(r, req, shown, e);
 		else if (cc == CURLE_OPERATION_TIMEDOUT)
 			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: timed out: %s", pn, req->method, shown,
 			               why);
@@ -732,6 +771,10 @@ static int perform_retrying(struct sn_registry *r, const struct sn_http_req *req
 		sn_log(r->ctx, SIGNET_LOG_DEBUG, "%s %s: retrying in %ld ms (retry %d of %d)", req->method,
 		       safe_url(url, on_origin, shown, sizeof(shown)), delay, attempt + 1,
 		       SIGNET_MAX_RETRIES);
+		/* The next attempt fails at once if the wait reaches the deadline. */
+		if (r->ctx->deadline_ms != 0 && sn_now_ms() + delay > r->ctx->deadline_ms)
+			delay =
+			    (long)(r->ctx->deadline_ms > sn_now_ms() ? r->ctx->deadline_ms - sn_now_ms() : 0);
 		sleep_ms(delay);
 	}
 }

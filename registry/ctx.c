@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *signet_version(void)
 {
@@ -16,14 +17,17 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 {
 	static const signet_ctx_options defaults = SIGNET_CTX_OPTIONS_INIT;
 	struct signet_ctx *ctx;
+	long image_timeout_ms;
 
 	if (out == NULL)
 		return SIGNET_EINVAL;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != SIGNET_CTX_OPTIONS_VERSION)
+	if (opts->version != 1 && opts->version != SIGNET_CTX_OPTIONS_VERSION)
 		return SIGNET_EINVAL;
-	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0)
+	/* A version 1 struct ends before image_timeout_ms. */
+	image_timeout_ms = opts->version >= 2 ? opts->image_timeout_ms : 0;
+	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0 || image_timeout_ms < 0)
 		return SIGNET_EINVAL;
 	/* No curl_global_init() here: libcurl is loaded and initialized on
 	 * the first network request (registry/curl_load.h). */
@@ -33,6 +37,7 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	ctx->tls_verify = opts->tls_verify ? 1 : 0;
 	ctx->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS;
 	ctx->request_timeout_ms = opts->request_timeout_ms ? opts->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS;
+	ctx->image_timeout_ms = image_timeout_ms ? image_timeout_ms : SIGNET_IMAGE_TIMEOUT_MS;
 	ctx->log = opts->log;
 	ctx->log_userdata = opts->log_userdata;
 	if ((opts->authfile != NULL && (ctx->authfile = strdup(opts->authfile)) == NULL) ||
@@ -43,6 +48,28 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	}
 	*out = ctx;
 	return 0;
+}
+
+int64_t sn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int sn_deadline_begin(struct signet_ctx *ctx)
+{
+	if (ctx->deadline_ms != 0)
+		return 0;
+	ctx->deadline_ms = sn_now_ms() + ctx->image_timeout_ms;
+	return 1;
+}
+
+void sn_deadline_end(struct signet_ctx *ctx, int began)
+{
+	if (began)
+		ctx->deadline_ms = 0;
 }
 
 int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *creds, struct sn_err *e)

@@ -73,13 +73,14 @@ int signet_inspect(signet_image_info **out, signet_ctx *ctx, const signet_ref *p
 	struct sn_err *e = ctx_err(ctx);
 	struct signet_image_info *info = NULL;
 	struct sn_source *src = NULL;
-	int rc;
+	int rc, began;
 
 	if (out == NULL || ctx == NULL || pub == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_inspect: NULL argument");
 	info = calloc(1, sizeof(*info));
 	if (info == NULL)
 		return sn_enomem(e);
+	began = sn_deadline_begin(ctx);
 	if ((rc = sn_source_open(&src, ctx, ref, e)) != 0)
 		goto out;
 	if ((rc = sn_source_read_manifest(&info->manifest, info->digest, NULL, src, NULL, e)) != 0)
@@ -93,6 +94,7 @@ int signet_inspect(signet_image_info **out, signet_ctx *ctx, const signet_ref *p
 	*out = info;
 	info = NULL;
 out:
+	sn_deadline_end(ctx, began);
 	sn_source_free(src);
 	signet_image_info_free(info);
 	return rc;

@@ -224,18 +224,25 @@ static int file_store_open(struct file_store *fs, struct sn_sigfiles *s, const c
 static int read_http(struct sn_sig_list *out, struct signet_ctx *ctx, const char *base,
                      const struct sn_ref *ref, const char *manifest_digest, struct sn_err *e)
 {
-	struct sn_sig_list l = {NULL, 0};
-	struct sn_sig_blob *items;
-	char *url = NULL;
+	struct sn_sig_list l = {NULL, 0, 0, out->max_bytes};
+	char *url = NULL, *store = NULL;
+	unsigned char *data;
 	struct sn_buf b;
 	int rc = 0, found;
+	size_t len, max;
 
+	if ((store = sn_aprintf(e, "lookaside %s", base)) == NULL)
+		return SIGNET_ENOMEM;
 	for (unsigned n = 1;; n++) {
 		free(url);
 		if ((rc = sn_lookaside_url(&url, base, ref, manifest_digest, n, e)) != 0)
 			goto out;
-		if ((rc = sn_http_fetch(&b, &found, ctx, url, SIGNET_MAX_SIGNATURE_SIZE,
-		                        "SIGNET_MAX_SIGNATURE_SIZE", WHAT_SIG, e)) != 0)
+		/* Never fetch more than the list may still hold. */
+		max = sn_sig_list_next_max(&l);
+		rc = sn_http_fetch(&b, &found, ctx, url, max, "SIGNET_MAX_SIGNATURE_SIZE", WHAT_SIG, e);
+		if (rc == SIGNET_ELIMIT && max < SIGNET_MAX_SIGNATURE_SIZE)
+			rc = sn_sig_list_full(&l, store, e);
+		if (rc != 0)
 			goto out;
 		if (!found) {
 			sn_buf_free(&b);
@@ -250,16 +257,11 @@ static int read_http(struct sn_sig_list *out, struct signet_ctx *ctx, const char
 			    SIGNET_MAX_LOOKASIDE_SIGNATURES);
 			goto out;
 		}
-		if ((items = realloc(l.items, (l.n + 1) * sizeof(*items))) == NULL) {
-			sn_buf_free(&b);
-			rc = sn_enomem(e);
-			goto out;
-		}
-		l.items = items;
-		items[l.n].data = sn_buf_steal(&b, &items[l.n].len);
-		items[l.n].location = url;
+		data = sn_buf_steal(&b, &len);
+		rc = sn_sig_list_add(&l, data, len, url, store, e);
 		url = NULL;
-		l.n++;
+		if (rc != 0)
+			goto out;
 	}
 	*out = l;
 	l.items = NULL;
@@ -267,6 +269,7 @@ static int read_http(struct sn_sig_list *out, struct signet_ctx *ctx, const char
 out:
 	sn_sig_list_free(&l);
 	free(url);
+	free(store);
 	return rc;
 }
 

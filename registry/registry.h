@@ -164,14 +164,48 @@ struct sn_sig_blob {
 	char *location; /* URL (lookaside) or path (dir:) it was read from */
 };
 
-/* What a store read returns; the caller frees it with sn_sig_list_free. */
+/* What a store read returns; the caller frees it with sn_sig_list_free.
+ * A read holds every blob it returns, so a list has a budget: the caller
+ * sets max_bytes before reading (SN_SIG_LIST_INIT: the whole
+ * SIGNET_MAX_SIGNATURES_TOTAL_SIZE; less when other signatures of the same
+ * image are already held), and a read that would hold more fails with
+ * SIGNET_ELIMIT naming SIGNET_MAX_SIGNATURES_TOTAL_SIZE, having stopped
+ * fetching.  A max_bytes of 0 allows nothing. */
 struct sn_sig_list {
 	struct sn_sig_blob *items;
 	size_t n;
+	size_t bytes;     /* the sum of the items' len */
+	size_t max_bytes; /* the most bytes the list may hold */
 };
+#define SN_SIG_LIST_INIT                                                                                     \
+	{                                                                                                    \
+		NULL, 0, 0, SIGNET_MAX_SIGNATURES_TOTAL_SIZE                                                 \
+	}
 
-/* Frees the blobs and leaves l empty (n == 0); l may be NULL. */
+/* Frees the blobs and leaves l empty (n == 0, bytes == 0; max_bytes is
+ * kept); l may be NULL. */
 void sn_sig_list_free(struct sn_sig_list *l);
+
+/* The bytes l may still take. */
+size_t sn_sig_list_room(const struct sn_sig_list *l);
+
+/* The most bytes a reader may take for l's next blob:
+ * SIGNET_MAX_SIGNATURE_SIZE, or the room left when that is less (but at
+ * least 1, so that a read still tells a blob that is there from one that
+ * is not).  A read capped below SIGNET_MAX_SIGNATURE_SIZE that crosses its
+ * cap reports sn_sig_list_full(). */
+size_t sn_sig_list_next_max(const struct sn_sig_list *l);
+
+/* Appends a blob, taking data (len bytes, NUL one past, from malloc) and
+ * location over whatever the outcome; past l's budget it is SIGNET_ELIMIT
+ * "<store>: the signatures ... more than N bytes in total
+ * (SIGNET_MAX_SIGNATURES_TOTAL_SIZE)". */
+int sn_sig_list_add(struct sn_sig_list *l, unsigned char *data, size_t len, char *location, const char *store,
+                    struct sn_err *e);
+
+/* The error for a blob of unknown size that did not fit the room left
+ * (a read capped at sn_sig_list_room() crossed it). */
+int sn_sig_list_full(const struct sn_sig_list *l, const char *store, struct sn_err *e);
 
 /*
  * GET url (http:// or https://) with the context's TLS settings (tls_verify,

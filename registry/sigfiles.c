@@ -47,6 +47,53 @@ void sn_sig_list_free(struct sn_sig_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
+	l->bytes = 0;
+}
+
+size_t sn_sig_list_room(const struct sn_sig_list *l)
+{
+	return l->bytes < l->max_bytes ? l->max_bytes - l->bytes : 0;
+}
+
+size_t sn_sig_list_next_max(const struct sn_sig_list *l)
+{
+	size_t room = sn_sig_list_room(l);
+
+	return room >= SIGNET_MAX_SIGNATURE_SIZE ? SIGNET_MAX_SIGNATURE_SIZE : room > 0 ? room : 1;
+}
+
+int sn_sig_list_full(const struct sn_sig_list *l, const char *store, struct sn_err *e)
+{
+	return sn_seterr(
+	    e, SIGNET_ELIMIT,
+	    "%s: the signatures of this image come to more than %zu bytes in total "
+	    "(SIGNET_MAX_SIGNATURES_TOTAL_SIZE, %u bytes, counts every signature read for the image)",
+	    store, l->max_bytes, SIGNET_MAX_SIGNATURES_TOTAL_SIZE);
+}
+
+int sn_sig_list_add(struct sn_sig_list *l, unsigned char *data, size_t len, char *location, const char *store,
+                    struct sn_err *e)
+{
+	struct sn_sig_blob *items;
+	int rc;
+
+	if (len > sn_sig_list_room(l)) {
+		rc = sn_sig_list_full(l, store, e);
+		goto fail;
+	}
+	if ((items = realloc(l->items, (l->n + 1) * sizeof(*items))) == NULL) {
+		rc = sn_enomem(e);
+		goto fail;
+	}
+	l->items = items;
+	items[l->n] = (struct sn_sig_blob){data, len, location};
+	l->n++;
+	l->bytes += len;
+	return 0;
+fail:
+	free(data);
+	free(location);
+	return rc;
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -54,17 +101,21 @@ void sn_sig_list_free(struct sn_sig_list *l)
 /* One file: *found = 1 with out filled, or *found = 0 when it does not
  * exist; any other outcome is an error. */
 static int read_one(struct sn_buf *out, int *found, const char *path, const char *loc,
-                    const struct sn_sigfiles *s, struct sn_err *e)
+                    const struct sn_sigfiles *s, const struct sn_sig_list *l, struct sn_err *e)
 {
+	size_t max = sn_sig_list_next_max(l);
 	struct sn_err fe = {0, ""};
 	struct stat st;
 	int rc;
 
-	rc = sn_file_read(out, path, SIGNET_MAX_SIGNATURE_SIZE, s->what, s->file_flags, &fe);
+	/* Never read more than the list may still hold. */
+	rc = sn_file_read(out, path, max, s->what, s->file_flags, &fe);
 	if (rc == 0) {
 		*found = 1;
 		return 0;
 	}
+	if (rc == SIGNET_ELIMIT && max < SIGNET_MAX_SIGNATURE_SIZE)
+		return sn_sig_list_full(l, s->store, e);
 	if (rc == SIGNET_ELIMIT)
 		return sn_seterr(e, SIGNET_ELIMIT,
 		                 "%s %s: larger than the limit of %u bytes (SIGNET_MAX_SIGNATURE_SIZE)",
@@ -80,29 +131,14 @@ static int read_one(struct sn_buf *out, int *found, const char *path, const char
 	return 0;
 }
 
-/* Appends b (taken over) and loc (taken over) to l. */
-static int list_add(struct sn_sig_list *l, struct sn_buf *b, char **loc, struct sn_err *e)
-{
-	struct sn_sig_blob *items = realloc(l->items, (l->n + 1) * sizeof(*items));
-	size_t len;
-
-	if (items == NULL)
-		return sn_enomem(e);
-	l->items = items;
-	items[l->n].data = sn_buf_steal(b, &len);
-	items[l->n].len = len;
-	items[l->n].location = *loc;
-	*loc = NULL;
-	l->n++;
-	return 0;
-}
-
 int sn_sigfiles_read(struct sn_sig_list *out, const struct sn_sigfiles *s, struct sn_err *e)
 {
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = {NULL, 0, 0, out->max_bytes};
 	char *path = NULL, *loc = NULL;
+	unsigned char *data;
 	struct sn_buf b;
 	int rc = 0, found;
+	size_t len;
 
 	for (unsigned n = 1;; n++) {
 		free(path);
@@ -113,7 +149,7 @@ int sn_sigfiles_read(struct sn_sig_list *out, const struct sn_sigfiles *s, struc
 			rc = SIGNET_ENOMEM;
 			goto out;
 		}
-		if ((rc = read_one(&b, &found, path, loc, s, e)) != 0)
+		if ((rc = read_one(&b, &found, path, loc, s, &l, e)) != 0)
 			goto out;
 		if (!found)
 			break;
@@ -124,10 +160,11 @@ int sn_sigfiles_read(struct sn_sig_list *out, const struct sn_sigfiles *s, struc
 			               s->store, SIGNET_MAX_LOOKASIDE_SIGNATURES);
 			goto out;
 		}
-		if ((rc = list_add(&l, &b, &loc, e)) != 0) {
-			sn_buf_free(&b);
+		data = sn_buf_steal(&b, &len);
+		rc = sn_sig_list_add(&l, data, len, loc, s->store, e);
+		loc = NULL;
+		if (rc != 0)
 			goto out;
-		}
 	}
 	*out = l;
 	l.items = NULL;

@@ -178,9 +178,11 @@ static int sig_list_append(struct sn_sig_list *to, struct sn_sig_list *from, str
 	memcpy(items + to->n, from->items, from->n * sizeof(*items));
 	to->items = items;
 	to->n += from->n;
+	to->bytes += from->bytes;
 	free(from->items);
 	from->items = NULL;
 	from->n = 0;
+	from->bytes = 0;
 	return 0;
 }
 
@@ -188,7 +190,7 @@ static int sig_list_append(struct sn_sig_list *to, struct sn_sig_list *from, str
 static int docker_read(struct sn_sig_list *sigs, struct image *im, struct signet_verifier *v, const char *digest,
 		       struct sn_err *e)
 {
-	struct sn_sig_list attached = { NULL, 0 };
+	struct sn_sig_list attached = SN_SIG_LIST_INIT;
 	int rc;
 
 	if ((rc = store_resolve(im, v, e)) != 0)
@@ -197,6 +199,7 @@ static int docker_read(struct sn_sig_list *sigs, struct image *im, struct signet
 		return rc;
 	if (!im->want_attachments)
 		return 0;
+	attached.max_bytes = sn_sig_list_room(sigs);
 	if ((rc = sn_attachments_read(&attached, v->ctx, im->ref, digest, e)) == 0)
 		rc = sig_list_append(sigs, &attached, e);
 	sn_sig_list_free(&attached);
@@ -215,6 +218,12 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 		return set->rc;
 	set->read = 1;
 	sn_err_clear(e);
+	/* One budget for every signature held for the image, whatever
+	 * the store holds (SIGNET_MAX_SIGNATURES_TOTAL_SIZE). */
+	set->sigs = (struct sn_sig_list)SN_SIG_LIST_INIT;
+	for (size_t i = 0; i < im->n_sets; i++)
+		if (&im->sets[i] != set)
+			set->sigs.max_bytes -= im->sets[i].sigs.bytes;
 	if (im->layout != NULL) {
 		rc = sn_dir_sigs_read(&set->sigs, im->layout, set->digest == im->top_digest ? NULL : set->digest, e);
 		goto detect;
@@ -230,6 +239,10 @@ static int set_read(struct sig_set *set, struct image *im, struct signet_verifie
 		break;
 	}
 detect:
+	/* A store holding more than signet reads is refused like one holding
+	 * a blob that is not a signature: the verdict is a denial. */
+	if (rc == SIGNET_ELIMIT)
+		e->code = rc = SIGNET_EDENIED;
 	for (size_t i = 0; rc == 0 && i < set->sigs.n; i++) {
 		const unsigned char *chunk;
 		enum sn_sig_format format;
@@ -706,8 +719,8 @@ int sn_evaluate(struct signet_verdict **out, struct signet_verifier *v, const st
 	return sn_evaluate_report(out, v, ref, NULL, NULL, t, e);
 }
 
-int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
-		       const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e)
+static int evaluate(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
+                    const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e)
 {
 	struct signet_verdict *verdict = NULL;
 	struct sn_scope_choice choice;
@@ -798,5 +811,16 @@ out:
 		trace(t, "Verdict: %s: %s", rc == SIGNET_EDENIED ? "denied" : "error", e->msg);
 	signet_verdict_free(verdict);
 	image_clear(&im);
+	return rc;
+}
+
+/* One image, within its deadline (signet_ctx_options.image_timeout_ms). */
+int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
+                       const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e)
+{
+	int began = sn_deadline_begin(v->ctx), rc;
+
+	rc = evaluate(out, v, ref, layout, report, t, e);
+	sn_deadline_end(v->ctx, began);
 	return rc;
 }

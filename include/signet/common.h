@@ -57,7 +57,7 @@ typedef struct signet_ctx signet_ctx;
 enum signet_log_level { SIGNET_LOG_DEBUG = 0, SIGNET_LOG_INFO = 1, SIGNET_LOG_WARN = 2 };
 typedef void (*signet_log_fn)(void *userdata, int level, const char *message);
 
-#define SIGNET_CTX_OPTIONS_VERSION 1
+#define SIGNET_CTX_OPTIONS_VERSION 2
 
 typedef struct signet_ctx_options {
 	unsigned int version; /* SIGNET_CTX_OPTIONS_VERSION */
@@ -78,9 +78,20 @@ typedef struct signet_ctx_options {
 	/* Opt-in log callback (never called with secrets). */
 	signet_log_fn log;
 	void *log_userdata;
+	/* Since version 2.  The deadline of one image, in milliseconds: every
+	 * request, retry and wait made to verify, inspect or sign one image
+	 * (signet_verify, signet_explain, each image of signet_gate and
+	 * signet_audit, signet_inspect, signet_sign_image) ends by then, however
+	 * slowly a server answers; past it the operation fails with
+	 * SIGNET_ENETWORK and a message naming the deadline.  0 (and every
+	 * version 1 caller): SIGNET_IMAGE_TIMEOUT_MS. */
+	long image_timeout_ms;
 } signet_ctx_options;
 
-#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL }
+#define SIGNET_CTX_OPTIONS_INIT                                                                              \
+	{                                                                                                    \
+		SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, 0                         \
+	}
 
 /*
  * Creates a context: the options, the error message buffer, and the
@@ -90,7 +101,9 @@ typedef struct signet_ctx_options {
  * (libcurl.so.4) is loaded and initialized on the process's first network
  * request, not here; when it cannot be loaded, network operations fail
  * with SIGNET_EIO and a message saying why, the others are not affected.
- * Returns 0, SIGNET_EINVAL (unknown options version) or SIGNET_ENOMEM.
+ * opts->version is 1 (the struct without image_timeout_ms) or 2.
+ * Returns 0, SIGNET_EINVAL (unknown options version, a negative timeout)
+ * or SIGNET_ENOMEM.
  */
 SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
 

@@ -11,6 +11,8 @@
 #define SIGNET_MAX_LOOKASIDE_SIGNATURES 128		/* signatures per image in a lookaside store */
 #define SIGNET_MAX_ATTACHED_SIGNATURES 100		/* signatures per image in .sig attachments */
 #define SIGNET_MAX_SIG_MANIFEST_LAYERS 100		/* layers in a cosign .sig manifest */
+#define SIGNET_MAX_SIGNATURES_TOTAL_SIZE                                                                     \
+	(16u * 1024u * 1024u) /* bytes of all signatures held for one image */
 #define SIGNET_MAX_JSON_DEPTH 64			/* nesting of any JSON document */
 #define SIGNET_MAX_YAML_DEPTH 64			/* nesting of any YAML document */
 #define SIGNET_MAX_TOKEN_RESPONSE_SIZE (1024u * 1024u)	/* bytes of a bearer token response */
@@ -19,6 +21,7 @@
 #define SIGNET_MAX_REDIRECTS 5				/* HTTP redirects followed per request */
 #define SIGNET_CONNECT_TIMEOUT_MS 10000L		/* default connect timeout */
 #define SIGNET_REQUEST_TIMEOUT_MS 60000L		/* default whole-request timeout */
+#define SIGNET_IMAGE_TIMEOUT_MS        120000L /* default deadline of one image, every request included */
 #define SIGNET_MAX_POLICY_FILE_SIZE (16u * 1024u * 1024u) /* policy.json, contract, registries.d file */
 #define SIGNET_MAX_NAME_LENGTH 255			/* docker reference name (host/path) */
 #define SIGNET_MAX_RETRIES 3				/* retries on 429/5xx per request */

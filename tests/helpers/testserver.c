@@ -13,12 +13,13 @@
  *	auth.token.rootcertbundle.  With --tls-cert it serves HTTPS (a client
  *	that verifies TLS will not send credentials to a plain-HTTP realm).
  *
- *   files --port P --root DIR [--fail-status STATUS]
+ *   files --port P --root DIR [--fail-status STATUS] [--drip-ms MS]
  *	A plain static file server (an http:// lookaside signature store):
  *	GET or HEAD /PATH answers the regular file DIR/PATH (percent escapes
  *	decoded, no ".." component), 404 when there is none.  Files over
  *	FILES_MAX_SIZE bytes answer 500.  With --fail-status, every request
- *	answers that status instead (a store that is down).
+ *	answers that status instead (a store that is down).  With --drip-ms,
+ *	a body is sent one byte every MS milliseconds (a slow-drip store).
  *
  *   hostile --port P --port2 P2 [--basic]
  *	A registry that lies (see route_hostile for the repositories).  With
@@ -78,7 +79,7 @@ static struct {
 	const char *mode, *key_path, *cert_path, *issuer, *service, *user, *password, *log_path;
 	const char *tls_cert, *tls_key, *root;
 	int port, port2, basic, fail_status;
-	long max_requests, lifetime;
+	long max_requests, lifetime, drip_ms;
 } opt = { .max_requests = 1000, .lifetime = 300 };
 
 static FILE *log_file;
@@ -365,6 +366,24 @@ static void hold_until_hangup(int fd)
 		if (k > 0 && recv(fd, sink, sizeof(sink), 0) <= 0)
 			return;
 	}
+}
+
+/* Sends data one byte every interval_ms: a server that never stalls long
+ * enough for a per-request timeout to be the first to notice.  Returns
+ * -1 when the client went away. */
+static int send_drip(int fd, const void *data, size_t len, long interval_ms)
+{
+	const char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+
+		if (send_all(fd, p + i, 1) != 0)
+			return -1;
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	return 0;
 }
 
 /* ---- token mode ------------------------------------------------------- */
@@ -735,6 +754,8 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
  *   redirect/X	  307 to http://localhost:PORT2/...; PORT2 answers a good
  *		  manifest, or "AUTH-LEAKED" if an Authorization header came
  *   slow/X	  503 with Retry-After: 1 twice, then a good manifest
+ *   drip/X	  the good manifest, one byte every 500 ms (about 4 minutes)
+ *   retry/X	  503 with Retry-After: 30, always
  *
  * and, for the limits of SPEC §7 (route_limits; the list entries are
  * "t0000000", "t0000001", ... and "r0000000", ...):
@@ -833,6 +854,23 @@ static int route_hostile(int fd, struct req *rq)
 	}
 	if ((status = route_limits(fd, rq, rq->path + 4, name_len)) >= 0)
 		return status;
+	if (name_len > 5 && strncmp(rq->path + 4, "drip/", 5) == 0) {
+		/* the manifest, one byte every half second (about 4 minutes) */
+		char head[512], digest[80];
+		int n;
+
+		sha256_digest(digest, manifest_json, strlen(manifest_json));
+		n = snprintf(head, sizeof(head),
+		             "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nDocker-Content-Digest: %s\r\n"
+		             "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		             MT_OCI_MANIFEST, digest, strlen(manifest_json));
+		log_request(rq, 200);
+		if (send_all(fd, head, (size_t)n) == 0 && strcmp(rq->method, "HEAD") != 0)
+			(void)send_drip(fd, manifest_json, strlen(manifest_json), 500);
+		return 200;
+	}
+	if (name_len > 6 && strncmp(rq->path + 4, "retry/", 6) == 0)
+		return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 30\r\n");
 	if (name_len > 5 && strncmp(rq->path + 4, "slow/", 5) == 0) {
 		if (slow_count++ < 2)
 			return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 1\r\n");
@@ -925,7 +963,8 @@ static int route_files(int fd, struct req *rq)
 
 			if (k < 0 && errno == EINTR)
 				continue;
-			if (k <= 0 || send_all(fd, chunk, (size_t)k) != 0)
+			if (k <= 0 || (opt.drip_ms > 0 ? send_drip(fd, chunk, (size_t)k, opt.drip_ms)
+			                               : send_all(fd, chunk, (size_t)k)) != 0)
 				break; /* the length sent was a promise: the client sees a short body */
 			left -= k;
 		}
@@ -964,22 +1003,31 @@ static void usage(void)
 {
 	die("usage: testserver token --port P --key KEY.pem --cert CERT.pem --issuer I --service S --user U "
 	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic] | "
-	    "files --port P --root DIR [--fail-status STATUS]; "
+	    "files --port P --root DIR [--fail-status STATUS] [--drip-ms MS]; "
 	    "[--log FILE] [--max-requests N] [--lifetime SECONDS]");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, 'p' },     { "port2", required_argument, NULL, 'P' },
-		{ "key", required_argument, NULL, 'k' },      { "cert", required_argument, NULL, 'c' },
-		{ "issuer", required_argument, NULL, 'i' },   { "service", required_argument, NULL, 's' },
-		{ "user", required_argument, NULL, 'u' },     { "password", required_argument, NULL, 'w' },
-		{ "basic", no_argument, NULL, 'b' },	      { "log", required_argument, NULL, 'l' },
-		{ "max-requests", required_argument, NULL, 'm' }, { "lifetime", required_argument, NULL, 't' },
-		{ "tls-cert", required_argument, NULL, 'C' }, { "tls-key", required_argument, NULL, 'K' },
-		{ "root", required_argument, NULL, 'r' },     { "fail-status", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
+	    {"port", required_argument, NULL, 'p'},
+	    {"port2", required_argument, NULL, 'P'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"issuer", required_argument, NULL, 'i'},
+	    {"service", required_argument, NULL, 's'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"password", required_argument, NULL, 'w'},
+	    {"basic", no_argument, NULL, 'b'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"max-requests", required_argument, NULL, 'm'},
+	    {"lifetime", required_argument, NULL, 't'},
+	    {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'},
+	    {"root", required_argument, NULL, 'r'},
+	    {"fail-status", required_argument, NULL, 'f'},
+	    {"drip-ms", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct pollfd pfd[2];
 	struct timeval tv = { .tv_sec = IO_TIMEOUT_S };
@@ -1007,6 +1055,7 @@ int main(int argc, char **argv)
 		case 'K': opt.tls_key = optarg; break;
 		case 'r': opt.root = optarg; break;
 		case 'f': opt.fail_status = (int)parse_num(optarg, "--fail-status", 599); break;
+		case 'd': opt.drip_ms = parse_num(optarg, "--drip-ms", 60000); break;
 		default: usage();
 		}
 	}

@@ -398,7 +398,7 @@ static char *want_loc(const char *repo, int layer)
 
 static void test_read_none(void **state)
 {
-	struct sn_sig_list l = {(void *)1, 7};
+	struct sn_sig_list l = {(void *)1, 7, 0, SIGNET_MAX_SIGNATURES_TOTAL_SIZE};
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 
@@ -421,7 +421,7 @@ static void test_write_read_one(void **state)
 	static const char cert[] = "-----BEGIN CERTIFICATE-----\nMIIB\"x\\y\n-----END CERTIFICATE-----\n";
 	static const char bundle[] = "{\"SignedEntryTimestamp\":\"abc=\",\"Payload\":{\"logIndex\":1}}";
 	const char *repo = "one/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	struct sn_ref r = mkref(repo);
@@ -492,7 +492,7 @@ static void test_write_read_one(void **state)
 static void test_read_skips_other_layers(void **state)
 {
 	const char *repo = "mixed/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char tar_digest[SN_DIGEST_MAX], att_digest[SN_DIGEST_MAX], sig_digest[SN_DIGEST_MAX];
@@ -552,7 +552,7 @@ static void test_read_skips_other_layers(void **state)
 static void test_read_size_mismatch(void **state)
 {
 	const char *repo = "size/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char digest[SN_DIGEST_MAX];
@@ -587,7 +587,7 @@ static void test_read_tampered_blob(void **state)
 {
 	const char *repo = "tamper/img";
 	static const char good[] = "{\"critical\":{}, \"optional\":null}";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char digest[SN_DIGEST_MAX], path[512], bad[sizeof(good)];
@@ -642,7 +642,7 @@ static void push_n_layers(signet_ctx *ctx, const char *repo, int n)
 
 static void test_layer_limit(void **state)
 {
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char payload[512], *loc = (char *)"untouched";
@@ -677,7 +677,7 @@ static void test_layer_limit(void **state)
 static void test_size_limit(void **state)
 {
 	const char *repo = "big/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	struct sn_ref r = mkref(repo);
@@ -722,10 +722,60 @@ static void test_size_limit(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* SIGNET_MAX_SIGNATURES_TOTAL_SIZE: each layer is held base64-encoded, so
+ * three layers of the per-signature limit cross the total; a layer that
+ * cannot fit the room left is refused before it is fetched. */
+static void test_total_limit(void **state)
+{
+	const char *repo = "big/total";
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
+	struct sn_err e = {0};
+	signet_ctx *ctx = new_ctx();
+	size_t n = SIGNET_MAX_SIGNATURE_SIZE, need;
+	char digest[SN_DIGEST_MAX];
+	unsigned char *big = malloc(n);
+	json_t *layers = json_array();
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'b', n);
+	push_blob(ctx, repo, big, n, digest);
+	for (int i = 0; i < 2; i++)
+		json_array_append_new(layers, descriptor(SN_MT_COSIGN_SIMPLESIGNING, digest, n, NULL));
+	push_manifest(ctx, repo, SIG_TAG, oci_manifest(ctx, repo, json_incref(layers)), SN_MT_OCI_MANIFEST);
+	if (read_sigs(&l, ctx, repo, &e) != 0)
+		fail_msg("%s", e.msg);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.bytes, l.items[0].len + l.items[1].len);
+	assert_true(l.items[0].len > n / 3 * 4); /* base64 */
+	/* The same two with a budget one byte short: the second is refused. */
+	need = l.bytes;
+	sn_sig_list_free(&l);
+	l.max_bytes = need - 1;
+	assert_int_equal(read_sigs(&l, ctx, repo, &e), SIGNET_ELIMIT);
+	assert_msg(&e, "more than ");
+	assert_msg(&e, "bytes in total (SIGNET_MAX_SIGNATURES_TOTAL_SIZE");
+	assert_int_equal(l.n, 0);
+	/* A budget smaller than one layer's announced size: refused as well. */
+	l.max_bytes = 100;
+	assert_int_equal(read_sigs(&l, ctx, repo, &e), SIGNET_ELIMIT);
+	assert_msg(&e, "more than 100 bytes in total (SIGNET_MAX_SIGNATURES_TOTAL_SIZE");
+	/* Three layers with the whole budget cross the total. */
+	json_array_append_new(layers, descriptor(SN_MT_COSIGN_SIMPLESIGNING, digest, n, NULL));
+	push_manifest(ctx, repo, SIG_TAG, oci_manifest(ctx, repo, json_incref(layers)), SN_MT_OCI_MANIFEST);
+	l = (struct sn_sig_list)SN_SIG_LIST_INIT;
+	assert_int_equal(read_sigs(&l, ctx, repo, &e), SIGNET_ELIMIT);
+	assert_msg(&e, "more than 16777216 bytes in total");
+	assert_int_equal(l.n, 0);
+	json_decref(layers);
+	free(big);
+	signet_ctx_free(ctx);
+}
+
 static void test_not_an_oci_manifest(void **state)
 {
 	const char *repo = "docker/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char cdigest[SN_DIGEST_MAX], before[SN_DIGEST_MAX], after[SN_DIGEST_MAX], payload[512];
@@ -761,7 +811,7 @@ static void test_not_an_oci_manifest(void **state)
 
 static void test_bad_arguments(void **state)
 {
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	struct sn_ref r = mkref("args/img"), dir;
@@ -802,7 +852,7 @@ static void test_bad_arguments(void **state)
 static void test_append_keeps_layers(void **state)
 {
 	const char *repo = "append/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx = new_ctx();
 	char payload[512], sig[64], *loc = NULL, digest[SN_DIGEST_MAX];
@@ -870,7 +920,7 @@ static void test_append_keeps_layers(void **state)
 static void test_concurrent_writers(void **state)
 {
 	const char *repo = "race/img";
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	signet_ctx *ctx;
 	int seen[2][10] = {{0}};
@@ -1022,6 +1072,7 @@ int main(void)
 	    cmocka_unit_test(test_read_tampered_blob),
 	    cmocka_unit_test(test_layer_limit),
 	    cmocka_unit_test(test_size_limit),
+	    cmocka_unit_test(test_total_limit),
 	    cmocka_unit_test(test_not_an_oci_manifest),
 	    cmocka_unit_test(test_bad_arguments),
 	    cmocka_unit_test(test_append_keeps_layers),

@@ -89,7 +89,7 @@ static void assert_file(const char *dir, const char *name, const char *content)
 static void test_top_and_instances(void **state)
 {
 	const char *dir = *state;
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	char *loc = NULL, want[4096];
 
@@ -137,7 +137,7 @@ static void test_top_and_instances(void **state)
 static void test_never_overwrites(void **state)
 {
 	const char *dir = *state;
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	char *loc = NULL, want[4096];
 
@@ -155,7 +155,7 @@ static void test_never_overwrites(void **state)
 static void test_gap_and_limits(void **state)
 {
 	const char *dir = *state;
-	struct sn_sig_list l = {NULL, 0};
+	struct sn_sig_list l = SN_SIG_LIST_INIT;
 	struct sn_err e = {0};
 	char name[64], want[4200];
 
@@ -177,7 +177,7 @@ static void test_gap_and_limits(void **state)
 static void test_refusals(void **state)
 {
 	const char *dir = *state;
-	struct sn_sig_list l = {NULL, 4242};
+	struct sn_sig_list l = {NULL, 4242, 0, SIGNET_MAX_SIGNATURES_TOTAL_SIZE};
 	struct sn_err e = {0};
 	char path[4096], *loc = (char *)"untouched";
 

@@ -11,6 +11,9 @@
  *   request_timeout_ms               a server that never answers; one that trickles a byte per 100 ms
  *   connect_timeout_ms               a listening socket whose backlog is full (SYNs dropped)
  *   SIGNET_CONNECT/REQUEST_TIMEOUT_MS  the defaults a context gets
+ *   SIGNET_IMAGE_TIMEOUT_MS          its default, version 1 options; the deadline of one image cuts a
+ *                                    request that its own timeout would let go on, and the waits
+ *                                    between retries (Retry-After: 3600)
  *   SIGNET_MAX_RETRY_AFTER_S         503 with Retry-After: 3600 / an HTTP-date a day ahead: the wait
  *                                    the client announces (debug log) before sleeping is the cap
  *   SIGNET_MAX_ERROR_BODY_SIZE       404 error body of the limit (quoted) and +1 on a connection
@@ -378,6 +381,81 @@ static void test_timeout_defaults(void **state)
 	signet_ctx_free(ctx);
 	o.request_timeout_ms = -1;
 	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
+
+	/* The deadline of one image: 120 s unless set; a version 1 struct
+	 * (without the field) gets the default; negative is refused. */
+	assert_int_equal(SIGNET_IMAGE_TIMEOUT_MS, 120000);
+	o = (signet_ctx_options)SIGNET_CTX_OPTIONS_INIT;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	assert_int_equal(ctx->image_timeout_ms, SIGNET_IMAGE_TIMEOUT_MS);
+	assert_int_equal(ctx->deadline_ms, 0);
+	signet_ctx_free(ctx);
+	o.image_timeout_ms = 1500;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	assert_int_equal(ctx->image_timeout_ms, 1500);
+	signet_ctx_free(ctx);
+	o.version = 1;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	assert_int_equal(ctx->image_timeout_ms, SIGNET_IMAGE_TIMEOUT_MS);
+	signet_ctx_free(ctx);
+	o.version = 2;
+	o.image_timeout_ms = -1;
+	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
+	o.version = 3;
+	o.image_timeout_ms = 0;
+	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
+}
+
+/* The deadline of one image bounds every request made meanwhile, and the
+ * waits between them, whatever each request's own timeout allows. */
+static void test_image_deadline(void **state)
+{
+	signet_ctx_options o = SIGNET_CTX_OPTIONS_INIT;
+	signet_ctx *ctx = NULL;
+	struct sn_registry *r;
+	struct sn_err e = {0};
+	char digest[SN_DIGEST_MAX], want[256];
+	struct sn_buf b;
+	int64_t t0, ms;
+	int began;
+
+	(void)state;
+	o.tls_verify = 0;
+	o.request_timeout_ms = 10000;
+	o.image_timeout_ms = 600;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	r = reg(ctx, ts.port);
+	/* one byte every 100 ms: the request alone may take 10 s, the image 600 ms */
+	began = sn_deadline_begin(ctx);
+	assert_int_equal(began, 1);
+	assert_int_equal(sn_deadline_begin(ctx), 0); /* nested: the outer deadline stays */
+	t0 = now_ms();
+	assert_int_equal(sn_registry_get_manifest(r, "trickle/x", "latest", &b, NULL, digest, &e),
+	                 SIGNET_ENETWORK);
+	ms = now_ms() - t0;
+	snprintf(
+	    want, sizeof(want),
+	    "GET http://127.0.0.1:%d/v2/trickle/x/manifests/latest: the deadline of 600 ms for this image "
+	    "passed (--timeout; default SIGNET_IMAGE_TIMEOUT_MS, 120000 ms)",
+	    ts.port);
+	assert_msg(&e, want);
+	if (ms < 450 || ms > 4000)
+		fail_msg("a 600 ms deadline on a trickling answer took %lld ms", (long long)ms);
+	/* past it, nothing more is asked */
+	t0 = now_ms();
+	assert_int_equal(sn_registry_get_manifest(r, "good/image", "latest", &b, NULL, digest, &e),
+	                 SIGNET_ENETWORK);
+	assert_msg(&e, "the deadline of 600 ms for this image passed");
+	assert_true(now_ms() - t0 < 100);
+	sn_deadline_end(ctx, began);
+	/* a new image, a new deadline: the same request succeeds */
+	began = sn_deadline_begin(ctx);
+	if (sn_registry_get_manifest(r, "good/image", "latest", &b, NULL, digest, &e) != 0)
+		fail_msg("%s", e.msg);
+	sn_buf_free(&b);
+	sn_deadline_end(ctx, began);
+	assert_int_equal(ctx->deadline_ms, 0);
+	signet_ctx_free(ctx);
 }
 
 static void test_request_timeout(void **state)
@@ -577,6 +655,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_list_page, teardown_test),
 	    cmocka_unit_test_teardown(test_list_total, teardown_test),
 	    cmocka_unit_test(test_timeout_defaults),
+	    cmocka_unit_test(test_image_deadline),
 	    cmocka_unit_test_teardown(test_request_timeout, teardown_test),
 	    cmocka_unit_test_teardown(test_connect_timeout, teardown_test),
 	    cmocka_unit_test_teardown(test_retry_after, teardown_test),

@@ -147,7 +147,8 @@ static void assert_msg(const struct sn_err *e, const char *part)
 /* A list the test can tell apart from a written one. */
 static struct sn_sig_list untouched(void)
 {
-	struct sn_sig_list l = {(struct sn_sig_blob *)(uintptr_t)0x1, 4242};
+	struct sn_sig_list l = {(struct sn_sig_blob *)(uintptr_t)0x1, 4242, 0,
+	                        SIGNET_MAX_SIGNATURES_TOTAL_SIZE};
 
 	return l;
 }
@@ -368,6 +369,65 @@ static void test_read_size_limit(void **state)
 	assert_untouched(&l);
 	assert_msg(&e, "/signature-2: larger than the limit of 4194304 bytes (SIGNET_MAX_SIGNATURE_SIZE)");
 	assert_msg(&e, "lookaside signature file://");
+	free(big);
+	free(base);
+}
+
+/* SIGNET_MAX_SIGNATURES_TOTAL_SIZE: a read holds at most the list's budget,
+ * and stops reading at the blob that would cross it. */
+static void test_read_total_limit(void **state)
+{
+	const size_t per = SIGNET_MAX_SIGNATURE_SIZE, fit = SIGNET_MAX_SIGNATURES_TOTAL_SIZE / per;
+	const char *dir = *state;
+	struct sn_sig_list l = untouched();
+	struct sn_err e = {0};
+	char *base = base_of(dir), path[4096];
+	unsigned char *big = malloc(per);
+
+	assert_non_null(big);
+	assert_true(fit >= 1 && fit < SIGNET_MAX_LOOKASIDE_SIGNATURES);
+	memset(big, 0x5c, per);
+	put_sig(dir, 1); /* 4 bytes: "sig1" */
+	for (unsigned n = 2; n <= fit; n++) {
+		snprintf(path, sizeof(path), "%s/store/" SIGDIR "/signature-%u", dir, n);
+		put_file(path, big, per);
+	}
+	/* "sig1" and fit - 1 blobs of the per-signature limit: under the total */
+	assert_int_equal(read_store(&l, base, &e), 0);
+	assert_int_equal(l.n, fit);
+	assert_int_equal(l.bytes, 4 + (fit - 1) * per);
+	sn_sig_list_free(&l);
+	/* one more of the per-signature limit crosses the total: only 4 bytes
+	 * of room are left, so no more than that is read */
+	snprintf(path, sizeof(path), "%s/store/" SIGDIR "/signature-%zu", dir, fit + 1);
+	put_file(path, big, per);
+	l = untouched();
+	assert_int_equal(read_store(&l, base, &e), SIGNET_ELIMIT);
+	assert_untouched(&l);
+	snprintf(path, sizeof(path),
+	         "lookaside %s/" SIGDIR ": the signatures of this image come to more than %u bytes in total "
+	         "(SIGNET_MAX_SIGNATURES_TOTAL_SIZE, %u bytes, counts every signature read for the image)",
+	         base, SIGNET_MAX_SIGNATURES_TOTAL_SIZE, SIGNET_MAX_SIGNATURES_TOTAL_SIZE);
+	assert_string_equal(e.msg, path);
+	/* A smaller budget (other signatures of the image already held):
+	 * "sig1" fits 4 bytes exactly; 3 bytes do not; 0 allow nothing, but an
+	 * empty store still reads as empty. */
+	l = (struct sn_sig_list){NULL, 0, 0, 4};
+	snprintf(path, sizeof(path), "%s/store/" SIGDIR "/signature-2", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(read_store(&l, base, &e), 0);
+	assert_int_equal(l.n, 1);
+	sn_sig_list_free(&l);
+	l = (struct sn_sig_list){NULL, 0, 0, 3};
+	assert_int_equal(read_store(&l, base, &e), SIGNET_ELIMIT);
+	assert_msg(&e, "more than 3 bytes in total (SIGNET_MAX_SIGNATURES_TOTAL_SIZE");
+	l = (struct sn_sig_list){NULL, 0, 0, 0};
+	assert_int_equal(read_store(&l, base, &e), SIGNET_ELIMIT);
+	assert_msg(&e, "more than 0 bytes in total");
+	snprintf(path, sizeof(path), "%s/store/" SIGDIR "/signature-1", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(read_store(&l, base, &e), 0);
+	assert_int_equal(l.n, 0);
 	free(big);
 	free(base);
 }
@@ -1026,6 +1086,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_read_gap, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_read_count_limit, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_read_size_limit, setup_dir, teardown_dir),
+	    cmocka_unit_test_setup_teardown(test_read_total_limit, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_read_damaged_entry, setup_dir, teardown_dir),
 	    cmocka_unit_test_setup_teardown(test_read_percent_encoded, setup_dir, teardown_dir),
 	    cmocka_unit_test(test_read_arguments),
