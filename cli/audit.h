@@ -37,4 +37,19 @@ void audit_html_abort(struct audit_html *h);
 /* Writes s HTML-escaped (& < > " ') to f. */
 void audit_html_escape(FILE *f, const char *s);
 
+/* audit_summary.c: what the table and the HTML page say alike about a
+ * summary record.  Strings from the record go through put (cleaned of
+ * control characters for a terminal, HTML-escaped for the page). */
+typedef void (*audit_put_fn)(FILE *f, const char *s);
+/* NULL when the summary's "orphans", "orphansNotLookedFor" and "policy"
+ * have the form the library writes them in (the last two may be absent in
+ * files written before they existed); else what is wrong. */
+const char *audit_summary_problem(json_t *summary);
+/* Where the verdicts came from, as `signet verify` words it after
+ * "Policy: ". */
+void audit_put_policy(FILE *f, audit_put_fn put, json_t *summary);
+/* The orphan count, or "not looked for in REPO (REASON)" (and how many
+ * were found where they could be, FOUND orphan records). */
+void audit_put_orphans(FILE *f, audit_put_fn put, json_t *summary, unsigned long long found);
+
 #endif

@@ -293,7 +293,7 @@ static void signer_chart(FILE *f, json_t *summary)
 	fputs("</svg></figure>\n", f);
 }
 
-static void summary_section(FILE *f, json_t *summary)
+static void summary_section(FILE *f, json_t *summary, unsigned long orphan_rows)
 {
 	static const struct {
 		const char *key, *label;
@@ -308,8 +308,18 @@ static void summary_section(FILE *f, json_t *summary)
 	const char *shard = str(summary, "shard");
 
 	fputs("<section class=\"summary\"><h2>Summary</h2>\n<table>\n", f);
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+	fputs("<tr><th>Policy</th><td class=\"policy\">", f);
+	audit_put_policy(f, audit_html_escape, summary);
+	fputs("</td></tr>\n", f);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (strcmp(rows[i].key, "orphans") == 0) {
+			fprintf(f, "<tr><th>%s</th><td class=\"orphans\">", rows[i].label);
+			audit_put_orphans(f, audit_html_escape, summary, orphan_rows);
+			fputs("</td></tr>\n", f);
+			continue;
+		}
 		fprintf(f, "<tr><th>%s</th><td>%llu</td></tr>\n", rows[i].label, count(summary, rows[i].key));
+	}
 	if (shard != NULL) {
 		fputs("<tr><th>Shard</th><td>", f);
 		audit_html_escape(f, shard);
@@ -331,9 +341,15 @@ int audit_html_commit(struct audit_html *h, json_t *summary)
 		fputs("<tr><td colspan=\"7\">No image.</td></tr>\n", h->f);
 	fputs("</tbody>\n</table></section>\n", h->f);
 	fputs("<section class=\"orphans\"><h2>Orphan signatures</h2>\n", h->f);
-	if (h->orphan_rows == 0) {
+	if (json_is_object(json_object_get(summary, "orphansNotLookedFor"))) {
+		/* not "None": nobody looked everywhere */
+		fputs("<p class=\"not-looked-for\">Orphan signatures: ", h->f);
+		audit_put_orphans(h->f, audit_html_escape, summary, h->orphan_rows);
+		fputs(".</p>\n", h->f);
+	} else if (h->orphan_rows == 0) {
 		fputs("<p>None: every signature belongs to a digest a tag names.</p>\n", h->f);
-	} else {
+	}
+	if (h->orphan_rows != 0) {
 		fputs("<table class=\"sortable\">\n<thead><tr><th>Repository</th><th>Digest</th><th>Store</th>"
 		      "<th>Location</th></tr></thead>\n<tbody>\n",
 		      h->f);
@@ -345,7 +361,7 @@ int audit_html_commit(struct audit_html *h, json_t *summary)
 		fputs("</tbody>\n</table>\n", h->f);
 	}
 	fputs("</section>\n", h->f);
-	summary_section(h->f, summary);
+	summary_section(h->f, summary, h->orphan_rows);
 	fputs("</div>\n", h->f);
 	fputs(html_script, h->f);
 	fputs("</body>\n</html>\n", h->f);

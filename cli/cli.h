@@ -133,6 +133,13 @@ int cli_trust_finish(struct cli_trust *t);
  * "Policy: FILE", "Policy: FILE (a default location, ...)", "Policy:
  * contract FILE" or "Policy: keys A, B". */
 void cli_trust_print_source(const struct cli_trust *t, FILE *f);
+/* The words after "Policy: " (shared with the audit report, which reads
+ * them back from its summary record): "FILE", "FILE (a default location,
+ * not named with --policy)" when !named, "contract FILE" or "keys A, B";
+ * kind is "policy", "contract" or "keys"; file names go through put (as
+ * they are, cleaned of control characters, HTML-escaped). */
+void cli_policy_source_write(FILE *f, void (*put)(FILE *f, const char *s), const char *kind,
+			     const char *const *files, size_t n_files, int named);
 /* The same as JSON (a new reference, NULL if out of memory):
  * {"Kind": "policy"|"contract"|"keys", "Files": [...], "Named": bool},
  * Named false for a policy.json found in a default location. */

@@ -13,29 +13,30 @@
 #include <unistd.h>
 
 static const char audit_help[] =
-    "Usage: signet audit [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] SOURCE\n"
-    "       signet audit merge [--json | --html FILE] SHARD.jsonl...\n"
-    "       signet audit render (--table | --html FILE) FILE.jsonl\n\n"
-    "Check every image SOURCE holds against the policy and report, per image, the verdict, who\n"
-    "signed it and why it is denied; then the signatures no tag's digest uses (orphans) and a\n"
-    "summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE] (the repositories under NAMESPACE),\n"
-    "docker://HOST[:PORT]/REPO (its tags), docker://HOST[:PORT]/REPO:TAG (that image), dir:TREE\n"
-    "(a `skopeo sync --scoped` tree) or oci:LAYOUT.  A SOURCE that holds no image is an error.\n\n"
-    "Options:\n"
-    "  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
-    "                       registry's catalog\n"
-    "  -j, --jobs N         parallel requests (default 1)\n"
-    "  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
-    "                       combine the --json outputs of all N shards with `signet audit merge`\n"
-    "  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP
-        CLI_COMMON_HELP
-    "\nmerge: combine the --json outputs of the N shards of one audit into the output a single run\n"
-    "would have given (a table, --json or --html FILE).\n"
-    "render: turn a --json output back into the table or an HTML report.\n"
-    "With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
-    "\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
-    "no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
-    "audit).\n";
+	"Usage: signet audit [--policy FILE | --contract FILE | --key FILE...] [OPTIONS] SOURCE\n"
+	"       signet audit merge [--json | --html FILE] SHARD.jsonl...\n"
+	"       signet audit render (--table | --html FILE) FILE.jsonl\n\n"
+	"Check every image SOURCE holds against the policy and report, per image, the verdict, who\n"
+	"signed it and why it is denied; then the signatures no tag's digest uses (orphans) and a\n"
+	"summary.  SOURCE is docker://HOST[:PORT][/NAMESPACE] (the repositories under NAMESPACE),\n"
+	"docker://HOST[:PORT]/REPO (its tags), docker://HOST[:PORT]/REPO:TAG (that image), dir:TREE\n"
+	"(a `skopeo sync --scoped` tree) or oci:LAYOUT.  A SOURCE that holds no image (nothing under\n"
+	"NAMESPACE, a TAG the registry does not have) is an error.  The summary names the policy\n"
+	"judged by, and where orphans were not looked for (one image, an http(s):// lookaside).\n\n"
+	"Options:\n"
+	"  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
+	"                       registry's catalog\n"
+	"  -j, --jobs N         parallel requests (default 1)\n"
+	"  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
+	"                       combine the --json outputs of all N shards with `signet audit merge`\n"
+	"  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP CLI_COMMON_HELP
+	"\nmerge: combine the --json outputs of the N shards of one audit into the output a single run\n"
+	"would have given (a table, --json or --html FILE).\n"
+	"render: turn a --json output back into the table or an HTML report.\n"
+	"With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
+	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
+	"no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
+	"audit).\n";
 
 enum {
 	OPT_REPOS = 0x300,
@@ -55,7 +56,8 @@ struct sink {
 	struct audit_html *html;
 	FILE *orphans; /* table: orphan lines, printed after the images */
 	unsigned long images, denied, errors;
-	json_t *summary; /* once seen */
+	unsigned long long orphan_records; /* seen */
+	json_t *summary;		   /* once seen */
 	int code;	 /* exit code of a failure of the sink itself */
 };
 
@@ -71,8 +73,10 @@ static int is_count(json_t *v)
 	return json_is_integer(v) && json_integer_value(v) >= 0;
 }
 
+/* "orphans" is a count or null (not looked for everywhere): see
+ * audit_summary_problem(). */
 static const char *const summary_counts[] = {
-	"images", "allowed", "denied", "errors", "orphans", "foreignIdentity",
+	"images", "allowed", "denied", "errors", "foreignIdentity",
 };
 #define N_SUMMARY_COUNTS (sizeof(summary_counts) / sizeof(summary_counts[0]))
 
@@ -109,6 +113,8 @@ static int record_type(json_t *rec, const char *where)
 		return REC_ORPHAN;
 	}
 	if (strcmp(type, "summary") == 0) {
+		const char *problem;
+
 		for (size_t i = 0; i < N_SUMMARY_COUNTS; i++) {
 			if (!is_count(json_object_get(rec, summary_counts[i]))) {
 				fprintf(stderr, "signet: %s: summary record: \"%s\" is not a count\n", where,
@@ -130,6 +136,10 @@ static int record_type(json_t *rec, const char *where)
 		v = json_object_get(rec, "shard");
 		if (v != NULL && !json_is_null(v) && !json_is_string(v)) {
 			fprintf(stderr, "signet: %s: summary record: \"shard\" is neither \"K/N\" nor null\n", where);
+			return -1;
+		}
+		if ((problem = audit_summary_problem(rec)) != NULL) {
+			fprintf(stderr, "signet: %s: summary record: %s\n", where, problem);
 			return -1;
 		}
 		return REC_SUMMARY;
@@ -247,9 +257,13 @@ static int table_finish(struct sink *s)
 			return EXIT_UNREACHABLE;
 		}
 	}
+	fputs("\nPolicy: ", stdout);
+	audit_put_policy(stdout, put_clean, sum);
 	printf("\nImages: %llu (%llu allowed, %llu denied, %llu errors)\n", count(sum, "images"),
 	       count(sum, "allowed"), count(sum, "denied"), count(sum, "errors"));
-	printf("Orphan signatures: %llu\n", count(sum, "orphans"));
+	fputs("Orphan signatures: ", stdout);
+	audit_put_orphans(stdout, put_clean, sum, s->orphan_records);
+	fputc('\n', stdout);
 	printf("Signatures claiming another repository: %llu\n", count(sum, "foreignIdentity"));
 	if (json_object_size(json_object_get(sum, "bySigner")) > 0) {
 		printf("Valid signatures by signer:\n");
@@ -314,6 +328,7 @@ static void sink_record(struct sink *s, const char *text, json_t *rec, int type)
 		progress_show(s);
 		break;
 	case REC_ORPHAN:
+		s->orphan_records++;
 		if (s->table)
 			table_orphan(s->orphans, rec);
 		break;
@@ -650,8 +665,8 @@ static int cmp_keys(const void *a, const void *b)
  * summaries.  *out is the line, caller frees; *merged the object. */
 static int merge_summaries(char **out, json_t **merged, struct shard_in *in, size_t n, json_t *order)
 {
-	json_t *sum = NULL, *by = NULL, *sorted = NULL, *v;
-	unsigned long long totals[N_SUMMARY_COUNTS] = { 0 };
+	json_t *sum = NULL, *by = NULL, *sorted = NULL, *v, *unlooked = NULL;
+	unsigned long long totals[N_SUMMARY_COUNTS] = { 0 }, orphans = 0, unlooked_repos = 0;
 	unsigned char *seen = NULL;
 	unsigned int k, shards = 0;
 	const char *key, **keys = NULL;
@@ -688,6 +703,16 @@ static int merge_summaries(char **out, json_t **merged, struct shard_in *in, siz
 			goto out;
 		}
 		flags = f;
+		/* One policy judged them all, or the merge would claim one
+		 * that did not. */
+		v = json_object_get(s, "policy");
+		if (i > 0 && !json_equal(v, json_object_get(in[0].summary, "policy")) &&
+		    (v != NULL || json_object_get(in[0].summary, "policy") != NULL)) {
+			fprintf(stderr,
+				"signet: %s: judged by another policy than %s: not shards of one audit\n",
+				in[i].r.path, in[0].r.path);
+			goto out;
+		}
 		for (j = 0; j < N_SUMMARY_COUNTS; j++) {
 			unsigned long long c = count(s, summary_counts[j]);
 
@@ -695,6 +720,18 @@ static int merge_summaries(char **out, json_t **merged, struct shard_in *in, siz
 				goto toobig;
 			totals[j] += c;
 		}
+		/* Orphans: counted only if every shard looked everywhere; the
+		 * first repository not looked in is the first in audit order
+		 * (each repository is in one shard). */
+		orphans += count(s, "orphans");
+		v = json_object_get(s, "orphansNotLookedFor");
+		if (json_is_object(v)) {
+			unlooked_repos += count(v, "repositories");
+			if (unlooked == NULL || strcmp(str(v, "repository"), str(unlooked, "repository")) < 0)
+				unlooked = v;
+		}
+		if (orphans > (unsigned long long)LLONG_MAX || unlooked_repos > (unsigned long long)LLONG_MAX)
+			goto toobig;
 		json_object_foreach(json_object_get(s, "bySigner"), key, v) {
 			json_int_t had = json_integer_value(json_object_get(by, key));
 
@@ -717,6 +754,20 @@ static int merge_summaries(char **out, json_t **merged, struct shard_in *in, siz
 	for (j = 0; j < N_SUMMARY_COUNTS; j++)
 		if (json_object_set_new(sum, summary_counts[j], json_integer((json_int_t)totals[j])) != 0)
 			goto nomem;
+	if (unlooked == NULL) {
+		if (json_object_set_new(sum, "orphans", json_integer((json_int_t)orphans)) != 0 ||
+		    (json_object_get(sum, "orphansNotLookedFor") != NULL &&
+		     json_object_set_new(sum, "orphansNotLookedFor", json_null()) != 0))
+			goto nomem;
+	} else {
+		json_t *u = json_pack("{s:I, s:s, s:s}", "repositories", (json_int_t)unlooked_repos,
+				      "repository", str(unlooked, "repository"), "reason",
+				      str(unlooked, "reason"));
+
+		if (u == NULL || json_object_set_new(sum, "orphans", json_null()) != 0 ||
+		    json_object_set_new(sum, "orphansNotLookedFor", u) != 0)
+			goto nomem;
+	}
 	json_object_foreach(order, key, v) {
 		if (json_object_get(by, key) != NULL && json_object_set(sorted, key, json_object_get(by, key)) != 0)
 			goto nomem;

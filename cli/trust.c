@@ -133,21 +133,39 @@ int cli_verifier_open(signet_ctx **ctx, signet_verifier **v, struct cli_trust *t
 	return 0;
 }
 
+static void put_raw(FILE *f, const char *s)
+{
+	fputs(s, f);
+}
+
+void cli_policy_source_write(FILE *f, void (*put)(FILE *f, const char *s), const char *kind,
+			     const char *const *files, size_t n_files, int named)
+{
+	if (strcmp(kind, "policy") == 0) {
+		put(f, n_files > 0 ? files[0] : "");
+		if (!named)
+			fputs(" (a default location, not named with --policy)", f);
+		return;
+	}
+	fputs(strcmp(kind, "contract") == 0 ? "contract" : "keys", f);
+	for (size_t i = 0; i < n_files; i++) {
+		fputs(i == 0 ? " " : ", ", f);
+		put(f, files[i]);
+	}
+}
+
 void cli_trust_print_source(const struct cli_trust *t, FILE *f)
 {
 	const signet_verifier_options *o = &t->vopts;
 
-	if (o->policy_file != NULL) {
-		fprintf(f, "Policy: %s%s\n", o->policy_file,
-			o->policy_is_default ? " (a default location, not named with --policy)" : "");
-	} else if (o->contract_file != NULL) {
-		fprintf(f, "Policy: contract %s\n", o->contract_file);
-	} else {
-		fputs("Policy: keys", f);
-		for (size_t i = 0; i < o->n_gpg_key_files; i++)
-			fprintf(f, "%s%s", i == 0 ? " " : ", ", o->gpg_key_files[i]);
-		fputc('\n', f);
-	}
+	fputs("Policy: ", f);
+	if (o->policy_file != NULL)
+		cli_policy_source_write(f, put_raw, "policy", &o->policy_file, 1, !o->policy_is_default);
+	else if (o->contract_file != NULL)
+		cli_policy_source_write(f, put_raw, "contract", &o->contract_file, 1, 1);
+	else
+		cli_policy_source_write(f, put_raw, "keys", o->gpg_key_files, o->n_gpg_key_files, 1);
+	fputc('\n', f);
 }
 
 json_t *cli_trust_source_json(const struct cli_trust *t)

@@ -10,6 +10,11 @@
  * are streamed as made.  With jobs > 1 the tags of one repository are
  * decided by that many threads, each with its own context and verifier,
  * and emitted in tag order through a reorder window of `jobs` records.
+ *
+ * Orphans are only claimed where every signature of a repository could be
+ * seen: its tag list read, every tag resolved, its lookaside a listable
+ * file:// directory.  Elsewhere the summary says they were not looked for
+ * (a count would claim a search that did not happen).
  */
 #include "verifier_internal.h"
 
@@ -17,6 +22,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signet/audit.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +128,11 @@ struct audit {
 	/* totals */
 	size_t images, allowed, denied, errors, orphans, foreign;
 	json_t *by_signer;
+	/* Repositories whose orphans were not (all) looked for; the first of
+	 * them in audit order and why. */
+	size_t unlooked;
+	char *unlooked_repo, *unlooked_reason;
+	json_t *policy;	 /* the summary's "policy", made before any record */
 	int first_error; /* the first image error code, or 0 */
 	/* workers (jobs > 1) */
 	unsigned int jobs;
@@ -263,7 +274,7 @@ static int emit(struct audit *a, json_t *rec)
 }
 
 /* Counts a decided image, remembers its digests, emits it. */
-static int account(struct audit *a, struct job *j, struct strv *known, int *unresolved)
+static int account(struct audit *a, struct job *j, struct strv *known, const char **unresolved)
 {
 	json_t *sigs, *s, *plats, *p;
 	const char *digest;
@@ -295,9 +306,10 @@ static int account(struct audit *a, struct job *j, struct strv *known, int *unre
 			return sn_enomem(a->e);
 	}
 	digest = json_string_value(json_object_get(j->rec, "digest"));
-	if (digest == NULL)
-		*unresolved = 1;
-	else if ((rc = strv_add(known, digest, strlen(digest), a->e)) != 0)
+	if (digest == NULL) {
+		if (*unresolved == NULL)
+			*unresolved = j->tag;
+	} else if ((rc = strv_add(known, digest, strlen(digest), a->e)) != 0)
 		return rc;
 	plats = json_object_get(j->rec, "platforms");
 	json_array_foreach(plats, i, p) {
@@ -340,7 +352,8 @@ static void *worker_main(void *arg)
 }
 
 /* Decides and emits every tag of repo, in order. */
-static int decide_tags(struct audit *a, const char *repo, struct strv *tags, struct strv *known, int *unresolved)
+static int decide_tags(struct audit *a, const char *repo, struct strv *tags, struct strv *known,
+		       const char **unresolved)
 {
 	unsigned int started = 0;
 	int rc = 0;
@@ -520,6 +533,26 @@ static int probe_repo(struct audit *a)
 	return rc;
 }
 
+/* Whether the registry has REPO:TAG, before anything is reported: a 404
+ * (no such tag, or no such repository) is an audit of nothing, told as
+ * such (SIGNET_EINVAL); any other failure stops the audit as the catalog's
+ * does. */
+static int probe_tag(struct audit *a)
+{
+	int exists = 0, rc = sn_registry_head_manifest(a->reg, a->ns, a->tag, &exists, NULL, NULL, a->e);
+
+	if (rc != 0) {
+		sn_errctx(a->e, "audit: %s/%s:%s: ", a->host, a->ns, a->tag);
+		return rc;
+	}
+	if (!exists)
+		return sn_seterr(a->e, SIGNET_EINVAL,
+				 "audit: no image found under %s: the registry has no tag \"%s\" in %s/%s "
+				 "(HTTP 404)",
+				 a->o->source, a->tag, a->host, a->ns);
+	return 0;
+}
+
 /* repos_file: one repository per line (HOST/ prefix allowed), # comments. */
 static int repos_from_file(struct audit *a, struct strv *repos)
 {
@@ -692,6 +725,59 @@ static int oci_tags(struct audit *a, struct strv *tags)
 
 /* ---- orphans ---------------------------------------------------------- */
 
+/* Leaves s as it is if it is UTF-8, else shows its bytes above 0x7f as
+ * '?': JSON cannot carry it (a file name, a URL from a configuration). */
+static void utf8_or_ascii(char *s)
+{
+	json_t *j = json_string(s);
+
+	if (j != NULL) {
+		json_decref(j);
+		return;
+	}
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s > 0x7f)
+			*s = '?';
+}
+
+/* Notes that the orphans of repository name (HOST/REPO) were not (all)
+ * looked for, and why (kept for the first such repository only). */
+static int not_looked_for(struct audit *a, const char *name, const char *fmt, ...) SN_PRINTF(3, 4);
+static int not_looked_for(struct audit *a, const char *name, const char *fmt, ...)
+{
+	char why[SN_ERRMSG_MAX];
+	va_list ap;
+
+	a->unlooked++;
+	if (a->unlooked_repo != NULL)
+		return 0;
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	utf8_or_ascii(why);
+	if ((a->unlooked_repo = sn_strdup(name, a->e)) == NULL ||
+	    (a->unlooked_reason = sn_strdup(why, a->e)) == NULL)
+		return SIGNET_ENOMEM;
+	return 0;
+}
+
+/* A URL as a report shows it: without a user:password@ (which signet
+ * refuses to use anyway). */
+static char *shown_url(const char *url, struct sn_err *e)
+{
+	const char *auth = strstr(url, "://"), *at = NULL;
+
+	if (auth == NULL)
+		return sn_strdup(url, e);
+	auth += 3;
+	for (const char *p = auth; *p != '\0' && *p != '/'; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		return sn_strdup(url, e);
+	return sn_aprintf(e, "%.*s%s", (int)(auth - url), url, at + 1);
+}
+
 static int emit_orphan(struct audit *a, const char *repo, const char *digest, const char *store,
 		       const char *location)
 {
@@ -730,17 +816,31 @@ static int lookaside_orphans(struct audit *a, const char *name, const char *path
 	free(text);
 	if (rc != 0 || (rc = sn_verifier_lookaside(&store, v, ref, a->e)) != 0)
 		goto out;
-	/* Only a local store without escapes can be listed. */
-	if (store == NULL || strncmp(store, "file://", 7) != 0 || strchr(store, '%') != NULL)
+	if (store == NULL)
+		goto out; /* no lookaside: nothing stored there */
+	/* Only a local store without escapes can be listed: http(s):// has
+	 * no directory listing. */
+	if (strncmp(store, "file://", 7) != 0 || strchr(store, '%') != NULL) {
+		char *shown = shown_url(store, a->e);
+
+		rc = shown != NULL ? not_looked_for(a, name, "the lookaside %s cannot be listed", shown)
+				   : SIGNET_ENOMEM;
+		free(shown);
 		goto out;
+	}
 	dirpath = slash != NULL ? sn_aprintf(a->e, "%s/%.*s", store + 7, (int)(slash - path), path)
 				: sn_strdup(store + 7, a->e);
 	if (dirpath == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	if ((dir = opendir(dirpath)) == NULL)
-		goto out; /* nothing stored for this repository */
+	if ((dir = opendir(dirpath)) == NULL) {
+		/* ENOENT: nothing stored for this repository. */
+		if (errno != ENOENT)
+			rc = not_looked_for(a, name, "the lookaside directory %s cannot be read: %s", dirpath,
+					    strerror(errno));
+		goto out;
+	}
 	while (rc == 0 && (d = readdir(dir)) != NULL) {
 		const char *h = d->d_name + bl + 8;
 
@@ -778,8 +878,9 @@ static int audit_repo(struct audit *a, const char *repo)
 {
 	struct strv tags = { NULL, 0 }, sig_hex = { NULL, 0 }, known = { NULL, 0 };
 	struct collect c = { a, &tags, &sig_hex };
+	const char *unresolved = NULL;
 	char *name = NULL;
-	int unresolved = 0, rc;
+	int rc;
 
 	switch (a->kind) {
 	case AUDIT_DOCKER:
@@ -812,18 +913,27 @@ static int audit_repo(struct audit *a, const char *repo)
 	strv_sort_unique(&sig_hex);
 	if ((rc = decide_tags(a, repo, &tags, &known, &unresolved)) != 0 || a->kind != AUDIT_DOCKER)
 		goto out;
-	/* One image: no tag list, so no way to tell what no tag names. */
-	if (a->tag != NULL)
-		goto out;
-	/* A tag that could not be resolved may be what a signature is for:
-	 * no orphans are claimed then. */
-	if (unresolved)
-		goto out;
-	strv_sort_unique(&known);
 	if ((name = sn_aprintf(a->e, "%s/%s", a->host, repo)) == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
+	/* One image: no tag list, so no way to tell what no tag names. */
+	if (a->tag != NULL) {
+		rc = not_looked_for(a, name,
+				    "only its tag %s was audited, and orphans need the repository's tag list",
+				    a->tag);
+		goto out;
+	}
+	/* A tag that could not be resolved may be what a signature is for:
+	 * no orphans are claimed then. */
+	if (unresolved != NULL) {
+		rc = not_looked_for(a, name,
+				    "its tag %s could not be resolved to a digest, "
+				    "and a signature may be for it",
+				    unresolved);
+		goto out;
+	}
+	strv_sort_unique(&known);
 	for (size_t i = 0; rc == 0 && i < sig_hex.n; i++) {
 		char digest[SN_DIGEST_MAX], *loc;
 
@@ -847,23 +957,74 @@ out:
 	return rc;
 }
 
+/* A file name as a JSON string.  NULL: out of memory. */
+static json_t *file_name(const char *path)
+{
+	json_t *j = json_string(path);
+	char *copy;
+
+	if (j != NULL || (copy = strdup(path)) == NULL)
+		return j;
+	utf8_or_ascii(copy);
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* Where the verdicts came from, as `signet verify --json` says it (its
+ * "Policy" object, with the audit records' lower-case keys):
+ * {"kind": "policy"|"contract"|"keys", "files": [...], "named": bool}.
+ * NULL: out of memory. */
+static json_t *policy_source(const struct signet_verifier *v)
+{
+	const struct signet_verifier_options *o = &v->opts;
+	json_t *files = json_array();
+	const char *kind;
+	int jrc = 0;
+
+	if (files == NULL)
+		return NULL;
+	if (o->policy_file != NULL)
+		jrc |= json_array_append_new(files, file_name(o->policy_file));
+	else if (o->contract_file != NULL)
+		jrc |= json_array_append_new(files, file_name(o->contract_file));
+	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_gpg_key_files; i++)
+		jrc |= json_array_append_new(files, file_name(o->gpg_key_files[i]));
+	if (jrc != 0) {
+		json_decref(files);
+		return NULL;
+	}
+	kind = o->policy_file != NULL ? "policy" : o->contract_file != NULL ? "contract" : "keys";
+	return json_pack("{s:s, s:o, s:b}", "kind", kind, "files", files, "named", !o->policy_is_default);
+}
+
 static int emit_summary(struct audit *a)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *unlooked = NULL;
 	char shard[64];
 	int jrc = 0, rc;
 
-	if (o == NULL)
+	if (a->unlooked != 0)
+		unlooked = json_pack("{s:I, s:s, s:s}", "repositories", (json_int_t)a->unlooked, "repository",
+				     a->unlooked_repo, "reason", a->unlooked_reason);
+	if (o == NULL || (a->unlooked != 0 && unlooked == NULL)) {
+		json_decref(o);
+		json_decref(unlooked);
 		return sn_enomem(a->e);
+	}
 	(void)snprintf(shard, sizeof(shard), "%u/%u", a->o->shard_index, a->o->shard_count);
 	jrc |= set_str(o, "type", "summary");
 	jrc |= json_object_set_new(o, "images", json_integer((json_int_t)a->images));
 	jrc |= json_object_set_new(o, "allowed", json_integer((json_int_t)a->allowed));
 	jrc |= json_object_set_new(o, "denied", json_integer((json_int_t)a->denied));
 	jrc |= json_object_set_new(o, "errors", json_integer((json_int_t)a->errors));
-	jrc |= json_object_set_new(o, "orphans", json_integer((json_int_t)a->orphans));
+	/* null, not a count, when they were not looked for everywhere */
+	jrc |= json_object_set_new(o, "orphans",
+				   unlooked == NULL ? json_integer((json_int_t)a->orphans) : json_null());
+	jrc |= json_object_set_new(o, "orphansNotLookedFor", unlooked != NULL ? unlooked : json_null());
 	jrc |= json_object_set_new(o, "foreignIdentity", json_integer((json_int_t)a->foreign));
 	jrc |= json_object_set(o, "bySigner", a->by_signer);
+	jrc |= json_object_set(o, "policy", a->policy);
 	jrc |= set_str(o, "shard", a->o->shard_count != 0 ? shard : NULL);
 	rc = jrc != 0 ? sn_enomem(a->e) : emit(a, o);
 	json_decref(o);
@@ -972,7 +1133,7 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 			       "audit: a repository list is for docker://HOST[/NAMESPACE] sources only");
 		goto out;
 	}
-	if ((a.by_signer = json_object()) == NULL) {
+	if ((a.by_signer = json_object()) == NULL || (a.policy = policy_source(v)) == NULL) {
 		rc = sn_enomem(a.e);
 		goto out;
 	}
@@ -981,7 +1142,10 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 		if ((rc = sn_registry_get(&a.reg, v->ctx, a.host, a.e)) != 0)
 			break;
 		if (a.tag != NULL) {
-			/* REPO:TAG: that one image, however the catalog lists it. */
+			/* REPO:TAG: that one image, however the catalog lists it
+			 * (in every shard alike: asked of the registry first). */
+			if ((rc = probe_tag(&a)) != 0)
+				break;
 			a.matched = 1;
 			rc = in_shard(&a, a.ns) ? strv_add(&repos, a.ns, strlen(a.ns), a.e) : 0;
 		} else if (opts->repos_file != NULL) {
@@ -1044,6 +1208,9 @@ out:
 	workers_free(&a);
 	strv_free(&repos);
 	json_decref(a.by_signer);
+	json_decref(a.policy);
+	free(a.unlooked_repo);
+	free(a.unlooked_reason);
 	free(a.host);
 	free(a.ns);
 	free(a.tag);

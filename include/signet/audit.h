@@ -48,9 +48,22 @@ typedef struct signet_audit_options {
  *     "identityMatches":bool, "timestamp" (or null), "problem" (or null)}]}
  *  {"type":"orphan", "repository", "digest", "store", "location"}: a
  *   signature stored for a digest that no tag of the repository names
- *  {"type":"summary", "images", "allowed", "denied", "errors", "orphans",
+ *  {"type":"summary", "images", "allowed", "denied", "errors",
+ *   "orphans" (a count, or null when they were not looked for in every
+ *     audited repository),
+ *   "orphansNotLookedFor" (null, or {"repositories": how many were not
+ *     searched, "repository": the first of them, "reason": why, e.g. "the
+ *     lookaside http://... cannot be listed"}),
  *   "foreignIdentity" (signatures claiming another repository),
- *   "bySigner":{"FPR or key id": count}, "shard":"K/N" or null}
+ *   "bySigner":{"FPR or key id": count},
+ *   "policy":{"kind":"policy"|"contract"|"keys", "files":[...], "named"
+ *     (false: a policy.json the caller found in a default location, as
+ *     signet_verifier_options.policy_is_default)},
+ *   "shard":"K/N" or null}
+ * Orphans are looked for in a docker:// source's repositories whose tag
+ * list was read (not for REPO:TAG) and whose tags all resolved: its .sig
+ * tags and a file:// lookaside directory (an http(s):// one cannot be
+ * listed).  dir: and oci: sources hold no separate signature store.
  * A non-zero return stops the audit and is returned.
  */
 typedef int (*signet_audit_cb)(void *userdata, const char *json);
@@ -65,7 +78,8 @@ typedef int (*signet_audit_cb)(void *userdata, const char *json);
  * or at once an error that stopped the audit (the catalog or a layout
  * unreadable, cb's non-zero return); SIGNET_EINVAL, and no summary, when
  * the source holds no image at all ("no image found under SOURCE"; with
- * a shard: when it names no repository).
+ * a shard: when it names no repository; for REPO:TAG: when the registry
+ * answers 404 for that tag).
  */
 SIGNET_EXPORT int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_audit_cb cb,
 			       void *userdata);

@@ -287,14 +287,22 @@ expect_eq "$(summary "$OUT")" "[10,10,0,0,0]" "docker://REG/signed-a/r03: summar
 expect_eq "$(tagged "$OUT")" "$(printf 'signed-a/r03:%s ' "${TAGS10[@]}")" "docker://REG/signed-a/r03: images"
 audit 0 --json "docker://$REG/orphan/"	# a repository, a trailing slash: its image and orphans
 expect_eq "$(summary "$OUT")" "[1,1,0,0,2]" "docker://REG/orphan/: summary"
-audit 0 --json "docker://$REG/signed-a/r03:t05"	# one image
-expect_eq "$(summary "$OUT")" "[1,1,0,0,0]" "docker://REG/signed-a/r03:t05: summary"
+audit 0 --json "docker://$REG/signed-a/r03:t05"	# one image: orphans not looked for (null, not 0)
+expect_eq "$(summary "$OUT")" "[1,1,0,0,null]" "docker://REG/signed-a/r03:t05: summary"
 expect_eq "$(tagged "$OUT")" "signed-a/r03:t05 " "docker://REG/signed-a/r03:t05: images"
 audit 1 "docker://$REG/tampered:t3"		# one image, denied; the table
 expect_match '^Images: 1 \(0 allowed, 1 denied, 0 errors\)$' "$OUT"
 expect_match 'tampered' "$OUT"
 audit 0 --json "docker://$REG/orphan:t1"	# one image: no orphans claimed without the tag list
-expect_eq "$(summary "$OUT")" "[1,1,0,0,0]" "docker://REG/orphan:t1: summary"
+expect_eq "$(summary "$OUT")" "[1,1,0,0,null]" "docker://REG/orphan:t1: summary"
+expect_eq "$(jq -c 'select(.type == "summary") | .orphansNotLookedFor' "$OUT")" \
+	"$(jq -cn --arg r "$REG/orphan" '{repositories: 1, repository: $r,
+		reason: "only its tag t1 was audited, and orphans need the repository'"'"'s tag list"}')" \
+	"docker://REG/orphan:t1: orphansNotLookedFor"
+audit 0 "docker://$REG/orphan:t1"
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" \
+	"Orphan signatures: not looked for in $REG/orphan (only its tag t1 was audited, and orphans need the repository's tag list)" \
+	"docker://REG/orphan:t1: the orphans line"
 # Nothing there: a typo, a prefix that is no path component, a shard of
 # nothing, an empty tree.  Exit 2, nothing on stdout, and why.
 for src in signed-c signed signed-a/r3 signed-a/r03/x; do
@@ -318,6 +326,35 @@ done
 expect_eq "$(grep -c . "$T"/out.$((N - 7)) "$T"/out.$((N - 6)) "$T"/out.$((N - 5)) "$T"/out.$((N - 4)) \
 	"$T"/out.$((N - 3)) "$T"/out.$((N - 2)) "$T"/out.$((N - 1)) "$T/out.$N" | cut -d: -f2 | sort | tr '\n' ' ')" \
 	"1 1 1 1 1 1 1 11 " "docker://REG/signed-a/r03 in 8 shards: lines per shard (7 summaries alone, 10 images + summary)"
+# A tag the registry does not have (404 MANIFEST_UNKNOWN), in a repository
+# that exists or not: nothing to audit either (exit 2), and the message says
+# which tag; no report, not even a partial --html file.
+for src in signed-a/r03:missing nothere/r0:v1; do
+	audit 2 "docker://$REG/$src"
+	expect_eq "$(cat "$ERR")" \
+		"signet: audit: no image found under docker://$REG/$src: the registry has no tag \"${src#*:}\" in $REG/${src%:*} (HTTP 404)" \
+		"docker://REG/$src: the message"
+	expect_eq "$(wc -c <"$OUT")" 0 "docker://REG/$src: bytes on stdout"
+done
+audit 2 --json --html "$T/missing.html" "docker://$REG/signed-a/r03:missing"
+expect_eq "$(wc -c <"$OUT")" 0 "docker://REG/signed-a/r03:missing --json: bytes on stdout"
+expect_eq "$(ls "$T" | grep -c '^missing\.html' || true)" 0 "docker://REG/signed-a/r03:missing --html: files left"
+for k in 1 2; do
+	audit 2 --json --shard "$k/2" "docker://$REG/signed-a/r03:missing"
+	expect_match "^signet: audit: no image found under docker://$REG/signed-a/r03:missing: the registry has no tag" "$ERR"
+done
+# A registry that fails otherwise is still a read failure (exit 3), no report.
+start_files_server "$T/empty-tree" --fail-status 500	# every request: HTTP 500
+audit 3 --html "$T/failing.html" "docker://${FILES_URL#http://}/signed-a/r03:t05"
+expect_match '500' "$ERR"
+expect_no_match 'no image found' "$ERR"
+expect_eq "$(wc -c <"$OUT") $(ls "$T" | grep -c '^failing\.html' || true)" "0 0" \
+	"a registry answering 500: bytes on stdout, --html files left"
+stop_pid "$FILES_PID"
+audit 3 --html "$T/failing.html" "docker://${FILES_URL#http://}/signed-a/r03:t05"	# nothing listens there now
+expect_no_match 'no image found' "$ERR"
+expect_eq "$(wc -c <"$OUT") $(ls "$T" | grep -c '^failing\.html' || true)" "0 0" \
+	"an unreachable registry: bytes on stdout, --html files left"
 audit 2 --repos "$T/repos1.txt" "docker://$REG/signed-a/r03:t05"	# one image takes no list
 expect_match '^signet: audit: a repository list is for' "$ERR"
 audit 2 "docker://$REG/signed-a/r03@$D1"
@@ -344,6 +381,97 @@ else
 fi
 expect_exit 1 -- "$SIGNET" audit merge --json "$T/shard3.jsonl" "$T/shard1.jsonl" "$T/shard2.jsonl"
 expect_exit 0 -- cmp "$OUT" "$T/full.jsonl"
+
+echo "# orphans when the lookaside is http:// (it cannot be listed): not looked for, never 0"
+# The same store as above, served over HTTP by signet-testserver files.
+start_files_server "$LA"
+registries_d "$T/regd-http" "$REG" "$FILES_URL"
+audit_http() {
+	local code=$1
+	shift
+	expect_exit "$code" -- "$SIGNET" audit --policy "$T/policy.json" --registries.d "$T/regd-http" \
+		--tls-verify=false "$@"
+}
+UNLISTABLE="the lookaside $FILES_URL cannot be listed"
+expect_eq "$(jq -c 'select(.type == "summary") | [.orphans, .orphansNotLookedFor]' "$T/full.jsonl")" "[2,null]" \
+	"file:// lookaside: [orphans, orphansNotLookedFor]"
+audit_http 1 --json "docker://$REG"
+cp "$OUT" "$T/http.jsonl"
+check_audit "$T/http.jsonl" null "docker, http:// lookaside"	# same verdicts, orphans null
+expect_eq "$(jq -c 'select(.type == "summary") | .orphansNotLookedFor' "$T/http.jsonl")" \
+	"$(jq -cn --arg r "$REG/foreign/r0" --arg why "$UNLISTABLE" '{repositories: 24, repository: $r, reason: $why}')" \
+	"http:// lookaside: orphansNotLookedFor (every repository; the first in audit order)"
+expect_eq "$(jq -r --arg reg "$REG/" 'select(.type == "orphan") | [(.repository | ltrimstr($reg)), .digest,
+	.store] | @tsv' "$T/http.jsonl")" "$(printf 'orphan\t%s\tattachment' "$D2")" \
+	"http:// lookaside: orphan records (the .sig tag, still listed)"
+# One repository, JSON: the whole summary line, exactly.
+audit_http 0 --json "docker://$REG/signed-a/r03"
+expect_eq "$(tail -n 1 "$OUT")" \
+	"$(jq -cn --arg r "$REG/signed-a/r03" --arg why "$UNLISTABLE" --arg a "$FPR_A" --arg p "$T/policy.json" \
+		'{type: "summary", images: 10, allowed: 10, denied: 0, errors: 0, orphans: null,
+		  orphansNotLookedFor: {repositories: 1, repository: $r, reason: $why}, foreignIdentity: 0,
+		  bySigner: {($a): 10}, policy: {kind: "policy", files: [$p], named: true}, shard: null}')" \
+	"http:// lookaside, docker://REG/signed-a/r03: the summary line"
+# The table and the HTML page say the same.
+audit_http 0 --html "$T/http.html" "docker://$REG/signed-a/r03"
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" \
+	"Orphan signatures: not looked for in $REG/signed-a/r03 ($UNLISTABLE)" "http:// lookaside: the orphans line"
+expect_eq "$(grep -o '<td class="orphans">[^<]*</td>' "$T/http.html")" \
+	"<td class=\"orphans\">not looked for in $REG/signed-a/r03 ($UNLISTABLE)</td>" "http:// lookaside: the HTML summary"
+expect_match "<p class=\"not-looked-for\">Orphan signatures: not looked for in $REG/signed-a/r03 " "$T/http.html"
+expect_no_match 'None: every signature belongs' "$T/http.html"
+audit_http 0 "docker://$REG/orphan"	# the .sig orphan found, the lookaside not looked in
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" \
+	"Orphan signatures: not looked for in $REG/orphan ($UNLISTABLE); 1 found where they could be looked for" \
+	"http:// lookaside, docker://REG/orphan: the orphans line"
+audit 0 "docker://$REG/orphan"	# file://: looked for, both found
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" "Orphan signatures: 2" "file:// lookaside, docker://REG/orphan: the orphans line"
+# Shards: not looked for in any shard is not looked for in the merge, which
+# is still the unsharded output byte for byte.
+for k in 1 2 3; do
+	audit_http 1 --json --shard "$k/3" "docker://$REG"
+	cp "$OUT" "$T/http-shard$k.jsonl"
+done
+expect_eq "$(jq -c 'select(.type == "summary") | .orphans' "$T"/http-shard[123].jsonl | sort -u) $(jq -s \
+	'[.[] | select(.type == "summary") | .orphansNotLookedFor.repositories] | add' "$T"/http-shard[123].jsonl)" \
+	"null 24" "http:// shards: orphans in each, repositories not looked in, summed"
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/http-shard3.jsonl" "$T/http-shard1.jsonl" "$T/http-shard2.jsonl"
+expect_exit 0 -- cmp "$OUT" "$T/http.jsonl"
+expect_exit 1 -- "$SIGNET" audit merge "$T/http-shard1.jsonl" "$T/http-shard2.jsonl" "$T/http-shard3.jsonl"
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" \
+	"Orphan signatures: not looked for in 24 repositories (the first, $REG/foreign/r0: $UNLISTABLE); 1 found where they could be looked for" \
+	"http:// shards merged: the orphans line"
+# A shard that looked everywhere merged with one that could not: not looked for.
+audit 1 --json --shard 1/3 "docker://$REG"
+cp "$OUT" "$T/file-shard1.jsonl"
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/file-shard1.jsonl" "$T/http-shard2.jsonl" "$T/http-shard3.jsonl"
+expect_eq "$(tail -n 1 "$OUT" | jq -c '[.orphans, .orphansNotLookedFor.repositories]')" \
+	"[null,$(jq -s '[.[] | select(.type == "summary") | .orphansNotLookedFor.repositories] | add' \
+		"$T/http-shard2.jsonl" "$T/http-shard3.jsonl")]" \
+	"file:// shard 1 + http:// shards 2, 3 merged: [orphans, repositories not looked in]"
+stop_pid "$FILES_PID"
+
+echo "# the policy the report judged by"
+audit 0 "docker://$REG/signed-a/r03:t05"
+expect_eq "$(grep '^Policy: ' "$OUT")" "Policy: $T/policy.json" "--policy FILE: the policy line"
+audit 0 --json "docker://$REG/signed-a/r03:t05"
+expect_eq "$(tail -n 1 "$OUT" | jq -c .policy)" "$(jq -cn --arg p "$T/policy.json" '{kind: "policy", files: [$p], named: true}')" \
+	"--policy FILE: .policy"
+expect_exit 0 -- "$SIGNET" audit --key "$KEYS/A.asc" --key "$KEYS/B.asc" --registries.d "$T/regd" --tls-verify=false \
+	--html "$T/keys.html" "docker://$REG/signed-a/r03:t00"	# keys: matchRepoDigestOrExact
+expect_eq "$(grep '^Policy: ' "$OUT")" "Policy: keys $KEYS/A.asc, $KEYS/B.asc" "--key A --key B: the policy line"
+expect_eq "$(grep -o '<td class="policy">[^<]*</td>' "$T/keys.html")" \
+	"<td class=\"policy\">keys $KEYS/A.asc, $KEYS/B.asc</td>" "--key A --key B: the HTML policy row"
+# Debian's default policy.json, found and not named: its insecureAcceptAnything
+# denies, and the report says which file judged and that nobody named it.
+debian_default_policy
+expect_exit 1 -- "$SIGNET" audit --registries.d "$T/regd" --tls-verify=false "docker://$REG/signed-a/r03:t05"
+expect_eq "$(grep '^Policy: ' "$OUT")" "Policy: $DEF (a default location, not named with --policy)" \
+	"default policy.json: the policy line"
+expect_exit 1 -- "$SIGNET" audit --json --registries.d "$T/regd" --tls-verify=false "docker://$REG/signed-a/r03:t05"
+expect_eq "$(tail -n 1 "$OUT" | jq -c .policy)" "$(jq -cn --arg p "$DEF" '{kind: "policy", files: [$p], named: false}')" \
+	"default policy.json: .policy"
+rm -f "$DEF"
 
 echo "# the dir: copy (skopeo sync --scoped)"
 DIRS="$T/mirror"

@@ -32,7 +32,17 @@ orphan() {
 	printf '{"type":"orphan","repository":"%s","digest":"%s","store":"attachment","location":"docker://%s:sha256-%s.sig"}\n' \
 		"$1" "$2" "$1" "${2#sha256:}"
 }
-summary() { # images allowed denied errors orphans foreign bySigner shard
+# summary IMAGES ALLOWED DENIED ERRORS ORPHANS FOREIGN BYSIGNER SHARD: the
+# summary record as the library writes it; $UNLOOKED (orphansNotLookedFor,
+# default null) and $POLICY (default: --policy /etc/signet/policy.json).
+POLICY_NAMED='{"kind":"policy","files":["/etc/signet/policy.json"],"named":true}'
+summary() {
+	printf '{"type":"summary","images":%s,"allowed":%s,"denied":%s,"errors":%s,"orphans":%s,"orphansNotLookedFor":%s,"foreignIdentity":%s,"bySigner":%s,"policy":%s,"shard":%s}\n' \
+		"$1" "$2" "$3" "$4" "$5" "${UNLOOKED:-null}" "$6" "$7" "${POLICY:-$POLICY_NAMED}" "$8"
+}
+# old_summary ...: as summary, as signet wrote it before orphansNotLookedFor
+# and policy existed.
+old_summary() {
 	printf '{"type":"summary","images":%s,"allowed":%s,"denied":%s,"errors":%s,"orphans":%s,"foreignIdentity":%s,"bySigner":%s,"shard":%s}\n' "$@"
 }
 
@@ -67,6 +77,7 @@ expect_match '^Orphan signatures \(for digests no tag names\):$' "$TABLE"
 expect_match "^  $R/app  $D9  attachment  docker://$R/app:sha256-9{64}\\.sig\$" "$TABLE"
 expect_match '^Images: 6 \(4 allowed, 1 denied, 1 errors\)$' "$TABLE"
 expect_match '^Orphan signatures: 1$' "$TABLE"
+expect_match '^Policy: /etc/signet/policy\.json$' "$TABLE"
 expect_match '^Signatures claiming another repository: 0$' "$TABLE"
 expect_match "^  $FF  3\$" "$TABLE"
 expect_match "^  $AA  1\$" "$TABLE"
@@ -99,6 +110,8 @@ expect_eq "$(grep -c '<script>' "$HTML")" 1 "script elements (the table sorter)"
 expect_eq "$(grep -c '<tr class="v-' "$HTML")" 6 "image rows"
 expect_match "<td class=\"mono\">sha256:9{64}</td>" "$HTML"
 expect_match 'class="summary"' "$HTML"
+expect_match '<td class="policy">/etc/signet/policy\.json</td>' "$HTML"
+expect_match '<td class="orphans">1</td>' "$HTML"
 expect_match '<circle [^>]*stroke="#c62828"[^>]*><title>denied: 1</title>' "$HTML"
 expect_match "font-family=\"monospace\">$FF</text>" "$HTML"
 expect_eq "$(ls "$T" | grep -c 'report\.html\.tmp' || true)" 0 "temporary files left"
@@ -157,5 +170,65 @@ expect_exit 2 -- "$SIGNET" audit --shard 3/2 --key /dev/null docker://127.0.0.1:
 expect_match '--shard takes K/N with 1 <= K <= N' "$ERR"
 expect_exit 2 -- "$SIGNET" audit -j 0 --key /dev/null docker://127.0.0.1:1
 expect_match '-j takes a number of parallel requests from 1 to' "$ERR"
+
+# ---- orphans not looked for, the policy, in render and merge ----------------
+# s1 could not look in lib's lookaside (a control character and markup in
+# the reason, as a hostile configuration might put there; \u001B as
+# jansson writes it), s2 in evil's.
+UN1='{"repositories":1,"repository":"'"$R/lib"'","reason":"the lookaside http://la.example/<b>\u001B[31m cannot be listed"}'
+UN2=$(jq -cn --arg r "$EVIL" '{repositories: 1, repository: $r, reason: "the lookaside https://x cannot be listed"}')
+printf '%s\n' "$APP1" "$APP2" "$APPO" "$LIB1" "$LIB2" >"$T/u1.jsonl"
+UNLOOKED=$UN1 summary 4 3 1 0 null 0 "{\"$FF\":3,\"$BB\":1}" '"1/2"' >>"$T/u1.jsonl"
+printf '%s\n' "$EV1" "$EV2" >"$T/u2.jsonl"
+UNLOOKED=$UN2 summary 2 1 0 1 null 0 "{\"$AA\":1}" '"2/2"' >>"$T/u2.jsonl"
+expect_exit 1 -- "$SIGNET" audit render --table "$T/u1.jsonl"
+expect_eq "$(grep '^Orphan signatures: ' "$OUT")" \
+	"Orphan signatures: not looked for in $R/lib (the lookaside http://la.example/<b>?[31m cannot be listed); 1 found where they could be looked for" \
+	"render: the orphans line, not looked for (control characters cleaned)"
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/u2.jsonl" "$T/u1.jsonl"
+expect_eq "$(tail -n 1 "$OUT" | jq -c '[.orphans, .orphansNotLookedFor, .shard]')" \
+	"$(jq -cn --arg r "$EVIL" '[null, {repositories: 2, repository: $r,
+		reason: "the lookaside https://x cannot be listed"}, null]')" \
+	"merge of two shards not looked in: [orphans, orphansNotLookedFor (summed, the first repository), shard]"
+# one shard looked everywhere, the other not: not looked for in the merge
+expect_exit 1 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/u2.jsonl"
+expect_eq "$(tail -n 1 "$OUT" | jq -c '[.orphans, .orphansNotLookedFor]')" "[null,$UN2]" \
+	"merge of a shard that looked and one that did not"
+if cmp -s <(head -n -1 "$OUT") <(head -n -1 "$T/full.jsonl"); then pass "merge: the records themselves unchanged"
+else fail "merge: the records differ from the unsharded run's"; fi
+expect_exit 1 -- "$SIGNET" audit merge --html "$T/u.html" "$T/u1.jsonl" "$T/u2.jsonl"
+expect_match "<td class=\"orphans\">not looked for in 2 repositories \\(the first, 127\\.0\\.0\\.1:5000/evil&lt;script&gt;alert\\(1\\)&lt;/script&gt;: the lookaside https://x cannot be listed\\); 1 found where they could be looked for</td>" "$T/u.html"
+expect_no_match 'None: every signature belongs' "$T/u.html"
+expect_no_match '<b>' "$T/u.html"
+# Shards judged by different policies are not one audit.
+printf '%s\n' "$EV1" "$EV2" >"$T/p2.jsonl"
+POLICY='{"kind":"policy","files":["/etc/containers/policy.json"],"named":false}' \
+	summary 2 1 0 1 0 0 "{\"$AA\":1}" '"2/2"' >>"$T/p2.jsonl"
+expect_exit 2 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/p2.jsonl"
+expect_match 'p2\.jsonl: judged by another policy than .*s1\.jsonl: not shards of one audit' "$ERR"
+expect_exit 3 -- "$SIGNET" audit render --table "$T/p2.jsonl"
+expect_eq "$(grep '^Policy: ' "$OUT")" "Policy: /etc/containers/policy.json (a default location, not named with --policy)" \
+	"render: the policy line of a default policy.json"
+printf '%s\n' "$EV1" >"$T/k.jsonl"
+POLICY='{"kind":"keys","files":["a.asc","b.asc"],"named":true}' summary 1 1 0 0 0 0 "{\"$AA\":1}" null >>"$T/k.jsonl"
+expect_exit 0 -- "$SIGNET" audit render --table "$T/k.jsonl"
+expect_eq "$(grep '^Policy: ' "$OUT")" "Policy: keys a.asc, b.asc" "render: the policy line of --key a.asc --key b.asc"
+# A report written before these fields: still read, the policy not claimed.
+printf '%s\n' "$EV1" >"$T/old.jsonl"
+old_summary 1 1 0 0 0 0 "{\"$AA\":1}" null >>"$T/old.jsonl"
+expect_exit 0 -- "$SIGNET" audit render --table "$T/old.jsonl"
+expect_eq "$(grep -E '^(Policy|Orphan signatures): ' "$OUT" | tr '\n' '|')" \
+	"Policy: not recorded (a report written before signet recorded it)|Orphan signatures: 0|" "render: an older report"
+# Summaries that contradict themselves are refused.
+for bad in '"orphans":null,"orphansNotLookedFor":null' '"orphans":3,"orphansNotLookedFor":{"repositories":1,"repository":"r","reason":"x"}' \
+	'"orphans":null,"orphansNotLookedFor":{"repositories":0,"repository":"r","reason":"x"}' '"orphans":"none"' \
+	'"orphans":0,"policy":{"kind":"trust-me","files":[],"named":true}' '"orphans":0,"policy":{"kind":"keys","files":[1],"named":true}' \
+	'"orphans":0,"policy":{"kind":"policy","files":[],"named":true}' '"orphans":0,"policy":{"kind":"contract","files":["c"]}'; do
+	printf '{"type":"summary","images":0,"allowed":0,"denied":0,"errors":0,%s,"foreignIdentity":0,"bySigner":{},"shard":null}\n' \
+		"$bad" >"$T/bad.jsonl"
+	expect_exit 2 -- "$SIGNET" audit render --html "$T/bad.html" "$T/bad.jsonl"
+	expect_match 'bad\.jsonl:1: summary record: "(orphans|orphansNotLookedFor|policy)"' "$ERR"
+	[[ ! -e $T/bad.html ]] && pass "no HTML file for a refused summary" || fail "bad.html written"
+done
 
 finish

@@ -186,7 +186,7 @@ static void test_dir_tree(void **state)
 {
 	const char *app = "localhost:5000/team/app";
 	char source[800];
-	json_t *r, *s, *by;
+	json_t *r, *s, *by, *p;
 	struct out o;
 
 	(void)state;
@@ -256,9 +256,18 @@ static void test_dir_tree(void **state)
 	assert_int_equal(json_integer_value(json_object_get(r, "allowed")), 2);
 	assert_int_equal(json_integer_value(json_object_get(r, "denied")), 5);
 	assert_int_equal(json_integer_value(json_object_get(r, "errors")), 0);
+	/* a dir: tree has no store beside its images: looked for, none */
+	assert_true(json_is_integer(json_object_get(r, "orphans")));
 	assert_int_equal(json_integer_value(json_object_get(r, "orphans")), 0);
+	assert_true(json_is_null(json_object_get(r, "orphansNotLookedFor")));
 	assert_int_equal(json_integer_value(json_object_get(r, "foreignIdentity")), 1);
 	assert_true(json_is_null(json_object_get(r, "shard")));
+	/* the policy it judged by, named by the caller */
+	p = json_object_get(r, "policy");
+	assert_string_equal(json_string_value(json_object_get(p, "kind")), "policy");
+	assert_int_equal(json_array_size(json_object_get(p, "files")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(p, "files"), 0)), policy);
+	assert_true(json_is_true(json_object_get(p, "named")));
 	by = json_object_get(r, "bySigner");
 	assert_int_equal(json_object_size(by), 1);
 	assert_int_equal(json_integer_value(json_object_get(by, fx_fpr("A"))), 3);
@@ -379,6 +388,54 @@ static void test_jobs(void **state)
 	out_free(&o3);
 }
 
+/* The summary's "policy": keys, and a policy.json found rather than named. */
+static void test_policy_source(void **state)
+{
+	signet_verifier_options vo = SIGNET_VERIFIER_OPTIONS_INIT;
+	signet_audit_options ao = SIGNET_AUDIT_OPTIONS_INIT;
+	const char *keys[2];
+	char source[800], a[512], b[512];
+	signet_verifier *v = NULL;
+	signet_ctx *ctx = NULL;
+	json_t *r, *expected;
+	struct out o;
+
+	(void)state;
+	(void)snprintf(source, sizeof(source), "dir:%s", tree);
+	keys[0] = fx_path(a, "A.asc");
+	keys[1] = fx_path(b, "B.asc");
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	vo.gpg_key_files = keys;
+	vo.n_gpg_key_files = 2;
+	vo.platform = "linux/amd64";
+	assert_int_equal(signet_verifier_new(&v, ctx, &vo), 0);
+	ao.source = source;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(signet_audit(v, &ao, collect, &o), SIGNET_EDENIED);
+	r = rec_json(&o, o.n - 1);
+	expected = json_pack("{s:s, s:[s,s], s:b}", "kind", "keys", "files", a, b, "named", 1);
+	assert_non_null(expected);
+	assert_true(json_equal(json_object_get(r, "policy"), expected));
+	json_decref(expected);
+	json_decref(r);
+	out_free(&o);
+	signet_verifier_free(v);
+
+	vo = (signet_verifier_options)SIGNET_VERIFIER_OPTIONS_INIT;
+	vo.policy_file = policy;
+	vo.policy_is_default = 1;
+	vo.platform = "linux/amd64";
+	assert_int_equal(signet_verifier_new(&v, ctx, &vo), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(signet_audit(v, &ao, collect, &o), SIGNET_EDENIED);
+	r = rec_json(&o, o.n - 1);
+	assert_true(json_is_false(json_object_get(json_object_get(r, "policy"), "named")));
+	json_decref(r);
+	out_free(&o);
+	signet_verifier_free(v);
+	signet_ctx_free(ctx);
+}
+
 /* A callback's non-zero return stops the audit and is returned. */
 static int stop_cb(void *userdata, const char *json)
 {
@@ -416,8 +473,9 @@ static void test_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_tree), cmocka_unit_test(test_oci_layout), cmocka_unit_test(test_shards),
-		cmocka_unit_test(test_jobs),	 cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_dir_tree), cmocka_unit_test(test_oci_layout),
+		cmocka_unit_test(test_shards),	 cmocka_unit_test(test_jobs),
+		cmocka_unit_test(test_policy_source), cmocka_unit_test(test_stop),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
