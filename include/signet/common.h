@@ -57,14 +57,18 @@ typedef struct signet_ctx signet_ctx;
 enum signet_log_level { SIGNET_LOG_DEBUG = 0, SIGNET_LOG_INFO = 1, SIGNET_LOG_WARN = 2 };
 typedef void (*signet_log_fn)(void *userdata, int level, const char *message);
 
-#define SIGNET_CTX_OPTIONS_VERSION 1
+#define SIGNET_CTX_OPTIONS_VERSION 2
 
 typedef struct signet_ctx_options {
 	unsigned int version; /* SIGNET_CTX_OPTIONS_VERSION */
 	/* containers auth.json or docker config.json; NULL: none. */
 	const char *authfile;
-	/* "USER:PASSWORD" used for every registry; NULL: none.  Copied, and
-	 * wiped from the context's memory when the context is freed. */
+	/* "USER:PASSWORD" for one registry host (creds_host below); NULL:
+	 * none.  Copied, and wiped from the context's memory when the context
+	 * is freed.  They are sent to that registry only (and to the token
+	 * server its Bearer challenge names, as the docker token flow
+	 * requires), never to another registry, a lookaside, or across a
+	 * redirect to another host. */
 	const char *creds;
 	/* A containers-certs.d style directory: *.crt are CA certificates,
 	 * client.cert + client.key a client certificate.  NULL: none. */
@@ -78,9 +82,21 @@ typedef struct signet_ctx_options {
 	/* Opt-in log callback (never called with secrets). */
 	signet_log_fn log;
 	void *log_userdata;
+	/* Since version 2.  The registry host creds are for, as image
+	 * references write it ("registry.example.com", "localhost:5000",
+	 * "docker.io"; "index.docker.io" and "registry-1.docker.io" mean
+	 * docker.io).  NULL (and every version 1 caller): creds are bound to
+	 * the host of the first docker image the context reads (signet_verify,
+	 * signet_inspect, signet_sign_image), or the first registry that asks
+	 * for credentials (signet_audit's catalog); signet_gate binds them to
+	 * the one host its workload names and refuses a workload naming
+	 * several (SIGNET_EINVAL, before any request).  Once bound, no other
+	 * host ever receives them; credentials per host come from authfile or
+	 * a contract's workload.auths. */
+	const char *creds_host;
 } signet_ctx_options;
 
-#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL }
+#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, NULL }
 
 /*
  * Creates a context: the options, the error message buffer, and the
@@ -90,7 +106,9 @@ typedef struct signet_ctx_options {
  * (libcurl.so.4) is loaded and initialized on the process's first network
  * request, not here; when it cannot be loaded, network operations fail
  * with SIGNET_EIO and a message saying why, the others are not affected.
- * Returns 0, SIGNET_EINVAL (unknown options version) or SIGNET_ENOMEM.
+ * opts->version is 1 (the struct without creds_host) or 2.
+ * Returns 0, SIGNET_EINVAL (unknown options version, a creds_host that is
+ * empty or holds '/', or creds_host without creds) or SIGNET_ENOMEM.
  */
 SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
 
