@@ -49,7 +49,7 @@ enum {
 #define CLI_COMMON_HELP                                                                     \
 	"  --tls-verify=BOOL    verify TLS (default true); false also allows plain HTTP\n" \
 	"  --cert-dir DIR       CA certificates (*.crt) and client.cert/client.key\n"      \
-	"  --creds USER:PASS    registry credentials\n"                                    \
+	"  --creds USER:PASS    credentials for the one registry the image(s) are on\n"   \
 	"  --authfile FILE      containers auth.json or docker config.json\n"              \
 	"  --json               machine-readable output\n"                                 \
 	"  -v, --verbose        log registry requests to stderr\n"                        \
@@ -96,6 +96,7 @@ enum {
 	OPT_REGISTRIES_D,
 	OPT_LOOKASIDE,
 	OPT_PLATFORM,
+	OPT_ALLOW_DIGEST_PINNED,
 };
 
 #define CLI_TRUST_LONGOPTS                                                     \
@@ -104,6 +105,7 @@ enum {
 	{ "contract", required_argument, NULL, OPT_CONTRACT },                 \
 	{ "contract-key", required_argument, NULL, OPT_CONTRACT_KEY },         \
 	{ "strict", no_argument, NULL, OPT_STRICT },                           \
+	{ "allow-digest-pinned", no_argument, NULL, OPT_ALLOW_DIGEST_PINNED }, \
 	{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },         \
 	{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },               \
 	{ "platform", required_argument, NULL, OPT_PLATFORM },                 \
@@ -115,6 +117,9 @@ enum {
 	"  --contract FILE      an HPCR contract: trust the keys its workload.images pins\n"                \
 	"  --contract-key PEM   private key to decrypt hyper-protect-basic sections of the contract\n"       \
 	"  --strict             with --contract: images named by digest need signatures too\n"              \
+	"  --allow-digest-pinned\n"                                                                        \
+	"                       with --contract: accept every image named by digest unsigned, not only\n" \
+	"                       the digests the contract's own workload names\n"                         \
 	"  --key FILE           trust this OpenPGP public key (armored or binary) for every image;\n"      \
 	"                       repeatable; instead of a policy\n"                                          \
 	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \

@@ -27,7 +27,7 @@ static const char images_help[] =
     "base64 of its cosign public key file (PEM PUBLIC KEY), as `base64 -w0 cosign.pub` makes it\n"
     "(images.cosign is signet's extension of IBM's schema, see docs/policy.md).  Images of these\n"
     "repositories must then carry a signature by the key (both kinds when a repository is given\n"
-    "to both); images named by digest need none.\n"
+    "to both), except images the contract's own workload names by digest.\n"
     "Indent the output under workload: (or under the workload's YAML).\n\n"
     "Options:\n"
     "  --rhs REPOSITORY=KEYFILE  a repository and its OpenPGP public key file (armored or\n"

@@ -63,6 +63,9 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
 	case OPT_STRICT:
 		t->vopts.strict = 1;
 		return 0;
+	case OPT_ALLOW_DIGEST_PINNED:
+		t->vopts.allow_digest_pinned = 1;
+		return 0;
 	case OPT_REGISTRIES_D:
 		t->vopts.registries_d = arg;
 		return 0;
@@ -95,8 +98,12 @@ int cli_trust_finish(struct cli_trust *t)
 		cli_usage_error("give one of --policy, --contract and --key");
 		return -1;
 	}
-	if ((o->contract_key != NULL || o->strict) && o->contract_file == NULL) {
-		cli_usage_error("--contract-key and --strict go with --contract");
+	if ((o->contract_key != NULL || o->strict || o->allow_digest_pinned) && o->contract_file == NULL) {
+		cli_usage_error("--contract-key, --strict and --allow-digest-pinned go with --contract");
+		return -1;
+	}
+	if (o->strict && o->allow_digest_pinned) {
+		cli_usage_error("--strict and --allow-digest-pinned contradict each other: give one");
 		return -1;
 	}
 	if (sources == 0) {

@@ -80,6 +80,9 @@ struct contract {
 	struct sn_keyset scope_index; /* scope -> index in p->scopes (keys borrowed) */
 	int have_workload;
 	int have_env;
+	int workload_runs;         /* the workload section has compose or play */
+	const unsigned char *data; /* the contract file's bytes */
+	size_t len;
 	struct sn_err *e;
 };
 
@@ -622,6 +625,10 @@ static int type_value(struct sn_yaml *y, const char *section, const char *want, 
 
 static int workload_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
+	struct contract *c = ctx;
+
+	if (strcmp(key, "compose") == 0 || strcmp(key, "play") == 0)
+		c->workload_runs = 1; /* the images it runs: see keep_workload */
 	if (strcmp(key, "type") == 0)
 		return type_value(y, "workload", "workload", line);
 	if (strcmp(key, "images") == 0 || strcmp(key, "auths") == 0) {
@@ -640,6 +647,74 @@ static int env_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 	if (strcmp(key, "type") == 0)
 		return type_value(y, "env", "env", line);
 	return sn_yaml_skip(y);
+}
+
+/* ---- the workload's own images ------------------------------------- */
+
+/* Keeps indent + text (len bytes, a secret) as the policy's workload_text
+ * when the workload section just walked has compose or play: the verifier
+ * reads the images the contract runs from it (policy.h). */
+static int keep_workload(struct contract *c, const char *indent, size_t indent_len, const char *text,
+                         size_t len)
+{
+	struct sn_buf *b = &c->p->workload_text;
+	int rc;
+
+	if (!c->workload_runs)
+		return 0;
+	sn_buf_wipe_free(b);
+	free(c->p->workload_what);
+	sn_buf_init(b, SIGNET_MAX_POLICY_FILE_SIZE, "the contract's workload section");
+	if ((c->p->workload_what = sn_aprintf(c->e, "%s: its workload section", c->name)) == NULL)
+		return SIGNET_ENOMEM;
+	if ((rc = sn_buf_append(b, indent, indent_len, c->e)) != 0 ||
+	    (rc = sn_buf_append(b, text, len, c->e)) != 0)
+		sn_buf_wipe_free(b);
+	return rc;
+}
+
+/* The byte offset in the contract of libyaml mark index, which counts
+ * characters (UTF-8 continuation bytes do not count, nor a byte order
+ * mark); SIZE_MAX when the file is not UTF-8 or index is past its end. */
+static size_t mark_offset(const struct contract *c, size_t index)
+{
+	size_t at = 0, ch = 0;
+
+	if (c->len >= 2 &&
+	    ((c->data[0] == 0xfe && c->data[1] == 0xff) || (c->data[0] == 0xff && c->data[1] == 0xfe)))
+		return SIZE_MAX;
+	if (c->len >= 3 && c->data[0] == 0xef && c->data[1] == 0xbb && c->data[2] == 0xbf)
+		at = 3;
+	while (ch < index && at < c->len) {
+		at++;
+		while (at < c->len && (c->data[at] & 0xc0) == 0x80)
+			at++;
+		ch++;
+	}
+	return ch == index ? at : SIZE_MAX;
+}
+
+/* The workload mapping written in the contract file, from its first key
+ * (start, at column) to its end (end): its lines, the first one indented
+ * to column as the others are, make a YAML document of their own. */
+static int keep_workload_mapping(struct contract *c, const yaml_mark_t *start, const yaml_mark_t *end)
+{
+	size_t from = mark_offset(c, start->index), to = mark_offset(c, end->index);
+	char indent[256];
+
+	if (!c->workload_runs)
+		return 0;
+	if (from == SIZE_MAX || to == SIZE_MAX || to < from || start->column >= sizeof(indent)) {
+		free(c->p->workload_problem);
+		c->p->workload_problem = sn_strdup(
+		    start->column >= sizeof(indent)
+		        ? "its workload section is indented too deeply to be read again"
+		        : "the contract is not UTF-8 text, so its workload section cannot be read again",
+		    c->e);
+		return c->p->workload_problem != NULL ? 0 : SIGNET_ENOMEM;
+	}
+	memset(indent, ' ', start->column);
+	return keep_workload(c, indent, start->column, (const char *)c->data + from, to - from);
 }
 
 /* Parses text (YAML held in a string, or decrypted) as the section. */
@@ -661,6 +736,8 @@ static int parse_text(struct contract *c, const char *what, size_t line_base, co
 		rc = sn_yaml_walk_mapping(&y, fn, c);
 	if (rc == 0)
 		rc = sn_yaml_finish(&y);
+	if (rc == 0 && fn == workload_value)
+		rc = keep_workload(c, "", 0, text, len);
 out:
 	sn_yaml_close(&y);
 	return rc;
@@ -864,8 +941,13 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 	size_t len;
 	int rc;
 
-	if (y->ev.type == YAML_MAPPING_START_EVENT)
-		return sn_yaml_walk_mapping(y, fn, c);
+	if (y->ev.type == YAML_MAPPING_START_EVENT) {
+		yaml_mark_t start = y->ev.start_mark;
+
+		if ((rc = sn_yaml_walk_mapping(y, fn, c)) != 0 || fn != workload_value)
+			return rc;
+		return keep_workload_mapping(c, &start, &y->ev.end_mark);
+	}
 	if (y->ev.type != YAML_SCALAR_EVENT)
 		return bad(y, line, "%s must be a mapping or a string", section);
 	text = sn_yaml_text(y, &len);
@@ -938,6 +1020,8 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 	memset(&c, 0, sizeof(c));
 	c.e = e;
 	c.key_path = contract_key;
+	c.data = data;
+	c.len = len;
 	if (len > SIGNET_MAX_POLICY_FILE_SIZE)
 		return sn_seterr(e, SIGNET_ELIMIT,
 		                 WHAT_CONTRACT " %s: larger than the limit of %u bytes (%s)", source,

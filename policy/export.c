@@ -8,9 +8,9 @@
  * What containers/image cannot be told, and how the export stays on the
  * safe side of it:
  *  - a contract lets images named by digest through unsigned (without
- *    --strict): policy.json has no such rule and the digests come from the
- *    workload, not the contract, so the export requires signatures for them
- *    too (stricter; a warning says so);
+ *    --strict) when its own workload names them (or any, with
+ *    --allow-digest-pinned): policy.json has no such rule, so the export
+ *    requires signatures for them too (stricter; a warning says so);
  *  - requirements signet cannot check (Docker Content Trust pins, X.509,
  *    signedBaseLayer, ...) deny in signet: exported as reject;
  *  - a valid signature on an index counts for its instances in signet
@@ -493,8 +493,9 @@ int sn_export_render(struct sn_export *out, const struct sn_policy *p, const str
 		goto fail;
 	if (p->allow_digest_refs_unsigned &&
 	    (rc = warn(&r,
-	               "images named by digest: the contract lets signet pull them unsigned (no --strict); "
-	               "policy.json cannot say so, and the exported policy requires their signatures")) != 0)
+	               "images named by digest: the contract lets signet pull unsigned the digests its own "
+	               "workload names (all of them with --allow-digest-pinned; no --strict); policy.json "
+	               "cannot say so, and the exported policy requires their signatures")) != 0)
 		goto fail;
 	if (p->n_auths > 0 &&
 	    (rc = warn(&r, "registry credentials (workload.auths) are not exported: give podman and skopeo "
@@ -777,7 +778,7 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 	e = &ctx->err;
 	sn_err_clear(e);
 	/* Version 1 or 2: export reads no field version 2 added. */
-	if (trust == NULL || (trust->version != 1 && trust->version != SIGNET_VERIFIER_OPTIONS_VERSION) ||
+	if (trust == NULL || trust->version < 1 || trust->version > SIGNET_VERIFIER_OPTIONS_VERSION ||
 	    out_dir == NULL || out_dir[0] == '\0' || (flags & ~SIGNET_EXPORT_FORCE) != 0)
 		return sn_seterr(e, SIGNET_EINVAL,
 		                 "signet_policy_export: invalid arguments or options version");

@@ -96,6 +96,9 @@ void sn_policy_free(struct sn_policy *p)
 	}
 	free(p->auth_hosts);
 	free(p->auth_creds);
+	sn_buf_wipe_free(&p->workload_text);
+	free(p->workload_what);
+	free(p->workload_problem);
 	free(p);
 }
 

@@ -192,6 +192,17 @@ struct sn_policy {
 	char **auth_hosts;
 	char **auth_creds;
 	size_t n_auths;
+	/* The contract's workload section as YAML text (a mapping written in
+	 * the contract is taken as its lines, re-indented; a string as its
+	 * value; an encrypted one decrypted), when it has a compose or play
+	 * key: the images the contract itself runs, whose digests it vouches
+	 * for (verify/verifier.c reads them, then wipes the text).  A secret:
+	 * it may hold workload.auths passwords; wiped by sn_policy_free.
+	 * workload_what names it in messages; workload_problem says why a
+	 * section with compose or play could not be taken (NULL if it was). */
+	struct sn_buf workload_text;
+	char *workload_what;
+	char *workload_problem;
 };
 
 /* Which requirements apply to a reference, and why (for explain). */
@@ -262,7 +273,8 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  * compose, play, volumes, env, ...) is parsed (duplicate keys, aliases,
  * tags, merge keys and depth are refused everywhere, as in
  * yaml_strict.h) and ignored, except that a `type` other than "workload"
- * (or "env" in env) is refused.
+ * (or "env" in env) is refused, and that a workload section with a compose
+ * or play key is kept as workload_text (above) for the verifier.
  *
  * Errors: SIGNET_EBADINPUT with "contract FILE: ..." naming the YAML path
  * and line (e.g. `contract c.yaml: workload.images.rhs."r/a".publicKey:

@@ -324,9 +324,18 @@ int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, c
 		cred_free(c);
 		return sn_enomem(e);
 	}
-	/* --creds, then credentials the policy source gave for this host,
-	 * then the auth file. */
-	given = r->ctx->creds != NULL ? r->ctx->creds : sn_ctx_host_creds(r->ctx, r->domain);
+	/* --creds (only for the one host they are bound to: the first
+	 * registry that asks binds them, if nothing did before), then
+	 * credentials the policy source gave for this host, then the auth
+	 * file.  This handle's token realm, wherever it is, is asked with
+	 * this registry's credentials: that is the token flow. */
+	if ((rc = sn_ctx_bind_creds(r->ctx, r->domain, e)) != 0) {
+		cred_free(c);
+		return rc;
+	}
+	given = sn_ctx_creds_for(r->ctx, r->domain);
+	if (given == NULL)
+		given = sn_ctx_host_creds(r->ctx, r->domain);
 	if (given != NULL) {
 		const char *colon = strchr(given, ':');
 

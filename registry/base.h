@@ -149,7 +149,8 @@ struct sn_host_creds {
 struct signet_ctx {
 	struct sn_err err;
 	char *authfile;
-	char *creds; /* secret */
+	char *creds;      /* secret */
+	char *creds_host; /* the one registry host creds go to; NULL: not bound yet */
 	char *cert_dir;
 	int tls_verify;
 	long connect_timeout_ms;
@@ -177,6 +178,18 @@ int64_t sn_now_ms(void);
  * returns whether it set one, and end only clears what its begin set. */
 int sn_deadline_begin(struct signet_ctx *ctx);
 void sn_deadline_end(struct signet_ctx *ctx, int began);
+
+/* Binds ctx->creds (--creds) to the registry host domain ("docker.io",
+ * "localhost:5000"), unless they are bound already or there are none.
+ * Once bound, sn_ctx_creds_for gives them for that host only.  0 or
+ * SIGNET_ENOMEM. */
+int sn_ctx_bind_creds(struct signet_ctx *ctx, const char *domain, struct sn_err *e);
+/* ctx->creds when they are bound to the registry host domain, else NULL.
+ * Borrowed. */
+const char *sn_ctx_creds_for(const struct signet_ctx *ctx, const char *domain);
+/* Is a the same registry host as b (case-insensitive; docker.io,
+ * index.docker.io and registry-1.docker.io are one)? */
+int sn_registry_host_equal(const char *a, const char *b);
 
 /* Logs through the caller's callback, if any.  Never pass secrets. */
 void sn_log(const struct signet_ctx *ctx, int level, const char *fmt, ...) SN_PRINTF(3, 4);

@@ -148,8 +148,10 @@ void sn_challenge_clear(struct sn_challenge *c);
  * (token answer or auth file malformed), SIGNET_ENETWORK, ... */
 int sn_auth_header(char **out, struct sn_registry *r, const char *repo, const char *scope, int fresh,
                    struct sn_err *e);
-/* Credentials for repo (ctx->creds first, then ctx->authfile); *user is
- * NULL when there are none.  Borrowed from r (cached). */
+/* Credentials for repo: ctx->creds when they are bound to r's host (the
+ * first registry that asks binds them if nothing did before: ctx.c), then
+ * the host's credentials from the policy source, then ctx->authfile; *user
+ * is NULL when there are none.  Borrowed from r (cached). */
 int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, const char *repo,
                   struct sn_err *e);
 /* Drops the cached token for scope (after a 401). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 const char *signet_version(void)
@@ -18,6 +19,7 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	static const signet_ctx_options defaults = SIGNET_CTX_OPTIONS_INIT;
 	struct signet_ctx *ctx;
 	long image_timeout_ms;
+	const char *creds_host;
 
 	if (out == NULL)
 		return SIGNET_EINVAL;
@@ -28,6 +30,11 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	/* A version 1 struct ends before image_timeout_ms. */
 	image_timeout_ms = opts->version >= 2 ? opts->image_timeout_ms : 0;
 	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0 || image_timeout_ms < 0)
+		return SIGNET_EINVAL;
+	/* A version 1 struct ends before creds_host: it is not read. */
+	creds_host = opts->version >= 2 ? opts->creds_host : NULL;
+	if (creds_host != NULL &&
+	    (creds_host[0] == '\0' || strchr(creds_host, '/') != NULL || opts->creds == NULL))
 		return SIGNET_EINVAL;
 	/* No curl_global_init() here: libcurl is loaded and initialized on
 	 * the first network request (registry/curl_load.h). */
@@ -42,6 +49,7 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	ctx->log_userdata = opts->log_userdata;
 	if ((opts->authfile != NULL && (ctx->authfile = strdup(opts->authfile)) == NULL) ||
 	    (opts->creds != NULL && (ctx->creds = strdup(opts->creds)) == NULL) ||
+	    (creds_host != NULL && (ctx->creds_host = strdup(creds_host)) == NULL) ||
 	    (opts->cert_dir != NULL && (ctx->cert_dir = strdup(opts->cert_dir)) == NULL)) {
 		signet_ctx_free(ctx);
 		return SIGNET_ENOMEM;
@@ -88,6 +96,35 @@ int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *
 	return 0;
 }
 
+/* The name docker.io goes by in auth files and in docker's own settings. */
+static const char *docker_alias(const char *host)
+{
+	if (strcasecmp(host, "index.docker.io") == 0 || strcasecmp(host, "registry-1.docker.io") == 0)
+		return "docker.io";
+	return host;
+}
+
+int sn_registry_host_equal(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcasecmp(docker_alias(a), docker_alias(b)) == 0;
+}
+
+int sn_ctx_bind_creds(struct signet_ctx *ctx, const char *domain, struct sn_err *e)
+{
+	if (ctx->creds == NULL || ctx->creds_host != NULL || domain == NULL)
+		return 0;
+	if ((ctx->creds_host = sn_strdup(domain, e)) == NULL)
+		return SIGNET_ENOMEM;
+	sn_log(ctx, SIGNET_LOG_DEBUG, "credentials (creds) bound to the registry %s: sent to no other host",
+	       domain);
+	return 0;
+}
+
+const char *sn_ctx_creds_for(const struct signet_ctx *ctx, const char *domain)
+{
+	return ctx->creds != NULL && sn_registry_host_equal(ctx->creds_host, domain) ? ctx->creds : NULL;
+}
+
 const char *sn_ctx_host_creds(const struct signet_ctx *ctx, const char *host)
 {
 	for (const struct sn_host_creds *h = ctx->host_creds; h != NULL; h = h->next)
@@ -111,6 +148,7 @@ void signet_ctx_free(signet_ctx *ctx)
 	}
 	free(ctx->authfile);
 	sn_free_secret(ctx->creds);
+	free(ctx->creds_host);
 	free(ctx->cert_dir);
 	free(ctx);
 }

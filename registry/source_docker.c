@@ -54,6 +54,9 @@ int sn_source_docker_open(struct sn_source **out, struct signet_ctx *ctx, const 
 	if (ref == NULL || ref->transport != SIGNET_TRANSPORT_DOCKER || ref->domain == NULL ||
 	    ref->path == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "not a docker:// reference");
+	/* The first image a context reads binds its --creds to that host. */
+	if ((rc = sn_ctx_bind_creds(ctx, ref->domain, e)) != 0)
+		return rc;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return sn_enomem(e);
 	d->base.ops = &docker_ops;

@@ -419,6 +419,7 @@ static int ctx_copy(struct signet_ctx **out, const struct signet_ctx *c, struct 
 
 	o.authfile = c->authfile;
 	o.creds = c->creds;
+	o.creds_host = c->creds != NULL ? c->creds_host : NULL;
 	o.cert_dir = c->cert_dir;
 	o.tls_verify = c->tls_verify;
 	o.connect_timeout_ms = c->connect_timeout_ms;
@@ -1139,7 +1140,9 @@ int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_au
 	}
 	switch (a.kind) {
 	case AUDIT_DOCKER:
-		if ((rc = sn_registry_get(&a.reg, v->ctx, a.host, a.e)) != 0)
+		/* --creds go to the source's registry and nowhere else. */
+		if ((rc = sn_ctx_bind_creds(v->ctx, a.host, a.e)) != 0 ||
+		    (rc = sn_registry_get(&a.reg, v->ctx, a.host, a.e)) != 0)
 			break;
 		if (a.tag != NULL) {
 			/* REPO:TAG: that one image, however the catalog lists it

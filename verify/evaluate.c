@@ -726,7 +726,7 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 	struct sn_scope_choice choice;
 	struct image im;
 	char label[600];
-	int rc;
+	int rc, digest_rule;
 
 	memset(&im, 0, sizeof(im));
 	im.ref = ref;
@@ -759,9 +759,20 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 	}
 	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
 
-	if (v->policy->allow_digest_refs_unsigned && ref->digest != NULL) {
-		trace(t, "Requirements: none: the digest is pinned by the contract");
+	/* A contract lets an image named by digest through unsigned when it
+	 * vouches for that digest (its own workload names it), or when the
+	 * caller allows every digest (signet/verify.h: allow_digest_pinned);
+	 * any other digest needs what a tag needs. */
+	digest_rule = v->policy->allow_digest_refs_unsigned && ref->digest != NULL;
+	if (digest_rule && (v->opts.allow_digest_pinned || sn_verifier_vouches(v, ref))) {
+		trace(t, "Requirements: none: %s",
+		      v->opts.allow_digest_pinned ? "an image named by digest, accepted unsigned (--allow-digest-pinned)"
+						  : "the contract's own workload names this digest");
 	} else {
+		if (digest_rule)
+			trace(t, "Digest: nothing vouches for it: the contract's own workload does not name %s@%s%s%.300s%s",
+			      ref->name, ref->digest, v->vouch_problem != NULL ? " (" : "",
+			      v->vouch_problem != NULL ? v->vouch_problem : "", v->vouch_problem != NULL ? ")" : "");
 		trace(t, "Requirements (all must be met): %zu", choice.n_reqs);
 		for (size_t i = 0; i < choice.n_reqs; i++) {
 			const struct sn_requirement *r = &choice.reqs[i];
@@ -775,9 +786,16 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 			if ((rc = check_requirement(v, &im, r, accepts_anything(&choice), verdict, t, e)) != 0) {
 				if (rc == SIGNET_EDENIED) {
 					trace(t, "    not met: %s", e->msg);
-					sn_errctx(e, "%s: denied: requirement %zu of %zu (%s%s%s) not met: ", ref->string,
-						  i + 1, choice.n_reqs, req_name(r), r->where != NULL ? ", " : "",
-						  r->where != NULL ? r->where : "");
+					sn_errctx(e, "requirement %zu of %zu (%s%s%s) not met: ", i + 1, choice.n_reqs,
+						  req_name(r), r->where != NULL ? ", " : "", r->where != NULL ? r->where : "");
+					if (digest_rule)
+						sn_errctx(e,
+							  "nothing vouches for its digest (the contract's own workload does "
+							  "not name it%s%.200s), so it needs a signature as a tag does "
+							  "(--allow-digest-pinned accepts images named by digest unsigned); ",
+							  v->vouch_problem != NULL ? "; reading that workload: " : "",
+							  v->vouch_problem != NULL ? v->vouch_problem : "");
+					sn_errctx(e, "%s: denied: ", ref->string);
 				} else {
 					sn_errctx(e, "%s: ", ref->string);
 				}

@@ -161,6 +161,12 @@ out:
 int sn_gate_run(signet_gate_report **report, sn_gate_verify_fn verify, void *userdata, const char *path,
                 const char *output, struct sn_err *e)
 {
+	return sn_gate_run_checked(report, NULL, verify, userdata, path, output, e);
+}
+
+int sn_gate_run_checked(signet_gate_report **report, sn_gate_check_fn check, sn_gate_verify_fn verify,
+                        void *userdata, const char *path, const char *output, struct sn_err *e)
+{
 	struct sn_workload *w = NULL;
 	signet_gate_report *r = NULL;
 	struct sn_buf file, out;
@@ -179,7 +185,8 @@ int sn_gate_run(signet_gate_report **report, sn_gate_verify_fn verify, void *use
 		rc = sn_seterr(e, SIGNET_EIO, "workload %s: cannot read its mode", path);
 		goto out;
 	}
-	if ((rc = sn_workload_parse(&w, file.data, file.len, path, e)) != 0)
+	if ((rc = sn_workload_parse(&w, file.data, file.len, path, e)) != 0 ||
+	    (check != NULL && (rc = check(userdata, w, path, e)) != 0))
 		goto out;
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->entries = calloc(sn_workload_count(w), sizeof(*r->entries))) == NULL) {
@@ -283,6 +290,77 @@ out:
 	return rc;
 }
 
+/* The registry hosts of the images of w (docker references that parse),
+ * each once, as "A, B, C" in *list (caller frees; NULL when none); *n
+ * their number. */
+static int image_hosts(char **list, size_t *n, const struct sn_workload *w, struct sn_err *e)
+{
+	struct sn_buf b;
+	int rc = 0;
+
+	*n = 0;
+	*list = NULL;
+	sn_buf_init(&b, (size_t)SIGNET_MAX_WORKLOAD_IMAGES * (SIGNET_MAX_NAME_LENGTH + 2), "registry hosts");
+	for (size_t i = 0; i < sn_workload_count(w) && rc == 0; i++) {
+		struct sn_ref *ref = NULL;
+		const char *h;
+		int seen = 0;
+
+		if (sn_ref_parse_docker(&ref, sn_workload_site(w, i)->image, NULL) != 0)
+			continue; /* reported as it is verified; never contacted */
+		/* b holds "A, B": compare ref's host with each. */
+		for (h = (const char *)b.data; h != NULL && !seen;) {
+			const char *end = strstr(h, ", ");
+			size_t len = end != NULL ? (size_t)(end - h) : strlen(h);
+			char one[SIGNET_MAX_NAME_LENGTH + 1];
+
+			if (len < sizeof(one)) {
+				memcpy(one, h, len);
+				one[len] = '\0';
+				seen = sn_registry_host_equal(one, ref->domain);
+			}
+			h = end != NULL ? end + 2 : NULL;
+		}
+		if (!seen && ((*n != 0 && (rc = sn_buf_append_str(&b, ", ", e)) != 0) ||
+		              (rc = sn_buf_append_str(&b, ref->domain, e)) != 0)) {
+			sn_ref_free(ref);
+			break;
+		}
+		*n += !seen;
+		sn_ref_free(ref);
+	}
+	if (rc == 0 && *n != 0)
+		*list = (char *)sn_buf_steal(&b, NULL);
+	sn_buf_free(&b);
+	return rc;
+}
+
+/* Before any request: --creds not yet bound to a host go to the one
+ * registry host the workload names, and a workload naming several is
+ * refused (the credentials are for one registry, as skopeo's --creds). */
+static int bind_creds(void *userdata, const struct sn_workload *w, const char *path, struct sn_err *e)
+{
+	signet_verifier *v = userdata;
+	char *hosts = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (v->ctx->creds == NULL || v->ctx->creds_host != NULL)
+		return 0;
+	if ((rc = image_hosts(&hosts, &n, w, e)) != 0)
+		return rc;
+	if (n > 1)
+		rc = sn_seterr(e, SIGNET_EINVAL,
+		               "workload %s names images on %zu registry hosts (%s): the credentials given "
+		               "(--creds) are for one registry, and nothing is sent to any: give each host "
+		               "its own with --authfile or the contract's workload.auths",
+		               path, n, hosts);
+	else if (n == 1)
+		rc = sn_ctx_bind_creds(v->ctx, hosts, e);
+	free(hosts);
+	return rc;
+}
+
 int signet_gate(signet_gate_report **report, signet_verifier *v, const char *path, const char *output)
 {
 	struct sn_err *e;
@@ -296,7 +374,7 @@ int signet_gate(signet_gate_report **report, signet_verifier *v, const char *pat
 		(void)sn_enomem(&v->ctx->err);
 		return SIGNET_ENOMEM;
 	}
-	rc = sn_gate_run(report, verify_with, v, path, output, e);
+	rc = sn_gate_run_checked(report, bind_creds, verify_with, v, path, output, e);
 	if (rc == 0)
 		sn_err_clear(&v->ctx->err);
 	else

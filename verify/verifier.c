@@ -6,6 +6,7 @@
  * a payload that names this digest and an identity that matches.
  */
 #include "verifier_internal.h"
+#include "workload.h"
 
 #include "config.h"
 
@@ -189,6 +190,74 @@ static int keep_options(struct signet_verifier *v, const signet_verifier_options
 	return 0;
 }
 
+/* ---- the digests a contract vouches for --------------------------- */
+
+/* Adds "name@digest" of every image the contract's own workload section
+ * names by digest to v->vouched, then wipes the section's text.  A section
+ * that cannot be read vouches for nothing (v->vouch_problem says why). */
+static int gather_vouched(struct signet_verifier *v, struct sn_err *e)
+{
+	struct sn_policy *p = v->policy;
+	struct sn_workload *w = NULL;
+	struct sn_err sub;
+	int rc = 0;
+
+	sn_err_clear(&sub);
+	if (p->workload_problem != NULL) {
+		rc = (v->vouch_problem = sn_strdup(p->workload_problem, e)) != NULL ? 0 : SIGNET_ENOMEM;
+		goto out;
+	}
+	if (p->workload_text.data == NULL || p->workload_text.len == 0)
+		goto out;
+	rc = sn_workload_parse(&w, p->workload_text.data, p->workload_text.len,
+			       p->workload_what != NULL ? p->workload_what : "the contract's workload section", &sub);
+	if (rc == SIGNET_ENOMEM) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	if (rc != 0) {
+		rc = (v->vouch_problem = sn_strdup(sub.msg, e)) != NULL ? 0 : SIGNET_ENOMEM;
+		goto out;
+	}
+	if ((v->vouched = calloc(sn_workload_count(w) + 1, sizeof(*v->vouched))) == NULL) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	for (size_t i = 0; i < sn_workload_count(w); i++) {
+		struct sn_ref *ref = NULL;
+
+		/* An image that does not parse vouches for nothing. */
+		if (sn_ref_parse_docker(&ref, sn_workload_site(w, i)->image, NULL) != 0)
+			continue;
+		if (ref->digest != NULL &&
+		    (v->vouched[v->n_vouched] = sn_aprintf(e, "%s@%s", ref->name, ref->digest)) == NULL) {
+			sn_ref_free(ref);
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		v->n_vouched += ref->digest != NULL;
+		sn_ref_free(ref);
+	}
+out:
+	sn_workload_free(w);
+	sn_buf_wipe_free(&p->workload_text);
+	return rc;
+}
+
+int sn_verifier_vouches(const struct signet_verifier *v, const struct sn_ref *ref)
+{
+	size_t nlen;
+
+	if (ref->transport != SIGNET_TRANSPORT_DOCKER || ref->digest == NULL)
+		return 0;
+	nlen = strlen(ref->name);
+	for (size_t i = 0; i < v->n_vouched; i++)
+		if (strncmp(v->vouched[i], ref->name, nlen) == 0 && v->vouched[i][nlen] == '@' &&
+		    strcmp(v->vouched[i] + nlen + 1, ref->digest) == 0)
+			return 1;
+	return 0;
+}
+
 int sn_verifier_clone(struct signet_verifier **out, const struct signet_verifier *v, struct signet_ctx *ctx,
 		      struct sn_err *e)
 {
@@ -227,12 +296,14 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	if (ctx == NULL)
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
-	if (out == NULL || given == NULL ||
-	    (given->version != 1 && given->version != SIGNET_VERIFIER_OPTIONS_VERSION))
+	if (out == NULL || given == NULL || given->version < 1 || given->version > SIGNET_VERIFIER_OPTIONS_VERSION)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: invalid arguments or options version");
-	/* A version 1 struct ends before policy_is_default: read no further. */
+	/* An older struct ends before the fields added since: read no further
+	 * (they keep their SIGNET_VERIFIER_OPTIONS_INIT values). */
 	memcpy(&current, given,
-	       given->version == 1 ? offsetof(signet_verifier_options, policy_is_default) : sizeof(current));
+	       given->version == 1   ? offsetof(signet_verifier_options, policy_is_default)
+	       : given->version == 2 ? offsetof(signet_verifier_options, allow_digest_pinned)
+				     : sizeof(current));
 	current.version = SIGNET_VERIFIER_OPTIONS_VERSION;
 	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0);
 	if (sources != 1)
@@ -253,7 +324,7 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 		rc = sn_policy_load_contract(&v->policy, opts->contract_file, opts->contract_key, opts->strict, e);
 	else
 		rc = keys_policy(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, e);
-	if (rc != 0)
+	if (rc != 0 || (rc = gather_vouched(v, e)) != 0)
 		goto fail;
 	/* Credentials a contract carries for its registries. */
 	for (size_t i = 0; i < v->policy->n_auths; i++)
@@ -288,6 +359,10 @@ void signet_verifier_free(signet_verifier *v)
 	sn_platform_clear(&v->platform);
 	json_decref(v->annotations);
 	free(v->lookaside);
+	for (size_t i = 0; i < v->n_vouched; i++)
+		free(v->vouched[i]);
+	free(v->vouched);
+	free(v->vouch_problem);
 	for (size_t i = 0; i < v->n_opt_strings; i++)
 		free(v->opt_strings[i]);
 	free(v->opt_strings);

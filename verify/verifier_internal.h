@@ -32,6 +32,12 @@ struct signet_verifier {
 	struct sn_req_state *states;
 	size_t n_states;
 	json_t *annotations; /* required in accepted payloads' optional, or NULL */
+	/* The images the contract's own workload names by digest, as
+	 * "host/repo@sha256:...": the digests it vouches for (see
+	 * allow_digest_pinned in signet/verify.h). */
+	char **vouched;
+	size_t n_vouched;
+	char *vouch_problem; /* why the contract's workload could not be read for them, or NULL */
 	struct signet_verifier_options opts; /* a deep copy of the creation options (sn_verifier_clone) */
 	char **opt_strings;		     /* what opts points to (owned) */
 	size_t n_opt_strings;
@@ -85,6 +91,10 @@ int sn_verifier_clone(struct signet_verifier **out, const struct signet_verifier
  * a docker reference: *out is the caller's, NULL when none.  Returns 0 or
  * an error of sn_registries_d_resolve. */
 int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e);
+
+/* Does the contract of v vouch for ref, a docker reference by digest: does
+ * its own workload name that repository by that digest? */
+int sn_verifier_vouches(const struct signet_verifier *v, const struct sn_ref *ref);
 
 /* The backend state of a signature requirement, made once per verifier
  * (evaluate.c). */

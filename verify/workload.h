@@ -131,4 +131,15 @@ typedef int (*sn_gate_verify_fn)(void *userdata, const struct sn_ref *ref, char 
 int sn_gate_run(signet_gate_report **report, sn_gate_verify_fn verify, void *userdata, const char *path,
                 const char *output, struct sn_err *e);
 
+/*
+ * What the gate checks once the workload is read, before any image is
+ * verified (signet_gate: where --creds may go): 0 to go on, or the error
+ * that stops the gate with nothing verified, no report and nothing written.
+ */
+typedef int (*sn_gate_check_fn)(void *userdata, const struct sn_workload *w, const char *path,
+                                struct sn_err *e);
+/* sn_gate_run with check (may be NULL) called as above, with userdata. */
+int sn_gate_run_checked(signet_gate_report **report, sn_gate_check_fn check, sn_gate_verify_fn verify,
+                        void *userdata, const char *path, const char *output, struct sn_err *e);
+
 #endif

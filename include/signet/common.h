@@ -63,8 +63,12 @@ typedef struct signet_ctx_options {
 	unsigned int version; /* SIGNET_CTX_OPTIONS_VERSION */
 	/* containers auth.json or docker config.json; NULL: none. */
 	const char *authfile;
-	/* "USER:PASSWORD" used for every registry; NULL: none.  Copied, and
-	 * wiped from the context's memory when the context is freed. */
+	/* "USER:PASSWORD" for one registry host (creds_host below); NULL:
+	 * none.  Copied, and wiped from the context's memory when the context
+	 * is freed.  They are sent to that registry only (and to the token
+	 * server its Bearer challenge names, as the docker token flow
+	 * requires), never to another registry, a lookaside, or across a
+	 * redirect to another host. */
 	const char *creds;
 	/* A containers-certs.d style directory: *.crt are CA certificates,
 	 * client.cert + client.key a client certificate.  NULL: none. */
@@ -79,19 +83,28 @@ typedef struct signet_ctx_options {
 	signet_log_fn log;
 	void *log_userdata;
 	/* Since version 2.  The deadline of one image, in milliseconds: every
-	 * request, retry and wait made to verify, inspect or sign one image
+	 * request, retry and wait made to verify or inspect one image
 	 * (signet_verify, signet_explain, each image of signet_gate and
-	 * signet_audit, signet_inspect, signet_sign_image) ends by then, however
+	 * signet_audit, signet_inspect) ends by then, however
 	 * slowly a server answers; past it the operation fails with
 	 * SIGNET_ENETWORK and a message naming the deadline.  0 (and every
 	 * version 1 caller): SIGNET_IMAGE_TIMEOUT_MS. */
 	long image_timeout_ms;
+	/* Since version 2.  The registry host creds are for, as image
+	 * references write it ("registry.example.com", "localhost:5000",
+	 * "docker.io"; "index.docker.io" and "registry-1.docker.io" mean
+	 * docker.io).  NULL (and every version 1 caller): creds are bound to
+	 * the host of the first docker image the context reads (signet_verify,
+	 * signet_inspect, signet_sign_image), or the first registry that asks
+	 * for credentials (signet_audit's catalog); signet_gate binds them to
+	 * the one host its workload names and refuses a workload naming
+	 * several (SIGNET_EINVAL, before any request).  Once bound, no other
+	 * host ever receives them; credentials per host come from authfile or
+	 * a contract's workload.auths. */
+	const char *creds_host;
 } signet_ctx_options;
 
-#define SIGNET_CTX_OPTIONS_INIT                                                                              \
-	{                                                                                                    \
-		SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, 0                         \
-	}
+#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, 0, NULL }
 
 /*
  * Creates a context: the options, the error message buffer, and the
@@ -101,9 +114,10 @@ typedef struct signet_ctx_options {
  * (libcurl.so.4) is loaded and initialized on the process's first network
  * request, not here; when it cannot be loaded, network operations fail
  * with SIGNET_EIO and a message saying why, the others are not affected.
- * opts->version is 1 (the struct without image_timeout_ms) or 2.
- * Returns 0, SIGNET_EINVAL (unknown options version, a negative timeout)
- * or SIGNET_ENOMEM.
+ * opts->version is 1 (the struct without image_timeout_ms and creds_host) or 2.
+ * Returns 0, SIGNET_EINVAL (unknown options version, a negative timeout, a
+ * creds_host that is empty or holds '/', or creds_host without creds) or
+ * SIGNET_ENOMEM.
  */
 SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
 

@@ -22,7 +22,7 @@ extern "C" {
 
 typedef struct signet_verifier signet_verifier;
 
-#define SIGNET_VERIFIER_OPTIONS_VERSION 2
+#define SIGNET_VERIFIER_OPTIONS_VERSION 3
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
@@ -31,7 +31,8 @@ typedef struct signet_verifier_options {
 	 *  - contract_file: an HPCR deployment contract, whose
 	 *    workload.images pins the keys (contract_key: a PEM private key
 	 *    to decrypt hyper-protect-basic sections, or NULL; strict: images
-	 *    named by digest need signatures too);
+	 *    named by digest need signatures too; see allow_digest_pinned for
+	 *    which digests the contract vouches for);
 	 *  - gpg_key_files: OpenPGP public key files (armored or binary, one
 	 *    or many keys each), as the policy "every image signedBy one of
 	 *    these keys, matchRepoDigestOrExact". */
@@ -64,14 +65,30 @@ typedef struct signet_verifier_options {
 	 * decide as always.  0 (and every version 1 caller): the caller chose
 	 * the file, and insecureAcceptAnything allows what it says. */
 	int policy_is_default;
+	/* Since version 3; with contract_file, without strict.  A contract
+	 * lets an image named by digest through unsigned (IBM's rule) only
+	 * when the contract itself vouches for that digest: the images its
+	 * own workload section names (compose.archive, play.resources,
+	 * play.templates, play.archive; decrypted with contract_key), name
+	 * and digest both equal.  So the contract's own workload, gated or
+	 * verified, keeps IBM's rule, while a digest that only a separate
+	 * workload file or the caller names needs a signature by a key the
+	 * contract pins for its repository, like a tag (denied otherwise,
+	 * SIGNET_EDENIED, the message saying that nothing vouches for the
+	 * digest).  Non-zero: every image named by digest is allowed
+	 * unsigned, as before version 3 (`--allow-digest-pinned`).  Version 1
+	 * and 2 callers get the version 3 rule (0): it closes a hole, and a
+	 * caller that needs the old one says so. */
+	int allow_digest_pinned;
 } signet_verifier_options;
 
 #define SIGNET_VERIFIER_OPTIONS_INIT \
-	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
+	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0 }
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
- * opts->version is 1 (the struct without policy_is_default) or 2.
+ * opts->version is 1 (the struct without policy_is_default), 2 (without
+ * allow_digest_pinned) or 3.
  * Returns 0, SIGNET_EINVAL (no keys, bad options), SIGNET_EBADINPUT (a key
  * file or registries.d that does not parse; the message names it),
  * SIGNET_ENOTFOUND / SIGNET_EIO (a file that cannot be read), SIGNET_ELIMIT.
@@ -130,7 +147,7 @@ SIGNET_EXPORT const char *signet_verdict_digest(const signet_verdict *verdict);
  * (upper-case hex), the key that made it (the primary or a signing subkey),
  * the key's first user id (or NULL), and the identity the signature claims.
  * All NULL when no requirement needed a signature (insecureAcceptAnything,
- * or a digest pinned in a contract).  Borrowed. */
+ * a digest the contract vouches for, or allow_digest_pinned).  Borrowed. */
 SIGNET_EXPORT const char *signet_verdict_signer(const signet_verdict *verdict);
 SIGNET_EXPORT const char *signet_verdict_signing_key(const signet_verdict *verdict);
 SIGNET_EXPORT const char *signet_verdict_signer_uid(const signet_verdict *verdict);

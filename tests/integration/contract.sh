@@ -11,7 +11,7 @@
 # exit 2 and a message naming the contract path; workload.auths carries the
 # credentials of an htpasswd registry and never shows its password.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
-need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum base64 openssl htpasswd
+need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum base64 openssl htpasswd tar gzip
 
 make_gpg_keys
 start_registry http
@@ -47,6 +47,7 @@ digest_of() {
 }
 D_GOOD=$(digest_of app/web:good)
 D_UNSIGNED=$(digest_of app/web:unsigned)
+D_WRONG=$(digest_of app/web:wrong)
 D_OTHER=$(digest_of other/app:v1)
 
 # images_section FILE --rhs REPO=KEY...: `signet contract images` into FILE.
@@ -122,21 +123,73 @@ verify 1 "$C/a.yaml" other/app:v1
 denied 'no key is pinned for this repository in the contract'
 expect_match "^signet: $(reg_re)/other/app:v1: " "$ERR"
 
-echo "# images named by digest: allowed unsigned unless --strict"
-verify 0 "$C/a.yaml" "app/web@$D_UNSIGNED"
-expect_eq "$(sed -n 1p "$OUT")" "$REG/app/web@$D_UNSIGNED" "digest reference: line 1"
+echo "# images named by digest: unsigned only when the contract's own workload names them (issue 12)"
+# a.yaml's workload runs nothing (an empty archive): it vouches for no
+# digest, so a digest needs what a tag needs, unless --allow-digest-pinned
+verify 1 "$C/a.yaml" "app/web@$D_UNSIGNED"
+denied "^signet: $(reg_re)/app/web@$D_UNSIGNED: denied: nothing vouches for its digest \(the contract's own workload does not name it"
+expect_match '\(--allow-digest-pinned accepts images named by digest unsigned\)' "$ERR"
+expect_match 'no signatures' "$ERR"
+verify 0 "$C/a.yaml" "app/web@$D_UNSIGNED" --allow-digest-pinned
+expect_eq "$(sed -n 1p "$OUT")" "$REG/app/web@$D_UNSIGNED" "--allow-digest-pinned: line 1"
 expect_eq "$(sed -n 2p "$OUT")" "Signed by: nobody (the policy requires no signature for this image)" \
-	"digest reference: line 2"
+	"--allow-digest-pinned: line 2"
 verify 1 "$C/a.yaml" "app/web@$D_UNSIGNED" --strict
 denied 'no signatures'
-# with --strict a signed digest reference is still allowed
+expect_no_match 'nothing vouches' "$ERR"
+verify 2 "$C/a.yaml" "app/web@$D_UNSIGNED" --strict --allow-digest-pinned
+expect_match '^signet: --strict and --allow-digest-pinned contradict each other' "$ERR"
+# a signed digest reference is allowed by its signature, with or without --strict
+verify 0 "$C/a.yaml" "app/web@$D_GOOD"
+expect_match "^Signed by: $FPR_A( |$)" "$OUT"
 verify 0 "$C/a.yaml" "app/web@$D_GOOD" --strict
 expect_eq "$(sed -n 1p "$OUT")" "$REG/app/web@$D_GOOD" "--strict, signed digest reference: line 1"
 expect_match "^Signed by: $FPR_A( |$)" "$OUT"
 # a digest in a repository the contract does not name
-verify 0 "$C/a.yaml" "other/app@$D_OTHER"
+verify 1 "$C/a.yaml" "other/app@$D_OTHER"
+denied 'nothing vouches for its digest.*no key is pinned for this repository in the contract'
+verify 0 "$C/a.yaml" "other/app@$D_OTHER" --allow-digest-pinned
 verify 1 "$C/a.yaml" "other/app@$D_OTHER" --strict
 denied 'no key is pinned for this repository in the contract'
+
+# runs_contract FILE STYLE: a contract pinning A to app/web whose workload
+# runs app/web and other/app by digest (compose.archive), as a mapping
+# (STYLE map) or a block literal (STYLE literal).
+mkdir -p "$T/runs"
+printf '%s\n' "services:" "  web:" "    image: $REG/app/web@$D_UNSIGNED" "  other:" \
+	"    image: \"$REG/other/app@$D_OTHER\"" >"$T/runs/docker-compose.yml"
+RUNS_ARCHIVE=$(tar -czf - -C "$T/runs" docker-compose.yml | base64 -w0)
+{ echo "type: workload"; echo "compose:"; echo "  archive: $RUNS_ARCHIVE"; cat "$C/images-A.yaml"; } \
+	>"$T/runs-workload.yaml"
+runs_contract() {
+	{
+		if [[ $2 == map ]]; then echo "workload:"; else echo "workload: |"; fi
+		sed 's/^/  /' "$T/runs-workload.yaml"
+		echo "env:"
+		echo "  type: env"
+	} >"$1"
+}
+for style in map literal; do
+	runs_contract "$C/runs-$style.yaml" "$style"
+	verify 0 "$C/runs-$style.yaml" "app/web@$D_UNSIGNED"
+	expect_eq "$(sed -n 2p "$OUT")" "Signed by: nobody (the policy requires no signature for this image)" \
+		"named by the contract's workload ($style): line 2"
+	verify 0 "$C/runs-$style.yaml" "other/app@$D_OTHER"
+	# the tag is not the digest: the contract vouches for digests only
+	verify 1 "$C/runs-$style.yaml" app/web:unsigned
+	denied 'no signatures'
+	# another digest of the same repository is not vouched for
+	verify 1 "$C/runs-$style.yaml" "app/web@$D_WRONG"
+	denied "nothing vouches for its digest.*signature-1: .*$FPR_B"
+	verify 1 "$C/runs-$style.yaml" "app/web@$D_UNSIGNED" --strict
+	denied 'no signatures'
+done
+expect_exit 1 -- "$SIGNET" policy explain --contract "$C/a.yaml" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/app/web@$D_UNSIGNED"
+expect_match "^Digest: nothing vouches for it: the contract's own workload does not name $(reg_re)/app/web@$D_UNSIGNED \(.*its workload section" "$OUT"
+expect_exit 0 -- "$SIGNET" policy explain --contract "$C/runs-map.yaml" --registries.d "$RD" --tls-verify=false \
+	"docker://$REG/app/web@$D_UNSIGNED"
+expect_match "^Requirements: none: the contract's own workload names this digest" "$OUT"
 
 echo "# broken publicKey values: exit 2, naming the contract path"
 # check_bad NAME REASON-REGEX: the last command failed with exit 2 for
@@ -222,6 +275,16 @@ verify 1 "$C/encrypted.yaml" app/web:wrong --contract-key "$T/hpcr/hpcr.key"
 denied "signature-1: .*$FPR_B"
 verify 2 "$C/encrypted.yaml" app/web:good
 expect_match "^signet: contract $C/encrypted\.yaml: workload is encrypted" "$ERR"
+# decrypted, the workload vouches for the digests it runs (issue 12)
+verify 1 "$C/encrypted.yaml" "app/web@$D_UNSIGNED" --contract-key "$T/hpcr/hpcr.key"
+denied 'nothing vouches for its digest'
+enc_r=$(sh "$MC" encrypt "$T/runs-workload.yaml" "$T/hpcr/hpcr.crt" 2>"$T/enc.log") ||
+	{ cat "$T/enc.log"; die "make-contracts.sh encrypt failed"; }
+printf '%s\n' "workload: $enc_r" "env: $enc_e" >"$C/encrypted-runs.yaml"
+verify 0 "$C/encrypted-runs.yaml" "app/web@$D_UNSIGNED" --contract-key "$T/hpcr/hpcr.key"
+expect_eq "$(sed -n 1p "$OUT")" "$REG/app/web@$D_UNSIGNED" "encrypted workload naming the digest: line 1"
+expect_exit 0 -- "$SIGNET" verify --contract "$C/encrypted-runs.yaml" --contract-key "$T/hpcr/hpcr.key" \
+	--registries.d "$RD" --tls-verify=false "docker://$REG/app/web@$D_GOOD" --strict
 verify 2 "$C/encrypted.yaml" app/web:good --contract-key "$T/hpcr-other/hpcr.key"
 expect_match "^signet: contract $C/encrypted\.yaml: .*cannot decrypt.*$T/hpcr-other/hpcr\.key" "$ERR"
 # no plaintext of the workload in any message

@@ -85,27 +85,36 @@ PINNED=(WEB="$WEB@$D_WEB" DB="$DB" CACHE="$CACHE@$D_CACHE" INIT="$INIT@$D_INIT" 
 	--rhs "$REG/app/cache=$KEYS/A.asc" --rhs "$REG/app/init=$KEYS/A.asc" \
 	--rhs "$REG/app/multi=$KEYS/A.asc" \
 	>"$T/images.yaml" 2>"$T/images.err" || { cat "$T/images.err"; die "signet contract images failed"; }
-CON="$T/contract.yaml"
+# The contracts: PINS only pins the keys (its workload runs nothing, so it
+# vouches for no digest); CON (written once the archive is made, below) is
+# the contract of this deployment: the same pins, and a workload whose
+# compose archive names app/db by digest, which it thereby vouches for.
+PINS="$T/pins.yaml"
 {
 	echo "workload:"
 	echo "  type: workload"
 	sed 's/^/  /' "$T/images.yaml"
 	echo "env:"
 	echo "  type: env"
-} >"$CON"
+} >"$PINS"
+CON="$T/contract.yaml"
 
 reg_re() { echo "${REG//./\\.}"; }
 R=$(reg_re)
 
-# gate CODE WORKLOAD [ARGS...]: signet gate with the contract; REPORT is a
-# file with its stdout and stderr together.
-gate() {
-	local code=$1 workload=$2
-	shift 2
-	expect_exit "$code" -- "$SIGNET" gate --contract "$CON" --registries.d "$RD" --tls-verify=false \
+# gate_with CONTRACT CODE WORKLOAD [ARGS...]: signet gate with CONTRACT;
+# REPORT is a file with its stdout and stderr together.
+gate_with() {
+	local contract=$1 code=$2 workload=$3
+	shift 3
+	expect_exit "$code" -- "$SIGNET" gate --contract "$contract" --registries.d "$RD" --tls-verify=false \
 		"$workload" "$@"
 	REPORT="$T/report.$N"
 	cat "$OUT" "$ERR" >"$REPORT"
+}
+# gate CODE WORKLOAD [ARGS...]: signet gate with the contract CON.
+gate() {
+	gate_with "$CON" "$@"
 }
 
 # only_files NAME...: $W holds exactly these files (no temporary left over,
@@ -255,6 +264,34 @@ cp "$W/workload.yml" "$T/workload.orig"
 } >"$W/contract.yml"
 cp "$W/contract.yml" "$T/contract.orig"
 WORKLOADS=(compose.yml pods.yml workload.yml contract.yml)
+# contract_of FILE COMPOSE: a contract with the pins of images.yaml whose
+# workload runs COMPOSE (compose.archive: a tar.gz holding it, in base64).
+contract_of() {
+	local dir="$T/contract_of.$N"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$2" "$dir/docker-compose.yml"
+	{
+		echo "workload:"
+		echo "  type: workload"
+		echo "  compose:"
+		echo "    archive: $(tar -czf - -C "$dir" . | base64 -w0)"
+		sed 's/^/  /' "$T/images.yaml"
+		echo "env:"
+		echo "  type: env"
+	} >"$1"
+}
+# The contract of the deployment: the same workload section.
+{
+	echo "# the contract the gates below trust"
+	echo "workload:"
+	echo "  type: workload"
+	echo "  compose:"
+	echo "    archive: $ARCHIVE"
+	sed 's/^/  /' "$T/images.yaml"
+	echo "env:"
+	echo "  type: env"
+} >"$CON"
 
 echo "# one image signed by another key: the whole workload is denied, nothing is written"
 gate 1 "$W/compose.yml" -o "$W/out.yml"
@@ -315,11 +352,21 @@ expect_match "$R/app/cache:v1@$D_CACHE" "$REPORT"
 expect_match "$R/app/multi:v1@$D_MULTI" "$REPORT"
 # the multi-platform image is pinned to its platform's instance, not the index
 expect_no_match "$D_INDEX" "$W/out.yml"
-# the gated file, gated again, is allowed as it is: every image is now
-# named by the digest that was verified
-gate 0 "$W/out.yml" -o "$W/out2.yml"
+# the gated file names the digests that were verified, and goes into the
+# contract (CONP): gated again under that contract, it is allowed as it is
+# (the contract vouches for every digest it names, also the platform
+# instance, whose publisher signed only the index)
+CONP="$T/contract-pinned.yaml"
+contract_of "$CONP" "$W/out.yml"
+gate_with "$CONP" 0 "$W/out.yml" -o "$W/out2.yml"
 same "$W/out2.yml" "$W/out.yml" "the gated compose file gated again"
 rm -f "$W/out2.yml"
+# under CON, which names the index by tag, nothing vouches for the
+# instance digest and no signature is on it (issue 12): denied
+gate 1 "$W/out.yml" -o "$W/out2.yml"
+expect_match "^denied  +services\.platforms\.image +$R/app/multi:v1@$D_MULTI +.*nothing vouches for its digest" "$OUT"
+expect_eq "$(grep -c '^denied  ' "$OUT")" 1 "images denied when the gated file is gated under CON"
+expect_eq "$(test -e "$W/out2.yml" && echo exists || echo absent)" absent "output of the denied second gate"
 # in place (no -o): the file keeps its permissions, a symbolic link stays a
 # link to the rewritten file; the file is replaced by a new one (rename), so
 # a hard link to the old one keeps the old content
@@ -333,7 +380,7 @@ expect_eq "$(stat -c %a "$W/inplace.yml")" 640 "mode of the file gated in place"
 expect_eq "$(readlink "$W/symlink.yml")" inplace.yml "the symbolic link gated in place"
 same "$T/hardlink.yml" "$T/compose.orig" "a hard link to the file gated in place"
 # with -o, the output gets the input's permissions
-gate 0 "$W/inplace.yml" -o "$W/inplace.out.yml"
+gate_with "$CONP" 0 "$W/inplace.yml" -o "$W/inplace.out.yml"
 expect_eq "$(stat -c %a "$W/inplace.out.yml")" 640 "mode of the output of -o"
 rm -f "$W/inplace.yml" "$W/symlink.yml" "$W/inplace.out.yml" "$T/hardlink.yml"
 
@@ -382,8 +429,10 @@ check_archive() {
 		<(dd if="$T/$f.archive.tar" bs=512 skip=4 count=1 2>/dev/null) || true; } |
 		awk '{ o = $1 - 1; if (!((o >= 124 && o < 136) || (o >= 148 && o < 156))) printf "%d ", o }')" "" \
 		"bytes changed in the compose file's tar header outside its size and checksum"
-	# gated again: allowed, and written exactly as it is
-	gate 0 "$W/$f.out.yml" -o "$T/$f.out2.yml"
+	# gated again, under the contract that runs the pinned compose file
+	# (for the contract: itself): allowed, and written exactly as it is
+	gate_with "$([[ $f == contract ]] && echo "$W/$f.out.yml" || echo "$CONP")" 0 "$W/$f.out.yml" \
+		-o "$T/$f.out2.yml"
 	same "$T/$f.out2.yml" "$W/$f.out.yml" "the gated $f gated again"
 }
 gate 0 "$W/workload.yml" -o "$W/workload.out.yml"
@@ -393,6 +442,70 @@ gate 0 "$W/contract.yml" -o "$W/contract.out.yml"
 same "$W/contract.yml" "$T/contract.orig" "contract.yml (input of -o)"
 check_archive contract "    "
 only_files "${WORKLOADS[@]}" out.yml pods.out.yml workload.out.yml contract.out.yml
+
+echo "# issue 12: an image named by digest in a workload separate from the contract"
+# app/db is unsigned and named by digest.  A contract vouches for a digest
+# only when its own workload names it: CON does (its compose archive), PINS
+# does not, so under PINS the digest needs a signature like a tag, unless
+# the caller opts in with --allow-digest-pinned.
+I12="$T/issue12"
+mkdir -p "$I12"
+printf '%s\n' "services:" "  db:" "    image: $DB" "  web:" "    image: $WEB" >"$I12/digest.yml"
+cp "$I12/digest.yml" "$I12/digest.orig"
+gate_with "$PINS" 1 "$I12/digest.yml" -o "$I12/out.yml"
+expect_match "^denied  +services\.db\.image .*$R/app/db@$D_DB: denied: nothing vouches for its digest \(the contract's own workload does not name it\)" "$OUT"
+expect_match "^denied  .*--allow-digest-pinned accepts images named by digest unsigned.*no key is pinned|^denied  .*--allow-digest-pinned accepts images named by digest unsigned.*no signatures" "$OUT"
+expect_match "^allowed  +services\.web\.image " "$OUT"
+expect_match "^signet: workload .*digest\.yml: 1 of 2 images not allowed, nothing written; services\.db\.image .*nothing vouches for its digest.*--allow-digest-pinned" "$ERR"
+expect_eq "$(test -e "$I12/out.yml" && echo exists || echo absent)" absent "output of the gate whose digest nothing vouches for"
+same "$I12/digest.yml" "$I12/digest.orig" "digest.yml after the denial"
+# in place: nothing written either
+gate_with "$PINS" 1 "$I12/digest.yml"
+same "$I12/digest.yml" "$I12/digest.orig" "digest.yml after a denied in-place gate"
+expect_eq "$(cd "$I12" && find . -mindepth 1 -printf '%P\n' | sort | tr '\n' ' ')" "digest.orig digest.yml " \
+	"files next to digest.yml (no temporary left)"
+# --json says the same
+gate_with "$PINS" 1 "$I12/digest.yml" -o "$I12/out.yml" --json
+expect_match "nothing vouches for its digest" <(jq -r '.[] | select(.Where == "services.db.image") | .Reason' "$OUT")
+# the caller opts in: every digest passes unsigned, as before issue 12
+gate_with "$PINS" 0 "$I12/digest.yml" -o "$I12/out.yml" --allow-digest-pinned
+expect_match "^allowed  +services\.db\.image +$R/app/db@$D_DB +$R/app/db@$D_DB  \(no signature required by the policy\)" "$OUT"
+expect_match "^    image: $R/app/db@$D_DB\$" "$I12/out.yml"
+expect_match "^    image: $R/app/web:v1@$D_WEB\$" "$I12/out.yml"
+rm -f "$I12/out.yml"
+# --allow-digest-pinned goes with --contract, and not with --strict
+expect_exit 2 -- "$SIGNET" gate --contract "$PINS" --strict --allow-digest-pinned --registries.d "$RD" \
+	--tls-verify=false "$I12/digest.yml" -o "$I12/out.yml"
+expect_match "^signet: --strict and --allow-digest-pinned contradict each other" "$ERR"
+expect_exit 2 -- "$SIGNET" gate --key "$KEYS/A.asc" --allow-digest-pinned --registries.d "$RD" \
+	--tls-verify=false "$I12/digest.yml" -o "$I12/out.yml"
+expect_match "^signet: .*--allow-digest-pinned go with --contract" "$ERR"
+expect_eq "$(test -e "$I12/out.yml" && echo exists || echo absent)" absent "output of the refused gates"
+# a signed image named by digest is allowed by its signature
+printf '%s\n' "services:" "  web:" "    image: $REG/app/web@$D_WEB" >"$I12/signed.yml"
+gate_with "$PINS" 0 "$I12/signed.yml" -o "$I12/signed.out.yml"
+expect_match "^allowed  +services\.web\.image +$R/app/web@$D_WEB +$R/app/web@$D_WEB  signed by .*$FPR_A" "$OUT"
+# the contract that names the digest in its own workload vouches for it
+gate_with "$CON" 0 "$I12/digest.yml" -o "$I12/out.yml"
+expect_match "^allowed  +services\.db\.image +$R/app/db@$D_DB +$R/app/db@$D_DB  \(no signature required by the policy\)" "$OUT"
+rm -f "$I12/out.yml"
+# gating the contract itself, with itself: as before
+cp "$T/contract.orig" "$I12/self.yml"
+gate_with "$I12/self.yml" 0 "$I12/self.yml" -o "$I12/self.out.yml"
+expect_match "^allowed  +workload\.compose\.archive\[(\./)?docker-compose\.yml\]\.services\.db\.image +$R/app/db@$D_DB +$R/app/db@$D_DB  \(no signature required by the policy\)" "$OUT"
+# verify: a digest named on the command line is not named by the contract
+expect_exit 1 -- "$SIGNET" verify --contract "$PINS" --registries.d "$RD" --tls-verify=false "docker://$DB"
+expect_match "^signet: $R/app/db@$D_DB: denied: nothing vouches for its digest.*--allow-digest-pinned" "$ERR"
+expect_exit 0 -- "$SIGNET" verify --contract "$PINS" --allow-digest-pinned --registries.d "$RD" \
+	--tls-verify=false "docker://$DB"
+expect_match "^Signed by: nobody" "$OUT"
+expect_exit 0 -- "$SIGNET" verify --contract "$CON" --registries.d "$RD" --tls-verify=false "docker://$DB"
+expect_match "^Signed by: nobody" "$OUT"
+# and policy explain says which rule decided
+expect_exit 1 -- "$SIGNET" policy explain --contract "$PINS" --registries.d "$RD" --tls-verify=false "docker://$DB"
+expect_match "^Digest: nothing vouches for it: the contract's own workload does not name $R/app/db@$D_DB" "$OUT"
+expect_exit 0 -- "$SIGNET" policy explain --contract "$CON" --registries.d "$RD" --tls-verify=false "docker://$DB"
+expect_match "^Requirements: none: the contract's own workload names this digest" "$OUT"
 
 echo "# docs/example/prepull: one verifier for every image, then one per thread"
 # It links libsignet and reaches nothing but its exported signet_* functions.
@@ -462,7 +575,7 @@ expect_exit 0 -- "$SIGNET" inspect --tls-verify=false "docker://$WEB"
 expect_match "^Digest: $D_MOVED\$" "$OUT"
 # the gated file is still allowed and unchanged; the original, whose tag now
 # names an image nobody signed, is denied
-gate 0 "$W/out.yml" -o "$W/out2.yml"
+gate_with "$CONP" 0 "$W/out.yml" -o "$W/out2.yml"
 same "$W/out2.yml" "$T/out.saved" "the gated compose file gated after the tag moved"
 rm -f "$W/out2.yml"
 gate 1 "$W/compose.yml" -o "$W/out3.yml"
@@ -502,8 +615,8 @@ expect_exit 0 -- "$SIGNET" gate --json --policy "$DEF" --registries.d "$RD" --tl
 expect_eq "$(jq -c '[.[] | .Policy] | unique' "$OUT")" \
 	"[{\"Kind\":\"policy\",\"Files\":[\"$DEF\"],\"Named\":true}]" "gate --json --policy"
 # and a contract names itself
-gate 0 "$W/out.yml" -o "$T/contract-out.yml"
-expect_match "^Policy: contract $(sed 's/[.[\*^$/]/\\&/g' <<<"$CON")\$" "$REPORT"
+gate_with "$CONP" 0 "$W/out.yml" -o "$T/contract-out.yml"
+expect_match "^Policy: contract $(sed 's/[.[\*^$/]/\\&/g' <<<"$CONP")\$" "$REPORT"
 rm -f "$DEF"
 
 finish

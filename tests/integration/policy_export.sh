@@ -17,9 +17,11 @@
 #   cos/app:wrong     cosign signature by another cosign key
 #   cos/app:unsigned  no signature
 # For every image both tools decide; they must agree, except for the one
-# documented difference: without --strict a contract lets signet pull images
-# named by digest unsigned, which policy.json cannot say, so the export is
-# stricter there (and says so on stderr).
+# documented difference: without --strict a contract lets signet pull
+# unsigned the images its own workload names by digest (and any image named
+# by digest with --allow-digest-pinned), which policy.json cannot say, so
+# the export is stricter there (and says so on stderr).  This contract's
+# workload runs nothing: without --allow-digest-pinned both agree.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
 need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum base64 openssl
 
@@ -121,14 +123,15 @@ agree() {
 }
 
 # stricter EXPORT-DIR IMAGE SIGNET-ARGS...: signet allows, skopeo denies
-# (the documented difference: digest references under a non-strict contract).
+# (the documented difference: digest references under a non-strict contract
+# that vouches for them, here with --allow-digest-pinned).
 stricter() {
 	local dir=$1 image=$2 s k
 	shift 2
 	s=$(signet_decides "$image" "$@")
 	k=$(skopeo_decides "$dir" "$image")
 	if [[ $s == 0 && $k == 1 ]]; then
-		pass "$image: signet allows (digest pinned by the contract), the exported policy denies"
+		pass "$image: signet allows (a digest the contract or the caller vouches for), the exported policy denies"
 	else
 		fail "$image: expected signet 0 and skopeo 1, got signet $s, skopeo $k"
 		sed -n '1,5s/^/  skopeo| /p' "$T/skopeo.err"
@@ -199,10 +202,14 @@ agree "$T/exp" app/web:wrong 1 "${V[@]}"
 agree "$T/exp" app/web:unsigned 1 "${V[@]}"
 agree "$T/exp" other/app:v1 1 "${V[@]}"
 agree "$T/exp" "app/web@$D_GOOD" 0 "${V[@]}"
-echo "# digest references: signet allows them unsigned, the export requires signatures"
-stricter "$T/exp" "app/web@$D_WRONG" "${V[@]}"
-stricter "$T/exp" "app/web@$D_UNSIGNED" "${V[@]}"
-stricter "$T/exp" "other/app@$D_OTHER" "${V[@]}"
+echo "# digest references the contract does not vouch for (issue 12): both require signatures"
+agree "$T/exp" "app/web@$D_WRONG" 1 "${V[@]}"
+agree "$T/exp" "app/web@$D_UNSIGNED" 1 "${V[@]}"
+agree "$T/exp" "other/app@$D_OTHER" 1 "${V[@]}"
+echo "# with --allow-digest-pinned signet allows them unsigned, the export requires signatures"
+stricter "$T/exp" "app/web@$D_WRONG" "${V[@]}" --allow-digest-pinned
+stricter "$T/exp" "app/web@$D_UNSIGNED" "${V[@]}" --allow-digest-pinned
+stricter "$T/exp" "other/app@$D_OTHER" "${V[@]}" --allow-digest-pinned
 echo "# cosign signatures"
 cosign_row "$T/exp" cos/app:good 0 "${V[@]}"
 cosign_row "$T/exp" cos/app:wrong 1 "${V[@]}"

@@ -377,7 +377,8 @@ static void test_contract(void **state)
 	sn_policy_free(q);
 
 	/* Where the export is stricter, or leaves something out. */
-	assert_contains(warnings(&x), "images named by digest: the contract lets signet pull them unsigned");
+	assert_contains(warnings(&x), "images named by digest: the contract lets signet pull unsigned the "
+	                              "digests its own workload names");
 	assert_contains(warnings(&x), "registry credentials (workload.auths) are not exported");
 	assert_contains(warnings(&x),
 	                "transports.docker.\"r.example.com/dct\": Docker Content Trust is not "
