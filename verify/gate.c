@@ -179,7 +179,7 @@ int sn_gate_run(signet_gate_report **report, sn_gate_verify_fn verify, void *use
 		rc = sn_seterr(e, SIGNET_EIO, "workload %s: cannot read its mode", path);
 		goto out;
 	}
-	if ((rc = sn_workload_parse(&w, file.data, file.len, path, e)) != 0)
+	if ((rc = sn_workload_parse_path(&w, file.data, file.len, path, e)) != 0)
 		goto out;
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->entries = calloc(sn_workload_count(w), sizeof(*r->entries))) == NULL) {
