@@ -871,42 +871,54 @@ out:
 	return rc;
 }
 
+/* The first of names present in dir, looking no further than the name
+ * stop (NULL: all of them): *found is its index, or -1.  Returns 0,
+ * SIGNET_EIO or SIGNET_ENOMEM. */
+static int first_present(int *found, const char *dir, const char *const names[4], const char *stop,
+                         struct sn_err *e)
+{
+	*found = -1;
+	for (int i = 0; i < 4 && (stop == NULL || strcmp(names[i], stop) != 0); i++) {
+		int r = dir_has(dir, names[i], e);
+
+		if (r < 0)
+			return e != NULL ? e->code : SIGNET_EIO;
+		if (r) {
+			*found = i;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* The default file names next to a compose file named base in dir. */
 static int dir_defaults(const char *dir, const char *base, struct sn_err *e)
 {
-	int r;
+	int i, rc;
 
 	if (sn_compose_is_base_name(base)) {
-		for (size_t i = 0; i < 4 && strcmp(sn_compose_base_names[i], base) != 0; i++) {
-			if ((r = dir_has(dir, sn_compose_base_names[i], e)) < 0)
-				return e != NULL ? e->code : SIGNET_EIO;
-			if (r)
-				return sn_seterr(
-				    e, SIGNET_EBADINPUT,
-				    "%s/%s is next to it, and docker compose run in %s reads that file "
-				    "rather than this one; %s",
-				    dir, sn_compose_base_names[i], dir, refuse_hint);
-		}
-		for (size_t i = 0; i < 4; i++) {
-			if ((r = dir_has(dir, sn_compose_override_names[i], e)) < 0)
-				return e != NULL ? e->code : SIGNET_EIO;
-			if (r)
-				return sn_seterr(
-				    e, SIGNET_EBADINPUT,
-				    "the override file %s/%s is next to it, and docker compose run in %s "
-				    "reads it too; %s",
-				    dir, sn_compose_override_names[i], dir, refuse_hint);
-		}
+		if ((rc = first_present(&i, dir, sn_compose_base_names, base, e)) != 0)
+			return rc;
+		if (i >= 0)
+			return sn_seterr(e, SIGNET_EBADINPUT,
+			                 "%s/%s is next to it, and docker compose run in %s reads that file "
+			                 "rather than this one; %s",
+			                 dir, sn_compose_base_names[i], dir, refuse_hint);
+		if ((rc = first_present(&i, dir, sn_compose_override_names, NULL, e)) != 0)
+			return rc;
+		if (i >= 0)
+			return sn_seterr(
+			    e, SIGNET_EBADINPUT,
+			    "the override file %s/%s is next to it, and docker compose run in %s "
+			    "reads it too; %s",
+			    dir, sn_compose_override_names[i], dir, refuse_hint);
 	} else if (sn_compose_is_override_name(base)) {
-		for (size_t i = 0; i < 4; i++) {
-			if ((r = dir_has(dir, sn_compose_base_names[i], e)) < 0)
-				return e != NULL ? e->code : SIGNET_EIO;
-			if (r)
-				return sn_seterr(
-				    e, SIGNET_EBADINPUT,
-				    "an override file: docker compose run in %s reads it with %s/%s; %s", dir,
-				    dir, sn_compose_base_names[i], refuse_hint);
-		}
+		if ((rc = first_present(&i, dir, sn_compose_base_names, NULL, e)) != 0)
+			return rc;
+		if (i >= 0)
+			return sn_seterr(e, SIGNET_EBADINPUT,
+			                 "an override file: docker compose run in %s reads it with %s/%s; %s",
+			                 dir, dir, sn_compose_base_names[i], refuse_hint);
 	}
 	return 0;
 }
