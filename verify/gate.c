@@ -185,7 +185,7 @@ int sn_gate_run_checked(signet_gate_report **report, sn_gate_check_fn check, sn_
 		rc = sn_seterr(e, SIGNET_EIO, "workload %s: cannot read its mode", path);
 		goto out;
 	}
-	if ((rc = sn_workload_parse(&w, file.data, file.len, path, e)) != 0 ||
+	if ((rc = sn_workload_parse_path(&w, file.data, file.len, path, e)) != 0 ||
 	    (check != NULL && (rc = check(userdata, w, path, e)) != 0))
 		goto out;
 	if ((r = calloc(1, sizeof(*r))) == NULL ||

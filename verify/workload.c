@@ -12,6 +12,7 @@
 #include "verify/workload.h"
 
 #include "policy/yaml_strict.h"
+#include "verify/compose_project.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -53,12 +54,15 @@ struct wl_text {
 	size_t cur_ch, cur_byte;
 };
 
-/* A tar member whose YAML is gated. */
+/* A tar member: a regular file or a directory. */
 struct wl_member {
 	size_t hdr;  /* offset of its own header block (after any L/x headers) */
 	size_t data; /* offset of its data */
 	size_t size;
-	char *name; /* normalized ("./a.yml" -> "a.yml") */
+	char *name;   /* normalized ("./a.yml" -> "a.yml") */
+	int is_dir;   /* a directory */
+	int pax_size; /* its size is in a pax header (signet cannot rewrite it) */
+	int gated;    /* its YAML is gated: walked, and re-created by rendering */
 	struct wl_text text;
 };
 
@@ -66,11 +70,12 @@ struct wl_archive {
 	struct wl_archive *next; /* every archive of the workload, for freeing */
 	unsigned char *tar;      /* the unpacked archive (owned) */
 	size_t tar_len;
-	size_t end; /* offset of the end-of-archive blocks */
-	struct wl_member *members;
+	size_t end;                /* offset of the end-of-archive blocks */
+	struct wl_member *members; /* every member, in archive order */
 	size_t n_members;
-	size_t width; /* base64 characters per line; 0: one line */
-	char *sep;    /* what separates two lines (a line break and indentation) */
+	struct sn_keyset index; /* member name -> index in members */
+	size_t width;           /* base64 characters per line; 0: one line */
+	char *sep;              /* what separates two lines (a line break and indentation) */
 	size_t sep_len;
 };
 
@@ -83,6 +88,22 @@ struct sn_workload {
 	struct wl_archive *archives;
 };
 
+/*
+ * The compose project a compose file belongs to (docs/gate.md, "What
+ * compose reads"): the .env its values are interpolated from and, in a
+ * compose archive, the files compose reads, in the order they are walked.
+ */
+struct compose_ctx {
+	const struct sn_dotenv *env; /* never NULL; empty without a .env */
+	struct wl_archive *archive;  /* the compose archive, or NULL: a file on its own */
+	char *dir;                   /* the directory of the member walked ("": the root) */
+	int template_only;           /* the member is read only as an extends target */
+	char *imageless;             /* the first service without image or extends (a message) */
+	size_t queue[SN_COMPOSE_MAX_FILES];
+	unsigned char queue_tmpl[SN_COMPOSE_MAX_FILES];
+	size_t n_queue;
+};
+
 /* Walking one YAML text. */
 struct walk {
 	struct sn_workload *w;
@@ -90,6 +111,7 @@ struct walk {
 	struct sn_yaml y;
 	const char *what; /* names the text in messages */
 	struct sn_err *e;
+	struct compose_ctx *cc; /* a compose file's project, else NULL */
 	char path[PATH_BUF];
 	size_t plen;
 };
@@ -217,6 +239,49 @@ static int add_span(struct wl_text *t, size_t start, size_t end, size_t site, st
 
 /* ---- image values --------------------------------------------------- */
 
+/* A compose value written with '$': interpolated as compose does, from
+ * the project's .env (compose_project.h); *out is the caller's. */
+static int compose_resolve(struct walk *k, size_t line, const char *value, size_t vlen, char **out)
+{
+	struct sn_err ie = {0};
+	char *r = NULL;
+	int rc = sn_compose_interpolate(&r, value, vlen, k->cc->env, &ie);
+
+	if (rc == SIGNET_ENOMEM)
+		return sn_enomem(k->e);
+	if (rc == SIGNET_ELIMIT)
+		return sn_seterr(k->e, rc, "%s: line %zu: %s: %s", k->what, line, k->path, ie.msg);
+	if (rc != 0)
+		return walk_err(k, line, "%s", ie.msg);
+	*out = r;
+	return 0;
+}
+
+/* An image written with '$' in a compose file: the reference it
+ * resolves to (*out, the caller's), which the gate verifies and whose
+ * pinned form replaces the whole value. */
+static int resolve_image(struct walk *k, size_t line, const char *value, size_t vlen, char **out)
+{
+	char *r = NULL;
+	int rc;
+
+	if ((rc = compose_resolve(k, line, value, vlen, &r)) != 0)
+		return rc;
+	if (r[0] == '\0')
+		rc = walk_err(k, line, "\"%.*s\" resolves to an empty string", (int)(vlen > 200 ? 200 : vlen),
+		              value);
+	for (const char *p = r; rc == 0 && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			rc = walk_err(k, line, "\"%.*s\" resolves to text with a control character",
+			              (int)(vlen > 200 ? 200 : vlen), value);
+	if (rc != 0) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
 /* The current event is the value of an image key: records it. */
 static int add_site(struct walk *k, size_t line)
 {
@@ -225,7 +290,8 @@ static int add_site(struct walk *k, size_t line)
 	struct sn_image_site *s;
 	size_t start, end, vlen;
 	const char *value;
-	int quoted;
+	char *resolved = NULL;
+	int quoted, rc;
 
 	if (ev->type != YAML_SCALAR_EVENT)
 		return walk_err(k, line, "is not a string");
@@ -260,16 +326,19 @@ static int add_site(struct walk *k, size_t line)
 		return sn_seterr(k->e, SIGNET_ELIMIT,
 		                 "%s: line %zu: more than %d images (SIGNET_MAX_WORKLOAD_IMAGES)", k->what,
 		                 line, SIGNET_MAX_WORKLOAD_IMAGES);
+	if (k->cc != NULL && memchr(value, '$', vlen) != NULL &&
+	    (rc = resolve_image(k, line, value, vlen, &resolved)) != 0)
+		return rc;
 	if (w->n_sites == w->cap_sites) {
 		size_t ncap = w->cap_sites != 0 ? w->cap_sites * 2 : 8;
 		struct sn_image_site *ns = realloc(w->sites, ncap * sizeof(*ns));
 		unsigned char *nq;
 
 		if (ns == NULL)
-			return sn_enomem(k->e);
+			goto nomem;
 		w->sites = ns;
 		if ((nq = realloc(w->quoted, ncap)) == NULL)
-			return sn_enomem(k->e);
+			goto nomem;
 		w->quoted = nq;
 		w->cap_sites = ncap;
 	}
@@ -277,18 +346,25 @@ static int add_site(struct walk *k, size_t line)
 	memset(s, 0, sizeof(*s));
 	s->line = line;
 	if ((s->where = sn_strdup(k->path, k->e)) == NULL ||
-	    (s->image = sn_strndup(value, vlen, k->e)) == NULL) {
+	    (resolved != NULL && (s->written = sn_strndup(value, vlen, k->e)) == NULL) ||
+	    (s->image = resolved != NULL ? resolved : sn_strndup(value, vlen, k->e)) == NULL) {
 		free(s->where);
-		return SIGNET_ENOMEM;
+		free(s->written);
+		goto nomem;
 	}
+	resolved = NULL;
 	w->quoted[w->n_sites] = (unsigned char)quoted;
 	if (add_span(k->t, start, end, w->n_sites, NULL, k->e) != 0) {
 		free(s->where);
+		free(s->written);
 		free(s->image);
 		return k->e != NULL ? k->e->code : SIGNET_ENOMEM;
 	}
 	w->n_sites++;
 	return 0;
+nomem:
+	free(resolved);
+	return sn_enomem(k->e);
 }
 
 /* The value of key (the current event) as an image, under path.key. */
@@ -303,26 +379,163 @@ static int key_site(struct walk *k, const char *key, size_t line)
 
 /* ---- compose -------------------------------------------------------- */
 
+/* Adds archive member i to the compose files walked (once), as a file
+ * compose reads (template_only 0) or as an extends target only. */
+static int compose_enqueue(struct compose_ctx *cc, size_t i, int template_only, const char *what,
+                           struct sn_err *e)
+{
+	struct wl_member *m = &cc->archive->members[i];
+
+	if (m->gated)
+		return 0;
+	if (cc->n_queue == SN_COMPOSE_MAX_FILES)
+		return sn_seterr(e, SIGNET_ELIMIT,
+		                 "%s: the project reads more than %d compose files (SN_COMPOSE_MAX_FILES)",
+		                 what, SN_COMPOSE_MAX_FILES);
+	m->gated = 1;
+	cc->queue[cc->n_queue] = i;
+	cc->queue_tmpl[cc->n_queue++] = (unsigned char)template_only;
+	return 0;
+}
+
+/* The archive member a compose file names (COMPOSE_FILE, extends.file):
+ * rel taken relative to dir, which must be a regular file the archive
+ * holds.  *i is its index; on failure *why (the caller's) says why. */
+static int archive_file(size_t *i, char **why, const struct wl_archive *a, const char *dir, const char *rel,
+                        struct sn_err *e)
+{
+	struct sn_err ie = {0};
+	const struct sn_keyent *ent;
+	char *name = NULL;
+	int rc;
+
+	*why = NULL;
+	if ((rc = sn_compose_path(&name, dir, rel, strlen(rel), &ie)) == SIGNET_ENOMEM)
+		return sn_enomem(e);
+	if (rc != 0) {
+		*why = sn_strdup(ie.msg, e);
+	} else if ((ent = sn_keyset_find(&a->index, name)) == NULL) {
+		*why = sn_aprintf(e, "%s is not in the archive", name);
+	} else if (a->members[ent->val].is_dir) {
+		*why = sn_aprintf(e, "%s is a directory, not a compose file", name);
+	} else {
+		*i = ent->val;
+		free(name);
+		return 0;
+	}
+	free(name);
+	return *why != NULL ? SIGNET_EBADINPUT : SIGNET_ENOMEM;
+}
+
+/* The value of extends.file (the current event). */
+static int extends_file(struct walk *k, size_t line)
+{
+	struct compose_ctx *cc = k->cc;
+	const char *value;
+	char *resolved = NULL, *why = NULL;
+	size_t vlen, i = 0;
+	int rc;
+
+	if (k->y.ev.type != YAML_SCALAR_EVENT)
+		return walk_err(k, line, "is not a string");
+	line = sn_yaml_line(&k->y);
+	value = sn_yaml_text(&k->y, &vlen);
+	if (memchr(value, '\0', vlen) != NULL)
+		return walk_err(k, line, "contains a NUL byte");
+	if (cc->archive == NULL)
+		return walk_err(
+		    k, line,
+		    "the service extends one in %.*s, which the gate does not see: it checks only "
+		    "the file it is given; put that service in this file, or gate the files together "
+		    "as an HPCR compose archive",
+		    (int)(vlen > 200 ? 200 : vlen), value);
+	if (memchr(value, '$', vlen) != NULL)
+		rc = compose_resolve(k, line, value, vlen, &resolved);
+	else
+		rc = (resolved = sn_strndup(value, vlen, k->e)) == NULL ? SIGNET_ENOMEM : 0;
+	if (rc != 0)
+		return rc;
+	rc = archive_file(&i, &why, cc->archive, cc->dir, resolved, k->e);
+	if (rc == SIGNET_EBADINPUT)
+		rc = walk_err(k, line, "%s", why);
+	else if (rc == 0)
+		rc = compose_enqueue(cc, i, 1, k->what, k->e);
+	free(why);
+	free(resolved);
+	return rc;
+}
+
+static int extends_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
+{
+	struct walk *k = ctx;
+	size_t old;
+	int rc;
+
+	if (strcmp(key, "file") != 0)
+		return sn_yaml_skip(y);
+	old = path_key(k, key);
+	rc = extends_file(k, line);
+	path_pop(k, old);
+	return rc;
+}
+
 struct compose_service {
 	struct walk *k;
-	int has_image;
+	int has_image, has_extends;
 };
 
 static int service_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
 	struct compose_service *s = ctx;
+	struct walk *k = s->k;
+	size_t old;
+	int rc;
 
 	if (strcmp(key, "image") == 0) {
 		s->has_image = 1;
-		return key_site(s->k, key, line);
+		return key_site(k, key, line);
 	}
 	if (strcmp(key, "build") == 0)
-		return walk_err(s->k, line,
+		return walk_err(k, line,
 		                "has build: the gate verifies images that are pulled, not built on the spot; "
 		                "build and push the image, sign it, and name it in image");
-	return sn_yaml_skip(y);
+	if (strcmp(key, "extends") != 0)
+		return sn_yaml_skip(y);
+	/* extends: SERVICE (in this file), or {service: SERVICE, file: F} */
+	s->has_extends = 1;
+	if (y->ev.type == YAML_SCALAR_EVENT)
+		return sn_yaml_skip(y);
+	old = path_key(k, key);
+	if (y->ev.type != YAML_MAPPING_START_EVENT)
+		rc = walk_err(k, line, "is not a string or a mapping");
+	else
+		rc = sn_yaml_walk_mapping(y, extends_value, k);
+	path_pop(k, old);
+	return rc;
 }
 
+/*
+ * A service without an image: compose refuses to run it (without build,
+ * which is refused), unless it takes its image from another file.  So
+ * it is refused in a project of one compose file, as most likely a
+ * mistake; in a project of several (overrides, COMPOSE_FILE, extends
+ * targets) it may be completed by another file, whose image is gated.
+ */
+static int imageless(struct walk *k, size_t line)
+{
+	static const char msg[] =
+	    "has no image (build-only?): the gate cannot verify an image that is not pulled";
+
+	if (k->cc->archive == NULL)
+		return walk_err(k, line, "%s", msg);
+	if (k->cc->imageless == NULL && (k->cc->imageless = sn_aprintf(k->e, "%s: line %zu: %s: %s", k->what,
+	                                                               line, k->path, msg)) == NULL)
+		return SIGNET_ENOMEM;
+	return 0;
+}
+
+/* A service must name its image, unless it extends another (whose image,
+ * in a file the gate walks too, it then runs), or see imageless. */
 static int services_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
 	struct walk *k = ctx;
@@ -330,14 +543,15 @@ static int services_value(struct sn_yaml *y, const char *key, size_t line, void 
 	size_t old = path_key(k, key);
 	int rc;
 
-	if (y->ev.type != YAML_MAPPING_START_EVENT)
-		rc = sn_yaml_is_null(y)
-		         ? walk_err(k, line, "has no image: the gate cannot verify what is not pulled")
-		         : walk_err(k, line, "is not a mapping");
-	else if ((rc = sn_yaml_walk_mapping(y, service_value, &s)) == 0 && !s.has_image)
-		rc = walk_err(
-		    k, line,
-		    "has no image (build-only?): the gate cannot verify an image that is not pulled");
+	if (y->ev.type != YAML_MAPPING_START_EVENT) {
+		if (!sn_yaml_is_null(y))
+			rc = walk_err(k, line, "is not a mapping");
+		else if ((rc = sn_yaml_skip(y)) == 0 && !k->cc->template_only)
+			rc = imageless(k, line);
+	} else if ((rc = sn_yaml_walk_mapping(y, service_value, &s)) == 0 && !s.has_image && !s.has_extends &&
+	           !k->cc->template_only) {
+		rc = imageless(k, line);
+	}
 	path_pop(k, old);
 	return rc;
 }
@@ -847,24 +1061,12 @@ static int tar_name(char **out, const char *raw, size_t n, const char *what, str
 	return 0;
 }
 
-static const char *const compose_names[] = {
-    "docker-compose.yml",
-    "docker-compose.yaml",
-    "compose.yml",
-    "compose.yaml",
-};
-
-static int gated_name(const char *name, enum archive_kind kind)
+/* The members of a play archive that are gated: *.yml, *.yaml. */
+static int play_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (kind == ARCHIVE_PLAY)
-		return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
-		       (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
-	for (size_t i = 0; i < sizeof(compose_names) / sizeof(compose_names[0]); i++)
-		if (strcmp(name, compose_names[i]) == 0)
-			return 1;
-	return 0;
+	return (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 }
 
 /* The records of a pax extended header: "LEN key=value\n"...  Returns the
@@ -910,12 +1112,11 @@ static int pax_parse(char **path, int *has_size, const unsigned char *d, size_t 
  * Reads the tar archive a->tar: ustar or GNU headers with valid checksums,
  * regular files and directories only (GNU long names and pax path records
  * understood), safe names, no duplicates, the end-of-archive marker
- * followed by zeros only.  The members kind gates are recorded.
+ * followed by zeros only.  Every member is recorded, and indexed by name.
  */
-static int tar_parse(struct wl_archive *a, enum archive_kind kind, const char *what, struct sn_err *e)
+static int tar_parse(struct wl_archive *a, const char *what, struct sn_err *e)
 {
-	struct sn_keyset seen = {.owns_keys = 1};
-	char *long_name = NULL, *name = NULL, *found = NULL;
+	char *long_name = NULL, *name = NULL;
 	size_t off = 0, cap = 0;
 	int pax_size = 0, rc = 0;
 
@@ -926,6 +1127,7 @@ static int tar_parse(struct wl_archive *a, enum archive_kind kind, const char *w
 	}
 	for (;;) {
 		const unsigned char *h = a->tar + off;
+		struct wl_member *m;
 		uint64_t size;
 		size_t blocks;
 		int posix, type;
@@ -1033,72 +1235,227 @@ static int tar_parse(struct wl_archive *a, enum archive_kind kind, const char *w
 			                                            : "of an unsupported type");
 			goto out;
 		}
-		if (sn_keyset_find(&seen, name) != NULL) {
+		if (sn_keyset_find(&a->index, name) != NULL) {
 			rc =
 			    sn_seterr(e, SIGNET_EBADINPUT, "%s: member \"%.200s\" appears twice", what, name);
 			goto out;
 		}
-		if (type != '5' && gated_name(name, kind)) {
-			struct wl_member *m;
+		if (a->n_members == cap) {
+			size_t ncap = cap != 0 ? cap * 2 : 8;
+			struct wl_member *nm = realloc(a->members, ncap * sizeof(*nm));
 
-			if (pax_size) {
-				rc = sn_seterr(e, SIGNET_EBADINPUT,
-				               "%s: member \"%.200s\" has its size in a pax header: "
-				               "signet cannot rewrite it",
-				               what, name);
+			if (nm == NULL) {
+				rc = sn_enomem(e);
 				goto out;
 			}
-			if (kind == ARCHIVE_COMPOSE && found != NULL) {
-				rc = sn_seterr(
-				    e, SIGNET_EBADINPUT,
-				    "%s: holds both %s and %s: which one compose reads is ambiguous", what,
-				    found, name);
-				goto out;
-			}
-			if (a->n_members == cap) {
-				size_t ncap = cap != 0 ? cap * 2 : 4;
-				struct wl_member *nm = realloc(a->members, ncap * sizeof(*nm));
-
-				if (nm == NULL) {
-					rc = sn_enomem(e);
-					goto out;
-				}
-				a->members = nm;
-				cap = ncap;
-			}
-			m = &a->members[a->n_members++];
-			memset(m, 0, sizeof(*m));
-			m->hdr = off;
-			m->data = off + TAR_BLOCK;
-			m->size = (size_t)size;
-			if ((m->name = sn_strdup(name, e)) == NULL) {
-				rc = SIGNET_ENOMEM;
-				goto out;
-			}
-			found = name;
+			a->members = nm;
+			cap = ncap;
 		}
-		if ((rc = sn_keyset_add(&seen, name, 0, e)) != 0)
+		if ((rc = sn_keyset_add(&a->index, name, a->n_members, e)) != 0)
 			goto out;
-		name = NULL; /* seen owns it; found may still point at it */
+		m = &a->members[a->n_members++];
+		memset(m, 0, sizeof(*m));
+		m->hdr = off;
+		m->data = off + TAR_BLOCK;
+		m->size = (size_t)size;
+		m->name = name; /* the member owns it; the index borrows it */
+		m->is_dir = type == '5';
+		m->pax_size = pax_size;
+		name = NULL;
 		free(long_name);
 		long_name = NULL;
 		pax_size = 0;
 		off += TAR_BLOCK + blocks * TAR_BLOCK;
 	}
-	if (kind == ARCHIVE_COMPOSE && found == NULL)
-		rc = sn_seterr(
-		    e, SIGNET_EBADINPUT,
-		    "%s: holds no docker-compose.yml, docker-compose.yaml, compose.yml or compose.yaml at "
-		    "its root",
-		    what);
 out:
 	free(long_name);
 	free(name);
-	sn_keyset_free(&seen);
 	return rc;
 }
 
 static int walk_text(struct walk *k, enum text_kind kind);
+
+/* Walks archive member i as a YAML text of kind (a compose file of the
+ * project cc, or Kubernetes YAML); what names the archive. */
+static int walk_member(struct walk *k, struct wl_archive *a, size_t i, enum text_kind kind,
+                       struct compose_ctx *cc, const char *what)
+{
+	struct wl_member *m = &a->members[i];
+	struct walk *sub;
+	int rc;
+
+	if (m->pax_size)
+		return sn_seterr(
+		    k->e, SIGNET_EBADINPUT,
+		    "%s: member \"%.200s\" has its size in a pax header: signet cannot rewrite it", what,
+		    m->name);
+	m->gated = 1;
+	if ((sub = calloc(1, sizeof(*sub))) == NULL)
+		return sn_enomem(k->e);
+	sub->w = k->w;
+	sub->t = &m->text;
+	sub->e = k->e;
+	sub->cc = cc;
+	memcpy(sub->path, k->path, k->plen + 1);
+	sub->plen = k->plen;
+	(void)path_append(sub, "[", 1);
+	(void)path_append(sub, m->name, strlen(m->name));
+	(void)path_append(sub, "]", 1);
+	sub->what = sn_aprintf(k->e, "%s: %s", k->what, sub->path);
+	if (sub->what == NULL)
+		rc = SIGNET_ENOMEM;
+	else if ((rc = text_init(&m->text, a->tar + m->data, m->size, sub->what, k->e)) == 0)
+		rc = walk_text(sub, kind);
+	free((char *)(uintptr_t)sub->what);
+	free(sub);
+	return rc;
+}
+
+/* play.archive: its *.yml and *.yaml members, in archive order. */
+static int play_archive(struct walk *k, struct wl_archive *a, const char *what)
+{
+	int rc;
+
+	for (size_t i = 0; i < a->n_members; i++)
+		if (!a->members[i].is_dir && play_name(a->members[i].name) &&
+		    (rc = walk_member(k, a, i, TEXT_K8S, NULL, what)) != 0)
+			return rc;
+	return 0;
+}
+
+/* The first file COMPOSE_FILE names sets the project directory; if a
+ * .env is there too, compose versions differ on which .env they read. */
+static int first_file_env(struct walk *k, const struct compose_ctx *cc, const struct sn_dotenv_var *cf,
+                          const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char *other;
+	int found;
+
+	if (slash == NULL)
+		return 0;
+	if ((other = sn_aprintf(k->e, "%.*s/.env", (int)(slash - name), name)) == NULL)
+		return SIGNET_ENOMEM;
+	found = sn_keyset_find(&cc->archive->index, other) != NULL;
+	free(other);
+	if (!found)
+		return 0;
+	return sn_seterr(k->e, SIGNET_EBADINPUT,
+	                 "%s: %s: line %zu: COMPOSE_FILE names %s first, and its directory holds a .env too: "
+	                 "docker compose versions differ on which .env they read",
+	                 k->what, cc->env->name, cf->line, name);
+}
+
+/* The files compose reads first in a compose archive: those COMPOSE_FILE
+ * in its .env names, or else every default file present at its root
+ * (docs/gate.md: a superset of the ones compose picks). */
+static int compose_files(struct walk *k, struct compose_ctx *cc, const char *what)
+{
+	struct wl_archive *a = cc->archive;
+	const struct sn_dotenv_var *cf = sn_dotenv_get(cc->env, "COMPOSE_FILE");
+	const char *const *lists[2] = {sn_compose_base_names, sn_compose_override_names};
+	char **entries = NULL, *why = NULL;
+	size_t n = 0, i = 0, found = 0;
+	int rc;
+
+	if ((rc = sn_compose_file_entries(&entries, &n, cc->env, k->e)) != 0) {
+		(void)sn_errctx(k->e, "%s: ", k->what);
+		return rc;
+	}
+	for (size_t j = 0; j < n && rc == 0; j++) {
+		if ((rc = archive_file(&i, &why, a, "", entries[j], k->e)) == SIGNET_EBADINPUT)
+			rc = sn_seterr(k->e, rc, "%s: %s: line %zu: COMPOSE_FILE: %s", k->what, cc->env->name,
+			               cf->line, why);
+		else if (rc == 0 && j == 0 && (rc = first_file_env(k, cc, cf, a->members[i].name)) != 0)
+			break;
+		else if (rc == 0)
+			rc = compose_enqueue(cc, i, 0, what, k->e);
+		free(why);
+		why = NULL;
+	}
+	sn_compose_entries_free(entries);
+	if (n != 0 || rc != 0)
+		return rc;
+	for (size_t l = 0; l < 2; l++) {
+		for (size_t j = 0; j < 4; j++) {
+			const struct sn_keyent *ent = sn_keyset_find(&a->index, lists[l][j]);
+
+			if (ent == NULL)
+				continue;
+			if (a->members[ent->val].is_dir)
+				return sn_seterr(
+				    k->e, SIGNET_EBADINPUT,
+				    "%s: %s is a directory: docker compose would pick it as a compose "
+				    "file",
+				    what, lists[l][j]);
+			if ((rc = compose_enqueue(cc, ent->val, 0, what, k->e)) != 0)
+				return rc;
+			found += l == 0;
+		}
+		if (l == 0 && found == 0)
+			return sn_seterr(
+			    k->e, SIGNET_EBADINPUT,
+			    "%s: holds no compose.yaml, compose.yml, docker-compose.yml or "
+			    "docker-compose.yaml at its root (and no COMPOSE_FILE in a .env there)",
+			    what);
+	}
+	return 0;
+}
+
+/* compose.archive: the .env at its root, then every compose file compose
+ * reads (compose_files, and the files their services extend), each once. */
+static int compose_archive(struct walk *k, struct wl_archive *a, const char *what)
+{
+	struct compose_ctx *cc;
+	struct sn_dotenv env;
+	const struct sn_keyent *ent;
+	char *env_name = NULL;
+	int rc = 0;
+
+	sn_dotenv_init(&env);
+	if ((cc = calloc(1, sizeof(*cc))) == NULL)
+		return sn_enomem(k->e);
+	cc->env = &env;
+	cc->archive = a;
+	/* compose reads .env when it is there and not a directory */
+	if ((ent = sn_keyset_find(&a->index, ".env")) != NULL && !a->members[ent->val].is_dir) {
+		const struct wl_member *m = &a->members[ent->val];
+
+		if (m->pax_size)
+			rc = sn_seterr(
+			    k->e, SIGNET_EBADINPUT,
+			    "%s: member \".env\" has its size in a pax header: signet cannot read it", what);
+		else if ((env_name = sn_aprintf(k->e, "%s[.env]", k->path)) == NULL)
+			rc = SIGNET_ENOMEM;
+		else if ((rc = sn_dotenv_parse(&env, a->tar + m->data, m->size, env_name, k->e)) != 0)
+			(void)sn_errctx(k->e, "%s: ", k->what);
+		if (rc != 0)
+			goto out;
+	}
+	if ((rc = compose_files(k, cc, what)) != 0)
+		goto out;
+	for (size_t q = 0; q < cc->n_queue; q++) {
+		const char *name = a->members[cc->queue[q]].name, *slash = strrchr(name, '/');
+
+		free(cc->dir);
+		if ((cc->dir = sn_strndup(name, slash != NULL ? (size_t)(slash - name) : 0, k->e)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		cc->template_only = cc->queue_tmpl[q];
+		if ((rc = walk_member(k, a, cc->queue[q], TEXT_COMPOSE, cc, what)) != 0)
+			goto out;
+	}
+	if (cc->n_queue == 1 && cc->imageless != NULL)
+		rc = sn_seterr(k->e, SIGNET_EBADINPUT, "%s", cc->imageless);
+out:
+	free(cc->imageless);
+	free(cc->dir);
+	free(cc);
+	free(env_name);
+	sn_dotenv_free(&env);
+	return rc;
+}
 
 /*
  * The current event is the value of an archive key (compose.archive or
@@ -1206,34 +1563,9 @@ static int walk_archive(struct walk *k, size_t line, enum archive_kind kind)
 	if ((rc = gunzip(&tar, gz, gzlen, what, k->e)) != 0)
 		goto out;
 	a->tar = sn_buf_steal(&tar, &a->tar_len);
-	if ((rc = tar_parse(a, kind, what, k->e)) != 0)
+	if ((rc = tar_parse(a, what, k->e)) != 0 ||
+	    (rc = kind == ARCHIVE_COMPOSE ? compose_archive(k, a, what) : play_archive(k, a, what)) != 0)
 		goto out;
-	for (size_t i = 0; i < a->n_members; i++) {
-		struct wl_member *m = &a->members[i];
-		struct walk *sub;
-
-		if ((sub = calloc(1, sizeof(*sub))) == NULL) {
-			rc = sn_enomem(k->e);
-			goto out;
-		}
-		sub->w = k->w;
-		sub->t = &m->text;
-		sub->e = k->e;
-		memcpy(sub->path, k->path, k->plen + 1);
-		sub->plen = k->plen;
-		(void)path_append(sub, "[", 1);
-		(void)path_append(sub, m->name, strlen(m->name));
-		(void)path_append(sub, "]", 1);
-		sub->what = sn_aprintf(k->e, "%s: %s", k->what, sub->path);
-		if (sub->what == NULL)
-			rc = SIGNET_ENOMEM;
-		else if ((rc = text_init(&m->text, a->tar + m->data, m->size, sub->what, k->e)) == 0)
-			rc = walk_text(sub, kind == ARCHIVE_COMPOSE ? TEXT_COMPOSE : TEXT_K8S);
-		free((char *)(uintptr_t)sub->what);
-		free(sub);
-		if (rc != 0)
-			goto out;
-	}
 	rc = add_span(k->t, p0, p1, 0, a, k->e);
 out:
 	free(gz);
@@ -1340,7 +1672,7 @@ static int walk_text(struct walk *k, enum text_kind kind)
 	case TEXT_HPCR: rc = sn_yaml_walk_mapping(&k->y, hpcr_value, k); break;
 	default: rc = sn_yaml_walk_mapping(&k->y, contract_value, k); break;
 	}
-	if (rc == 0 && kind == TEXT_COMPOSE && !ct.has_services)
+	if (rc == 0 && kind == TEXT_COMPOSE && !ct.has_services && k->cc->archive == NULL)
 		rc = sn_seterr(k->e, SIGNET_EBADINPUT, "%s: not a compose file: no services", k->what);
 	if (rc == 0)
 		rc = sn_yaml_finish(&k->y);
@@ -1430,13 +1762,19 @@ out:
 
 /* ---- the API -------------------------------------------------------- */
 
-int sn_workload_parse(struct sn_workload **out, const void *data, size_t len, const char *what,
-                      struct sn_err *e)
+/* sn_workload_parse; path (or NULL) is where a compose file's project
+ * (its directory) is. */
+static int workload_parse(struct sn_workload **out, const void *data, size_t len, const char *what,
+                          const char *path, struct sn_err *e)
 {
 	struct sn_workload *w;
 	struct survey s = {0};
 	struct walk *k = NULL;
+	struct compose_ctx *cc = NULL;
+	struct sn_dotenv env;
 	int rc;
+
+	sn_dotenv_init(&env);
 
 	if (out == NULL || (data == NULL && len != 0) || what == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "sn_workload_parse: NULL argument");
@@ -1465,6 +1803,19 @@ int sn_workload_parse(struct sn_workload **out, const void *data, size_t len, co
 	k->t = &w->root;
 	k->what = what;
 	k->e = e;
+	if (w->kind == SN_WORKLOAD_COMPOSE) {
+		/* A compose file on its own: its project is its directory. */
+		if (path != NULL && (rc = sn_compose_dir_load(&env, path, e)) != 0) {
+			(void)sn_errctx(e, "%s: ", path);
+			goto out;
+		}
+		if ((cc = calloc(1, sizeof(*cc))) == NULL) {
+			rc = sn_enomem(e);
+			goto out;
+		}
+		cc->env = &env;
+		k->cc = cc;
+	}
 	rc = walk_text(k, w->kind == SN_WORKLOAD_COMPOSE      ? TEXT_COMPOSE
 	                  : w->kind == SN_WORKLOAD_KUBERNETES ? TEXT_K8S
 	                  : w->kind == SN_WORKLOAD_HPCR       ? TEXT_HPCR
@@ -1473,13 +1824,29 @@ int sn_workload_parse(struct sn_workload **out, const void *data, size_t len, co
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: a %s that names no image: nothing to gate", what,
 		               sn_workload_kind_name(w->kind));
 out:
+	free(cc);
 	free(k);
+	sn_dotenv_free(&env);
 	if (rc != 0) {
 		sn_workload_free(w);
 		return rc;
 	}
 	*out = w;
 	return 0;
+}
+
+int sn_workload_parse(struct sn_workload **out, const void *data, size_t len, const char *what,
+                      struct sn_err *e)
+{
+	return workload_parse(out, data, len, what, NULL, e);
+}
+
+int sn_workload_parse_path(struct sn_workload **out, const void *data, size_t len, const char *path,
+                           struct sn_err *e)
+{
+	if (path == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "sn_workload_parse_path: NULL argument");
+	return workload_parse(out, data, len, path, path, e);
 }
 
 void sn_workload_free(struct sn_workload *w)
@@ -1491,6 +1858,7 @@ void sn_workload_free(struct sn_workload *w)
 	for (size_t i = 0; i < w->n_sites; i++) {
 		free(w->sites[i].where);
 		free(w->sites[i].image);
+		free(w->sites[i].written);
 		free(w->sites[i].replacement);
 	}
 	free(w->sites);
@@ -1502,6 +1870,7 @@ void sn_workload_free(struct sn_workload *w)
 			text_free(&a->members[i].text);
 			free(a->members[i].name);
 		}
+		sn_keyset_free(&a->index);
 		free(a->members);
 		free(a->tar);
 		free(a->sep);
@@ -1572,16 +1941,18 @@ static int archive_changed(const struct sn_workload *w, const struct wl_archive 
 	return 0;
 }
 
-/* Does rendering t change any of its bytes? */
+/* Does rendering t change any of its bytes?  (A replacement is compared
+ * with the bytes written, not with the image: an interpolated value is
+ * replaced even by the reference it resolved to.) */
 static int text_changed(const struct sn_workload *w, const struct wl_text *t)
 {
 	for (size_t i = 0; i < t->n_spans; i++) {
 		const struct wl_span *s = &t->spans[i];
+		const char *r = s->archive == NULL ? w->sites[s->site].replacement : NULL;
 
-		if (s->archive != NULL
-		        ? archive_changed(w, s->archive)
-		        : w->sites[s->site].replacement != NULL &&
-		              strcmp(w->sites[s->site].replacement, w->sites[s->site].image) != 0)
+		if (s->archive != NULL ? archive_changed(w, s->archive)
+		                       : r != NULL && (strlen(r) != s->end - s->start ||
+		                                       memcmp(r, t->data + s->start, s->end - s->start) != 0))
 			return 1;
 	}
 	return 0;
@@ -1608,6 +1979,8 @@ static int render_archive(struct sn_buf *out, const struct sn_workload *w, const
 		unsigned char h[TAR_BLOCK];
 		size_t pad;
 
+		if (!m->gated)
+			continue; /* copied with the bytes around it */
 		if ((rc = render_text(&data, w, &m->text, e)) != 0)
 			goto out;
 		memcpy(h, a->tar + m->hdr, TAR_BLOCK);

@@ -6,9 +6,13 @@
  *
  * Workloads (detected from the top-level keys of the first document):
  *  - a docker compose file: services.<name>.image.  A service without an
- *    image, or with build (an image made on the spot), and a top-level
- *    include (services from other files) are refused: the gate cannot
- *    verify what it does not see being pulled;
+ *    image, or with build (an image made on the spot), a top-level
+ *    include and extends.file (services from other files) are refused:
+ *    the gate cannot verify what it does not see being pulled.  Image
+ *    values written with '$' are interpolated as compose does, from the
+ *    .env next to the file (sn_workload_parse_path; none for
+ *    sn_workload_parse), and the project's other files compose would
+ *    read are refused (compose_project.h);
  *  - Kubernetes YAML, one or more documents: in Pod, Deployment,
  *    StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
  *    CronJob, PodTemplate and List objects, the pod specs' containers[],
@@ -17,8 +21,12 @@
  *    Secret, Service, ...) are passed over; any other kind is refused (it
  *    might name images the gate would not see);
  *  - an HPCR workload section (type: workload, or compose / play):
- *    compose.archive (base64 of a tar.gz whose root holds exactly one of
- *    docker-compose.yml, docker-compose.yaml, compose.yml, compose.yaml),
+ *    compose.archive (base64 of a tar.gz holding a compose project at
+ *    its root: every compose file compose would read there is walked,
+ *    those COMPOSE_FILE in its .env names, or else every default file
+ *    present (compose.yaml, compose.yml, docker-compose.yml,
+ *    docker-compose.yaml and their .override. forms), and the files
+ *    their services extend; values are interpolated from its .env),
  *    play.resources[] and play.templates[] (Kubernetes objects written
  *    in the section), play.archive (base64 of a tar.gz whose *.yml and
  *    *.yaml members are Kubernetes YAML);
@@ -60,7 +68,9 @@ enum sn_workload_kind {
 struct sn_image_site {
 	char *where;       /* YAML path: "services.web.image", "documents[1].spec.containers[0].image",
 	                    * "compose.archive[docker-compose.yml].services.web.image" */
-	char *image;       /* the value as written */
+	char *image;       /* the value as written, or what a compose value written with '$'
+	                    * resolves to (the reference verified) */
+	char *written;     /* for such a value, as written ("${IMAGE}"); else NULL */
 	size_t line;       /* 1-based line in the YAML text that holds it (a member's own lines
 	                    * for an archive member) */
 	char *replacement; /* what sn_workload_render writes instead, or NULL (kept) */
@@ -81,6 +91,16 @@ struct sn_workload;
  */
 int sn_workload_parse(struct sn_workload **out, const void *data, size_t len, const char *what,
                       struct sn_err *e);
+/*
+ * sn_workload_parse of the file at path (named by path in messages): a
+ * docker compose file is read with its directory, as `docker compose`
+ * run there reads it: its values interpolated from the .env there, and
+ * refused (SIGNET_EBADINPUT) when compose would read another compose
+ * file there with it or instead of it (sn_compose_dir_load).  Also
+ * SIGNET_EIO when that .env cannot be read.
+ */
+int sn_workload_parse_path(struct sn_workload **out, const void *data, size_t len, const char *path,
+                           struct sn_err *e);
 void sn_workload_free(struct sn_workload *w);
 
 enum sn_workload_kind sn_workload_kind(const struct sn_workload *w);
@@ -94,10 +114,9 @@ const struct sn_image_site *sn_workload_site(const struct sn_workload *w, size_t
 
 /*
  * Replaces occurrence i with text (copied) in what sn_workload_render
- * writes.  text must be writable in place of the value without quoting or
- * escaping: non-empty, only [A-Za-z0-9._:/@-] (a quoted value may also
- * hold [ and ], for an IPv6 host); anything else is SIGNET_EINVAL.
- * Returns 0, SIGNET_EINVAL or SIGNET_ENOMEM.
+ * writes (the whole value as written: "${IMAGE}" becomes text).  text must be writable in place of the value
+ * without quoting or escaping: non-empty, only [A-Za-z0-9._:/@-] (a quoted value may also hold [ and ], for
+ * an IPv6 host); anything else is SIGNET_EINVAL. Returns 0, SIGNET_EINVAL or SIGNET_ENOMEM.
  */
 int sn_workload_replace(struct sn_workload *w, size_t i, const char *text, struct sn_err *e);
 

@@ -19,8 +19,10 @@ typedef struct signet_gate_report signet_gate_report;
 /*
  * Reads the workload at path (at most SIGNET_MAX_POLICY_FILE_SIZE bytes):
  *  - a docker compose file: services.<name>.image (a service without an
- *    image, or with build, and a top-level include are refused: the gate
- *    cannot verify what is not pulled);
+ *    image, or with build, a top-level include and extends.file are
+ *    refused: the gate cannot verify what is not pulled); images written
+ *    with ${VAR} are resolved from the .env next to it, and another
+ *    compose file compose would read in its directory is refused;
  *  - Kubernetes YAML, one or more documents: Pod, Deployment,
  *    StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job,
  *    CronJob, PodTemplate, List; their pod specs' containers[],
@@ -28,14 +30,20 @@ typedef struct signet_gate_report signet_gate_report;
  *    (image.reference).  Kinds holding no image (ConfigMap, Secret,
  *    Service, ...) are passed over, other kinds refused;
  *  - an HPCR workload section (type: workload, or compose / play):
- *    compose.archive (base64 of a tar.gz whose root holds one
- *    docker-compose.yml, docker-compose.yaml, compose.yml or compose.yaml),
+ *    compose.archive (base64 of a tar.gz holding a compose project at its
+ *    root: every file compose reads there is gated, the default compose
+ *    and override files present or those COMPOSE_FILE in its .env names,
+ *    and the files services extend; ${VAR} resolved from its .env),
  *    play.resources[] and play.templates[] (Kubernetes objects), and
  *    play.archive (a tar.gz whose *.yml / *.yaml members are Kubernetes
  *    YAML); or an HPCR contract whose workload section is such a mapping
  *    (not a string, not encrypted, and no envWorkloadSignature).
  * Images must be plain or quoted YAML scalars on one line without escape
  * sequences; aliases, tags, merge keys and duplicate keys are refused.
+ * A value that needs the runtime's environment (a variable with neither
+ * a value in .env nor a default) is refused; an image written with a
+ * variable is verified as what it resolves to, and written back as that
+ * pinned reference (docs/gate.md, "What compose reads").
  *
  * Verifies each distinct image once (by its text as written) with v: a
  * tag is resolved once, and the digest written is the one whose
@@ -84,7 +92,8 @@ SIGNET_EXPORT size_t signet_gate_report_count(const signet_gate_report *report);
 /* Occurrence i, in document order: where it is (a YAML path such as
  * "services.web.image", "documents[1].spec.initContainers[0].image" or
  * "compose.archive[docker-compose.yml].services.web.image"), the
- * reference as written, the verdict code (0 allowed, else a SIGNET_E*
+ * reference as written (for a compose value written with a variable,
+ * the reference it resolves to), the verdict code (0 allowed, else a SIGNET_E*
  * code), the pinned reference written (NULL unless allowed), and the
  * reason: for a refused image the denial or error message; for an
  * allowed one who signed it ("user id (FINGERPRINT)", or the

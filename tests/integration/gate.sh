@@ -16,8 +16,13 @@
 # and a symbolic link stays a link, but the file is a new inode (a hard link
 # keeps the old content); in an archive, every tar header and block is kept
 # but the compose file's (new size and checksum), and the gzip stream is
-# made anew (docs/gate.md).  Then a tag is moved behind the gated file's
-# back: the file still names the digest that was verified.
+# made anew (docs/gate.md).  Compose projects: an override file, a
+# COMPOSE_FILE entry, an extends target or a ${IMAGE} from .env naming an
+# unsigned image denies the archive, naming the member, and nothing is
+# written; a signed ${IMAGE} is written back as the literal pinned
+# reference; what the gate cannot evaluate exits 2.  Then a tag is moved
+# behind the gated file's back: the file still names the digest that was
+# verified.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
 need docker-registry skopeo umoci gpg gpgconf jq curl sha256sum cmp diff tar gzip base64 ldd nm
 : "${PREPULL:?PREPULL must name the docs/example/prepull binary}"
@@ -506,6 +511,150 @@ expect_exit 1 -- "$SIGNET" policy explain --contract "$PINS" --registries.d "$RD
 expect_match "^Digest: nothing vouches for it: the contract's own workload does not name $R/app/db@$D_DB" "$OUT"
 expect_exit 0 -- "$SIGNET" policy explain --contract "$CON" --registries.d "$RD" --tls-verify=false "docker://$DB"
 expect_match "^Requirements: none: the contract's own workload names this digest" "$OUT"
+
+echo "# what compose reads besides the compose file (issue 12): every file of the project is gated"
+# In a compose archive: the override files, the files COMPOSE_FILE in .env
+# names, the files a service extends, images written ${VAR} and resolved
+# from .env.  One of them naming an unsigned image denies the workload,
+# naming that member; nothing is written.  $UNSIGNED has no key pinned.
+UNSIGNED="$REG/app/unsigned:v1"
+P="$T/projects"
+mkdir -p "$P"
+# project NAME PATH=CONTENT...: $P/NAME.yml, an HPCR workload section whose
+# compose.archive holds those files (made as IBM documents: tar czf - -C DIR .)
+project() {
+	local name=$1 dir="$T/project-$1" f
+	shift
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in "$@"; do
+		mkdir -p "$(dirname "$dir/${f%%=*}")"
+		printf '%s' "${f#*=}" >"$dir/${f%%=*}"
+	done
+	{
+		echo "type: workload"
+		echo "compose:"
+		echo "  archive: $(tar czf - -C "$dir" . | base64 -w0)"
+		cat "$T/images.yaml"
+	} >"$P/$name.yml"
+	sha256sum "$P/$name.yml" >"$P/$name.sum"
+}
+# untouched NAME: $P/NAME.yml is as project wrote it, and no output exists
+untouched() {
+	if sha256sum -c --quiet "$P/$1.sum" >/dev/null 2>&1; then
+		pass "$1.yml unchanged"
+	else
+		fail "$1.yml was changed by a gate that did not allow it"
+	fi
+	expect_eq "$(test -e "$P/$1.out.yml" && echo exists || echo absent)" absent "output of $1.yml"
+}
+# unpack NAME: the archive of $P/NAME.out.yml, unpacked into $T/unpacked-NAME
+unpack() {
+	rm -rf "$T/unpacked-$1"
+	mkdir -p "$T/unpacked-$1"
+	sed -n 's|^  archive: ||p' "$P/$1.out.yml" | base64 -d | tar xzf - -C "$T/unpacked-$1" ||
+		fail "the archive of $1.out.yml does not unpack"
+}
+gate_denied() { # NAME MEMBER-REGEX: exit 1 naming the member and the unsigned image; nothing written
+	gate 1 "$P/$1.yml" -o "$P/$1.out.yml"
+	expect_match "^denied +compose\.archive\[$2\]\.services\.[a-z]+\.image +$R/app/unsigned:v1 .*no key is pinned" "$REPORT"
+	expect_match "^signet: workload .*not allowed, nothing written; compose\.archive\[$2\]" "$ERR"
+	untouched "$1"
+	gate 1 "$P/$1.yml" # in place: the file stays as it was
+	untouched "$1"
+}
+gate_refused() { # NAME REGEX: exit 2, the message matching REGEX; nothing written
+	expect_exit 2 -- "$SIGNET" gate --contract "$CON" --registries.d "$RD" --tls-verify=false \
+		"$P/$1.yml" -o "$P/$1.out.yml"
+	expect_match "$2" "$ERR"
+	untouched "$1"
+}
+
+# an override file next to the compose file: compose reads both
+project override "compose.yml=services: {web: {image: $WEB}}
+" "compose.override.yml=services:
+  web: {ports: ['8080:80']}
+  sidecar: {image: $UNSIGNED}
+"
+gate_denied override 'compose\.override\.yml'
+expect_match "^allowed +compose\.archive\[compose\.yml\]\.services\.web\.image" "$REPORT"
+
+# .env's COMPOSE_FILE names another file (and the default file is not read)
+project compose-file ".env=# which files compose reads
+COMPOSE_FILE=compose.yml:./extra.yml
+" "compose.yml=services: {web: {image: $WEB}}
+" "extra.yml=services: {worker: {image: $UNSIGNED}}
+"
+gate_denied compose-file 'extra\.yml'
+
+# a service extends one in another file, in a subdirectory
+project extends "compose.yml=services:
+  web:
+    extends: {file: common/base.yml, service: base}
+" "common/base.yml=services:
+  base: {image: $UNSIGNED, restart: always}
+"
+gate_denied extends 'common/base\.yml'
+
+# the image written ${IMAGE}, resolved from .env: denied when it names the
+# unsigned image ...
+project variable ".env=REGISTRY=$REG
+IMAGE=\${REGISTRY}/app/unsigned:v1
+" "compose.yml=services:
+  web:
+    image: \${IMAGE}   # set in .env
+"
+gate_denied variable 'compose\.yml'
+# ... and, naming a signed one, allowed and written as the literal pinned
+# reference: the runtime's environment can no longer change what is pulled
+project variable ".env=REGISTRY=$REG
+IMAGE=\${REGISTRY}/app/web:v1
+" "compose.yml=services:
+  web:
+    image: \${IMAGE}   # set in .env
+  db:
+    image: '\${DB:-$DB}'
+"
+gate 0 "$P/variable.yml" -o "$P/variable.out.yml"
+expect_match "^allowed +compose\.archive\[compose\.yml\]\.services\.web\.image +$R/app/web:v1 +$R/app/web:v1@$D_WEB " "$REPORT"
+unpack variable
+printf '%s\n' "services:" "  web:" "    image: $WEB@$D_WEB   # set in .env" "  db:" "    image: '$DB'" \
+	>"$T/variable.expected"
+same "$T/unpacked-variable/compose.yml" "$T/variable.expected" "compose.yml with \${IMAGE} pinned literally"
+same "$T/unpacked-variable/.env" "$T/project-variable/.env" ".env in the gated archive"
+gate 0 "$P/variable.out.yml" -o "$P/variable.out2.yml"
+same "$P/variable.out2.yml" "$P/variable.out.yml" "the gated project gated again"
+
+# what the gate cannot evaluate: exit 2, naming the file, the YAML path and the reason
+project nope ".env=A=1
+" "compose.yml=services:
+  web:
+    image: \${NOPE}
+"
+gate_refused nope "compose\.archive\[compose\.yml\]: line 3: .*services\.web\.image: \\\$\{NOPE\}: NOPE is not set .*runtime's environment is not known to the gate"
+project missing ".env=COMPOSE_FILE=compose.yml:missing.yml
+" "compose.yml=services: {web: {image: $WEB}}
+"
+gate_refused missing "compose\.archive\[\.env\]: line 1: COMPOSE_FILE: missing\.yml is not in the archive"
+project badenv ".env=IMAGE=$WEB#signed
+" "compose.yml=services: {web: {image: $WEB}}
+"
+gate_refused badenv "compose\.archive\[\.env\]: line 1: a '#' in an unquoted value"
+
+# A compose file gated on its own reads the .env next to it; another
+# compose file compose would read there is refused.
+mkdir -p "$P/dir"
+printf 'IMAGE=%s\n' "$WEB" >"$P/dir/.env"
+printf '%s\n' "services:" "  web:" "    image: \${IMAGE}" >"$P/dir/compose.yml"
+gate 0 "$P/dir/compose.yml"
+expect_eq "$(cat "$P/dir/compose.yml")" "$(printf '%s\n' "services:" "  web:" "    image: $WEB@$D_WEB")" \
+	"dir/compose.yml gated in place"
+printf '%s\n' "services:" "  sidecar: {image: $UNSIGNED}" >"$P/dir/compose.override.yml"
+sha256sum "$P/dir/compose.yml" >"$P/dir.sum"
+expect_exit 2 -- "$SIGNET" gate --contract "$CON" --registries.d "$RD" --tls-verify=false "$P/dir/compose.yml"
+expect_match "dir/compose\.yml: the override file .*dir/compose\.override\.yml is next to it" "$ERR"
+sha256sum -c --quiet "$P/dir.sum" >/dev/null 2>&1 && pass "dir/compose.yml unchanged" ||
+	fail "dir/compose.yml changed by a refused gate"
 
 echo "# docs/example/prepull: one verifier for every image, then one per thread"
 # It links libsignet and reaches nothing but its exported signet_* functions.

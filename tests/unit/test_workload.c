@@ -4,7 +4,9 @@
  * replacements (verify/workload.c), and the gate around it with the
  * verification step replaced (sn_gate_run in verify/gate.c): no registry.
  * Archives are made with the tar, gzip and base64 commands, and hostile
- * ones with a small tar writer here.
+ * ones with a small tar writer here.  Also what compose reads besides
+ * the compose file (verify/compose_project.c): .env files,
+ * interpolation, COMPOSE_FILE, override files, extends.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "verify/compose_project.h"
 #include "verify/workload.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -722,6 +725,451 @@ static void test_hpcr_play(void **state)
 	free(b64);
 }
 
+/* ---- compose projects: .env, interpolation, the files compose reads ---- */
+
+static void env_ok(struct sn_dotenv *env, const char *text)
+{
+	struct sn_err e = {0};
+
+	sn_dotenv_init(env);
+	if (sn_dotenv_parse(env, text, strlen(text), "p/.env", &e) != 0)
+		fail_msg("dotenv: %s\nfor:\n%s", e.msg, text);
+}
+
+/* The .env text is refused with code, naming the file and each needle. */
+static void env_fail(const char *text, size_t len, int code, const char *needle, const char *needle2)
+{
+	struct sn_dotenv env;
+	struct sn_err e = {0};
+	int rc;
+
+	sn_dotenv_init(&env);
+	rc = sn_dotenv_parse(&env, text, len, "p/.env", &e);
+	if (rc != code)
+		fail_msg("expected %d, got %d (%s) for:\n%s", code, rc, e.msg, text);
+	assert_int_equal(env.n, 0);
+	if (strstr(e.msg, "p/.env") == NULL || strstr(e.msg, needle) == NULL ||
+	    (needle2 != NULL && strstr(e.msg, needle2) == NULL))
+		fail_msg("message \"%s\" lacks \"%s\" / \"%s\"", e.msg, needle,
+		         needle2 != NULL ? needle2 : "");
+	sn_dotenv_free(&env);
+}
+
+/* name has value in env (NULL: set, but not known to the gate). */
+static void expect_var(const struct sn_dotenv *env, const char *name, const char *value)
+{
+	const struct sn_dotenv_var *v = sn_dotenv_get(env, name);
+
+	if (v == NULL)
+		fail_msg("%s is not set", name);
+	if (value == NULL) {
+		assert_null(v->value);
+		assert_non_null(v->why);
+	} else if (v->value == NULL) {
+		fail_msg("%s is not known: %s", name, v->why);
+	} else {
+		assert_string_equal(v->value, value);
+		assert_null(v->why);
+	}
+}
+
+static void test_dotenv(void **state)
+{
+	struct sn_dotenv env;
+	struct sn_buf b;
+	struct sn_err e = {0};
+	char line[80];
+
+	(void)state;
+	env_ok(&env, "\xef\xbb\xbf# a comment\n"
+	             "\n"
+	             "   \t\n"
+	             "A=plain\n"
+	             "export  B = spaced value  # a comment\n"
+	             "C='single $A #x'\n"
+	             "D=\"double\\n$A ${A}-x \\\"q\\\" \\\\ y\"   # ok\n"
+	             "E=\n"
+	             "F\n"
+	             "G=${NOPE}/app\n"
+	             "H=${NOPE:-dflt}\n"
+	             "I=crlf\r\n"
+	             "J=\"multi\n"
+	             "line\"\n"
+	             "A=again\n"
+	             "L=$A.${B}\n"
+	             "M=\"\"\n"
+	             "N=x=y\n"
+	             "O=$F\n"
+	             "P=${H:+set}");
+	expect_var(&env, "A", "again");
+	expect_var(&env, "B", "spaced value");
+	expect_var(&env, "C", "single $A #x");
+	expect_var(&env, "D", "double\nplain plain-x \"q\" \\ y"); /* A as it was then */
+	expect_var(&env, "E", "");
+	expect_var(&env, "F", NULL);
+	assert_non_null(strstr(sn_dotenv_get(&env, "F")->why, "runtime's environment"));
+	assert_non_null(strstr(sn_dotenv_get(&env, "F")->why, "line 9 of p/.env"));
+	expect_var(&env, "G", NULL);
+	assert_non_null(strstr(sn_dotenv_get(&env, "G")->why, "NOPE is not set"));
+	expect_var(&env, "H", "dflt");
+	expect_var(&env, "I", "crlf");
+	expect_var(&env, "J", "multi\nline");
+	expect_var(&env, "L", "again.spaced value");
+	expect_var(&env, "M", "");
+	expect_var(&env, "N", "x=y");
+	expect_var(&env, "O", NULL);
+	expect_var(&env, "P", "set");
+	assert_int_equal(sn_dotenv_get(&env, "A")->line, 15); /* the last statement */
+	assert_int_equal(sn_dotenv_get(&env, "J")->line, 13);
+	assert_null(sn_dotenv_get(&env, "NOPE"));
+	sn_dotenv_free(&env);
+	env_ok(&env, "");
+	assert_int_equal(env.n, 0);
+	sn_dotenv_free(&env);
+
+	/* What compose versions read differently, or not at all. */
+#define EF(text, needle) env_fail(text, strlen(text), SIGNET_EBADINPUT, needle, NULL)
+	EF("K=a#b\n", "line 1: a '#' in an unquoted value");
+	EF("A=1\nK=#b\n", "line 2: a '#'");
+	EF("K=a\t#b\n", "a '#'");
+	EF("K='it\\'s'\n", "a backslash in a single-quoted value");
+	EF("K=\"a\\tb\"\n", "the escape sequence \\'t'");
+	EF("K=\"a\\$b\"\n", "the escape sequence \\'$'");
+	EF("K=\"a\\\"\"\n", "just before the closing quote");
+	EF("K=\"a\\\\\"\n", "just before the closing quote");
+	env_ok(&env, "K=\"a\\n\"\n");
+	expect_var(&env, "K", "a\n");
+	sn_dotenv_free(&env);
+	EF("K=\"a\" b\n", "text after the closing quote");
+	EF("A=1\nK=\"a\nb\n", "line 2: a quoted value without its closing quote");
+	EF("K=\"a\\", "without its closing quote");
+	EF("K: v\n", "the YAML style");
+	EF("A-B=1\n", "unexpected '-' after the name A");
+	EF("A B=1\n", "unexpected 'B' after the name A");
+	EF("exporter=1\n", "starting with \"export\"");
+	EF("export=1\n", "starting with \"export\"");
+	EF("export \n", "expected NAME=VALUE, found the end of the line");
+	EF("=1\n", "expected NAME=VALUE, found '='");
+	EF("\xc3\xa9=1\n", "expected NAME=VALUE, found 0xc3");
+	EF("K=a\x01\n", "a control character (0x01)");
+	EF("K=a\rb\n", "a control character (0x0d)");
+	EF("K=\"a\rb\"\n", "a carriage return");
+	EF("X=1\nY='a\nb'\nZ=b#c\n", "line 4");
+	EF("K=${A\n", "a ${ without its closing }");
+	EF("K=$-\n", "'$' followed by '-'");
+	EF("K=a$\n", "a '$' at the end");
+	EF("K=${A/x/y}\n", "not an interpolation compose supports");
+#undef EF
+	env_fail("A=1\nB=\0\n", 8, SIGNET_EBADINPUT, "line 2: a NUL byte", NULL);
+
+	/* Limits: the file, the variables, one value, all values. */
+	env_fail("A=1\n", SN_DOTENV_MAX_SIZE + 1u, SIGNET_ELIMIT, "SN_DOTENV_MAX_SIZE", NULL);
+	sn_buf_init(&b, SN_DOTENV_MAX_SIZE, "test");
+	for (int i = 0; i <= SN_DOTENV_MAX_VARS; i++) {
+		(void)snprintf(line, sizeof(line), "V%d=%d\n", i, i);
+		assert_int_equal(sn_buf_append_str(&b, line, NULL), 0);
+	}
+	env_fail((const char *)b.data, b.len, SIGNET_ELIMIT, "SN_DOTENV_MAX_VARS", NULL);
+	sn_buf_reset(&b);
+	assert_int_equal(sn_buf_append_str(&b, "A=", NULL), 0);
+	for (unsigned i = 0; i <= SN_COMPOSE_MAX_VALUE; i++)
+		assert_int_equal(sn_buf_append(&b, "x", 1, NULL), 0);
+	env_fail((const char *)b.data, b.len, SIGNET_ELIMIT, "SN_COMPOSE_MAX_VALUE", NULL);
+	sn_buf_reset(&b);
+	assert_int_equal(sn_buf_append_str(&b, "A=", NULL), 0);
+	for (unsigned i = 0; i < SN_COMPOSE_MAX_VALUE / 2; i++)
+		assert_int_equal(sn_buf_append(&b, "x", 1, NULL), 0);
+	assert_int_equal(sn_buf_append_str(&b, "\n", NULL), 0);
+	for (unsigned i = 0; i <= 2 * SN_DOTENV_MAX_TOTAL / SN_COMPOSE_MAX_VALUE; i++) {
+		(void)snprintf(line, sizeof(line), "B%u=$A$A\n", i);
+		assert_int_equal(sn_buf_append_str(&b, line, NULL), 0);
+	}
+	env_fail((const char *)b.data, b.len, SIGNET_ELIMIT, "SN_DOTENV_MAX_TOTAL", NULL);
+	sn_buf_free(&b);
+	assert_int_equal(sn_dotenv_parse(NULL, "", 0, "x", &e), SIGNET_EINVAL);
+}
+
+static void interp_ok(const struct sn_dotenv *env, const char *s, const char *want)
+{
+	struct sn_err e = {0};
+	char *got = NULL;
+
+	if (sn_compose_interpolate(&got, s, strlen(s), env, &e) != 0)
+		fail_msg("interpolating %s: %s", s, e.msg);
+	if (strcmp(got, want) != 0)
+		fail_msg("interpolating %s: got \"%s\", expected \"%s\"", s, got, want);
+	free(got);
+}
+
+static void interp_fail(const struct sn_dotenv *env, const char *s, int code, const char *needle)
+{
+	struct sn_err e = {0};
+	char *got = NULL;
+	int rc = sn_compose_interpolate(&got, s, strlen(s), env, &e);
+
+	if (rc != code)
+		fail_msg("interpolating %s: expected %d, got %d (%s)", s, code, rc,
+		         got != NULL ? got : e.msg);
+	assert_null(got);
+	if (strstr(e.msg, needle) == NULL)
+		fail_msg("interpolating %s: message \"%s\" lacks \"%s\"", s, e.msg, needle);
+}
+
+static void test_interpolate(void **state)
+{
+	struct sn_dotenv env;
+	struct sn_buf b;
+
+	(void)state;
+	env_ok(&env, "SET=v\nEMPTY=\nUNK\nREG=r.example:5000\nLONG=" HEX64 HEX64 "\n");
+	interp_ok(&env, "plain", "plain");
+	interp_ok(&env, "$$", "$");
+	interp_ok(&env, "a$$b$${SET}", "a$b${SET}");
+	interp_ok(&env, "$SET", "v");
+	interp_ok(&env, "${SET}", "v");
+	interp_ok(&env, "x${SET}y$SET", "xvyv");
+	interp_ok(&env, "$SET-x $SET.x $SET/x", "v-x v.x v/x");
+	interp_ok(&env, "$REG/app:${SET:-1}", "r.example:5000/app:v");
+	interp_ok(&env, "${NOPE:-d}", "d");
+	interp_ok(&env, "${NOPE-d}", "d");
+	interp_ok(&env, "${EMPTY:-d}", "d");
+	interp_ok(&env, "${EMPTY-d}", "");
+	interp_ok(&env, "${SET:-d}", "v");
+	interp_ok(&env, "${NOPE:-}", "");
+	interp_ok(&env, "${NOPE:-a-b-c}", "a-b-c");
+	interp_ok(&env, "${NOPE:-r.example:5000/x}", "r.example:5000/x");
+	interp_ok(&env, "${SET:?e}", "v");
+	interp_ok(&env, "${EMPTY?e}", "");
+	interp_ok(&env, "${SET:+a}", "a");
+	interp_ok(&env, "${SET+a}", "a");
+	interp_ok(&env, "${EMPTY:+a}", "");
+	interp_ok(&env, "${EMPTY+a}", "a");
+	interp_ok(&env, "${NOPE:-${SET}}", "v");
+	interp_ok(&env, "${NOPE:-${NOPE2:-z}}/x", "z/x");
+	interp_ok(&env, "${SET:-$NOPE}", "v"); /* a default not taken needs no value */
+	interp_ok(&env, "${SET:?$NOPE}", "v");
+	interp_ok(&env, "${NOPE:-$$}", "$");
+	interp_ok(&env, "$LONG", HEX64 HEX64);
+
+	/* Values the gate cannot know. */
+	interp_fail(&env, "$NOPE", SIGNET_ENOTFOUND, "$NOPE: NOPE is not set in p/.env and has no default");
+	interp_fail(&env, "a/${NOPE}:1", SIGNET_ENOTFOUND, "${NOPE}: NOPE is not set");
+	interp_fail(&env, "${NOPE:?give it}", SIGNET_ENOTFOUND,
+	            "NOPE is required and not set in p/.env: \"give it\"");
+	interp_fail(&env, "${NOPE?x}", SIGNET_ENOTFOUND, "NOPE is required and not set");
+	interp_fail(&env, "${EMPTY:?x}", SIGNET_ENOTFOUND, "EMPTY is required and empty");
+	interp_fail(&env, "${NOPE:+a}", SIGNET_ENOTFOUND, "NOPE is not set in p/.env");
+	interp_fail(&env, "${NOPE+a}", SIGNET_ENOTFOUND, "NOPE is not set");
+	interp_fail(&env, "${UNK}", SIGNET_ENOTFOUND,
+	            "${UNK}: UNK is named without a value at line 3 of p/.env");
+	interp_fail(&env, "${UNK:-d}", SIGNET_ENOTFOUND, "runtime's environment");
+	interp_fail(&env, "${NOPE:-${UNK}}", SIGNET_ENOTFOUND, "UNK is named without a value");
+	interp_fail(NULL, "$A", SIGNET_ENOTFOUND, "A is not set (no .env)");
+	interp_ok(NULL, "${A:-d}", "d");
+
+	/* Syntax compose refuses, or its versions read differently. */
+	interp_fail(&env, "$", SIGNET_EBADINPUT, "a '$' at the end");
+	interp_fail(&env, "a$", SIGNET_EBADINPUT, "a '$' at the end");
+	interp_fail(&env, "$1", SIGNET_EBADINPUT, "'$' followed by '1'");
+	interp_fail(&env, "$-", SIGNET_EBADINPUT, "not a variable");
+	interp_fail(&env, "a $ b", SIGNET_EBADINPUT, "'$' followed by 0x20");
+	interp_fail(&env, "${", SIGNET_EBADINPUT, "without its closing }");
+	interp_fail(&env, "${SET:-${SET}", SIGNET_EBADINPUT, "without its closing }");
+	interp_fail(&env, "${}", SIGNET_EBADINPUT, "not followed by a variable name");
+	interp_fail(&env, "${1A}", SIGNET_EBADINPUT, "not followed by a variable name");
+	interp_fail(&env, "${SET/x/y}", SIGNET_EBADINPUT, "not an interpolation compose supports");
+	interp_fail(&env, "${SET:x}", SIGNET_EBADINPUT, "not an interpolation compose supports");
+	interp_fail(&env, "${SET:}", SIGNET_EBADINPUT, "not an interpolation compose supports");
+	interp_fail(&env, "${SET?x-y}", SIGNET_EBADINPUT, "holds another operator ('-')");
+	interp_fail(&env, "${SET:-x?y}", SIGNET_EBADINPUT, "holds another operator ('?')");
+	interp_fail(&env, "${SET:-x+y}", SIGNET_EBADINPUT, "holds another operator ('+')");
+	interp_fail(&env, "${SET-x:-y}", SIGNET_EBADINPUT, "holds another operator (':-')");
+	interp_fail(&env, "${SET:-${}}", SIGNET_EBADINPUT, "not followed by a variable name");
+
+	/* Limits: nesting, and the size of the result. */
+	sn_buf_init(&b, 1u << 16, "test");
+	for (int i = 0; i <= SN_COMPOSE_MAX_NESTING + 1; i++)
+		assert_int_equal(sn_buf_append_str(&b, "${NOPE:-", NULL), 0);
+	for (int i = 0; i <= SN_COMPOSE_MAX_NESTING + 1; i++)
+		assert_int_equal(sn_buf_append_str(&b, "}", NULL), 0);
+	interp_fail(&env, (const char *)b.data, SIGNET_ELIMIT, "SN_COMPOSE_MAX_NESTING");
+	sn_buf_reset(&b);
+	for (unsigned i = 0; i <= SN_COMPOSE_MAX_VALUE / 128; i++)
+		assert_int_equal(sn_buf_append_str(&b, "$LONG", NULL), 0);
+	interp_fail(&env, (const char *)b.data, SIGNET_ELIMIT, "SN_COMPOSE_MAX_VALUE");
+	sn_buf_free(&b);
+	sn_dotenv_free(&env);
+}
+
+static void path_ok(const char *dir, const char *rel, const char *want)
+{
+	struct sn_err e = {0};
+	char *got = NULL;
+
+	if (sn_compose_path(&got, dir, rel, strlen(rel), &e) != 0)
+		fail_msg("%s relative to \"%s\": %s", rel, dir, e.msg);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void path_fail(const char *dir, const char *rel, const char *needle)
+{
+	struct sn_err e = {0};
+	char *got = NULL;
+
+	assert_int_equal(sn_compose_path(&got, dir, rel, strlen(rel), &e), SIGNET_EBADINPUT);
+	assert_null(got);
+	if (strstr(e.msg, needle) == NULL)
+		fail_msg("%s relative to \"%s\": message \"%s\" lacks \"%s\"", rel, dir, e.msg, needle);
+}
+
+static void entries_check(const char *text, int code, const char *first, const char *second,
+                          const char *needle)
+{
+	struct sn_dotenv env;
+	struct sn_err e = {0};
+	char **list = NULL;
+	size_t n = 99;
+
+	env_ok(&env, text);
+	assert_int_equal(sn_compose_file_entries(&list, &n, &env, &e), code);
+	if (code != 0) {
+		assert_null(list);
+		if (strstr(e.msg, needle) == NULL)
+			fail_msg("COMPOSE_FILE from %s: message \"%s\" lacks \"%s\"", text, e.msg, needle);
+	} else if (first == NULL) {
+		assert_int_equal(n, 0);
+		assert_null(list);
+	} else {
+		assert_int_equal(n, second != NULL ? 2 : 1);
+		assert_string_equal(list[0], first);
+		if (second != NULL)
+			assert_string_equal(list[1], second);
+		assert_null(list[n]);
+	}
+	sn_compose_entries_free(list);
+	sn_dotenv_free(&env);
+}
+
+static void test_compose_files(void **state)
+{
+	struct sn_buf b;
+
+	(void)state;
+	path_ok("", "a.yml", "a.yml");
+	path_ok("", "./a.yml", "a.yml");
+	path_ok("", "sub//./b.yml", "sub/b.yml");
+	path_ok("sub", "../c.yml", "c.yml");
+	path_ok("sub/dir", "x/../y.yml", "sub/dir/y.yml");
+	path_ok("", "sub/../c.yml", "c.yml");
+	path_fail("", "/etc/compose.yml", "an absolute path");
+	path_fail("", "../x.yml", "\"../x.yml\" leaves the project directory");
+	path_fail("sub", "../../x.yml", "leaves the project directory");
+	path_fail("", "a/../..", "leaves the project directory");
+	path_fail("", ".", "names the project directory, not a file");
+	path_fail("sub", "..", "names the project directory");
+	path_fail("", "", "an empty file name");
+	path_fail("", "a\nb", "a control character");
+
+	entries_check("A=1\n", 0, NULL, NULL, NULL);
+	entries_check("COMPOSE_FILE=compose.yml\n", 0, "compose.yml", NULL, NULL);
+	entries_check("COMPOSE_FILE=a.yml:./sub/b.yml\n", 0, "a.yml", "./sub/b.yml", NULL);
+	entries_check("COMPOSE_PATH_SEPARATOR=;\nCOMPOSE_FILE=a.yml;b:c.yml\n", 0, "a.yml", "b:c.yml", NULL);
+	entries_check("COMPOSE_PATH_SEPARATOR=::\nCOMPOSE_FILE=a.yml::b.yml\n", 0, "a.yml", "b.yml", NULL);
+	entries_check("D=x\nCOMPOSE_FILE=${D}.yml\n", 0, "x.yml", NULL, NULL);
+	entries_check("COMPOSE_FILE=a.yml::b.yml\n", SIGNET_EBADINPUT, NULL, NULL,
+	              "p/.env: line 1: COMPOSE_FILE has an empty entry");
+	entries_check("COMPOSE_FILE=\n", SIGNET_EBADINPUT, NULL, NULL, "COMPOSE_FILE has an empty entry");
+	entries_check("COMPOSE_FILE=a.yml:\n", SIGNET_EBADINPUT, NULL, NULL, "empty entry");
+	entries_check("COMPOSE_FILE\n", SIGNET_EBADINPUT, NULL, NULL,
+	              "COMPOSE_FILE is named without a value at line 1 of p/.env");
+	entries_check("COMPOSE_FILE=${NOPE}\n", SIGNET_EBADINPUT, NULL, NULL,
+	              "the gate cannot tell which compose");
+	entries_check("COMPOSE_PATH_SEPARATOR=\nCOMPOSE_FILE=a\n", SIGNET_EBADINPUT, NULL, NULL,
+	              "p/.env: line 1: COMPOSE_PATH_SEPARATOR is empty");
+	entries_check("COMPOSE_PATH_SEPARATOR\nCOMPOSE_FILE=a\n", SIGNET_EBADINPUT, NULL, NULL,
+	              "COMPOSE_PATH_SEPARATOR is named without a value");
+	sn_buf_init(&b, 1u << 16, "test");
+	assert_int_equal(sn_buf_append_str(&b, "COMPOSE_FILE=a", NULL), 0);
+	for (int i = 0; i < SN_COMPOSE_MAX_FILES; i++)
+		assert_int_equal(sn_buf_append_str(&b, ":a", NULL), 0);
+	entries_check((const char *)b.data, SIGNET_ELIMIT, NULL, NULL, "SN_COMPOSE_MAX_FILES");
+	sn_buf_free(&b);
+
+	assert_true(sn_compose_is_base_name("docker-compose.yml"));
+	assert_false(sn_compose_is_base_name("docker-compose.override.yml"));
+	assert_true(sn_compose_is_override_name("compose.override.yaml"));
+	assert_false(sn_compose_is_override_name("compose.yaml"));
+}
+
+/* Makes tmp/NAME afresh holding the files given as (path, content)
+ * pairs, NULL-terminated; subdirectories are made as needed. */
+static void make_project(const char *name, ...)
+{
+	const char *path, *content;
+	va_list ap;
+
+	assert_int_equal(sh("rm -rf '%s/%s' && mkdir -p '%s/%s'", tmp, name, tmp, name), 0);
+	va_start(ap, name);
+	while ((path = va_arg(ap, const char *)) != NULL) {
+		char full[512];
+
+		content = va_arg(ap, const char *);
+		(void)snprintf(full, sizeof(full), "%s/%s/%s", tmp, name, path);
+		assert_int_equal(sh("mkdir -p \"$(dirname '%s')\"", full), 0);
+		write_file(full, content, strlen(content));
+	}
+	va_end(ap);
+}
+
+/* tmp/NAME (make_project) as compose.archive of an HPCR workload section,
+ * made as IBM documents it (tar czf - -C DIR . | base64 -w0).  Caller
+ * frees. */
+static char *project_section(const char *name)
+{
+	char *b64, *text;
+	size_t n;
+
+	assert_int_equal(sh("tar czf - -C '%s/%s' . | base64 -w0 > '%s/project.b64'", tmp, name, tmp), 0);
+	b64 = read_file(tpath("project.b64"), &n);
+	assert_true(asprintf(&text, "compose:\n  archive: %s\n", b64) > 0);
+	free(b64);
+	return text;
+}
+
+static struct sn_workload *project_ok(const char *name, size_t count)
+{
+	char *text = project_section(name);
+	struct sn_workload *w = parse_ok(text);
+
+	free(text);
+	if (sn_workload_count(w) != count) {
+		for (size_t i = 0; i < sn_workload_count(w); i++)
+			print_message("site %zu: %s = %s\n", i, sn_workload_site(w, i)->where,
+			              sn_workload_site(w, i)->image);
+		fail_msg("%s: %zu images, expected %zu", name, sn_workload_count(w), count);
+	}
+	return w;
+}
+
+static void project_fail(const char *name, int code, const char *needle, const char *needle2)
+{
+	char *text = project_section(name);
+
+	parse_fail(text, code, needle, needle2);
+	free(text);
+}
+
+/* The member MEMBER of the archive in text, unpacked (caller frees). */
+static char *unpacked_member(const char *text, const char *member)
+{
+	char path[256];
+
+	unpack_value(text, "archive: ", 0, "unpacked");
+	(void)snprintf(path, sizeof(path), "unpacked/%s", member);
+	return read_file(tpath(path), NULL);
+}
+
 /* ---- hostile archives ----------------------------------------------- */
 
 /* Appends a ustar member to f. */
@@ -827,13 +1275,6 @@ static void test_hostile_archives(void **state)
 	archive_fail(NULL, SIGNET_EBADINPUT, "a device");
 
 	f = tar_open();
-	tar_member(f, "./docker-compose.yml", '0', ok);
-	tar_member(f, "compose.yaml", '0', ok);
-	tar_end(f);
-	fclose(f);
-	archive_fail(NULL, SIGNET_EBADINPUT, "ambiguous");
-
-	f = tar_open();
 	tar_member(f, "docker-compose.yml", '0', ok);
 	tar_member(f, "./docker-compose.yml", '0', ok);
 	tar_end(f);
@@ -844,7 +1285,7 @@ static void test_hostile_archives(void **state)
 	tar_member(f, "sub/docker-compose.yml", '0', ok);
 	tar_end(f);
 	fclose(f);
-	archive_fail(NULL, SIGNET_EBADINPUT, "holds no docker-compose.yml");
+	archive_fail(NULL, SIGNET_EBADINPUT, "holds no compose.yaml, compose.yml, docker-compose.yml");
 
 	f = tar_open();
 	tar_member(f, "docker-compose.yml", '0', "services: {web: {build: .}}\n");
@@ -1031,11 +1472,16 @@ static void test_gate_denied(void **state)
 
 	/* Without a denial: a reference that does not parse outranks a
 	 * registry that cannot be reached. */
+	r = gate_fail("services:\n  a: {image: r.example/unreach:1}\n  b: {image: \"Bad/Name\"}\n",
+	              SIGNET_EBADINPUT, &e);
+	expect_entry(r, 1, "services.b.image", "Bad/Name", SIGNET_EBADINPUT, NULL, "Bad/Name");
+	signet_gate_report_free(r);
+	/* A variable with no value (no .env next to the file): the workload
+	 * is refused before anything is verified. */
 	r = gate_fail("services:\n  a: {image: r.example/unreach:1}\n  b: {image: \"${REGISTRY}/app\"}\n",
 	              SIGNET_EBADINPUT, &e);
-	expect_entry(r, 1, "services.b.image", "${REGISTRY}/app", SIGNET_EBADINPUT, NULL,
-	             "variable substituted");
-	signet_gate_report_free(r);
+	assert_null(r);
+	assert_non_null(strstr(e.msg, "services.b.image: ${REGISTRY}: REGISTRY is not set (no .env)"));
 	r = gate_fail("kind: Pod\nspec:\n  containers:\n  - image: r.example/unreach:1\n  - image: "
 	              "r.example/unreach:1\n",
 	              SIGNET_ENETWORK, &e);
@@ -1059,6 +1505,335 @@ static void test_gate_denied(void **state)
 	assert_int_equal(sn_gate_run(&r, fake_verify, NULL, tpath("missing.yml"), NULL, &e),
 	                 SIGNET_ENOTFOUND);
 	assert_null(r);
+}
+
+static void test_compose_archive_files(void **state)
+{
+	struct sn_workload *w;
+
+	(void)state;
+	/* Every default file at the root is read, in compose's order, base
+	 * files and override files alike; files in subdirectories are not,
+	 * unless named. */
+	make_project("p1", "docker-compose.yml", "services: {a: {image: r.example/a:1}}\n", "compose.yaml",
+	             "services: {b: {image: r.example/b:1}}\n", "compose.override.yml",
+	             "services:\n  b: {ports: ['80:80']}\n  c: {image: r.example/unsigned:1}\n",
+	             "docker-compose.override.yaml", "services: {d: {image: r.example/d:1}}\n",
+	             "sub/docker-compose.yml", "services: {x: {image: r.example/x:1}}\n",
+	             "sub/compose.override.yml", "services: {y: {image: r.example/y:1}}\n", "notes.yml",
+	             "services: {z: {image: r.example/z:1}}\n", NULL);
+	w = project_ok("p1", 4);
+	expect_site(w, 0, "compose.archive[compose.yaml].services.b.image", "r.example/b:1");
+	expect_site(w, 1, "compose.archive[docker-compose.yml].services.a.image", "r.example/a:1");
+	expect_site(w, 2, "compose.archive[compose.override.yml].services.c.image", "r.example/unsigned:1");
+	expect_site(w, 3, "compose.archive[docker-compose.override.yaml].services.d.image", "r.example/d:1");
+	sn_workload_free(w);
+
+	/* An override file alone is not a project. */
+	make_project("p2", "compose.override.yml", "services: {c: {image: r.example/c:1}}\n", NULL);
+	project_fail("p2", SIGNET_EBADINPUT, "holds no compose.yaml, compose.yml, docker-compose.yml", NULL);
+	make_project("p2", "compose.yml/x", "", NULL);
+	project_fail("p2", SIGNET_EBADINPUT, "compose.yml is a directory", NULL);
+
+	/* COMPOSE_FILE in .env: those files, and no default one. */
+	make_project("p3", ".env", "# which files\nCOMPOSE_FILE=./extra.yml:sub/more.yaml\n", "compose.yml",
+	             "services: {a: {image: r.example/a:1}}\n", "compose.override.yml",
+	             "services: {o: {image: r.example/o:1}}\n", "extra.yml",
+	             "services: {e: {image: r.example/unsigned:1}}\n", "sub/more.yaml",
+	             "services: {m: {image: r.example/m:1}}\n", NULL);
+	w = project_ok("p3", 2);
+	expect_site(w, 0, "compose.archive[extra.yml].services.e.image", "r.example/unsigned:1");
+	expect_site(w, 1, "compose.archive[sub/more.yaml].services.m.image", "r.example/m:1");
+	sn_workload_free(w);
+	make_project("p3", ".env", "COMPOSE_PATH_SEPARATOR=,\nCOMPOSE_FILE=compose.yml,compose.yml\n",
+	             "compose.yml", "services: {a: {image: r.example/a:1}}\n", NULL);
+	w = project_ok("p3", 1); /* once */
+	sn_workload_free(w);
+	make_project("p3", ".env", "A=1\nCOMPOSE_FILE=compose.yml:missing.yml\n", "compose.yml",
+	             "services: {a: {image: r.example/a:1}}\n", NULL);
+	project_fail("p3", SIGNET_EBADINPUT,
+	             "compose.archive[.env]: line 2: COMPOSE_FILE: missing.yml is not in the archive", NULL);
+	make_project("p3", ".env", "COMPOSE_FILE=/etc/compose.yml\n", "compose.yml",
+	             "services: {a: {image: a}}\n", NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "COMPOSE_FILE: \"/etc/compose.yml\" is an absolute path", NULL);
+	make_project("p3", ".env", "COMPOSE_FILE=../compose.yml\n", "compose.yml",
+	             "services: {a: {image: a}}\n", NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "leaves the project directory", NULL);
+	make_project("p3", ".env", "COMPOSE_FILE=sub\n", "sub/compose.yml", "services: {a: {image: a}}\n",
+	             NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "sub is a directory", NULL);
+	make_project("p3", ".env", "COMPOSE_FILE=${WHICH}\n", "compose.yml", "services: {a: {image: a}}\n",
+	             NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "compose.archive[.env]: COMPOSE_FILE is set at line 1",
+	             "WHICH is not set");
+	make_project("p3", ".env", "COMPOSE_FILE=sub/compose.yml\n", "sub/compose.yml",
+	             "services: {a: {image: a}}\n", "sub/.env", "A=1\n", NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "its directory holds a .env too", NULL);
+	make_project("p3", ".env", "A=b#c\n", "compose.yml", "services: {a: {image: a}}\n", NULL);
+	project_fail("p3", SIGNET_EBADINPUT, "compose.archive[.env]: line 1: a '#'", NULL);
+
+	/* COMPOSE_PROFILES changes nothing: every service is gated. */
+	make_project("p4", ".env", "COMPOSE_PROFILES=web\n", "compose.yml",
+	             "services:\n  web: {image: r.example/a:1, profiles: [web]}\n"
+	             "  debug: {image: r.example/unsigned:1, profiles: [debug]}\n",
+	             NULL);
+	w = project_ok("p4", 2);
+	expect_site(w, 1, "compose.archive[compose.yml].services.debug.image", "r.example/unsigned:1");
+	sn_workload_free(w);
+
+	/* A service without an image: refused in a project of one file, left
+	 * to the other files in a project of several. */
+	make_project("p5", "compose.yml", "services:\n  a: {image: r.example/a:1}\n  b: {command: x}\n",
+	             NULL);
+	project_fail("p5", SIGNET_EBADINPUT, "line 3: compose.archive[compose.yml].services.b: has no image",
+	             NULL);
+	make_project("p5", "compose.yml", "services:\n  a: {image: r.example/a:1}\n  b: {command: x}\n",
+	             "compose.override.yml", "services:\n  b: {image: r.example/b:1}\n  a:\n", NULL);
+	w = project_ok("p5", 2);
+	sn_workload_free(w);
+	make_project("p5", "compose.yml", "include: [other.yml]\nservices: {a: {image: a}}\n", NULL);
+	project_fail("p5", SIGNET_EBADINPUT, "line 1: compose.archive[compose.yml]: include", NULL);
+}
+
+static void test_compose_archive_extends(void **state)
+{
+	struct sn_workload *w;
+
+	(void)state;
+	/* extends.file: read relative to the file that names it, once, and
+	 * a template in it needs no image. */
+	make_project(
+	    "e1", "compose.yml",
+	    "services:\n"
+	    "  web:\n"
+	    "    extends: {file: common/base.yml, service: base}\n"
+	    "  api:\n"
+	    "    extends:\n      service: web\n"
+	    "  db:\n"
+	    "    extends: db-base\n"
+	    "  db-base: {image: r.example/db:1}\n",
+	    "common/base.yml",
+	    "services:\n  base: {image: r.example/unsigned:1}\n  tmpl: {environment: [A=1]}\n"
+	    "  more: {extends: {file: ../more.yml, service: m}}\n",
+	    "more.yml",
+	    "services: {m: {image: r.example/m:1}, back: {extends: {file: compose.yml, service: web}}}\n",
+	    NULL);
+	w = project_ok("e1", 3);
+	expect_site(w, 0, "compose.archive[compose.yml].services.db-base.image", "r.example/db:1");
+	expect_site(w, 1, "compose.archive[common/base.yml].services.base.image", "r.example/unsigned:1");
+	expect_site(w, 2, "compose.archive[more.yml].services.m.image", "r.example/m:1");
+	sn_workload_free(w);
+	/* A file extended from a file extended: a cycle is read once each. */
+	make_project("e2", "compose.yml", "services: {a: {image: a, extends: {file: b.yml, service: b}}}\n",
+	             "b.yml", "services: {b: {image: b, extends: {file: ./compose.yml, service: a}}}\n",
+	             NULL);
+	w = project_ok("e2", 2);
+	sn_workload_free(w);
+	make_project("e3", "compose.yml", "services:\n  a:\n    extends: {file: nope.yml, service: x}\n",
+	             NULL);
+	project_fail(
+	    "e3", SIGNET_EBADINPUT,
+	    "line 3: compose.archive[compose.yml].services.a.extends.file: nope.yml is not in the archive",
+	    NULL);
+	make_project("e3", "compose.yml", "services:\n  a:\n    extends: {file: /x.yml, service: x}\n", NULL);
+	project_fail("e3", SIGNET_EBADINPUT, "services.a.extends.file: \"/x.yml\" is an absolute path", NULL);
+	make_project("e3", "sub/c.yml", "services: {c: {image: c}}\n", "compose.yml",
+	             "services:\n  a:\n    extends: {file: sub/../../x.yml, service: x}\n", NULL);
+	project_fail("e3", SIGNET_EBADINPUT, "leaves the project directory", NULL);
+	make_project("e3", ".env", "F=sub/c.yml\n", "sub/c.yml", "services: {c: {image: c}}\n", "compose.yml",
+	             "services:\n  a:\n    extends: {file: '${F}', service: c}\n", NULL);
+	w = project_ok("e3", 1);
+	expect_site(w, 0, "compose.archive[sub/c.yml].services.c.image", "c");
+	sn_workload_free(w);
+	make_project("e3", "compose.yml", "services:\n  a:\n    extends: {file: '${F}', service: c}\n", NULL);
+	project_fail("e3", SIGNET_EBADINPUT, "services.a.extends.file: ${F}: F is not set (no .env)", NULL);
+	make_project("e3", "compose.yml", "services:\n  a:\n    extends: [x]\n", NULL);
+	project_fail("e3", SIGNET_EBADINPUT, "services.a.extends: is not a string or a mapping", NULL);
+	/* build in an extended file is refused as anywhere. */
+	make_project("e3", "compose.yml",
+	             "services:\n  a:\n    image: a\n    extends: {file: b.yml, service: b}\n", "b.yml",
+	             "services:\n  b:\n    build: .\n", NULL);
+	project_fail("e3", SIGNET_EBADINPUT, "line 3: compose.archive[b.yml].services.b: has build", NULL);
+}
+
+static void test_compose_archive_interpolation(void **state)
+{
+	struct sn_workload *w;
+	const struct sn_image_site *site;
+	char *text, *out, *member;
+
+	(void)state;
+	make_project("i1", ".env", "# the images\nREG=r.example\nIMAGE=${REG}/app:1\nTAG=2\n", "compose.yml",
+	             "services:\n"
+	             "  web:\n"
+	             "    image: ${IMAGE}   # from .env\n"
+	             "  db:\n"
+	             "    image: \"$REG/db:${TAG:-1}\"\n"
+	             "  cache:\n"
+	             "    image: '${NOPE:-r.example/cache}:3'\n"
+	             "  plain:\n"
+	             "    image: r.example/plain:1\n",
+	             NULL);
+	text = project_section("i1");
+	w = parse_ok(text);
+	assert_int_equal(sn_workload_count(w), 4);
+	expect_site(w, 0, "compose.archive[compose.yml].services.web.image", "r.example/app:1");
+	site = sn_workload_site(w, 0);
+	assert_string_equal(site->written, "${IMAGE}");
+	expect_site(w, 1, "compose.archive[compose.yml].services.db.image", "r.example/db:2");
+	expect_site(w, 2, "compose.archive[compose.yml].services.cache.image", "r.example/cache:3");
+	assert_null(sn_workload_site(w, 3)->written);
+	/* Nothing replaced: the same bytes. */
+	expect_render(w, text);
+	/* A replacement that is the resolved reference itself still replaces
+	 * the variable: the runtime's environment can no longer change it. */
+	assert_int_equal(sn_workload_replace(w, 0, "r.example/app:1", NULL), 0);
+	assert_int_equal(sn_workload_replace(w, 1, "r.example/db:2@" D1, NULL), 0);
+	assert_int_equal(sn_workload_replace(w, 2, "r.example/cache:3@" D1, NULL), 0);
+	out = render(w, NULL);
+	member = unpacked_member(out, "compose.yml");
+	assert_string_equal(member, "services:\n"
+	                            "  web:\n"
+	                            "    image: r.example/app:1   # from .env\n"
+	                            "  db:\n"
+	                            "    image: \"r.example/db:2@" D1 "\"\n"
+	                            "  cache:\n"
+	                            "    image: 'r.example/cache:3@" D1 "'\n"
+	                            "  plain:\n"
+	                            "    image: r.example/plain:1\n");
+	free(member);
+	member = unpacked_member(out, ".env");
+	assert_string_equal(member, "# the images\nREG=r.example\nIMAGE=${REG}/app:1\nTAG=2\n");
+	free(member);
+	sn_workload_free(w);
+	/* Read again, the values are literal. */
+	w = parse_ok(out);
+	assert_null(sn_workload_site(w, 0)->written);
+	expect_site(w, 1, "compose.archive[compose.yml].services.db.image", "r.example/db:2@" D1);
+	sn_workload_free(w);
+	free(out);
+	free(text);
+
+	/* What the gate cannot resolve. */
+	make_project("i2", "compose.yml", "services:\n  web:\n    image: ${IMAGE}\n", NULL);
+	project_fail("i2", SIGNET_EBADINPUT,
+	             "line 3: compose.archive[compose.yml].services.web.image: ${IMAGE}",
+	             "IMAGE is not set (no .env) and has no default: the runtime's environment is not known");
+	make_project("i2", ".env", "IMAGE\n", "compose.yml", "services:\n  web:\n    image: ${IMAGE}\n",
+	             NULL);
+	project_fail(
+	    "i2", SIGNET_EBADINPUT,
+	    "services.web.image: ${IMAGE}: IMAGE is named without a value at line 1 of compose.archive[.env]",
+	    NULL);
+	make_project("i2", ".env", "A=1\n", "compose.yml", "services:\n  web:\n    image: ${NOPE}\n", NULL);
+	project_fail("i2", SIGNET_EBADINPUT, "NOPE is not set in compose.archive[.env]", NULL);
+	make_project("i2", ".env", "IMAGE=\n", "compose.yml", "services:\n  web:\n    image: ${IMAGE}\n",
+	             NULL);
+	project_fail("i2", SIGNET_EBADINPUT, "\"${IMAGE}\" resolves to an empty string", NULL);
+	make_project("i2", ".env", "IMAGE=\"a\\nb\"\n", "compose.yml",
+	             "services:\n  web:\n    image: ${IMAGE}\n", NULL);
+	project_fail("i2", SIGNET_EBADINPUT, "resolves to text with a control character", NULL);
+	make_project("i2", "compose.yml", "services:\n  web:\n    image: ${IMAGE/a/b}\n", NULL);
+	project_fail("i2", SIGNET_EBADINPUT, "not an interpolation compose supports", NULL);
+}
+
+/* sn_workload_parse_path of tmp/DIR/FILE: refused with code and needle
+ * (0: parsed, count images). */
+static void disk_check(const char *dir, const char *file, int code, const char *needle, size_t count)
+{
+	struct sn_workload *w = NULL;
+	struct sn_err e = {0};
+	char path[512];
+	char *data;
+	size_t len;
+	int rc;
+
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", tmp, dir, file);
+	data = read_file(path, &len);
+	rc = sn_workload_parse_path(&w, data, len, path, &e);
+	if (rc != code)
+		fail_msg("%s: expected %d, got %d (%s)", path, code, rc, e.msg);
+	if (code == 0) {
+		assert_int_equal(sn_workload_count(w), count);
+	} else {
+		assert_null(w);
+		if (strstr(e.msg, path) == NULL || strstr(e.msg, needle) == NULL)
+			fail_msg("%s: message \"%s\" lacks \"%s\"", path, e.msg, needle);
+	}
+	sn_workload_free(w);
+	free(data);
+}
+
+static void test_compose_dir(void **state)
+{
+	static const char one[] = "services: {a: {image: r.example/a:1}}\n";
+	signet_gate_report *r = NULL;
+	struct fake f = {0};
+	struct sn_err e = {0};
+	char *got;
+
+	(void)state;
+	/* The .env next to the file resolves its values; the gated file names
+	 * the literal, pinned reference; the .env is left as it was. */
+	make_project("d1", ".env", "IMAGE=r.example/app:1\n", "compose.yml",
+	             "services:\n  web:\n    image: ${IMAGE}\n  db: {image: '${DB:-r.example/db}'}\n", NULL);
+	assert_int_equal(sn_gate_run(&r, fake_verify, &f, tpath("d1/compose.yml"), NULL, &e), 0);
+	expect_entry(r, 0, "services.web.image", "r.example/app:1", 0, "r.example/app:1@" D1, "Test Key");
+	expect_entry(r, 1, "services.db.image", "r.example/db", 0, "r.example/db@" D1, "Test Key");
+	signet_gate_report_free(r);
+	got = read_file(tpath("d1/compose.yml"), NULL);
+	assert_string_equal(got, "services:\n  web:\n    image: r.example/app:1@" D1 "\n"
+	                         "  db: {image: 'r.example/db@" D1 "'}\n");
+	free(got);
+	got = read_file(tpath("d1/.env"), NULL);
+	assert_string_equal(got, "IMAGE=r.example/app:1\n");
+	free(got);
+
+	/* A variable the .env does not set: refused, nothing written. */
+	make_project("d2", "compose.yml", "services:\n  web:\n    image: ${IMAGE}\n", NULL);
+	disk_check("d2", "compose.yml", SIGNET_EBADINPUT,
+	           "line 3: services.web.image: ${IMAGE}: IMAGE is not set (no .env)", 0);
+	make_project("d2", ".env", "A=1\n", "compose.yml", "services:\n  web:\n    image: ${IMAGE}\n", NULL);
+	disk_check("d2", "compose.yml", SIGNET_EBADINPUT, "d2/.env and has no default", 0);
+	make_project("d2", ".env", "A='x\n", "compose.yml", one, NULL);
+	disk_check("d2", "compose.yml", SIGNET_EBADINPUT,
+	           "d2/.env: line 1: a quoted value without its closing quote", 0);
+	make_project("d2", ".env/x", "", "compose.yml", one, NULL);
+	disk_check("d2", "compose.yml", 0, NULL, 1); /* a directory named .env is not read */
+
+	/* Other compose files compose reads in that directory. */
+	make_project("d3", "compose.yml", one, "compose.override.yml",
+	             "services: {b: {image: r.example/unsigned:1}}\n", NULL);
+	disk_check("d3", "compose.yml", SIGNET_EBADINPUT, "the override file", 0);
+	disk_check("d3", "compose.yml", SIGNET_EBADINPUT, "d3/compose.override.yml is next to it", 0);
+	disk_check("d3", "compose.override.yml", SIGNET_EBADINPUT, "an override file: docker compose run in",
+	           0);
+	make_project("d3", "compose.yaml", one, "docker-compose.yml", one, NULL);
+	disk_check("d3", "docker-compose.yml", SIGNET_EBADINPUT, "d3/compose.yaml is next to it", 0);
+	disk_check("d3", "compose.yaml", 0, NULL, 1); /* compose prefers it */
+	make_project("d3", "compose.yml", one, "docker-compose.override.yaml", one, "app.yml", one, NULL);
+	disk_check("d3", "app.yml", 0, NULL, 1); /* read only with -f, and then alone */
+	make_project("d3", ".env", "COMPOSE_FILE=./compose.yml\n", "compose.yml", one, NULL);
+	disk_check("d3", "compose.yml", 0, NULL, 1);
+	make_project("d3", ".env", "COMPOSE_FILE=compose.yml:extra.yml\n", "compose.yml", one, "extra.yml",
+	             one, NULL);
+	disk_check("d3", "compose.yml", SIGNET_EBADINPUT, "d3/.env: line 1: COMPOSE_FILE names extra.yml", 0);
+	disk_check("d3", "extra.yml", SIGNET_EBADINPUT, "COMPOSE_FILE names compose.yml", 0);
+	make_project("d3", ".env", "COMPOSE_FILE=missing.yml\n", "compose.yml", one, NULL);
+	disk_check("d3", "compose.yml", SIGNET_EBADINPUT, "COMPOSE_FILE names missing.yml (not there)", 0);
+	/* with COMPOSE_FILE naming the file, override files are not read */
+	make_project("d3", ".env", "COMPOSE_FILE=compose.yml\n", "compose.yml", one, "compose.override.yml",
+	             one, NULL);
+	disk_check("d3", "compose.yml", 0, NULL, 1);
+	make_project("d3", "compose.yml",
+	             "services:\n  a:\n    image: a\n    extends: {file: b.yml, service: b}\n", "b.yml", one,
+	             NULL);
+	disk_check("d3", "compose.yml", SIGNET_EBADINPUT,
+	           "services.a.extends.file: the service extends one in b.yml", 0);
+	/* Kubernetes YAML is not a compose project: the .env is not read. */
+	make_project("d4", ".env", "A=b#c\n", "compose.override.yml", one, "pod.yml",
+	             "kind: Pod\nspec: {containers: [{image: r.example/a:1}]}\n", NULL);
+	disk_check("d4", "pod.yml", 0, NULL, 1);
 }
 
 static int setup(void **state)
@@ -1087,8 +1862,15 @@ int main(void)
 	    cmocka_unit_test(test_hpcr_wrapped_archive),
 	    cmocka_unit_test(test_hpcr_play),
 	    cmocka_unit_test(test_hostile_archives),
+	    cmocka_unit_test(test_dotenv),
+	    cmocka_unit_test(test_interpolate),
+	    cmocka_unit_test(test_compose_files),
+	    cmocka_unit_test(test_compose_archive_files),
+	    cmocka_unit_test(test_compose_archive_extends),
+	    cmocka_unit_test(test_compose_archive_interpolation),
 	    cmocka_unit_test(test_gate_allowed),
 	    cmocka_unit_test(test_gate_denied),
+	    cmocka_unit_test(test_compose_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
