@@ -272,7 +272,7 @@ static int check_signature(const struct sn_req_state *st, const json_t *required
 	if (rc != 0) {
 		*e = f.problem;
 	} else if (verdict != NULL && verdict->signer.fingerprint == NULL) {
-		if ((verdict->identity = sn_strdup(f.payload->docker_reference, e)) == NULL ||
+		if ((verdict->identity = sn_strdup(f.claim, e)) == NULL ||
 		    (verdict->location = sn_strdup(blob->location, e)) == NULL) {
 			rc = SIGNET_ENOMEM;
 		} else {
@@ -290,6 +290,29 @@ static const char *sig_name(const struct sn_sig_blob *b)
 	const char *slash = strrchr(b->location, '/');
 
 	return slash != NULL ? slash + 1 : b->location;
+}
+
+/* Why no signature requirement can be met: none is stored where
+ * signatures of this image are read.  Returns SIGNET_EDENIED. */
+static int no_signatures(const struct image *im, struct sn_err *e)
+{
+	if (im->layout != NULL)
+		return sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in dir:%s", pull_digest(im),
+		                 im->layout);
+	if (im->ref->transport == SIGNET_TRANSPORT_OCI)
+		return sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
+	if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
+		return sn_seterr(e, SIGNET_EDENIED,
+		                 "no signatures: no signature store is configured for this image "
+		                 "(a lookaside in registries.d, or --lookaside)");
+	return sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s%s", pull_digest(im),
+	                 im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string
+	                 : im->store != NULL                        ? im->store
+	                                                            : "",
+	                 im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->want_attachments
+	                     ? (im->store != NULL ? " or the registry's .sig attachments"
+	                                          : "the registry's .sig attachments")
+	                     : "");
 }
 
 /* A signature requirement: any one signature of any set (OR). */
@@ -350,23 +373,7 @@ static int check_signed_by(struct signet_verifier *v, struct image *im, const st
 		}
 	}
 	if (tried == 0) {
-		if (im->layout != NULL)
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in dir:%s", pull_digest(im), im->layout);
-		else if (im->ref->transport == SIGNET_TRANSPORT_OCI)
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
-		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
-			rc = sn_seterr(e, SIGNET_EDENIED,
-				       "no signatures: no signature store is configured for this image "
-				       "(a lookaside in registries.d, or --lookaside)");
-		else
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s%s", pull_digest(im),
-				       im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string
-				       : im->store != NULL			   ? im->store
-										   : "",
-				       im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->want_attachments
-					       ? (im->store != NULL ? " or the registry's .sig attachments"
-								    : "the registry's .sig attachments")
-					       : "");
+		rc = no_signatures(im, e);
 	} else {
 		rc = sn_seterr(e, SIGNET_EDENIED, "no valid signature among %zu: %s", tried,
 			       why.data != NULL ? (char *)why.data : "");
@@ -432,6 +439,71 @@ static const char *scope_label(const struct sn_scope_choice *c, char *buf, size_
 		return "default";
 	(void)snprintf(buf, n, "transports.%s.\"%s\"", c->transport, c->scope != NULL ? c->scope : "");
 	return buf;
+}
+
+/* Every requirement of choice (AND), unless the image is named by a
+ * digest that needs none.  Returns 0, SIGNET_EDENIED with why, or an
+ * error; the message names the image. */
+static int meet_requirements(struct signet_verifier *v, struct image *im,
+                             const struct sn_scope_choice *choice, struct signet_verdict *verdict,
+                             struct sn_buf *t, struct sn_err *e)
+{
+	const struct sn_ref *ref = im->ref;
+	int digest_rule, rc;
+
+	/* A contract lets an image named by digest through unsigned when it
+	 * vouches for that digest (its own workload names it), or when the
+	 * caller allows every digest (signet/verify.h: allow_digest_pinned);
+	 * any other digest needs what a tag needs. */
+	digest_rule = v->policy->allow_digest_refs_unsigned && ref->digest != NULL;
+	if (digest_rule && (v->opts.allow_digest_pinned || sn_verifier_vouches(v, ref))) {
+		trace(t, "Requirements: none: %s",
+		      v->opts.allow_digest_pinned
+		          ? "an image named by digest, accepted unsigned (--allow-digest-pinned)"
+		          : "the contract's own workload names this digest");
+		return 0;
+	}
+	if (digest_rule)
+		trace(t,
+		      "Digest: nothing vouches for it: the contract's own workload does not name "
+		      "%s@%s%s%.300s%s",
+		      ref->name, ref->digest, v->vouch_problem != NULL ? " (" : "",
+		      v->vouch_problem != NULL ? v->vouch_problem : "", v->vouch_problem != NULL ? ")" : "");
+	trace(t, "Requirements (all must be met): %zu", choice->n_reqs);
+	for (size_t i = 0; i < choice->n_reqs; i++) {
+		const struct sn_requirement *r = &choice->reqs[i];
+
+		trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
+		      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
+		      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED ? ", identity " : "",
+		      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
+		          ? sn_identity_rule_name(r->identity.rule)
+		          : "");
+		if ((rc = check_requirement(v, im, r, accepts_anything(choice), verdict, t, e)) != 0) {
+			if (rc == SIGNET_EDENIED) {
+				trace(t, "    not met: %s", e->msg);
+				sn_errctx(e, "requirement %zu of %zu (%s%s%s) not met: ", i + 1,
+				          choice->n_reqs, req_name(r), r->where != NULL ? ", " : "",
+				          r->where != NULL ? r->where : "");
+				if (digest_rule)
+					sn_errctx(
+					    e,
+					    "nothing vouches for its digest (the contract's own workload "
+					    "does "
+					    "not name it%s%.200s), so it needs a signature as a tag does "
+					    "(--allow-digest-pinned accepts images named by digest "
+					    "unsigned); ",
+					    v->vouch_problem != NULL ? "; reading that workload: " : "",
+					    v->vouch_problem != NULL ? v->vouch_problem : "");
+				sn_errctx(e, "%s: denied: ", ref->string);
+			} else {
+				sn_errctx(e, "%s: ", ref->string);
+			}
+			return rc;
+		}
+		trace(t, "    met");
+	}
+	return 0;
 }
 
 /* ---- the audit's inventory ------------------------------------------ */
@@ -500,7 +572,7 @@ static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, con
 			(void)snprintf(none, sizeof(none), "%s", f->problem.msg);
 			continue;
 		}
-		if (sn_sig_facts_valid(f) && claim_is_foreign(im, f->payload->docker_reference))
+		if (sn_sig_facts_valid(f) && claim_is_foreign(im, f->claim))
 			(*foreign)++;
 		return;
 	}
@@ -537,7 +609,7 @@ static int inspect_signature(json_t *o, struct signet_verifier *v, const struct 
 	jrc |= json_object_set_new(o, "valid", json_boolean(sn_sig_facts_valid(&f)));
 	jrc |= jset_str(o, "signer", f.signer.fingerprint);
 	jrc |= jset_str(o, "signerName", f.signer.uid);
-	jrc |= jset_str(o, "identity", payload != NULL ? payload->docker_reference : NULL);
+	jrc |= jset_str(o, "identity", f.claim);
 	jrc |= json_object_set_new(o, "identityMatches", json_boolean(f.identity_ok));
 	jrc |= json_object_set_new(o, "timestamp", payload != NULL && payload->has_timestamp
 							   ? json_integer((json_int_t)payload->timestamp)
@@ -613,7 +685,7 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 	struct sn_scope_choice choice;
 	struct image im;
 	char label[600];
-	int rc, digest_rule;
+	int rc;
 
 	memset(&im, 0, sizeof(im));
 	im.ref = ref;
@@ -629,13 +701,13 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 		return sn_enomem(e);
 	if ((rc = resolve(&im, v, t, e)) != 0)
 		goto out;
-	/* .sig attachments are read when registries.d turns them on, and,
-	 * unless it turns them off, whenever a sigstoreSigned requirement
-	 * applies (cosign keeps its signatures there). */
 	if (report != NULL) {
 		memcpy(report->digest, im.top_digest, sizeof(report->digest));
 		report->media_type = im.top->media_type;
 	}
+	/* .sig attachments are read when registries.d turns them on, and,
+	 * unless it turns them off, whenever a sigstoreSigned requirement
+	 * applies (cosign keeps its signatures there). */
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER && layout == NULL) {
 		if ((rc = store_resolve(&im, v, e)) != 0)
 			goto out;
@@ -645,52 +717,8 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 				im.want_attachments = 1;
 	}
 	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
-
-	/* A contract lets an image named by digest through unsigned when it
-	 * vouches for that digest (its own workload names it), or when the
-	 * caller allows every digest (signet/verify.h: allow_digest_pinned);
-	 * any other digest needs what a tag needs. */
-	digest_rule = v->policy->allow_digest_refs_unsigned && ref->digest != NULL;
-	if (digest_rule && (v->opts.allow_digest_pinned || sn_verifier_vouches(v, ref))) {
-		trace(t, "Requirements: none: %s",
-		      v->opts.allow_digest_pinned ? "an image named by digest, accepted unsigned (--allow-digest-pinned)"
-						  : "the contract's own workload names this digest");
-	} else {
-		if (digest_rule)
-			trace(t, "Digest: nothing vouches for it: the contract's own workload does not name %s@%s%s%.300s%s",
-			      ref->name, ref->digest, v->vouch_problem != NULL ? " (" : "",
-			      v->vouch_problem != NULL ? v->vouch_problem : "", v->vouch_problem != NULL ? ")" : "");
-		trace(t, "Requirements (all must be met): %zu", choice.n_reqs);
-		for (size_t i = 0; i < choice.n_reqs; i++) {
-			const struct sn_requirement *r = &choice.reqs[i];
-
-			trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
-			      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
-			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED ? ", identity " : "",
-			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
-				      ? sn_identity_rule_name(r->identity.rule)
-				      : "");
-			if ((rc = check_requirement(v, &im, r, accepts_anything(&choice), verdict, t, e)) != 0) {
-				if (rc == SIGNET_EDENIED) {
-					trace(t, "    not met: %s", e->msg);
-					sn_errctx(e, "requirement %zu of %zu (%s%s%s) not met: ", i + 1, choice.n_reqs,
-						  req_name(r), r->where != NULL ? ", " : "", r->where != NULL ? r->where : "");
-					if (digest_rule)
-						sn_errctx(e,
-							  "nothing vouches for its digest (the contract's own workload does "
-							  "not name it%s%.200s), so it needs a signature as a tag does "
-							  "(--allow-digest-pinned accepts images named by digest unsigned); ",
-							  v->vouch_problem != NULL ? "; reading that workload: " : "",
-							  v->vouch_problem != NULL ? v->vouch_problem : "");
-					sn_errctx(e, "%s: denied: ", ref->string);
-				} else {
-					sn_errctx(e, "%s: ", ref->string);
-				}
-				goto out;
-			}
-			trace(t, "    met");
-		}
-	}
+	if ((rc = meet_requirements(v, &im, &choice, verdict, t, e)) != 0)
+		goto out;
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
 		verdict->pinned = sn_aprintf(e, "%s@%s", ref->name, verdict->digest);
 	else

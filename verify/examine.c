@@ -189,6 +189,7 @@ int sn_examine(struct sn_sig_facts *f, const struct sn_req_state *st, const json
 		f->payload = NULL;
 		return fail(f, SN_CHECK_PAYLOAD, rc);
 	}
+	f->claim = f->payload->docker_reference;
 
 	/* The digest it names is recomputed over the bytes this signature
 	 * was stored for. */
@@ -200,7 +201,7 @@ int sn_examine(struct sn_sig_facts *f, const struct sn_req_state *st, const json
 	if ((rc = annotations_present(annotations, f->payload, e)) != 0)
 		return fail(f, SN_CHECK_ANNOTATIONS, rc);
 	f->annotations_ok = 1;
-	if ((rc = identity_check(r, subject->ref, f->payload->docker_reference, e)) != 0)
+	if ((rc = identity_check(r, subject->ref, f->claim, e)) != 0)
 		return fail(f, SN_CHECK_IDENTITY, rc);
 	f->identity_ok = 1;
 	return 0;

@@ -61,6 +61,7 @@ struct sn_sig_facts {
 	struct sn_signer signer; /* who made it, when crypto_ok (owned) */
 	/* SN_CHECK_PAYLOAD: */
 	struct sn_payload *payload; /* the signed payload, parsed (owned), or NULL */
+	const char *claim;          /* the identity it claims (in payload), or NULL */
 	/* SN_CHECK_DIGEST: */
 	int digest_ok; /* the payload names the subject's manifest */
 	/* SN_CHECK_ANNOTATIONS: */
