@@ -3,11 +3,11 @@
  * verify/examine.h: one stored signature examined for one requirement.
  *
  * sn_examine is the only place a rule about one signature is written.
- * Its facts have three readers (docs/ARCHITECTURE "One examination,
- * three readers"): the decision (evaluate.c: check_signed_by), the
- * explanation of `policy explain` (its trace lines) and the audit's
- * per-signature record (evaluate.c: inspect_signature).  None of them
- * checks anything itself, so they cannot disagree.
+ * Its facts have three readers: the decision (evaluate.c:
+ * check_signed_by), the explanation of `policy explain` (its trace
+ * lines) and the audit's per-signature record (evaluate.c:
+ * inspect_signature).  None of them checks anything itself, so they
+ * cannot disagree.
  */
 #ifndef SN_VERIFY_EXAMINE_H
 #define SN_VERIFY_EXAMINE_H
