@@ -12,7 +12,7 @@
  * Signatures are read once per image and store.  Anything unreadable
  * fails closed.
  */
-#include "verifier_internal.h"
+#include "examine.h"
 
 #include "config.h"
 
@@ -258,147 +258,29 @@ detect:
 	return rc;
 }
 
-/* What a signature requirement type needs: its backend, the stored
- * format it reads, and the payload type it signs. */
-struct req_kind {
-	const struct sn_sig_backend *backend;
-	enum sn_sig_format format;
-	const char *payload_type;
-	const char *format_name;
-};
-
-static int req_kind(struct req_kind *k, const struct sn_requirement *r, struct sn_err *e)
-{
-	if (r->type == SN_REQ_SIGSTORE_SIGNED) {
-		*k = (struct req_kind){ &sn_sigstore_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
-					"a sigstore (cosign) signature" };
-		return 0;
-	}
-	*k = (struct req_kind){ &sn_openpgp_backend, SN_SIG_SIMPLE_SIGNING, SN_PAYLOAD_TYPE_SIMPLE,
-				"an OpenPGP simple signing signature" };
-	return 0;
-}
-
-int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const struct sn_requirement *r,
-		 struct sn_err *e)
-{
-	struct sn_req_state *n;
-	struct req_kind k;
-	int rc;
-
-	for (size_t i = 0; i < v->n_states; i++) {
-		if (v->states[i].req == r) {
-			*out = &v->states[i];
-			return 0;
-		}
-	}
-	if ((rc = req_kind(&k, r, e)) != 0)
-		return rc;
-	if ((n = realloc(v->states, (v->n_states + 1) * sizeof(*n))) == NULL)
-		return sn_enomem(e);
-	v->states = n;
-	n = &v->states[v->n_states];
-	*n = (struct sn_req_state){ .req = r, .backend = k.backend };
-	if ((rc = k.backend->verifier_new(&n->state, r->keys, (const char *const *)r->key_names, r->n_keys, e)) != 0) {
-		sn_errctx(e, "%s: ", r->where != NULL ? r->where : "requirement");
-		return rc;
-	}
-	v->n_states++;
-	*out = n;
-	return 0;
-}
-
-/* Is claim a reference without tag or digest (what cosign signs)? */
-static int repository_only(const char *claim)
-{
-	struct sn_ref *r = NULL;
-	int only;
-
-	if (sn_ref_parse_docker(&r, claim, NULL) != 0)
-		return 0;
-	only = r->tag_implied && r->digest == NULL;
-	sn_ref_free(r);
-	return only;
-}
-
-/* Does the payload carry every annotation the caller requires (verify -a)? */
-static int annotations_present(const json_t *required, const struct sn_payload *p, struct sn_err *e)
-{
-	const char *key;
-	json_t *want;
-
-	if (required == NULL)
-		return 0;
-	json_object_foreach((json_t *)required, key, want) {
-		json_t *got = p->optional != NULL ? json_object_get(p->optional, key) : NULL;
-
-		if (!json_is_string(got) || strcmp(json_string_value(got), json_string_value(want)) != 0)
-			return sn_seterr(e, SIGNET_EDENIED, "the payload does not carry the annotation %.100s=%.200s", key,
-					 json_string_value(want));
-	}
-	return 0;
-}
-
-/* One signature against one requirement: 0, or why not (in e). */
+/* One signature against one requirement, read from its examination:
+ * 0, or why not (in e).  The first signature accepted fills verdict. */
 static int check_signature(const struct sn_req_state *st, const json_t *required, const struct image *im,
 			   const struct sig_set *set, const struct sn_sig_blob *blob, struct signet_verdict *verdict,
 			   struct sn_err *e)
 {
-	const unsigned char *chunk = NULL;
-	struct sn_signer signer = { NULL, NULL, NULL };
-	struct sn_payload *payload = NULL;
-	enum sn_sig_format format;
-	struct sn_buf signed_bytes;
-	char what[SN_DIGEST_MAX + 32];
-	size_t chunk_len = 0;
-	struct req_kind k;
+	struct sn_sig_subject subject = {im->ref, set->label, set->digest, set->bytes};
+	struct sn_sig_facts f;
 	int rc;
 
-	sn_buf_init(&signed_bytes, 0, NULL);
-	if ((rc = req_kind(&k, st->req, e)) != 0 ||
-	    (rc = sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, e)) != 0)
-		return rc;
-	if (format != k.format)
-		return sn_seterr(e, SIGNET_EDENIED, "not %s", k.format_name);
-	if ((rc = st->backend->verify(st->state, blob->data, blob->len, &signed_bytes, &signer, e)) != 0)
-		return rc;
-	if ((rc = sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, k.payload_type, e)) != 0)
-		goto out;
-	/* The digest it names is recomputed over the bytes this signature
-	 * was stored for. */
-	(void)snprintf(what, sizeof(what), "this %s (%s)", set->label, set->digest);
-	if ((rc = sn_payload_check_digest(payload, set->bytes->data, set->bytes->len, what, e)) != 0)
-		goto out;
-	if ((rc = annotations_present(required, payload, e)) != 0)
-		goto out;
-	if ((rc = sn_identity_spec_match(&st->req->identity, im->ref, payload->docker_reference, e)) != 0) {
-		if (rc == SIGNET_EDENIED && st->req->identity.rule != SN_IDENTITY_MATCH_REPOSITORY &&
-		    repository_only(payload->docker_reference)) {
-			char reason[SN_ERRMSG_MAX - 160];
-			size_t n = strnlen(e->msg, sizeof(reason) - 1);
-
-			memcpy(reason, e->msg, n);
-			reason[n] = '\0';
-			sn_seterr(e, rc,
-				  "%s; the signature names only a repository, as cosign signs: a signedIdentity of "
-				  "{\"type\": \"matchRepository\"} accepts such signatures",
-				  reason);
-		}
-		goto out;
-	}
-	if (verdict != NULL && verdict->signer.fingerprint == NULL) {
-		if ((verdict->identity = sn_strdup(payload->docker_reference, e)) == NULL ||
+	rc = sn_examine(&f, st, required, &subject, blob);
+	if (rc != 0) {
+		*e = f.problem;
+	} else if (verdict != NULL && verdict->signer.fingerprint == NULL) {
+		if ((verdict->identity = sn_strdup(f.claim, e)) == NULL ||
 		    (verdict->location = sn_strdup(blob->location, e)) == NULL) {
 			rc = SIGNET_ENOMEM;
-			goto out;
+		} else {
+			verdict->signer = f.signer;
+			memset(&f.signer, 0, sizeof(f.signer));
 		}
-		verdict->signer = signer;
-		memset(&signer, 0, sizeof(signer));
 	}
-out:
-	sn_signer_clear(&signer);
-	sn_payload_free(payload);
-	sn_buf_free(&signed_bytes);
+	sn_sig_facts_clear(&f);
 	return rc;
 }
 
@@ -408,6 +290,29 @@ static const char *sig_name(const struct sn_sig_blob *b)
 	const char *slash = strrchr(b->location, '/');
 
 	return slash != NULL ? slash + 1 : b->location;
+}
+
+/* Why no signature requirement can be met: none is stored where
+ * signatures of this image are read.  Returns SIGNET_EDENIED. */
+static int no_signatures(const struct image *im, struct sn_err *e)
+{
+	if (im->layout != NULL)
+		return sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in dir:%s", pull_digest(im),
+		                 im->layout);
+	if (im->ref->transport == SIGNET_TRANSPORT_OCI)
+		return sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
+	if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
+		return sn_seterr(e, SIGNET_EDENIED,
+		                 "no signatures: no signature store is configured for this image "
+		                 "(a lookaside in registries.d, or --lookaside)");
+	return sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s%s", pull_digest(im),
+	                 im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string
+	                 : im->store != NULL                        ? im->store
+	                                                            : "",
+	                 im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->want_attachments
+	                     ? (im->store != NULL ? " or the registry's .sig attachments"
+	                                          : "the registry's .sig attachments")
+	                     : "");
 }
 
 /* A signature requirement: any one signature of any set (OR). */
@@ -468,23 +373,7 @@ static int check_signed_by(struct signet_verifier *v, struct image *im, const st
 		}
 	}
 	if (tried == 0) {
-		if (im->layout != NULL)
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in dir:%s", pull_digest(im), im->layout);
-		else if (im->ref->transport == SIGNET_TRANSPORT_OCI)
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures: an oci: layout holds none");
-		else if (im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->store == NULL && !im->want_attachments)
-			rc = sn_seterr(e, SIGNET_EDENIED,
-				       "no signatures: no signature store is configured for this image "
-				       "(a lookaside in registries.d, or --lookaside)");
-		else
-			rc = sn_seterr(e, SIGNET_EDENIED, "no signatures for %s in %s%s", pull_digest(im),
-				       im->ref->transport == SIGNET_TRANSPORT_DIR ? im->ref->string
-				       : im->store != NULL			   ? im->store
-										   : "",
-				       im->ref->transport == SIGNET_TRANSPORT_DOCKER && im->want_attachments
-					       ? (im->store != NULL ? " or the registry's .sig attachments"
-								    : "the registry's .sig attachments")
-					       : "");
+		rc = no_signatures(im, e);
 	} else {
 		rc = sn_seterr(e, SIGNET_EDENIED, "no valid signature among %zu: %s", tried,
 			       why.data != NULL ? (char *)why.data : "");
@@ -552,6 +441,71 @@ static const char *scope_label(const struct sn_scope_choice *c, char *buf, size_
 	return buf;
 }
 
+/* Every requirement of choice (AND), unless the image is named by a
+ * digest that needs none.  Returns 0, SIGNET_EDENIED with why, or an
+ * error; the message names the image. */
+static int meet_requirements(struct signet_verifier *v, struct image *im,
+                             const struct sn_scope_choice *choice, struct signet_verdict *verdict,
+                             struct sn_buf *t, struct sn_err *e)
+{
+	const struct sn_ref *ref = im->ref;
+	int digest_rule, rc;
+
+	/* A contract lets an image named by digest through unsigned when it
+	 * vouches for that digest (its own workload names it), or when the
+	 * caller allows every digest (signet/verify.h: allow_digest_pinned);
+	 * any other digest needs what a tag needs. */
+	digest_rule = v->policy->allow_digest_refs_unsigned && ref->digest != NULL;
+	if (digest_rule && (v->opts.allow_digest_pinned || sn_verifier_vouches(v, ref))) {
+		trace(t, "Requirements: none: %s",
+		      v->opts.allow_digest_pinned
+		          ? "an image named by digest, accepted unsigned (--allow-digest-pinned)"
+		          : "the contract's own workload names this digest");
+		return 0;
+	}
+	if (digest_rule)
+		trace(t,
+		      "Digest: nothing vouches for it: the contract's own workload does not name "
+		      "%s@%s%s%.300s%s",
+		      ref->name, ref->digest, v->vouch_problem != NULL ? " (" : "",
+		      v->vouch_problem != NULL ? v->vouch_problem : "", v->vouch_problem != NULL ? ")" : "");
+	trace(t, "Requirements (all must be met): %zu", choice->n_reqs);
+	for (size_t i = 0; i < choice->n_reqs; i++) {
+		const struct sn_requirement *r = &choice->reqs[i];
+
+		trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
+		      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
+		      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED ? ", identity " : "",
+		      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
+		          ? sn_identity_rule_name(r->identity.rule)
+		          : "");
+		if ((rc = check_requirement(v, im, r, accepts_anything(choice), verdict, t, e)) != 0) {
+			if (rc == SIGNET_EDENIED) {
+				trace(t, "    not met: %s", e->msg);
+				sn_errctx(e, "requirement %zu of %zu (%s%s%s) not met: ", i + 1,
+				          choice->n_reqs, req_name(r), r->where != NULL ? ", " : "",
+				          r->where != NULL ? r->where : "");
+				if (digest_rule)
+					sn_errctx(
+					    e,
+					    "nothing vouches for its digest (the contract's own workload "
+					    "does "
+					    "not name it%s%.200s), so it needs a signature as a tag does "
+					    "(--allow-digest-pinned accepts images named by digest "
+					    "unsigned); ",
+					    v->vouch_problem != NULL ? "; reading that workload: " : "",
+					    v->vouch_problem != NULL ? v->vouch_problem : "");
+				sn_errctx(e, "%s: denied: ", ref->string);
+			} else {
+				sn_errctx(e, "%s: ", ref->string);
+			}
+			return rc;
+		}
+		trace(t, "    met");
+	}
+	return 0;
+}
+
 /* ---- the audit's inventory ------------------------------------------ */
 
 /* Sets key of o to a string, or null for NULL. */
@@ -575,88 +529,93 @@ static int claim_is_foreign(const struct image *im, const char *claim)
 	return foreign;
 }
 
-/* Fills o for one stored signature: checked with the keys of every
- * signature requirement of choice whose format it has, until one key
- * verifies it.  Returns 0 or SIGNET_ENOMEM. */
-static int inspect_signature(json_t *o, struct signet_verifier *v, const struct image *im, const struct sig_set *set,
-			     const struct sn_sig_blob *blob, const struct sn_scope_choice *choice, size_t *foreign)
+/* Examines one stored signature for the audit: for each signature
+ * requirement of choice whose format it has, until one of its keys
+ * verifies it.  The facts of that examination (else of the last one
+ * tried) are the record.  *foreign counts valid signatures claiming
+ * another repository.  A failure to examine (even SIGNET_ENOMEM) is the
+ * record's problem, as any other. */
+static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, const struct image *im,
+                          const struct sig_set *set, const struct sn_sig_blob *blob,
+                          const struct sn_scope_choice *choice, size_t *foreign)
 {
-	struct sn_signer signer = { NULL, NULL, NULL };
-	struct sn_payload *payload = NULL;
-	const unsigned char *chunk = NULL;
+	struct sn_sig_subject subject = {im->ref, set->label, set->digest, set->bytes};
 	enum sn_sig_format format;
-	struct sn_buf signed_bytes;
-	const struct sn_requirement *used = NULL;
-	char problem[SN_ERRMSG_MAX] = "";
-	char what[SN_DIGEST_MAX + 32];
-	size_t chunk_len = 0;
-	int valid = 0, matches = 0, jrc = 0;
-	struct sn_err serr;
+	char none[SN_ERRMSG_MAX];
+	int tried = 0;
 
-	sn_buf_init(&signed_bytes, 0, NULL);
-	sn_err_clear(&serr);
-	jrc |= jset_str(o, "store",
-			im->layout != NULL || im->ref->transport == SIGNET_TRANSPORT_DIR ? "dir"
-			: strncmp(blob->location, "docker://", 9) == 0		    ? "attachment"
-										    : "lookaside");
-	jrc |= jset_str(o, "location", blob->location);
-	jrc |= jset_str(o, "manifest", set->digest);
-	if (sn_sig_detect(&format, &chunk, &chunk_len, blob->data, blob->len, &serr) != 0) {
-		jrc |= jset_str(o, "kind", NULL);
-		(void)snprintf(problem, sizeof(problem), "not a signature: %.2000s", serr.msg);
-		goto done;
-	}
-	jrc |= jset_str(o, "kind", format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple-signing");
-	(void)snprintf(problem, sizeof(problem), "the policy pins no key for %s signatures of this image",
-		       format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple signing");
-	for (size_t i = 0; i < choice->n_reqs && used == NULL; i++) {
+	if (sn_examine_format(f, blob) != 0)
+		return;
+	format = f->format;
+	(void)snprintf(none, sizeof(none), "the policy pins no key for %s signatures of this image",
+	               format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple signing");
+	for (size_t i = 0; i < choice->n_reqs; i++) {
 		const struct sn_requirement *r = &choice->reqs[i];
 		struct sn_req_state *st;
-		struct req_kind k;
+		struct sn_req_kind k;
+		struct sn_err serr;
 
-		if ((r->type != SN_REQ_SIGNED_BY && r->type != SN_REQ_SIGSTORE_SIGNED) || req_kind(&k, r, NULL) != 0 ||
-		    k.format != format)
+		if (r->type != SN_REQ_SIGNED_BY && r->type != SN_REQ_SIGSTORE_SIGNED)
 			continue;
+		sn_req_kind(&k, r);
+		if (k.format != format)
+			continue;
+		tried = 1;
 		sn_err_clear(&serr);
-		if (sn_req_state(&st, v, r, &serr) != 0 ||
-		    st->backend->verify(st->state, blob->data, blob->len, &signed_bytes, &signer, &serr) != 0) {
-			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
+		if (sn_req_state(&st, v, r, &serr) != 0) {
+			(void)snprintf(none, sizeof(none), "%s", serr.msg);
 			continue;
 		}
-		used = r;
-		if (sn_payload_parse(&payload, signed_bytes.data, signed_bytes.len, k.payload_type, &serr) != 0) {
-			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
-			break;
+		sn_sig_facts_clear(f);
+		(void)sn_examine(f, st, v->annotations, &subject, blob);
+		if (f->failed == SN_CHECK_CRYPTO) {
+			(void)snprintf(none, sizeof(none), "%s", f->problem.msg);
+			continue;
 		}
-		(void)snprintf(what, sizeof(what), "this %s (%s)", set->label, set->digest);
-		if (sn_payload_check_digest(payload, set->bytes->data, set->bytes->len, what, &serr) != 0) {
-			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
-			break;
-		}
-		valid = 1;
-		problem[0] = '\0';
-		if (sn_identity_spec_match(&r->identity, im->ref, payload->docker_reference, &serr) == 0)
-			matches = 1;
-		else
-			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
-		if (matches && annotations_present(v->annotations, payload, &serr) != 0)
-			(void)snprintf(problem, sizeof(problem), "%s", serr.msg);
-		if (claim_is_foreign(im, payload->docker_reference))
+		if (sn_sig_facts_valid(f) && claim_is_foreign(im, f->claim))
 			(*foreign)++;
+		return;
 	}
-done:
-	jrc |= json_object_set_new(o, "valid", json_boolean(valid));
-	jrc |= jset_str(o, "signer", signer.fingerprint);
-	jrc |= jset_str(o, "signerName", signer.uid);
-	jrc |= jset_str(o, "identity", payload != NULL ? payload->docker_reference : NULL);
-	jrc |= json_object_set_new(o, "identityMatches", json_boolean(matches));
+	/* No key of the policy verifies it: the record says why. */
+	sn_sig_facts_clear(f);
+	(void)sn_examine_format(f, blob);
+	f->failed = tried ? SN_CHECK_CRYPTO : SN_CHECK_FORMAT;
+	f->code = SIGNET_EDENIED;
+	(void)snprintf(f->problem.msg, sizeof(f->problem.msg), "%s", none);
+}
+
+/* Fills o, the audit record of one stored signature, from its facts.
+ * Returns 0 or SIGNET_ENOMEM. */
+static int inspect_signature(json_t *o, struct signet_verifier *v, const struct image *im,
+                             const struct sig_set *set, const struct sn_sig_blob *blob,
+                             const struct sn_scope_choice *choice, size_t *foreign)
+{
+	const struct sn_payload *payload;
+	struct sn_sig_facts f;
+	int jrc = 0;
+
+	inspect_facts(&f, v, im, set, blob, choice, foreign);
+	payload = f.payload;
+	jrc |= jset_str(o, "store",
+	                im->layout != NULL || im->ref->transport == SIGNET_TRANSPORT_DIR ? "dir"
+	                : strncmp(blob->location, "docker://", 9) == 0                   ? "attachment"
+	                                                                                 : "lookaside");
+	jrc |= jset_str(o, "location", blob->location);
+	jrc |= jset_str(o, "manifest", set->digest);
+	jrc |= jset_str(o, "kind",
+	                !f.is_signature                    ? NULL
+	                : f.format == SN_SIG_SIGSTORE_JSON ? "sigstore"
+	                                                   : "simple-signing");
+	jrc |= json_object_set_new(o, "valid", json_boolean(sn_sig_facts_valid(&f)));
+	jrc |= jset_str(o, "signer", f.signer.fingerprint);
+	jrc |= jset_str(o, "signerName", f.signer.uid);
+	jrc |= jset_str(o, "identity", f.claim);
+	jrc |= json_object_set_new(o, "identityMatches", json_boolean(f.identity_ok));
 	jrc |= json_object_set_new(o, "timestamp", payload != NULL && payload->has_timestamp
 							   ? json_integer((json_int_t)payload->timestamp)
 							   : json_null());
-	jrc |= jset_str(o, "problem", problem[0] != '\0' ? problem : NULL);
-	sn_signer_clear(&signer);
-	sn_payload_free(payload);
-	sn_buf_free(&signed_bytes);
+	jrc |= jset_str(o, "problem", f.failed != SN_CHECK_NONE ? f.problem.msg : NULL);
+	sn_sig_facts_clear(&f);
 	return jrc != 0 ? SIGNET_ENOMEM : 0;
 }
 
@@ -726,7 +685,7 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 	struct sn_scope_choice choice;
 	struct image im;
 	char label[600];
-	int rc, digest_rule;
+	int rc;
 
 	memset(&im, 0, sizeof(im));
 	im.ref = ref;
@@ -742,13 +701,13 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 		return sn_enomem(e);
 	if ((rc = resolve(&im, v, t, e)) != 0)
 		goto out;
-	/* .sig attachments are read when registries.d turns them on, and,
-	 * unless it turns them off, whenever a sigstoreSigned requirement
-	 * applies (cosign keeps its signatures there). */
 	if (report != NULL) {
 		memcpy(report->digest, im.top_digest, sizeof(report->digest));
 		report->media_type = im.top->media_type;
 	}
+	/* .sig attachments are read when registries.d turns them on, and,
+	 * unless it turns them off, whenever a sigstoreSigned requirement
+	 * applies (cosign keeps its signatures there). */
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER && layout == NULL) {
 		if ((rc = store_resolve(&im, v, e)) != 0)
 			goto out;
@@ -758,52 +717,8 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 				im.want_attachments = 1;
 	}
 	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
-
-	/* A contract lets an image named by digest through unsigned when it
-	 * vouches for that digest (its own workload names it), or when the
-	 * caller allows every digest (signet/verify.h: allow_digest_pinned);
-	 * any other digest needs what a tag needs. */
-	digest_rule = v->policy->allow_digest_refs_unsigned && ref->digest != NULL;
-	if (digest_rule && (v->opts.allow_digest_pinned || sn_verifier_vouches(v, ref))) {
-		trace(t, "Requirements: none: %s",
-		      v->opts.allow_digest_pinned ? "an image named by digest, accepted unsigned (--allow-digest-pinned)"
-						  : "the contract's own workload names this digest");
-	} else {
-		if (digest_rule)
-			trace(t, "Digest: nothing vouches for it: the contract's own workload does not name %s@%s%s%.300s%s",
-			      ref->name, ref->digest, v->vouch_problem != NULL ? " (" : "",
-			      v->vouch_problem != NULL ? v->vouch_problem : "", v->vouch_problem != NULL ? ")" : "");
-		trace(t, "Requirements (all must be met): %zu", choice.n_reqs);
-		for (size_t i = 0; i < choice.n_reqs; i++) {
-			const struct sn_requirement *r = &choice.reqs[i];
-
-			trace(t, "  %zu. %s%s%s%s%s%s", i + 1, req_name(r), r->where != NULL ? " (" : "",
-			      r->where != NULL ? r->where : "", r->where != NULL ? ")" : "",
-			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED ? ", identity " : "",
-			      r->type == SN_REQ_SIGNED_BY || r->type == SN_REQ_SIGSTORE_SIGNED
-				      ? sn_identity_rule_name(r->identity.rule)
-				      : "");
-			if ((rc = check_requirement(v, &im, r, accepts_anything(&choice), verdict, t, e)) != 0) {
-				if (rc == SIGNET_EDENIED) {
-					trace(t, "    not met: %s", e->msg);
-					sn_errctx(e, "requirement %zu of %zu (%s%s%s) not met: ", i + 1, choice.n_reqs,
-						  req_name(r), r->where != NULL ? ", " : "", r->where != NULL ? r->where : "");
-					if (digest_rule)
-						sn_errctx(e,
-							  "nothing vouches for its digest (the contract's own workload does "
-							  "not name it%s%.200s), so it needs a signature as a tag does "
-							  "(--allow-digest-pinned accepts images named by digest unsigned); ",
-							  v->vouch_problem != NULL ? "; reading that workload: " : "",
-							  v->vouch_problem != NULL ? v->vouch_problem : "");
-					sn_errctx(e, "%s: denied: ", ref->string);
-				} else {
-					sn_errctx(e, "%s: ", ref->string);
-				}
-				goto out;
-			}
-			trace(t, "    met");
-		}
-	}
+	if ((rc = meet_requirements(v, &im, &choice, verdict, t, e)) != 0)
+		goto out;
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER)
 		verdict->pinned = sn_aprintf(e, "%s@%s", ref->name, verdict->digest);
 	else

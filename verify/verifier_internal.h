@@ -97,7 +97,7 @@ int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const str
 int sn_verifier_vouches(const struct signet_verifier *v, const struct sn_ref *ref);
 
 /* The backend state of a signature requirement, made once per verifier
- * (evaluate.c). */
+ * (examine.c). */
 int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const struct sn_requirement *r,
 		 struct sn_err *e);
 
