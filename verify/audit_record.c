@@ -289,6 +289,14 @@ out:
 	return rc;
 }
 
+int signet_audit_record_dup(signet_audit_record **out, const signet_audit_record *rec)
+{
+	if (out == NULL || rec == NULL)
+		return SIGNET_EINVAL;
+	/* The object is never changed once made: the copy shares it. */
+	return sn_audit_record_new(out, rec->o, rec->text, NULL);
+}
+
 void signet_audit_record_free(signet_audit_record *rec)
 {
 	if (rec == NULL)

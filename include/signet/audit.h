@@ -108,6 +108,10 @@ SIGNET_EXPORT int signet_audit(signet_verifier *v, const signet_audit_options *o
  */
 SIGNET_EXPORT int signet_audit_record_parse(signet_audit_record **out, signet_ctx *ctx, const char *where,
                                             const char *text, size_t len);
+/* A copy of rec in *out (the caller's), to keep a record past its
+ * callback.  Returns 0, SIGNET_ENOMEM or SIGNET_EINVAL; *out is untouched
+ * on failure. */
+SIGNET_EXPORT int signet_audit_record_dup(signet_audit_record **out, const signet_audit_record *rec);
 /* Frees rec; NULL is accepted. */
 SIGNET_EXPORT void signet_audit_record_free(signet_audit_record *rec);
 /* rec as one line of JSON Lines (no newline): what `signet audit --json`
