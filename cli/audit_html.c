@@ -83,11 +83,6 @@ void audit_html_escape(FILE *f, const char *s)
 	}
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static void td(FILE *f, const char *cls, const char *s)
 {
 	fputs(cls != NULL ? "<td class=\"" : "<td", f);
@@ -150,24 +145,24 @@ void audit_html_abort(struct audit_html *h)
 	free(h);
 }
 
-static void image_row(FILE *f, json_t *rec)
+static void image_row(FILE *f, const signet_audit_record *rec)
 {
-	const char *verdict = str(rec, "verdict");
-	json_t *sigs = json_object_get(rec, "signatures"), *sig;
-	size_t i, valid = 0, shown = 0;
+	const char *verdict = signet_audit_verdict_name(signet_audit_record_verdict(rec));
+	size_t i, n = signet_audit_record_sig_count(rec), valid = 0, shown = 0;
 
 	fputs("<tr class=\"v-", f);
 	audit_html_escape(f, verdict != NULL ? verdict : "unknown");
 	fputs("\">", f);
 	td(f, "verdict", verdict != NULL ? verdict : "?");
-	td(f, NULL, str(rec, "repository"));
-	td(f, NULL, str(rec, "tag"));
-	td(f, "mono", str(rec, "digest"));
+	td(f, NULL, signet_audit_record_repository(rec));
+	td(f, NULL, signet_audit_record_tag(rec));
+	td(f, "mono", signet_audit_record_digest(rec));
 	fputs("<td>", f);
-	json_array_foreach(sigs, i, sig) {
-		const char *signer = str(sig, "signer"), *name = str(sig, "signerName");
+	for (i = 0; i < n; i++) {
+		const char *signer = signet_audit_record_sig_signer(rec, i);
+		const char *name = signet_audit_record_sig_signer_name(rec, i);
 
-		if (!json_is_true(json_object_get(sig, "valid")))
+		if (!signet_audit_record_sig_valid(rec, i))
 			continue;
 		valid++;
 		if (signer == NULL)
@@ -182,143 +177,142 @@ static void image_row(FILE *f, json_t *rec)
 		audit_html_escape(f, signer);
 		fputs("</span>", f);
 	}
-	fprintf(f, "</td><td>%zu/%zu</td>", valid, json_array_size(sigs));
-	td(f, NULL, str(rec, "reason"));
+	fprintf(f, "</td><td>%zu/%zu</td>", valid, n);
+	td(f, NULL, signet_audit_record_reason(rec));
 	fputs("</tr>\n", f);
 }
 
-static void orphan_row(FILE *f, json_t *rec)
+static void orphan_row(FILE *f, const signet_audit_record *rec)
 {
 	fputs("<tr>", f);
-	td(f, NULL, str(rec, "repository"));
-	td(f, "mono", str(rec, "digest"));
-	td(f, NULL, str(rec, "store"));
-	td(f, "mono", str(rec, "location"));
+	td(f, NULL, signet_audit_record_repository(rec));
+	td(f, "mono", signet_audit_record_digest(rec));
+	td(f, NULL, signet_audit_record_store(rec));
+	td(f, "mono", signet_audit_record_location(rec));
 	fputs("</tr>\n", f);
 }
 
-int audit_html_record(struct audit_html *h, json_t *rec)
+int audit_html_record(struct audit_html *h, const signet_audit_record *rec)
 {
-	const char *type = str(rec, "type");
-
-	if (type != NULL && strcmp(type, "image") == 0) {
+	switch (signet_audit_record_get_type(rec)) {
+	case SIGNET_AUDIT_IMAGE:
 		image_row(h->f, rec);
 		h->rows++;
-	} else if (type != NULL && strcmp(type, "orphan") == 0) {
+		break;
+	case SIGNET_AUDIT_ORPHAN:
 		orphan_row(h->orphans, rec);
 		h->orphan_rows++;
+		break;
+	default: break;
 	}
 	return 0;
 }
 
-static unsigned long long count(json_t *summary, const char *key)
-{
-	json_int_t n = json_integer_value(json_object_get(summary, key));
-
-	return n > 0 ? (unsigned long long)n : 0;
-}
-
 /* A donut chart of the verdicts: each slice is a circle of circumference
  * 100 whose dash is the slice's percentage, rotated by the ones before. */
-static void verdict_chart(FILE *f, json_t *summary)
+static void verdict_chart(FILE *f, const signet_audit_record *summary)
 {
 	static const struct {
-		const char *key, *label, *colour;
+		unsigned long long (*count)(const signet_audit_record *rec);
+		const char *label, *colour;
 	} slices[] = {
-		{ "allowed", "allowed", "#2e7d32" },
-		{ "denied", "denied", "#c62828" },
-		{ "errors", "error", "#ef6c00" },
+	    {signet_audit_record_allowed, "allowed", "#2e7d32"},
+	    {signet_audit_record_denied, "denied", "#c62828"},
+	    {signet_audit_record_errors, "error", "#ef6c00"},
 	};
 	unsigned long long total = 0;
 	double offset = 25; /* start at 12 o'clock */
 	size_t i;
 
 	for (i = 0; i < sizeof(slices) / sizeof(slices[0]); i++)
-		total += count(summary, slices[i].key);
+		total += slices[i].count(summary);
 	fputs("<figure><figcaption>Images by verdict</figcaption>\n"
 	      "<svg width=\"160\" height=\"160\" viewBox=\"0 0 42 42\" "
 	      "role=\"img\">\n"
 	      "<circle cx=\"21\" cy=\"21\" r=\"15.9155\" fill=\"none\" stroke=\"#ddd\" stroke-width=\"6\"/>\n",
 	      f);
 	for (i = 0; total > 0 && i < sizeof(slices) / sizeof(slices[0]); i++) {
-		double pct = 100.0 * (double)count(summary, slices[i].key) / (double)total;
+		double pct = 100.0 * (double)slices[i].count(summary) / (double)total;
 
 		if (pct <= 0)
 			continue;
 		fprintf(f,
-			"<circle cx=\"21\" cy=\"21\" r=\"15.9155\" fill=\"none\" stroke=\"%s\" stroke-width=\"6\" "
-			"stroke-dasharray=\"%.3f %.3f\" stroke-dashoffset=\"%.3f\"><title>%s: %llu</title></circle>\n",
-			slices[i].colour, pct, 100.0 - pct, offset, slices[i].label, count(summary, slices[i].key));
+		        "<circle cx=\"21\" cy=\"21\" r=\"15.9155\" fill=\"none\" stroke=\"%s\" "
+		        "stroke-width=\"6\" "
+		        "stroke-dasharray=\"%.3f %.3f\" stroke-dashoffset=\"%.3f\"><title>%s: "
+		        "%llu</title></circle>\n",
+		        slices[i].colour, pct, 100.0 - pct, offset, slices[i].label,
+		        slices[i].count(summary));
 		offset -= pct;
 	}
 	fprintf(f, "<text x=\"21\" y=\"23\" text-anchor=\"middle\" font-size=\"6\">%llu</text>\n</svg>\n"
 		   "<div class=\"legend\">", total);
 	for (i = 0; i < sizeof(slices) / sizeof(slices[0]); i++)
-		fprintf(f, "<span style=\"color:%s\">&#9632;</span>%s: %llu ", slices[i].colour, slices[i].label,
-			count(summary, slices[i].key));
+		fprintf(f, "<span style=\"color:%s\">&#9632;</span>%s: %llu ", slices[i].colour,
+		        slices[i].label, slices[i].count(summary));
 	fputs("</div></figure>\n", f);
 }
 
 /* A horizontal bar per signer, scaled to the largest count. */
-static void signer_chart(FILE *f, json_t *summary)
+static void signer_chart(FILE *f, const signet_audit_record *summary)
 {
-	json_t *by = json_object_get(summary, "bySigner"), *v;
-	unsigned long long max = 0;
-	const char *key;
-	size_t n = json_object_size(by), row = 0;
+	unsigned long long max = 0, c;
+	size_t i, n = signet_audit_record_signer_count(summary);
 
 	fputs("<figure><figcaption>Valid signatures by signer</figcaption>\n", f);
 	if (n == 0) {
 		fputs("<p>No valid signature.</p></figure>\n", f);
 		return;
 	}
-	json_object_foreach(by, key, v) {
-		if (json_integer_value(v) > 0 && (unsigned long long)json_integer_value(v) > max)
-			max = (unsigned long long)json_integer_value(v);
+	for (i = 0; i < n; i++) {
+		(void)signet_audit_record_signer(summary, i, &c);
+		if (c > max)
+			max = c;
 	}
 	fprintf(f, "<svg width=\"760\" height=\"%zu\" role=\"img\">\n",
 		n * 22 + 4);
-	json_object_foreach(by, key, v) {
-		unsigned long long c = json_integer_value(v) > 0 ? (unsigned long long)json_integer_value(v) : 0;
+	for (i = 0; i < n; i++) {
+		const char *key = signet_audit_record_signer(summary, i, &c);
 		double w = max > 0 ? 300.0 * (double)c / (double)max : 0;
 
 		fputs("<text x=\"0\" y=\"", f);
-		fprintf(f, "%zu\" font-size=\"12\" font-family=\"monospace\">", row * 22 + 16);
+		fprintf(f, "%zu\" font-size=\"12\" font-family=\"monospace\">", i * 22 + 16);
 		audit_html_escape(f, key);
-		fprintf(f, "</text><rect x=\"400\" y=\"%zu\" width=\"%.1f\" height=\"16\" fill=\"#1565c0\"/>"
-			   "<text x=\"%.1f\" y=\"%zu\" font-size=\"12\">%llu</text>\n",
-			row * 22 + 4, w, 400 + w + 4, row * 22 + 16, c);
-		row++;
+		fprintf(f,
+		        "</text><rect x=\"400\" y=\"%zu\" width=\"%.1f\" height=\"16\" fill=\"#1565c0\"/>"
+		        "<text x=\"%.1f\" y=\"%zu\" font-size=\"12\">%llu</text>\n",
+		        i * 22 + 4, w, 400 + w + 4, i * 22 + 16, c);
 	}
 	fputs("</svg></figure>\n", f);
 }
 
-static void summary_section(FILE *f, json_t *summary, unsigned long orphan_rows)
+static void summary_section(FILE *f, const signet_audit_record *summary, unsigned long orphan_rows)
 {
 	static const struct {
-		const char *key, *label;
+		unsigned long long (*count)(const signet_audit_record *rec); /* NULL: orphans */
+		const char *label;
 	} rows[] = {
-		{ "images", "Images" },
-		{ "allowed", "Allowed" },
-		{ "denied", "Denied" },
-		{ "errors", "Errors" },
-		{ "orphans", "Orphan signatures" },
-		{ "foreignIdentity", "Signatures claiming another repository" },
+	    {signet_audit_record_images, "Images"},
+	    {signet_audit_record_allowed, "Allowed"},
+	    {signet_audit_record_denied, "Denied"},
+	    {signet_audit_record_errors, "Errors"},
+	    {NULL, "Orphan signatures"},
+	    {signet_audit_record_foreign_identity, "Signatures claiming another repository"},
 	};
-	const char *shard = str(summary, "shard");
+	const char *shard = signet_audit_record_shard(summary);
 
 	fputs("<section class=\"summary\"><h2>Summary</h2>\n<table>\n", f);
 	fputs("<tr><th>Policy</th><td class=\"policy\">", f);
 	audit_put_policy(f, audit_html_escape, summary);
 	fputs("</td></tr>\n", f);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (strcmp(rows[i].key, "orphans") == 0) {
+		if (rows[i].count == NULL) {
 			fprintf(f, "<tr><th>%s</th><td class=\"orphans\">", rows[i].label);
 			audit_put_orphans(f, audit_html_escape, summary, orphan_rows);
 			fputs("</td></tr>\n", f);
 			continue;
 		}
-		fprintf(f, "<tr><th>%s</th><td>%llu</td></tr>\n", rows[i].label, count(summary, rows[i].key));
+		fprintf(f, "<tr><th>%s</th><td>%llu</td></tr>\n", rows[i].label, rows[i].count(summary));
 	}
 	if (shard != NULL) {
 		fputs("<tr><th>Shard</th><td>", f);
@@ -331,7 +325,7 @@ static void summary_section(FILE *f, json_t *summary, unsigned long orphan_rows)
 	fputs("</div></section>\n", f);
 }
 
-int audit_html_commit(struct audit_html *h, json_t *summary)
+int audit_html_commit(struct audit_html *h, const signet_audit_record *summary)
 {
 	char buf[8192];
 	size_t n;
@@ -341,7 +335,7 @@ int audit_html_commit(struct audit_html *h, json_t *summary)
 		fputs("<tr><td colspan=\"7\">No image.</td></tr>\n", h->f);
 	fputs("</tbody>\n</table></section>\n", h->f);
 	fputs("<section class=\"orphans\"><h2>Orphan signatures</h2>\n", h->f);
-	if (json_is_object(json_object_get(summary, "orphansNotLookedFor"))) {
+	if (signet_audit_record_orphans_not_looked_for(summary, NULL, NULL, NULL)) {
 		/* not "None": nobody looked everywhere */
 		fputs("<p class=\"not-looked-for\">Orphan signatures: ", h->f);
 		audit_put_orphans(h->f, audit_html_escape, summary, h->orphan_rows);

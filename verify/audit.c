@@ -16,7 +16,7 @@
  * file:// directory.  Elsewhere the summary says they were not looked for
  * (a count would claim a search that did not happen).
  */
-#include "verifier_internal.h"
+#include "audit_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -110,7 +110,7 @@ struct worker {
 struct audit {
 	struct signet_verifier *v;
 	const signet_audit_options *o;
-	signet_audit_cb cb;
+	signet_audit_record_cb cb;
 	void *userdata;
 	struct sn_err *e;
 	enum audit_kind kind;
@@ -261,13 +261,13 @@ out:
 /* Sends one record; the callback's non-zero return is returned. */
 static int emit(struct audit *a, json_t *rec)
 {
-	char *text = json_dumps(rec, JSON_COMPACT);
+	signet_audit_record *r = NULL;
 	int rc;
 
-	if (text == NULL)
-		return sn_enomem(a->e);
-	rc = a->cb(a->userdata, text);
-	free(text);
+	if ((rc = sn_audit_record_new(&r, rec, NULL, a->e)) != 0)
+		return rc;
+	rc = a->cb(a->userdata, r);
+	signet_audit_record_free(r);
 	if (rc != 0)
 		sn_seterr(a->e, rc, "audit: stopped by the caller (%d)", rc);
 	return rc;
@@ -1102,7 +1102,8 @@ static int parse_source(struct audit *a, const char *src)
 			 src);
 }
 
-int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_audit_cb cb, void *userdata)
+int signet_audit_records(signet_verifier *v, const signet_audit_options *opts, signet_audit_record_cb cb,
+                         void *userdata)
 {
 	struct strv repos = { NULL, 0 };
 	struct audit a;
@@ -1221,4 +1222,30 @@ out:
 	pthread_mutex_destroy(&a.mu);
 	pthread_cond_destroy(&a.cv);
 	return rc;
+}
+
+/* signet_audit's callback, given each record's JSON. */
+struct text_cb {
+	signet_audit_cb cb;
+	void *userdata;
+};
+
+static int text_record(void *userdata, const signet_audit_record *rec)
+{
+	struct text_cb *t = userdata;
+
+	return t->cb(t->userdata, signet_audit_record_json(rec));
+}
+
+int signet_audit(signet_verifier *v, const signet_audit_options *opts, signet_audit_cb cb, void *userdata)
+{
+	struct text_cb t = {cb, userdata};
+
+	if (cb == NULL) {
+		if (v != NULL)
+			sn_seterr(&v->ctx->err, SIGNET_EINVAL,
+			          "signet_audit: invalid arguments or options version");
+		return SIGNET_EINVAL;
+	}
+	return signet_audit_records(v, opts, text_record, &t);
 }

@@ -17,6 +17,8 @@
 
 #include "verify/verifier_internal.h"
 
+#include "audit_record_check.h"
+
 static char work[600];	 /* fixture dir + "/audit" */
 static char tree[700];	 /* the dir: tree */
 static char policy[700]; /* requires A */
@@ -470,12 +472,164 @@ static void test_stop(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* ---- the typed record ------------------------------------------------------ */
+
+/* The typed records of one audit, kept (copies). */
+struct typed {
+	signet_audit_record **rec;
+	size_t n;
+};
+
+static int collect_typed(void *userdata, const signet_audit_record *rec)
+{
+	struct typed *t = userdata;
+
+	t->rec = realloc(t->rec, (t->n + 1) * sizeof(*t->rec));
+	assert_non_null(t->rec);
+	assert_int_equal(signet_audit_record_dup(&t->rec[t->n], rec), 0);
+	t->n++;
+	return 0;
+}
+
+static void typed_free(struct typed *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		signet_audit_record_free(t->rec[i]);
+	free(t->rec);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Audits the dir: tree with signet_audit_records (shard k/n). */
+static int run_typed(struct typed *t, unsigned k, unsigned n)
+{
+	signet_verifier_options vo = SIGNET_VERIFIER_OPTIONS_INIT;
+	signet_audit_options ao = SIGNET_AUDIT_OPTIONS_INIT;
+	signet_verifier *v = NULL;
+	signet_ctx *ctx = NULL;
+	char source[800];
+	int rc;
+
+	(void)snprintf(source, sizeof(source), "dir:%s", tree);
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	vo.policy_file = policy;
+	vo.platform = "linux/amd64";
+	assert_int_equal(signet_verifier_new(&v, ctx, &vo), 0);
+	ao.source = source;
+	ao.shard_index = k;
+	ao.shard_count = n;
+	memset(t, 0, sizeof(*t));
+	rc = signet_audit_records(v, &ao, collect_typed, t);
+	signet_verifier_free(v);
+	signet_ctx_free(ctx);
+	return rc;
+}
+
+/* The typed records are the text records; each one's JSON parses back to
+ * a record equal through every getter; what the JSON says is what the
+ * getters say. */
+static void test_typed_records(void **state)
+{
+	signet_ctx *ctx = NULL;
+	struct typed t;
+	char source[800];
+	struct out o;
+	size_t images = 0, valid = 0;
+
+	(void)state;
+	(void)snprintf(source, sizeof(source), "dir:%s", tree);
+	assert_int_equal(run(&o, source, 1, 0, 0), SIGNET_EDENIED);
+	assert_int_equal(run_typed(&t, 0, 0), SIGNET_EDENIED);
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	assert_int_equal(t.n, o.n);
+	for (size_t i = 0; i < t.n; i++) {
+		const signet_audit_record *r = t.rec[i];
+		signet_audit_record *back = NULL;
+		json_t *j = rec_json(&o, i);
+
+		assert_string_equal(signet_audit_record_json(r), o.rec[i]);
+		assert_int_equal(signet_audit_record_parse(&back, ctx, "t", o.rec[i], strlen(o.rec[i])), 0);
+		check_same_record(r, back);
+		signet_audit_record_free(back);
+		if (signet_audit_record_get_type(r) == SIGNET_AUDIT_IMAGE) {
+			images++;
+			assert_string_equal(signet_audit_record_repository(r),
+			                    json_string_value(json_object_get(j, "repository")));
+			assert_string_equal(signet_audit_verdict_name(signet_audit_record_verdict(r)),
+			                    json_string_value(json_object_get(j, "verdict")));
+			assert_int_equal(signet_audit_record_sig_count(r),
+			                 json_array_size(json_object_get(j, "signatures")));
+			for (size_t k = 0; k < signet_audit_record_sig_count(r); k++)
+				valid += (size_t)signet_audit_record_sig_valid(r, k);
+		} else if (signet_audit_record_get_type(r) == SIGNET_AUDIT_SUMMARY) {
+			assert_int_equal(i, t.n - 1);
+			assert_int_equal(signet_audit_record_images(r), images);
+			assert_int_equal(signet_audit_record_images(r),
+			                 json_integer_value(json_object_get(j, "images")));
+			assert_int_equal(signet_audit_record_denied(r),
+			                 json_integer_value(json_object_get(j, "denied")));
+			assert_int_equal(signet_audit_record_signer_count(r),
+			                 json_object_size(json_object_get(j, "bySigner")));
+			assert_string_equal(signet_audit_record_policy_kind(r, NULL), "policy");
+			assert_string_equal(signet_audit_record_policy_file(r, 0), policy);
+		}
+		json_decref(j);
+	}
+	assert_true(valid > 0);
+	out_free(&o);
+	typed_free(&t);
+	signet_ctx_free(ctx);
+}
+
+/* Writes the JSON Lines of t to work/NAME. */
+static void write_jsonl(char *path, size_t n, const char *name, const struct typed *t)
+{
+	FILE *f;
+
+	(void)snprintf(path, n, "%s/%s", work, name);
+	assert_non_null(f = fopen(path, "w"));
+	for (size_t i = 0; i < t->n; i++)
+		assert_true(fprintf(f, "%s\n", signet_audit_record_json(t->rec[i])) > 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The shards of an audit merged by the library are byte for byte one run. */
+static void test_merge_one_run(void **state)
+{
+	char p1[800], p2[800], p3[800];
+	const char *paths[3] = {p3, p1, p2};
+	struct typed whole, s, merged;
+	signet_ctx *ctx = NULL;
+
+	(void)state;
+	assert_int_equal(run_typed(&whole, 0, 0), SIGNET_EDENIED);
+	(void)run_typed(&s, 1, 3);
+	write_jsonl(p1, sizeof(p1), "m1.jsonl", &s);
+	typed_free(&s);
+	(void)run_typed(&s, 2, 3);
+	write_jsonl(p2, sizeof(p2), "m2.jsonl", &s);
+	typed_free(&s);
+	(void)run_typed(&s, 3, 3);
+	write_jsonl(p3, sizeof(p3), "m3.jsonl", &s);
+	typed_free(&s);
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	memset(&merged, 0, sizeof(merged));
+	if (signet_audit_merge(ctx, paths, 3, collect_typed, &merged) != 0)
+		fail_msg("merge: %s", signet_ctx_errmsg(ctx));
+	assert_int_equal(merged.n, whole.n);
+	for (size_t i = 0; i < whole.n; i++)
+		check_same_record(merged.rec[i], whole.rec[i]);
+	typed_free(&merged);
+	typed_free(&whole);
+	signet_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_tree), cmocka_unit_test(test_oci_layout),
-		cmocka_unit_test(test_shards),	 cmocka_unit_test(test_jobs),
-		cmocka_unit_test(test_policy_source), cmocka_unit_test(test_stop),
+	    cmocka_unit_test(test_dir_tree),      cmocka_unit_test(test_oci_layout),
+	    cmocka_unit_test(test_shards),        cmocka_unit_test(test_jobs),
+	    cmocka_unit_test(test_policy_source), cmocka_unit_test(test_stop),
+	    cmocka_unit_test(test_typed_records), cmocka_unit_test(test_merge_one_run),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
