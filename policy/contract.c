@@ -34,7 +34,7 @@
  *    iterations giving the 32-byte key and the 16-byte IV.
  */
 #include "policy/policy.h"
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 #include "verify/verify.h"
 
 #include <limits.h>

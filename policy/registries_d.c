@@ -27,7 +27,7 @@
  * as a tree, so memory stays proportional to what is kept.
  */
 #include "policy/policy.h"
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 
 #include <dirent.h>
 #include <errno.h>

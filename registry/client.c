@@ -1009,6 +1009,7 @@ int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char
 	}
 	r->next = ctx->registries;
 	ctx->registries = r;
+	ctx->free_registries = sn_registry_free_all;
 	*out = r;
 	return 0;
 }

@@ -15,7 +15,7 @@
 #ifndef SN_VERIFY_PGP_H
 #define SN_VERIFY_PGP_H
 
-#include "registry/base.h"
+#include "base/base.h"
 
 /* ---- packets (pgp_packet.c) ------------------------------------------ */
 

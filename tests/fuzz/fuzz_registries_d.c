@@ -4,12 +4,12 @@
  * (policy/registries_d.c, through sn_registries_d_load: the input is
  * written to a private temporary directory), the sections it yields and
  * the resolution of a few references; and the strict YAML reader
- * (policy/yaml_strict.h) walking the input as one document.
+ * (base/yaml_strict.h) walking the input as one document.
  */
 #include "fuzz.h"
 #include "fuzz_tmpfile.h"
 #include "policy/policy.h"
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 
 static const char *const refs[] = {
 	"docker.io/library/busybox:latest",

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 
 static void test_buf_limit(void **state)
 {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/base64.c: strict base64 (RFC 4648, standard alphabet, padded). */
-#include "base.h"
+/* base/base64.c: strict base64 (RFC 4648, standard alphabet, padded). */
+#include "base/base64.h"
+
+#include <signet/common.h>
 
 #include <stdlib.h>
 

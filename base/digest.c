@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/digest.c: content digests, always computed here. */
-#include "base.h"
+/* base/digest.c: content digests, always computed here. */
+#include "base/digest.h"
 
 #include <stdio.h>
 #include <string.h>
