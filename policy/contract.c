@@ -35,7 +35,8 @@
  */
 #include "policy/policy.h"
 #include "base/yaml_strict.h"
-#include "verify/verify.h"
+#include "base/cosign_key.h"
+#include "base/pem.h"
 
 #include <limits.h>
 #include <stdarg.h>

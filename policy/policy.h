@@ -7,6 +7,7 @@
 #ifndef SN_POLICY_H
 #define SN_POLICY_H
 
+#include "base/pgp.h"
 #include "registry/registry.h"
 
 /* ---- registries.d (registries_d.c) ---------------------------------- */
@@ -297,17 +298,12 @@ const char *sn_contract_key_problem(const unsigned char *data, size_t len);
 
 /* Checks that data (len bytes) is one PEM "PUBLIC KEY" block and nothing
  * else (whitespace around it aside), holding a key the sigstore backend
- * accepts (verify/verify.h: sn_sigstore_key_check).  key_id, if not NULL
+ * accepts (base/cosign_key.h: sn_sigstore_key_check).  key_id, if not NULL
  * (at least SN_SIGSTORE_KEY_ID_MAX bytes), receives its key id.  Returns 0,
  * SIGNET_EBADINPUT (the message says what the data is instead, without
  * context), SIGNET_EUNSUPPORTED (a key of another type, curve or size),
  * SIGNET_ELIMIT (over SN_PEM_MAX_SIZE) or SIGNET_ENOMEM. */
 int sn_contract_cosign_key_check(const unsigned char *data, size_t len, char *key_id, struct sn_err *e);
-
-/* contract_api.c: appends the ASCII armor of the binary OpenPGP data d (n
- * bytes) as a PUBLIC KEY BLOCK to out (RFC 4880 6.2: 64-character lines,
- * CRC-24 checksum).  0, SIGNET_ELIMIT or SIGNET_ENOMEM. */
-int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e);
 
 /* The policy scope of a workload.images identifier, normalized as a docker
  * reference: "host/path" for a repository, "host/path:tag" or

@@ -131,10 +131,6 @@ int sn_cosign_decrypt(unsigned char **plain, size_t *plain_len, const void *json
 int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t plain_len,
                       const unsigned char *passphrase, size_t passphrase_len, uint64_t n, struct sn_err *e);
 
-/* Appends der as a PEM block with this label (64-character lines) to out. */
-int sn_pem_encode(struct sn_buf *out, const char *label, const unsigned char *der, size_t der_len,
-                  struct sn_err *e);
-
 /*
  * Generates a P-256 key pair (cosign's default): the private key at
  * priv_path, mode 0600, in cosign's "ENCRYPTED SIGSTORE PRIVATE KEY"
