@@ -6,7 +6,7 @@
 #include "sign.h"
 
 #include "config.h"
-#include "policy/policy.h"
+#include "registry/registries_d.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tests/fuzz/fuzz_registries_d.c: a registries.d directory of one file
- * (policy/registries_d.c, through sn_registries_d_load: the input is
+ * (registry/registries_d.c, through sn_registries_d_load: the input is
  * written to a private temporary directory), the sections it yields and
  * the resolution of a few references; and the strict YAML reader
  * (base/yaml_strict.h) walking the input as one document.

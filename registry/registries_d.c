@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * policy/registries_d.c: containers-registries.d(5), where lookaside
+ * registry/registries_d.c: containers-registries.d(5), where lookaside
  * signatures are read and written (SPEC §3.6).
  *
  * The rules follow containers/image (docker/registries_d.go, yaml.v3):
@@ -26,7 +26,8 @@
  * libyaml is used through its event parser; the document is never built
  * as a tree, so memory stays proportional to what is kept.
  */
-#include "policy/policy.h"
+#include "registry/registries_d.h"
+
 #include "base/yaml_strict.h"
 
 #include <dirent.h>
