@@ -175,7 +175,7 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  *
  * The model: for each workload.images.rhs.<identifier>.publicKey (base64
  * of one ASCII-armored OpenPGP public key block, checked for form here,
- * fully by the OpenPGP backend later), the docker scope of the identifier
+ * fully when the verifier loads it), the docker scope of the identifier
  * (sn_contract_scope) gets SN_REQ_SIGNED_BY with that key,
  * matchRepoDigestOrExact; each workload.images.dct.<repository>
  * {notary, publicKey} gives its scope SN_REQ_UNSUPPORTED ("Docker Content
