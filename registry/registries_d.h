@@ -38,16 +38,17 @@ void sn_registries_d_free(struct sn_registries_d *rd);
 /* Where signatures of one image are read and written.  The URLs are as
  * written in the file (percent-escapes not decoded; a file:// URL's path
  * must be decoded before use). */
-struct sn_sigstore_config {
+struct sn_lookaside_config {
 	/* read URL (lookaside, or the deprecated sigstore) or NULL */
 	char *lookaside;
 	/* write URL (lookaside-staging / sigstore-staging, else lookaside / sigstore) or NULL */
 	char *lookaside_staging;
-	/* -1 unset (containers/image: false), 0 false, 1 true */
+	/* use-sigstore-attachments (named as the registries.d key): -1 unset
+	 * (containers/image: false), 0 false, 1 true */
 	int use_sigstore_attachments;
 };
 /* Frees the strings and resets c to "nothing configured". */
-void sn_sigstore_config_clear(struct sn_sigstore_config *c);
+void sn_lookaside_config_clear(struct sn_lookaside_config *c);
 
 /*
  * Resolves the configuration for a docker reference, as containers/image:
@@ -70,7 +71,7 @@ void sn_sigstore_config_clear(struct sn_sigstore_config *c);
  * configured).  Returns 0, SIGNET_EINVAL (not a docker reference) or
  * SIGNET_ENOMEM; *out is written only on success (the caller clears it).
  */
-int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
+int sn_registries_d_resolve(struct sn_lookaside_config *out, const struct sn_registries_d *rd,
                             const struct sn_ref *ref, struct sn_err *e);
 
 /* One section of a loaded registries.d, as written (fields borrowed from

@@ -236,11 +236,11 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no mimeType");
 		goto out;
 	}
-	if (mime_len != strlen(SN_SIGSTORE_MIME_TYPE) || strcmp(mime, SN_SIGSTORE_MIME_TYPE) != 0) {
+	if (mime_len != strlen(SN_MT_COSIGN_SIMPLESIGNING) || strcmp(mime, SN_MT_COSIGN_SIMPLESIGNING) != 0) {
 		rc = sn_seterr(
 		    e, SIGNET_EUNSUPPORTED,
 		    "signature blob: mimeType \"%.100s\" is not a cosign simple signing signature (%s)", mime,
-		    SN_SIGSTORE_MIME_TYPE);
+		    SN_MT_COSIGN_SIMPLESIGNING);
 		goto out;
 	}
 	if (pl == NULL || pl_len == 0) {
@@ -262,24 +262,24 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 			goto out;
 		}
 	}
-	if ((rc = string_member(&sig_b64, &sig_b64_len, ann, SN_SIGSTORE_SIGNATURE_ANNOTATION, e)) != 0)
+	if ((rc = string_member(&sig_b64, &sig_b64_len, ann, SN_COSIGN_SIGNATURE_ANNOTATION, e)) != 0)
 		goto out;
 	if (sig_b64 == NULL) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no %s annotation",
-		               SN_SIGSTORE_SIGNATURE_ANNOTATION);
+		               SN_COSIGN_SIGNATURE_ANNOTATION);
 		goto out;
 	}
 	if (sig_b64_len > SN_SIGSTORE_MAX_SIGNATURE_B64) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
 		               "signature blob: the %s annotation is longer than %d characters",
-		               SN_SIGSTORE_SIGNATURE_ANNOTATION, SN_SIGSTORE_MAX_SIGNATURE_B64);
+		               SN_COSIGN_SIGNATURE_ANNOTATION, SN_SIGSTORE_MAX_SIGNATURE_B64);
 		goto out;
 	}
 	if ((rc = sn_base64_decode(&sig, &sig_len, sig_b64, sig_b64_len)) != 0) {
 		rc = rc == SIGNET_ENOMEM ? sn_enomem(e)
 		                         : sn_seterr(e, SIGNET_EBADINPUT,
 		                                     "signature blob: the %s annotation is not valid base64",
-		                                     SN_SIGSTORE_SIGNATURE_ANNOTATION);
+		                                     SN_COSIGN_SIGNATURE_ANNOTATION);
 		goto out;
 	}
 	if ((rc = sn_base64_decode(&body, &body_len, pl, pl_len)) != 0) {

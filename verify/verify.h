@@ -164,8 +164,8 @@ int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct 
 
 struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
 
-#define SN_SIGSTORE_MIME_TYPE            "application/vnd.dev.cosign.simplesigning.v1+json"
-#define SN_SIGSTORE_SIGNATURE_ANNOTATION "dev.cosignproject.cosign/signature"
+/* The media type and signature annotation: SN_MT_COSIGN_SIMPLESIGNING and
+ * SN_COSIGN_SIGNATURE_ANNOTATION (registry/registry.h). */
 /* The blob header, as containers/image writes it; sizeof - 1 bytes long
  * (it starts with a NUL byte, so never use strlen on it). */
 #define SN_SIGSTORE_BLOB_HEADER "\0sigstore-json\n"
@@ -186,12 +186,12 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
  * trailing data is SIGNET_EBADINPUT naming key_names[i]; a well-formed
  * key of another type, curve or size is SIGNET_EUNSUPPORTED.
  *
- * verify: blob is "\0sigstore-json\n" + {"mimeType": SN_SIGSTORE_MIME_TYPE,
+ * verify: blob is "\0sigstore-json\n" + {"mimeType": SN_MT_COSIGN_SIMPLESIGNING,
  * "payload": base64, "annotations": {string: string, ...}}, parsed
  * strictly (exactly these three members, no duplicate keys, standard
  * padded base64 without whitespace); another mimeType is
  * SIGNET_EUNSUPPORTED (containers/image does not treat such an attachment
- * as a signature either).  The SN_SIGSTORE_SIGNATURE_ANNOTATION holds the
+ * as a signature either).  The SN_COSIGN_SIGNATURE_ANNOTATION holds the
  * base64 signature over the exact payload bytes; other annotations are
  * ignored.  Checked with each pinned key until one verifies: ECDSA (DER)
  * with SHA-256 on P-256, SHA-384 on P-384 and SHA-512 on P-521, and on

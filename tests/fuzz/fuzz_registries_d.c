@@ -47,13 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sn_registries_d_section(&s, rd, i);
 	}
 	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
-		struct sn_sigstore_config c = {NULL, NULL, -1};
+		struct sn_lookaside_config c = {NULL, NULL, -1};
 		struct sn_ref *ref = NULL;
 
 		if (sn_ref_parse(&ref, refs[i], &e) != 0)
 			continue;
 		if (sn_registries_d_resolve(&c, rd, ref, &e) == 0)
-			sn_sigstore_config_clear(&c);
+			sn_lookaside_config_clear(&c);
 		sn_ref_free(ref);
 	}
 	sn_registries_d_free(rd);
