@@ -962,6 +962,10 @@ void sn_registry_free_all(struct signet_ctx *ctx)
 	}
 }
 
+/* A character filter, not the reference grammar (sn_ref_domain_ok): hosts
+ * also come from lookaside URLs (as libcurl parsed them) and --registry,
+ * which the grammar would refuse more of; this only keeps what cannot be a
+ * host name out of URLs and messages. */
 static int valid_domain(const char *d)
 {
 	size_t n = strlen(d);

@@ -16,6 +16,13 @@
 #define SN_DOCKER_DOMAIN "docker.io"
 #define SN_DOCKER_OFFICIAL_PREFIX "library/"
 
+/* The host grammar of references, the one copy every parser uses:
+ * sn_ref_host_name_ok: labels ([a-zA-Z0-9], or that with '-' inside)
+ * joined by '.'; sn_ref_domain_ok: a host name or "[" IPv6 hex and ':' "]",
+ * then an optional ":" port of digits.  1 when s (n bytes) is one. */
+int sn_ref_host_name_ok(const char *s, size_t n);
+int sn_ref_domain_ok(const char *s, size_t n);
+
 /* A parsed reference.  Docker fields are normalized: domain is never NULL
  * ("docker.io" by default), path has "library/" on docker.io single
  * components, and a reference with neither tag nor digest gets tag
