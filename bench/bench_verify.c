@@ -61,7 +61,7 @@
 #include <signet/signet.h>
 #include <signet/verify.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 #include "verify/verify.h"
 
 #define BENCH_DEFAULT_N        50       /* calls per mode, standalone and pull */

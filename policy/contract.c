@@ -34,8 +34,9 @@
  *    iterations giving the 32-byte key and the 16-byte IV.
  */
 #include "policy/policy.h"
-#include "policy/yaml_strict.h"
-#include "verify/verify.h"
+#include "base/yaml_strict.h"
+#include "base/cosign_key.h"
+#include "base/pem.h"
 
 #include <limits.h>
 #include <stdarg.h>

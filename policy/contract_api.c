@@ -9,73 +9,23 @@
 
 #include "policy/policy.h"
 
-#include "verify/verify.h"
+#include "base/cosign_key.h"
+#include "base/pem.h"
+#include "base/pgp.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include <signet/contract.h>
 
 #define WHAT_KEY_FILE "key file"
-#define ARMOR_LINE    64 /* base64 characters per armored line, as gpg writes */
-
-/* RFC 4880 6.1: the armor checksum. */
-static uint32_t crc24(const unsigned char *d, size_t n)
-{
-	uint32_t crc = 0xB704CEu;
-
-	for (size_t i = 0; i < n; i++) {
-		crc ^= (uint32_t)d[i] << 16;
-		for (int b = 0; b < 8; b++) {
-			crc <<= 1;
-			if (crc & 0x1000000u)
-				crc ^= 0x1864CFBu;
-		}
-	}
-	return crc & 0xFFFFFFu;
-}
-
-/* Appends base64 of d to out, in lines of `line` characters (0: one line). */
-static int append_base64(struct sn_buf *out, const unsigned char *d, size_t n, size_t line, struct sn_err *e)
-{
-	unsigned char enc[4 * 48 / 3 + 1]; /* 48 input bytes -> 64 characters */
-	size_t step = line != 0 ? line / 4 * 3 : 48;
-	int rc;
-
-	for (size_t off = 0; off < n; off += step) {
-		size_t k = n - off < step ? n - off : step;
-		int m = EVP_EncodeBlock(enc, d + off, (int)k);
-
-		if ((rc = sn_buf_append(out, enc, (size_t)m, e)) != 0)
-			return rc;
-		if (line != 0 && (rc = sn_buf_append(out, "\n", 1, e)) != 0)
-			return rc;
-	}
-	return 0;
-}
 
 /* The OpenPGP packet tag of the first packet of a binary key. */
 static unsigned first_tag(const unsigned char *d)
 {
 	return (d[0] & 0x40) ? (d[0] & 0x3Fu) : ((d[0] >> 2) & 0x0Fu);
-}
-
-int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e)
-{
-	uint32_t crc = crc24(d, n);
-	unsigned char c3[3];
-	int rc;
-
-	c3[0] = (unsigned char)(crc >> 16);
-	c3[1] = (unsigned char)(crc >> 8);
-	c3[2] = (unsigned char)crc;
-	if ((rc = sn_buf_append_str(out, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n", e)) != 0 ||
-	    (rc = append_base64(out, d, n, ARMOR_LINE, e)) != 0 ||
-	    (rc = sn_buf_append_str(out, "=", e)) != 0 || (rc = append_base64(out, c3, 3, 0, e)) != 0)
-		return rc;
-	return sn_buf_append_str(out, "\n-----END PGP PUBLIC KEY BLOCK-----\n", e);
 }
 
 /* Reads one key file into *armored: armored keys as they are, binary keys
@@ -129,15 +79,24 @@ out:
 /* Appends "    # <who>\n" for the key, after checking it fully. */
 static int describe_key(struct sn_buf *out, const struct sn_buf *key, const char *path, struct sn_err *e)
 {
-	struct sn_buf who;
-	void *state = NULL;
+	struct sn_pgp_keyring *kr = NULL;
+	struct sn_buf bin, who;
+	char what[512];
 	int rc;
 
-	if ((rc = sn_openpgp_backend.verifier_new(&state, key, &path, 1, e)) != 0)
+	/* As the OpenPGP verifier reads a pinned key (verify/openpgp.c). */
+	(void)snprintf(what, sizeof(what), "pinned key \"%s\"", path);
+	sn_buf_init(&bin, key->len, "pinned key");
+	if ((rc = sn_pgp_key_file(&bin, key->data, key->len, what, e)) != 0 ||
+	    (rc = sn_pgp_keyring_add(&kr, bin.data, bin.len, what, e)) != 0) {
+		sn_pgp_keyring_free(kr);
+		sn_buf_free(&bin);
 		return rc;
+	}
 	sn_buf_init(&who, 4096, "key description");
-	rc = sn_openpgp_backend.describe(state, &who, e);
-	sn_openpgp_backend.verifier_free(state);
+	rc = sn_pgp_keyring_describe(kr, &who, e);
+	sn_pgp_keyring_free(kr);
+	sn_buf_free(&bin);
 	if (rc == 0 && who.len > 0) {
 		/* A YAML comment holds one line: control characters out. */
 		for (size_t i = 0; i < who.len; i++)
@@ -199,7 +158,7 @@ static int append_section(struct sn_buf *out, const signet_contract_pin *pins, c
 		if ((rc = sn_buf_append_str(out, "    \"", e)) != 0 ||
 		    (rc = sn_buf_append_str(out, scopes[i], e)) != 0 ||
 		    (rc = sn_buf_append_str(out, "\":\n      publicKey: ", e)) != 0 ||
-		    (rc = append_base64(out, key.data, key.len, 0, e)) != 0 ||
+		    (rc = sn_base64_encode(out, key.data, key.len, 0, e)) != 0 ||
 		    (rc = sn_buf_append_str(out, "\n", e)) != 0)
 			goto out;
 		sn_buf_free(&key);

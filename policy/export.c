@@ -24,6 +24,8 @@
  */
 #include "policy/policy.h"
 
+#include "base/pgp.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,95 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * policy/policy.h: what the policy module offers (internal): registries.d
- * (where signatures are stored), later containers-policy.json and the HPCR
- * contract.
+ * policy/policy.h: what the policy module offers (internal): what is
+ * trusted.  containers-policy.json, the HPCR contract, identity rules,
+ * scopes, pinned keys, and the export back to containers-policy.json.
+ * Where signatures are stored (registries.d) is registry/registries_d.h.
  */
 #ifndef SN_POLICY_H
 #define SN_POLICY_H
 
+#include "base/pgp.h"
+#include "registry/registries_d.h"
 #include "registry/registry.h"
-
-/* ---- registries.d (registries_d.c) ---------------------------------- */
-
-struct sn_registries_d;
-
-/*
- * Loads every *.yaml file of dir (containers-registries.d(5)), merged, in
- * byte order of the names; other names, and entries that are not regular
- * files (after following symbolic links), are ignored.  A file has a
- * `default-docker:` section and a `docker:` map keyed by scope (host[:port],
- * host[:port]/ns..., host/repo[:tag|@digest], *.domain); a section holds
- * lookaside, lookaside-staging, sigstore, sigstore-staging (URL strings)
- * and use-sigstore-attachments (bool).
- *
- * As containers/image (yaml.v3 Unmarshal, not strict), unknown keys are
- * ignored.  Errors (SIGNET_EBADINPUT, the message names the file, line and
- * key or scope): a scope defined in two files, default-docker in two files,
- * duplicate YAML mapping keys (anywhere), wrong value types, a URL that is
- * not an absolute http://, https:// or file:/// URL, YAML aliases (refused
- * outright), explicit tags, merge keys (<<), more than one document.
- * SIGNET_ELIMIT: a file over SIGNET_MAX_POLICY_FILE_SIZE or nesting deeper
- * than SIGNET_MAX_YAML_DEPTH.  A missing dir is SIGNET_ENOTFOUND
- * (containers/image treats it as empty: callers loading the default
- * location should do the same by passing rd = NULL to the resolver); other
- * directory or file errors are SIGNET_EIO.  *out belongs to the caller.
- */
-int sn_registries_d_load(struct sn_registries_d **out, const char *dir, struct sn_err *e);
-void sn_registries_d_free(struct sn_registries_d *rd);
-
-/* Where signatures of one image are read and written.  The URLs are as
- * written in the file (percent-escapes not decoded; a file:// URL's path
- * must be decoded before use). */
-struct sn_sigstore_config {
-	/* read URL (lookaside, or the deprecated sigstore) or NULL */
-	char *lookaside;
-	/* write URL (lookaside-staging / sigstore-staging, else lookaside / sigstore) or NULL */
-	char *lookaside_staging;
-	/* -1 unset (containers/image: false), 0 false, 1 true */
-	int use_sigstore_attachments;
-};
-/* Frees the strings and resets c to "nothing configured". */
-void sn_sigstore_config_clear(struct sn_sigstore_config *c);
-
-/*
- * Resolves the configuration for a docker reference, as containers/image:
- * scopes are tried in the order host/path:tag (or host/path@digest when the
- * reference has a digest), host/path, each parent namespace, host[:port],
- * then *.domain wildcards built from the host without its port, most
- * specific first (a.b.example.com: *.b.example.com, *.example.com, *.com),
- * then default-docker.  Each of the three results is taken from the first
- * scope that supplies it:
- *  - lookaside: the scope's lookaside, else its sigstore;
- *  - lookaside_staging: the scope's lookaside-staging, else sigstore-staging,
- *    else lookaside, else sigstore (a scope with only lookaside therefore
- *    also decides where signatures are written);
- *  - use_sigstore_attachments: the scope's value if it sets one.
- * (This is containers/image's code; its man page wrongly says only the most
- * precise scope counts.)
- * Nothing configured gives NULL / NULL / -1 (containers/image then uses
- * its built-in file:///var/lib/containers/sigstore or the per-user
- * directory; that is the caller's choice).  rd may be NULL (nothing
- * configured).  Returns 0, SIGNET_EINVAL (not a docker reference) or
- * SIGNET_ENOMEM; *out is written only on success (the caller clears it).
- */
-int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
-                            const struct sn_ref *ref, struct sn_err *e);
-
-/* One section of a loaded registries.d, as written (fields borrowed from
- * rd; NULL when absent).  scope is NULL for default-docker. */
-struct sn_registries_d_section {
-	const char *scope;
-	const char *lookaside;
-	const char *sigstore;         /* the deprecated spelling of lookaside */
-	int use_sigstore_attachments; /* -1 unset, 0, 1 */
-};
-/* How many sections rd holds (the docker scopes in the order they were
- * read, then default-docker if defined); 0 for NULL. */
-size_t sn_registries_d_count(const struct sn_registries_d *rd);
-/* Section i < sn_registries_d_count(rd). */
-void sn_registries_d_section(struct sn_registries_d_section *out, const struct sn_registries_d *rd, size_t i);
-
-/* Lookaside URLs: sn_lookaside_url (registry/registry.h). */
 
 /* ---- identity matching (identity.c) -------------------------------- */
 
@@ -254,7 +175,7 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  *
  * The model: for each workload.images.rhs.<identifier>.publicKey (base64
  * of one ASCII-armored OpenPGP public key block, checked for form here,
- * fully by the OpenPGP backend later), the docker scope of the identifier
+ * fully when the verifier loads it), the docker scope of the identifier
  * (sn_contract_scope) gets SN_REQ_SIGNED_BY with that key,
  * matchRepoDigestOrExact; each workload.images.dct.<repository>
  * {notary, publicKey} gives its scope SN_REQ_UNSUPPORTED ("Docker Content
@@ -297,17 +218,12 @@ const char *sn_contract_key_problem(const unsigned char *data, size_t len);
 
 /* Checks that data (len bytes) is one PEM "PUBLIC KEY" block and nothing
  * else (whitespace around it aside), holding a key the sigstore backend
- * accepts (verify/verify.h: sn_sigstore_key_check).  key_id, if not NULL
+ * accepts (base/cosign_key.h: sn_sigstore_key_check).  key_id, if not NULL
  * (at least SN_SIGSTORE_KEY_ID_MAX bytes), receives its key id.  Returns 0,
  * SIGNET_EBADINPUT (the message says what the data is instead, without
  * context), SIGNET_EUNSUPPORTED (a key of another type, curve or size),
  * SIGNET_ELIMIT (over SN_PEM_MAX_SIZE) or SIGNET_ENOMEM. */
 int sn_contract_cosign_key_check(const unsigned char *data, size_t len, char *key_id, struct sn_err *e);
-
-/* contract_api.c: appends the ASCII armor of the binary OpenPGP data d (n
- * bytes) as a PUBLIC KEY BLOCK to out (RFC 4880 6.2: 64-character lines,
- * CRC-24 checksum).  0, SIGNET_ELIMIT or SIGNET_ENOMEM. */
-int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e);
 
 /* The policy scope of a workload.images identifier, normalized as a docker
  * reference: "host/path" for a repository, "host/path:tag" or

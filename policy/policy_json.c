@@ -313,71 +313,7 @@ static int check_source(struct pctx *c, json_t *obj, const char *name, int list,
 	return 0;
 }
 
-/* ---- host and path grammar ----------------------------------------- */
-
-static int is_alnum(int ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
-
-/* A host name label: [a-zA-Z0-9] or [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]. */
-static int label_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || !is_alnum((unsigned char)s[0]) || !is_alnum((unsigned char)s[n - 1]))
-		return 0;
-	for (i = 1; i + 1 < n; i++)
-		if (!is_alnum((unsigned char)s[i]) && s[i] != '-')
-			return 0;
-	return 1;
-}
-
-/* labels joined by '.' */
-static int dotted_ok(const char *s, size_t n)
-{
-	size_t i, start = 0;
-
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (!label_ok(s + start, i - start))
-				return 0;
-			start = i + 1;
-		}
-	}
-	return 1;
-}
-
-/* host[:port] as registry/reference.c takes it (with [IPv6] hosts). */
-static int host_ok(const char *s, size_t n)
-{
-	size_t i, hostlen;
-
-	if (n == 0)
-		return 0;
-	if (s[0] == '[') {
-		for (i = 1; i < n && s[i] != ']'; i++)
-			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-			      (s[i] >= 'A' && s[i] <= 'F') || s[i] == ':'))
-				return 0;
-		if (i == n || i == 1)
-			return 0;
-		hostlen = i + 1;
-	} else {
-		for (hostlen = 0; hostlen < n && s[hostlen] != ':'; hostlen++)
-			;
-		if (!dotted_ok(s, hostlen))
-			return 0;
-	}
-	if (hostlen == n)
-		return 1;
-	if (s[hostlen] != ':' || hostlen + 1 == n)
-		return 0;
-	for (i = hostlen + 1; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
+/* ---- host and digest grammar (the host grammar: registry/reference.c) */
 
 /* Would a docker reference take this first component as its host? */
 static int looks_like_host(const char *s, size_t n)
@@ -393,7 +329,7 @@ static const char *host_problem(const char *s, size_t *hostlen)
 	size_t n = strcspn(s, "/");
 
 	*hostlen = n;
-	if (!host_ok(s, n))
+	if (!sn_ref_domain_ok(s, n))
 		return "does not start with a valid registry host[:port]";
 	if (!looks_like_host(s, n))
 		return "does not start with a registry host (one with a '.' or ':', or localhost): names are "
@@ -410,32 +346,21 @@ static int go_digest_ok(const char *s)
 		const char *algo;
 		size_t hex;
 	} algos[] = {{"sha256:", 64}, {"sha384:", 96}, {"sha512:", 128}};
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < sizeof(algos) / sizeof(algos[0]); i++) {
 		size_t al = strlen(algos[i].algo);
 
 		if (strncmp(s, algos[i].algo, al) != 0)
 			continue;
-		for (j = 0; s[al + j] != '\0'; j++)
-			if (!((s[al + j] >= '0' && s[al + j] <= '9') ||
-			      (s[al + j] >= 'a' && s[al + j] <= 'f')))
-				return 0;
-		return j == algos[i].hex;
+		return strlen(s + al) == algos[i].hex && sn_digest_hex_ok(s + al, algos[i].hex);
 	}
 	return 0;
 }
 
 static int image_id_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n != DIGEST_HEX_SHA256)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+	return n == DIGEST_HEX_SHA256 && sn_digest_hex_ok(s, n);
 }
 
 /* ---- scopes -------------------------------------------------------- */
@@ -454,7 +379,7 @@ static int check_docker_scope(struct pctx *c, const char *scope)
 			return perr(c, SIGNET_EBADINPUT,
 			            "not a valid scope: a wildcard is \"*.\" followed by a domain, as in "
 			            "\"*.example.com\" (\"*\" alone is not a scope)");
-		if (!dotted_ok(scope + 2, strlen(scope + 2)))
+		if (!sn_ref_host_name_ok(scope + 2, strlen(scope + 2)))
 			return perr(
 			    c, SIGNET_EBADINPUT,
 			    "not a valid scope: a wildcard is \"*.\" followed by a domain name, without a "

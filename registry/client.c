@@ -962,6 +962,10 @@ void sn_registry_free_all(struct signet_ctx *ctx)
 	}
 }
 
+/* A character filter, not the reference grammar (sn_ref_domain_ok): hosts
+ * also come from lookaside URLs (as libcurl parsed them) and --registry,
+ * which the grammar would refuse more of; this only keeps what cannot be a
+ * host name out of URLs and messages. */
 static int valid_domain(const char *d)
 {
 	size_t n = strlen(d);
@@ -1009,6 +1013,7 @@ int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char
 	}
 	r->next = ctx->registries;
 	ctx->registries = r;
+	ctx->free_registries = sn_registry_free_all;
 	*out = r;
 	return 0;
 }

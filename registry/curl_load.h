@@ -28,7 +28,7 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
-#include "base.h"
+#include "base/base.h"
 
 /* The libcurl functions signet calls; each field is the function's name
  * without its curl_ prefix (curl_load.c resolves them by that name).

@@ -181,14 +181,9 @@ static int is_alnum(int c)
 	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
 }
 
-static int is_lower_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f');
-}
-
 static int is_xdigit(int c)
 {
-	return is_lower_hex(c) || (c >= 'A' && c <= 'F');
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static int is_word(int c)
@@ -259,10 +254,24 @@ static int label_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* domain := (labels | "[" ipv6 "]") [":" digits] */
-static int domain_ok(const char *s, size_t n)
+int sn_ref_host_name_ok(const char *s, size_t n)
 {
-	size_t i, hostlen, start;
+	size_t i, start = 0;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (!label_ok(s + start, i - start))
+				return 0;
+			start = i + 1;
+		}
+	}
+	return 1;
+}
+
+/* domain := (labels | "[" ipv6 "]") [":" digits] */
+int sn_ref_domain_ok(const char *s, size_t n)
+{
+	size_t i, hostlen;
 
 	if (n == 0)
 		return 0;
@@ -277,13 +286,8 @@ static int domain_ok(const char *s, size_t n)
 		hostlen = 0;
 		while (hostlen < n && s[hostlen] != ':')
 			hostlen++;
-		for (start = 0, i = 0; i <= hostlen; i++) {
-			if (i == hostlen || s[i] == '.') {
-				if (!label_ok(s + start, i - start))
-					return 0;
-				start = i + 1;
-			}
-		}
+		if (!sn_ref_host_name_ok(s, hostlen))
+			return 0;
 	}
 	if (hostlen == n)
 		return 1;
@@ -377,9 +381,7 @@ static int parse_docker(struct sn_ref **out, const char *name, const char *text,
 		return ref_err(e, text, "repository name must have at least one component");
 
 	/* An image ID is not a name (distribution: ParseNormalizedNamed). */
-	for (i = 0; is_lower_hex((unsigned char)name[i]); i++)
-		;
-	if (i == REF_IMAGE_ID_LEN && name[i] == '\0')
+	if (strlen(name) == REF_IMAGE_ID_LEN && sn_digest_hex_ok(name, REF_IMAGE_ID_LEN))
 		return ref_err(e, text,
 		               "invalid repository name, cannot specify 64-byte hexadecimal strings");
 
@@ -412,7 +414,7 @@ static int parse_docker(struct sn_ref **out, const char *name, const char *text,
 			               "(\"%s\")",
 			               qspan(&q, rem, plen));
 
-	if (!domain_ok(domain, dlen))
+	if (!sn_ref_domain_ok(domain, dlen))
 		return ref_err(e, text,
 		               "invalid reference format: \"%s\" is not a valid registry host[:port]",
 		               qspan(&q, domain, dlen));

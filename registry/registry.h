@@ -7,7 +7,7 @@
 #ifndef SN_REGISTRY_H
 #define SN_REGISTRY_H
 
-#include "base.h"
+#include "base/base.h"
 
 #include <signet/image.h>
 
@@ -15,6 +15,13 @@
 
 #define SN_DOCKER_DOMAIN "docker.io"
 #define SN_DOCKER_OFFICIAL_PREFIX "library/"
+
+/* The host grammar of references, the one copy every parser uses:
+ * sn_ref_host_name_ok: labels ([a-zA-Z0-9], or that with '-' inside)
+ * joined by '.'; sn_ref_domain_ok: a host name or "[" IPv6 hex and ':' "]",
+ * then an optional ":" port of digits.  1 when s (n bytes) is one. */
+int sn_ref_host_name_ok(const char *s, size_t n);
+int sn_ref_domain_ok(const char *s, size_t n);
 
 /* A parsed reference.  Docker fields are normalized: domain is never NULL
  * ("docker.io" by default), path has "library/" on docker.io single
@@ -377,5 +384,22 @@ int sn_source_dir_open(struct sn_source **out, struct signet_ctx *ctx, const str
  */
 int sn_source_read_manifest(struct sn_manifest **out, char out_digest[SN_DIGEST_MAX], struct sn_buf *out_bytes,
 			    struct sn_source *src, const char *digest, struct sn_err *e);
+
+/* ---- credentials and hosts (creds.c, client.c) ----------------------- */
+
+/* Binds ctx->creds (--creds) to the registry host domain ("docker.io",
+ * "localhost:5000"), unless they are bound already or there are none.
+ * Once bound, sn_ctx_creds_for gives them for that host only.  0 or
+ * SIGNET_ENOMEM. */
+int sn_ctx_bind_creds(struct signet_ctx *ctx, const char *domain, struct sn_err *e);
+/* ctx->creds when they are bound to the registry host domain, else NULL.
+ * Borrowed. */
+const char *sn_ctx_creds_for(const struct signet_ctx *ctx, const char *domain);
+/* Is a the same registry host as b (case-insensitive; docker.io,
+ * index.docker.io and registry-1.docker.io are one)? */
+int sn_registry_host_equal(const char *a, const char *b);
+
+/* Frees every registry handle of ctx (registry/client.c). */
+void sn_registry_free_all(struct signet_ctx *ctx);
 
 #endif

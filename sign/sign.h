@@ -131,10 +131,6 @@ int sn_cosign_decrypt(unsigned char **plain, size_t *plain_len, const void *json
 int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t plain_len,
                       const unsigned char *passphrase, size_t passphrase_len, uint64_t n, struct sn_err *e);
 
-/* Appends der as a PEM block with this label (64-character lines) to out. */
-int sn_pem_encode(struct sn_buf *out, const char *label, const unsigned char *der, size_t der_len,
-                  struct sn_err *e);
-
 /*
  * Generates a P-256 key pair (cosign's default): the private key at
  * priv_path, mode 0600, in cosign's "ENCRYPTED SIGSTORE PRIVATE KEY"
@@ -154,7 +150,7 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
  * Signs payload (at most SIGNET_MAX_SIGNATURE_SIZE bytes) with the
  * private key at key_path (see sn_sigstore_load_private_key) and writes
  * the sigstore blob SN_SIGSTORE_BLOB_HEADER + {"mimeType":
- * SN_SIGSTORE_MIME_TYPE, "payload": base64, "annotations": {...}} into
+ * SN_MT_COSIGN_SIMPLESIGNING, "payload": base64, "annotations": {...}} into
  * *blob (initialized here, max SIGNET_MAX_SIGNATURE_SIZE), compact, in
  * containers/image's member order, annotations sorted: the signature
  * annotation plus the caller's annotations (an object of strings, or
@@ -174,7 +170,7 @@ int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *pass
 /*
  * The same signature, for the attachment writer: *sig_b64 (malloc'd,
  * NUL-terminated) receives the base64 signature for the
- * SN_SIGSTORE_SIGNATURE_ANNOTATION, and *pub_key_id (if not NULL, a
+ * SN_COSIGN_SIGNATURE_ANNOTATION, and *pub_key_id (if not NULL, a
  * buffer of SN_SIGSTORE_KEY_ID_MAX) the signing key's id.  Self-checked
  * the same way.  Outputs untouched on failure.
  */

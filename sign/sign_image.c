@@ -6,7 +6,7 @@
 #include "sign.h"
 
 #include "config.h"
-#include "policy/policy.h"
+#include "registry/registries_d.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +126,7 @@ static char *default_identity(const signet_sign_options *opts, const struct sn_r
 static int choose_store(enum signet_sign_store *store, char **base, const signet_sign_options *opts,
 			const struct sn_ref *ref, struct sn_err *e)
 {
-	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
+	struct sn_lookaside_config cfg = { NULL, NULL, -1 };
 	struct sn_registries_d *rd = NULL;
 	int rc = 0;
 
@@ -154,7 +154,7 @@ static int choose_store(enum signet_sign_store *store, char **base, const signet
 	*base = cfg.lookaside_staging;
 	cfg.lookaside_staging = NULL;
 out:
-	sn_sigstore_config_clear(&cfg);
+	sn_lookaside_config_clear(&cfg);
 	sn_registries_d_free(rd);
 	return rc;
 }
@@ -181,7 +181,7 @@ static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options 
 		if ((rc = sn_sigstore_sign_raw(&sig_b64, NULL, opts->key, opts->passphrase_file, payload.data,
 					       payload.len, e)) != 0)
 			goto out;
-		if ((annotations = json_pack("{s:s}", SN_SIGSTORE_SIGNATURE_ANNOTATION, sig_b64)) == NULL) {
+		if ((annotations = json_pack("{s:s}", SN_COSIGN_SIGNATURE_ANNOTATION, sig_b64)) == NULL) {
 			rc = sn_enomem(e);
 			goto out;
 		}

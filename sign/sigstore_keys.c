@@ -49,33 +49,6 @@ _Static_assert(COSIGN_MAC_SIZE == crypto_secretbox_MACBYTES, "MAC size");
 
 /* ---- files ------------------------------------------------------------ */
 
-/* ---- PEM ---------------------------------------------------------------- */
-
-int sn_pem_encode(struct sn_buf *out, const char *label, const unsigned char *der, size_t der_len,
-                  struct sn_err *e)
-{
-	unsigned char line[66];
-	int rc, n;
-
-	if ((rc = sn_buf_append_str(out, "-----BEGIN ", e)) != 0 ||
-	    (rc = sn_buf_append_str(out, label, e)) != 0 || (rc = sn_buf_append_str(out, "-----\n", e)) != 0)
-		return rc;
-	for (size_t off = 0; off < der_len; off += 48) {
-		size_t chunk = der_len - off < 48 ? der_len - off : 48;
-
-		n = EVP_EncodeBlock(line, der + off, (int)chunk);
-		line[n] = '\n';
-		rc = sn_buf_append(out, line, (size_t)n + 1, e);
-		OPENSSL_cleanse(line, sizeof(line));
-		if (rc != 0)
-			return rc;
-	}
-	if ((rc = sn_buf_append_str(out, "-----END ", e)) != 0 ||
-	    (rc = sn_buf_append_str(out, label, e)) != 0 || (rc = sn_buf_append_str(out, "-----\n", e)) != 0)
-		return rc;
-	return 0;
-}
-
 /* ---- cosign's encrypted format ------------------------------------------ */
 
 #if SIGNET_HAVE_SODIUM

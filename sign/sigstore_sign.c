@@ -71,7 +71,7 @@ static int annotations_object(json_t **out, json_t *extra, const char *sig_b64, 
 			if (!json_is_string(v))
 				return sn_seterr(e, SIGNET_EINVAL,
 				                 "signature annotations: \"%.100s\" is not a string", key);
-			if (strcmp(key, SN_SIGSTORE_SIGNATURE_ANNOTATION) == 0)
+			if (strcmp(key, SN_COSIGN_SIGNATURE_ANNOTATION) == 0)
 				return sn_seterr(
 				    e, SIGNET_EINVAL,
 				    "signature annotations: %s is the signature itself and cannot be given",
@@ -89,10 +89,10 @@ static int annotations_object(json_t **out, json_t *extra, const char *sig_b64, 
 			keys[i++] = key;
 		}
 	}
-	keys[i++] = SN_SIGSTORE_SIGNATURE_ANNOTATION;
+	keys[i++] = SN_COSIGN_SIGNATURE_ANNOTATION;
 	qsort(keys, i, sizeof(*keys), cmp_str);
 	for (size_t j = 0; j < i; j++) {
-		json_t *val = strcmp(keys[j], SN_SIGSTORE_SIGNATURE_ANNOTATION) == 0
+		json_t *val = strcmp(keys[j], SN_COSIGN_SIGNATURE_ANNOTATION) == 0
 		                  ? json_string(sig_b64)
 		                  : json_copy(json_object_get(extra, keys[j]));
 
@@ -125,7 +125,7 @@ static int build_blob(struct sn_buf *blob, const void *payload, size_t len, cons
 		goto out;
 	}
 	if ((root = json_object()) == NULL ||
-	    json_object_set_new(root, "mimeType", json_string(SN_SIGSTORE_MIME_TYPE)) != 0 ||
+	    json_object_set_new(root, "mimeType", json_string(SN_MT_COSIGN_SIMPLESIGNING)) != 0 ||
 	    json_object_set_new(root, "payload", json_string(payload_b64)) != 0 ||
 	    json_object_set(root, "annotations", ann) != 0 ||
 	    (text = json_dumps(root, JSON_COMPACT)) == NULL) {

@@ -19,9 +19,9 @@
 #ifndef SN_COMPOSE_PROJECT_H
 #define SN_COMPOSE_PROJECT_H
 
-#include "registry/base.h"
+#include "base/base.h"
 
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 
 #define SN_DOTENV_MAX_SIZE      (1024u * 1024u)      /* bytes of one .env file */
 #define SN_DOTENV_MAX_VARS      4096                 /* variables one .env sets */

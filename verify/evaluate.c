@@ -145,7 +145,7 @@ static const char *pull_digest(const struct image *im)
  * (--lookaside, else registries.d) and whether .sig attachments are on. */
 static int store_resolve(struct image *im, struct signet_verifier *v, struct sn_err *e)
 {
-	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
+	struct sn_lookaside_config cfg = { NULL, NULL, -1 };
 	int rc;
 
 	if (im->store_resolved)
@@ -160,7 +160,7 @@ static int store_resolve(struct image *im, struct signet_verifier *v, struct sn_
 		im->store = cfg.lookaside;
 		cfg.lookaside = NULL;
 	}
-	sn_sigstore_config_clear(&cfg);
+	sn_lookaside_config_clear(&cfg);
 	im->store_resolved = rc == 0;
 	return rc;
 }

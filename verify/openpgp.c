@@ -7,7 +7,7 @@
  * has them all as a table).
  */
 #include "verify.h"
-#include "pgp.h"
+#include "base/pgp.h"
 
 #include <stdlib.h>
 #include <string.h>

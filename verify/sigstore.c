@@ -18,290 +18,6 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-/* The longest PEM label accepted ("ENCRYPTED SIGSTORE PRIVATE KEY" is 30). */
-#define SN_PEM_LABEL_MAX 64
-
-/* ---- PEM ------------------------------------------------------------- */
-
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The next line of [p, end): its length without the line end, and where
- * the following line starts.  LF or CRLF; the last line may lack one. */
-static size_t next_line(const char *p, const char *end, const char **next)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	size_t n;
-
-	if (nl == NULL) {
-		*next = end;
-		n = (size_t)(end - p);
-	} else {
-		*next = nl + 1;
-		n = (size_t)(nl - p);
-	}
-	if (n > 0 && p[n - 1] == '\r')
-		n--;
-	return n;
-}
-
-static int has_prefix(const char *p, size_t n, const char *prefix)
-{
-	size_t k = strlen(prefix);
-
-	return n >= k && memcmp(p, prefix, k) == 0;
-}
-
-void sn_pem_clear(struct sn_pem *p)
-{
-	if (p == NULL)
-		return;
-	free(p->label);
-	if (p->der != NULL)
-		OPENSSL_clear_free(p->der, p->der_len + 1);
-	memset(p, 0, sizeof(*p));
-}
-
-int sn_pem_decode(struct sn_pem *out, const void *data, size_t len, const char *what, struct sn_err *e)
-{
-	static const char begin[] = "-----BEGIN ", end_pfx[] = "-----END ", dashes[] = "-----";
-	const char *p = data, *end = p + len, *next, *label;
-	size_t n, label_len, b64_len = 0;
-	char *b64 = NULL, *lab = NULL;
-	unsigned char *der = NULL;
-	size_t der_len = 0;
-	int rc, closed = 0;
-
-	while (p < end && is_space((unsigned char)*p))
-		p++;
-	if (p == end)
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: empty", what);
-	if (memchr(data, '\0', len) != NULL)
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: not a PEM file (binary data)", what);
-	n = next_line(p, end, &next);
-	if (!has_prefix(p, n, begin)) {
-		if (memmem(p, (size_t)(end - p), begin, strlen(begin)) != NULL)
-			return sn_seterr(e, SIGNET_EBADINPUT, "%s: text before the PEM block", what);
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: not a PEM file (no \"-----BEGIN\" line)", what);
-	}
-	label = p + strlen(begin);
-	label_len = n - strlen(begin);
-	if (label_len < strlen(dashes) ||
-	    memcmp(label + label_len - strlen(dashes), dashes, strlen(dashes)) != 0)
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: malformed \"-----BEGIN\" line", what);
-	label_len -= strlen(dashes);
-	if (label_len == 0 || label_len > SN_PEM_LABEL_MAX)
-		return sn_seterr(e, SIGNET_EBADINPUT, "%s: malformed \"-----BEGIN\" line", what);
-	for (size_t i = 0; i < label_len; i++)
-		if (label[i] < 0x20 || label[i] > 0x7e || label[i] == '-')
-			return sn_seterr(e, SIGNET_EBADINPUT, "%s: malformed \"-----BEGIN\" line", what);
-	/* The base64 text is at most as long as the input. */
-	if ((b64 = malloc(len + 1)) == NULL)
-		return sn_enomem(e);
-	for (p = next; p < end; p = next) {
-		n = next_line(p, end, &next);
-		if (has_prefix(p, n, end_pfx)) {
-			if (n != strlen(end_pfx) + label_len + strlen(dashes) ||
-			    memcmp(p + strlen(end_pfx), label, label_len) != 0 ||
-			    memcmp(p + strlen(end_pfx) + label_len, dashes, strlen(dashes)) != 0) {
-				rc = sn_seterr(
-				    e, SIGNET_EBADINPUT,
-				    "%s: the \"-----END\" line does not match \"-----BEGIN %.*s-----\"", what,
-				    (int)label_len, label);
-				goto out;
-			}
-			closed = 1;
-			p = next;
-			break;
-		}
-		if (memchr(p, ':', n) != NULL) {
-			rc = sn_seterr(
-			    e, SIGNET_EBADINPUT,
-			    "%s: PEM headers (such as legacy OpenSSL encryption) are not supported", what);
-			goto out;
-		}
-		if (n == 0) {
-			rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: blank line inside the PEM block", what);
-			goto out;
-		}
-		memcpy(b64 + b64_len, p, n);
-		b64_len += n;
-	}
-	if (!closed) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: no \"-----END %.*s-----\" line", what,
-		               (int)label_len, label);
-		goto out;
-	}
-	while (p < end && is_space((unsigned char)*p))
-		p++;
-	if (p != end) {
-		rc =
-		    sn_seterr(e, SIGNET_EBADINPUT, "%s: %s after the PEM block", what,
-		              has_prefix(p, (size_t)(end - p), begin) ? "another PEM block (one key per file)"
-		                                                      : "trailing data");
-		goto out;
-	}
-	if (b64_len == 0) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: empty PEM block", what);
-		goto out;
-	}
-	rc = sn_base64_decode(&der, &der_len, b64, b64_len);
-	if (rc == SIGNET_ENOMEM) {
-		rc = sn_enomem(e);
-		goto out;
-	}
-	if (rc != 0) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: the PEM block is not valid base64", what);
-		goto out;
-	}
-	if ((lab = sn_strndup(label, label_len, e)) == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	out->label = lab;
-	out->der = der;
-	out->der_len = der_len;
-	lab = NULL;
-	der = NULL;
-out:
-	OPENSSL_clear_free(b64, len + 1);
-	if (der != NULL)
-		OPENSSL_clear_free(der, der_len + 1);
-	free(lab);
-	return rc;
-}
-
-/* ---- keys ------------------------------------------------------------ */
-
-/* Whether an EC key carries explicit curve parameters.  They are refused,
- * as Go's x509 does: only a named curve says which curve it is. */
-static int ec_explicit(const EVP_PKEY *key)
-{
-	char enc[32];
-	size_t n = 0;
-
-	if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_EC_ENCODING, enc, sizeof(enc), &n) != 1) {
-		ERR_clear_error();
-		return 0; /* no encoding recorded: a named curve */
-	}
-	return strcmp(enc, OSSL_PKEY_EC_ENCODING_GROUP) != 0;
-}
-
-/* The digest an ECDSA key signs with, or NULL for a curve signet does
- * not accept.  Always SHA-256: containers/image signs and verifies
- * sigstore signatures with SHA-256 whatever the curve, so a P-384 or
- * P-521 signature over SHA-384/512 (newer cosign picks the hash by curve)
- * is one it refuses, and signet refuses it too (docs/differences.md). */
-static const char *ec_digest(const EVP_PKEY *key, const char **curve)
-{
-	static const struct {
-		const char *group;
-		const char *name;
-		const char *md;
-	} curves[] = {
-	    {"prime256v1", "P-256", "SHA256"},
-	    {"secp384r1", "P-384", "SHA256"},
-	    {"secp521r1", "P-521", "SHA256"},
-	};
-	char group[80];
-	size_t n = 0;
-
-	*curve = NULL;
-	if (ec_explicit(key) || EVP_PKEY_get_group_name(key, group, sizeof(group), &n) != 1) {
-		ERR_clear_error();
-		return NULL;
-	}
-	for (size_t i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
-		if (strcmp(group, curves[i].group) == 0) {
-			*curve = curves[i].name;
-			return curves[i].md;
-		}
-	return NULL;
-}
-
-int sn_sigstore_key_check(const struct evp_pkey_st *key, const char *what, struct sn_err *e)
-{
-	const char *curve, *type;
-	char group[80];
-	size_t n = 0;
-	int bits;
-
-	switch (EVP_PKEY_get_base_id(key)) {
-	case EVP_PKEY_ED25519: return 0;
-	case EVP_PKEY_EC:
-		if (ec_digest(key, &curve) != NULL)
-			return 0;
-		if (ec_explicit(key) || EVP_PKEY_get_group_name(key, group, sizeof(group), &n) != 1) {
-			ERR_clear_error();
-			return sn_seterr(
-			    e, SIGNET_EUNSUPPORTED,
-			    "%s: an ECDSA key with explicit curve parameters (only the named curves "
-			    "P-256, P-384 and P-521 are supported)",
-			    what);
-		}
-		return sn_seterr(e, SIGNET_EUNSUPPORTED,
-		                 "%s: an ECDSA key on curve %s (only P-256, P-384 and P-521 are supported)",
-		                 what, group);
-	case EVP_PKEY_RSA:
-		bits = EVP_PKEY_get_bits(key);
-		if (bits >= 2048 && bits <= 4096)
-			return 0;
-		return sn_seterr(e, SIGNET_EUNSUPPORTED,
-		                 "%s: a %d-bit RSA key (2048 to 4096 bits are supported)", what, bits);
-	case EVP_PKEY_RSA_PSS:
-		return sn_seterr(e, SIGNET_EUNSUPPORTED,
-		                 "%s: an RSA-PSS key (RSA keys must be plain rsaEncryption keys, used with "
-		                 "PKCS#1 v1.5)",
-		                 what);
-	default:
-		type = EVP_PKEY_get0_type_name(key);
-		return sn_seterr(
-		    e, SIGNET_EUNSUPPORTED,
-		    "%s: a key of type %s (ECDSA P-256/P-384/P-521, RSA and Ed25519 are supported)", what,
-		    type != NULL ? type : "unknown");
-	}
-}
-
-int sn_sigstore_key_id(char out[SN_SIGSTORE_KEY_ID_MAX], const struct evp_pkey_st *key, struct sn_err *e)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned char *der = NULL;
-	int n;
-
-	n = i2d_PUBKEY(key, &der);
-	if (n <= 0) {
-		ERR_clear_error();
-		return sn_seterr(e, SIGNET_EBADINPUT, "key: cannot encode its public key");
-	}
-	if (EVP_Digest(der, (size_t)n, md, NULL, EVP_sha256(), NULL) != 1) {
-		OPENSSL_free(der);
-		ERR_clear_error();
-		return sn_enomem(e);
-	}
-	OPENSSL_free(der);
-	memcpy(out, "SHA256:", 7);
-	for (size_t i = 0; i < sizeof(md); i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[8 + 2 * i] = hex[md[i] & 15];
-	}
-	out[7 + 2 * sizeof(md)] = '\0';
-	return 0;
-}
-
-const char *sn_sigstore_key_digest(const struct evp_pkey_st *key)
-{
-	const char *curve;
-
-	switch (EVP_PKEY_get_base_id(key)) {
-	case EVP_PKEY_EC: return ec_digest(key, &curve);
-	case EVP_PKEY_RSA: return "SHA256";
-	default: return NULL;
-	}
-}
-
 /* ---- the backend ----------------------------------------------------- */
 
 struct pinned {
@@ -520,11 +236,11 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no mimeType");
 		goto out;
 	}
-	if (mime_len != strlen(SN_SIGSTORE_MIME_TYPE) || strcmp(mime, SN_SIGSTORE_MIME_TYPE) != 0) {
+	if (mime_len != strlen(SN_MT_COSIGN_SIMPLESIGNING) || strcmp(mime, SN_MT_COSIGN_SIMPLESIGNING) != 0) {
 		rc = sn_seterr(
 		    e, SIGNET_EUNSUPPORTED,
 		    "signature blob: mimeType \"%.100s\" is not a cosign simple signing signature (%s)", mime,
-		    SN_SIGSTORE_MIME_TYPE);
+		    SN_MT_COSIGN_SIMPLESIGNING);
 		goto out;
 	}
 	if (pl == NULL || pl_len == 0) {
@@ -546,24 +262,24 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 			goto out;
 		}
 	}
-	if ((rc = string_member(&sig_b64, &sig_b64_len, ann, SN_SIGSTORE_SIGNATURE_ANNOTATION, e)) != 0)
+	if ((rc = string_member(&sig_b64, &sig_b64_len, ann, SN_COSIGN_SIGNATURE_ANNOTATION, e)) != 0)
 		goto out;
 	if (sig_b64 == NULL) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no %s annotation",
-		               SN_SIGSTORE_SIGNATURE_ANNOTATION);
+		               SN_COSIGN_SIGNATURE_ANNOTATION);
 		goto out;
 	}
 	if (sig_b64_len > SN_SIGSTORE_MAX_SIGNATURE_B64) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
 		               "signature blob: the %s annotation is longer than %d characters",
-		               SN_SIGSTORE_SIGNATURE_ANNOTATION, SN_SIGSTORE_MAX_SIGNATURE_B64);
+		               SN_COSIGN_SIGNATURE_ANNOTATION, SN_SIGSTORE_MAX_SIGNATURE_B64);
 		goto out;
 	}
 	if ((rc = sn_base64_decode(&sig, &sig_len, sig_b64, sig_b64_len)) != 0) {
 		rc = rc == SIGNET_ENOMEM ? sn_enomem(e)
 		                         : sn_seterr(e, SIGNET_EBADINPUT,
 		                                     "signature blob: the %s annotation is not valid base64",
-		                                     SN_SIGSTORE_SIGNATURE_ANNOTATION);
+		                                     SN_COSIGN_SIGNATURE_ANNOTATION);
 		goto out;
 	}
 	if ((rc = sn_base64_decode(&body, &body_len, pl, pl_len)) != 0) {

@@ -270,7 +270,7 @@ int sn_verifier_clone(struct signet_verifier **out, const struct signet_verifier
 
 int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const struct sn_ref *ref, struct sn_err *e)
 {
-	struct sn_sigstore_config cfg = { NULL, NULL, -1 };
+	struct sn_lookaside_config cfg = { NULL, NULL, -1 };
 	int rc;
 
 	*out = NULL;
@@ -280,7 +280,7 @@ int sn_verifier_lookaside(char **out, const struct signet_verifier *v, const str
 		return rc;
 	*out = cfg.lookaside;
 	cfg.lookaside = NULL;
-	sn_sigstore_config_clear(&cfg);
+	sn_lookaside_config_clear(&cfg);
 	return 0;
 }
 

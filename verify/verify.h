@@ -6,6 +6,8 @@
 #ifndef SN_VERIFY_H
 #define SN_VERIFY_H
 
+#include "base/cosign_key.h"
+#include "base/pem.h"
 #include "registry/registry.h"
 
 /* ---- signature blobs (blob.c) --------------------------------------- */
@@ -162,8 +164,8 @@ int sn_openpgp_check_key(const void *data, size_t len, const char *what, struct 
 
 struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
 
-#define SN_SIGSTORE_MIME_TYPE            "application/vnd.dev.cosign.simplesigning.v1+json"
-#define SN_SIGSTORE_SIGNATURE_ANNOTATION "dev.cosignproject.cosign/signature"
+/* The media type and signature annotation: SN_MT_COSIGN_SIMPLESIGNING and
+ * SN_COSIGN_SIGNATURE_ANNOTATION (registry/registry.h). */
 /* The blob header, as containers/image writes it; sizeof - 1 bytes long
  * (it starts with a NUL byte, so never use strlen on it). */
 #define SN_SIGSTORE_BLOB_HEADER "\0sigstore-json\n"
@@ -171,10 +173,6 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
 /* Longest base64 signature annotation accepted (an RSA-4096 signature is
  * 684 characters). */
 #define SN_SIGSTORE_MAX_SIGNATURE_B64 4096
-/* Longest PEM key file read (public keys here, private keys in sign/). */
-#define SN_PEM_MAX_SIZE (64u * 1024u)
-/* "SHA256:" + 64 hex + NUL */
-#define SN_SIGSTORE_KEY_ID_MAX 72
 
 /*
  * The sigstore backend: cosign's key-based signatures (SPEC §3.5).
@@ -188,12 +186,12 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
  * trailing data is SIGNET_EBADINPUT naming key_names[i]; a well-formed
  * key of another type, curve or size is SIGNET_EUNSUPPORTED.
  *
- * verify: blob is "\0sigstore-json\n" + {"mimeType": SN_SIGSTORE_MIME_TYPE,
+ * verify: blob is "\0sigstore-json\n" + {"mimeType": SN_MT_COSIGN_SIMPLESIGNING,
  * "payload": base64, "annotations": {string: string, ...}}, parsed
  * strictly (exactly these three members, no duplicate keys, standard
  * padded base64 without whitespace); another mimeType is
  * SIGNET_EUNSUPPORTED (containers/image does not treat such an attachment
- * as a signature either).  The SN_SIGSTORE_SIGNATURE_ANNOTATION holds the
+ * as a signature either).  The SN_COSIGN_SIGNATURE_ANNOTATION holds the
  * base64 signature over the exact payload bytes; other annotations are
  * ignored.  Checked with each pinned key until one verifies: ECDSA (DER)
  * with SHA-256 on P-256, SHA-384 on P-384 and SHA-512 on P-521, and on
@@ -205,42 +203,5 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
  * describe: "KEYID (name)" per pinned key, comma-separated.
  */
 extern const struct sn_sig_backend sn_sigstore_backend;
-
-/* One decoded PEM block. */
-struct sn_pem {
-	char *label;         /* "PUBLIC KEY", ... */
-	unsigned char *der;  /* the decoded body: wipe it (OPENSSL_cleanse) if it is a secret */
-	size_t der_len;
-};
-
-/*
- * Decodes data as exactly one PEM block: "-----BEGIN LABEL-----", base64
- * lines, "-----END LABEL-----", LF or CRLF line ends; only whitespace may
- * come before or after it.  PEM headers ("Proc-Type: ...", legacy
- * OpenSSL encryption) are refused.  Intermediate copies are wiped, so it
- * may be used on private keys.  Returns 0, SIGNET_EBADINPUT (the message
- * starts with what) or SIGNET_ENOMEM; *out is the caller's
- * (sn_pem_clear), untouched on failure.
- */
-int sn_pem_decode(struct sn_pem *out, const void *data, size_t len, const char *what, struct sn_err *e);
-/* Wipes and frees the block's contents; accepts NULL. */
-void sn_pem_clear(struct sn_pem *p);
-
-/*
- * Checks that a public or private key is one the sigstore backend
- * accepts (the types, curves and sizes listed above).  Returns 0 or
- * SIGNET_EUNSUPPORTED naming what.
- */
-int sn_sigstore_key_check(const struct evp_pkey_st *key, const char *what, struct sn_err *e);
-
-/* The digest a key of an accepted type signs with: "SHA256" (OpenSSL's
- * name) for RSA and every ECDSA curve, as containers/image; NULL for
- * Ed25519 (no separate digest). */
-const char *sn_sigstore_key_digest(const struct evp_pkey_st *key);
-
-/* The key id of a (public or private) key: "SHA256:" + lowercase hex of
- * SHA-256 over its public key's SubjectPublicKeyInfo DER.  Returns 0 or
- * SIGNET_ENOMEM / SIGNET_EBADINPUT. */
-int sn_sigstore_key_id(char out[SN_SIGSTORE_KEY_ID_MAX], const struct evp_pkey_st *key, struct sn_err *e);
 
 #endif

@@ -11,7 +11,7 @@
  */
 #include "verify/workload.h"
 
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 #include "verify/compose_project.h"
 
 #include <limits.h>

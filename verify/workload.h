@@ -35,7 +35,7 @@
  *    literal, or encrypted) is refused, and so is a contract carrying an
  *    envWorkloadSignature (a rewrite would invalidate it).
  *
- * YAML is read with the strict reader of policy/yaml_strict.h (no aliases,
+ * YAML is read with the strict reader of base/yaml_strict.h (no aliases,
  * tags, merge keys or duplicate keys); every image must be a plain or
  * quoted scalar written on one line without escape sequences (its bytes
  * in the file are exactly its value).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tests/fuzz/fuzz_openpgp.c: signet's in-process OpenPGP verifier
- * (verify/openpgp.c, verify/pgp_*.c), never gpg, no files, no processes.
+ * (verify/openpgp.c, base/pgp_*.c), never gpg, no files, no processes.
  * One input is used three ways:
  *
  *   - as a signature blob: blob detection, then the message grammar

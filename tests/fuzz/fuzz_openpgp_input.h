@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 
 #define FUZZ_OPENPGP_SPLIT     "\n#SIGNET-SPLIT#\n"
 #define FUZZ_OPENPGP_SPLIT_LEN (sizeof(FUZZ_OPENPGP_SPLIT) - 1)

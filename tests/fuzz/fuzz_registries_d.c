@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * tests/fuzz/fuzz_registries_d.c: a registries.d directory of one file
- * (policy/registries_d.c, through sn_registries_d_load: the input is
+ * (registry/registries_d.c, through sn_registries_d_load: the input is
  * written to a private temporary directory), the sections it yields and
  * the resolution of a few references; and the strict YAML reader
- * (policy/yaml_strict.h) walking the input as one document.
+ * (base/yaml_strict.h) walking the input as one document.
  */
 #include "fuzz.h"
 #include "fuzz_tmpfile.h"
 #include "policy/policy.h"
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 
 static const char *const refs[] = {
 	"docker.io/library/busybox:latest",
@@ -47,13 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sn_registries_d_section(&s, rd, i);
 	}
 	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
-		struct sn_sigstore_config c = {NULL, NULL, -1};
+		struct sn_lookaside_config c = {NULL, NULL, -1};
 		struct sn_ref *ref = NULL;
 
 		if (sn_ref_parse(&ref, refs[i], &e) != 0)
 			continue;
 		if (sn_registries_d_resolve(&c, rd, ref, &e) == 0)
-			sn_sigstore_config_clear(&c);
+			sn_lookaside_config_clear(&c);
 		sn_ref_free(ref);
 	}
 	sn_registries_d_free(rd);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "registry/base.h"
+#include "base/base.h"
 
 int main(int argc, char **argv)
 {

@@ -17,7 +17,7 @@
 
 #include <openssl/evp.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 #include "verify/verify.h"
 
 static char cx_dir[64]; /* the fixture directory */

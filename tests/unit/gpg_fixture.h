@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 
 #define FX_NKEYS 16
 

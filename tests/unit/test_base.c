@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/base.h"
+#include "base/base.h"
 
 static void test_buf_limit(void **state)
 {
@@ -244,6 +244,42 @@ static void test_base64_strict(void **state)
 	assert_null(out);
 }
 
+/* The relaxations are opt-in, one at a time; the encoder round-trips and
+ * breaks lines where asked. */
+static void test_base64_flags_and_encode(void **state)
+{
+	unsigned char *out = NULL;
+	size_t len = 1;
+	struct sn_buf b;
+
+	(void)state;
+	assert_int_equal(sn_base64_decode_flags(&out, &len, "", 0, SN_BASE64_EMPTY_OK), 0);
+	assert_int_equal(len, 0);
+	free(out);
+	out = NULL;
+	assert_int_equal(sn_base64_decode_flags(&out, &len, "Zh==", 4, SN_BASE64_EMPTY_OK), SIGNET_EBADINPUT);
+	assert_int_equal(sn_base64_decode_flags(&out, &len, "Zh==", 4, SN_BASE64_LAX_PAD_BITS), 0);
+	assert_int_equal(len, 1);
+	assert_int_equal(out[0], 'f');
+	free(out);
+	out = NULL;
+	assert_int_equal(sn_base64_decode_flags(&out, &len, "", 0, SN_BASE64_LAX_PAD_BITS), SIGNET_EBADINPUT);
+	assert_int_equal(sn_base64_decode_flags(&out, &len, "Zm9", 3, SN_BASE64_EMPTY_OK | SN_BASE64_LAX_PAD_BITS),
+	                 SIGNET_EBADINPUT);
+	assert_null(out);
+
+	sn_buf_init(&b, 1024, "encoded");
+	assert_int_equal(sn_base64_encode(&b, (const unsigned char *)"foobar", 6, 0, NULL), 0);
+	assert_string_equal((char *)b.data, "Zm9vYmFy");
+	sn_buf_reset(&b);
+	assert_int_equal(sn_base64_encode(&b, (const unsigned char *)"foobar", 6, 4, NULL), 0);
+	assert_string_equal((char *)b.data, "Zm9v\nYmFy\n");
+	sn_buf_free(&b);
+	sn_buf_init(&b, 4, "encoded");
+	assert_int_equal(sn_base64_encode(&b, (const unsigned char *)"foobar", 6, 0, NULL), SIGNET_ELIMIT);
+	sn_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_digest_validate),	  cmocka_unit_test(test_digest_compute_check),
 		cmocka_unit_test(test_json_strict),	  cmocka_unit_test(test_files),
 		cmocka_unit_test(test_strerror_and_u64),  cmocka_unit_test(test_base64_strict),
+		cmocka_unit_test(test_base64_flags_and_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

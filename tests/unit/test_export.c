@@ -265,7 +265,7 @@ static struct sn_registries_d *load_rd(const char *name, const char *yaml)
 static void assert_resolves(const struct sn_registries_d *rd, const char *image, const char *lookaside,
                             int attachments)
 {
-	struct sn_sigstore_config c = {NULL, NULL, -1};
+	struct sn_lookaside_config c = {NULL, NULL, -1};
 	struct sn_ref *ref = NULL;
 	struct sn_err e = {0};
 
@@ -276,7 +276,7 @@ static void assert_resolves(const struct sn_registries_d *rd, const char *image,
 		fail_msg("%s: lookaside %s, expected %s", image, c.lookaside != NULL ? c.lookaside : "(none)",
 		         lookaside != NULL ? lookaside : "(none)");
 	assert_int_equal(c.use_sigstore_attachments, attachments);
-	sn_sigstore_config_clear(&c);
+	sn_lookaside_config_clear(&c);
 	sn_ref_free(ref);
 }
 
@@ -598,14 +598,14 @@ static void test_registries_d(void **state)
 	render_ok(&x, p, rd, NULL);
 	back = load_exported_rd(&x, "rd-out");
 	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
-		struct sn_sigstore_config a = {NULL, NULL, -1};
+		struct sn_lookaside_config a = {NULL, NULL, -1};
 		struct sn_ref *ref = NULL;
 		struct sn_err e = {0};
 
 		assert_int_equal(sn_ref_parse_docker(&ref, images[i], &e), 0);
 		assert_int_equal(sn_registries_d_resolve(&a, rd, ref, &e), 0);
 		assert_resolves(back, images[i], a.lookaside, a.use_sigstore_attachments);
-		sn_sigstore_config_clear(&a);
+		sn_lookaside_config_clear(&a);
 		sn_ref_free(ref);
 	}
 	assert_resolves(back, "quay.io/x:1", "file:///srv/default", -1);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * tests/unit/test_pgp.c: the in-process OpenPGP code (verify/pgp.h) on
+ * tests/unit/test_pgp.c: the in-process OpenPGP code (base/pgp.h) on
  * packets this test builds itself, with keys made by OpenSSL.
  *
  *   keys and signatures (pgp_sig.c): good signatures by each algorithm and
@@ -27,7 +27,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "verify/pgp.h"
+#include "base/pgp.h"
 
 #define CREATED 1700000000u               /* the keys' creation time, and the signatures' by default */
 #define NOW     ((int64_t)CREATED + 1000) /* when the keyring judges */

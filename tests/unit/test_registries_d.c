@@ -131,7 +131,7 @@ static void one_file_fails(const char *dir, const char *yaml, int code, const ch
 static void expect(const struct sn_registries_d *rd, const struct sn_ref *ref, const char *look,
                    const char *stage, int att)
 {
-	struct sn_sigstore_config c = {NULL, NULL, -1};
+	struct sn_lookaside_config c = {NULL, NULL, -1};
 	struct sn_err e = {0};
 
 	assert_int_equal(sn_registries_d_resolve(&c, rd, ref, &e), 0);
@@ -144,7 +144,7 @@ static void expect(const struct sn_registries_d *rd, const struct sn_ref *ref, c
 	else
 		assert_string_equal(c.lookaside_staging, stage);
 	assert_int_equal(c.use_sigstore_attachments, att);
-	sn_sigstore_config_clear(&c);
+	sn_lookaside_config_clear(&c);
 }
 
 /* ---- resolution ----------------------------------------------------- */
@@ -226,7 +226,7 @@ static void test_scope_kinds(void **state)
 
 static void test_not_docker(void **state)
 {
-	struct sn_sigstore_config c = {NULL, NULL, -1};
+	struct sn_lookaside_config c = {NULL, NULL, -1};
 	struct sn_err e = {0};
 	struct sn_ref r;
 

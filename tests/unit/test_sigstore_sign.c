@@ -65,7 +65,7 @@ static void write_sig(const struct sn_buf *blob)
 {
 	json_t *j = blob_json(blob);
 	const char *s = json_string_value(
-	    json_object_get(json_object_get(j, "annotations"), SN_SIGSTORE_SIGNATURE_ANNOTATION));
+	    json_object_get(json_object_get(j, "annotations"), SN_COSIGN_SIGNATURE_ANNOTATION));
 	unsigned char *raw = NULL;
 	size_t n = 0;
 
@@ -200,7 +200,7 @@ static void test_annotations_refused(void **state)
 	json_t *bad[3];
 
 	(void)state;
-	bad[0] = json_pack("{s:s}", SN_SIGSTORE_SIGNATURE_ANNOTATION, "x");
+	bad[0] = json_pack("{s:s}", SN_COSIGN_SIGNATURE_ANNOTATION, "x");
 	bad[1] = json_pack("{s:i}", "n", 1);
 	bad[2] = json_pack("[s]", "x");
 	cx_read(&payload, "payload.json");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * policy/yaml_strict.h: a strict libyaml event reader shared by the YAML
- * policy sources (registries.d, the HPCR contract).  Private to policy/.
+ * base/yaml_strict.h: a strict libyaml event reader shared by the YAML
+ * policy sources (registries.d, the HPCR contract, compose files).
  *
  * One document, walked as events (never built as a tree), with refusals
  * that every caller wants: aliases (no billion laughs), explicit tags,
@@ -13,7 +13,7 @@
 #ifndef SN_YAML_STRICT_H
 #define SN_YAML_STRICT_H
 
-#include "registry/base.h"
+#include "base/base.h"
 
 #include <yaml.h>
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * verify/pgp_sig.c: OpenPGP key and signature packets (RFC 4880 §5.2,
+ * base/pgp_sig.c: OpenPGP key and signature packets (RFC 4880 §5.2,
  * §5.5.2, RFC 6637, draft-koch-eddsa) and the signature arithmetic, on
  * OpenSSL.  Parsing is exact: MPIs carry their exact bit count, fields
  * fill their packet, nothing is guessed.  Which signature counts for what
  * is decided by pgp_cert.c (certificates) and openpgp.c (messages).
  */
-#include "pgp.h"
+#include "base/pgp.h"
 
 #include <string.h>
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/ctx.c: the library context. */
-#include "base.h"
+/* base/ctx.c: the library context. */
+#include "base/ctx.h"
+#include "base/str.h"
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 const char *signet_version(void)
@@ -96,35 +96,6 @@ int sn_ctx_add_host_creds(struct signet_ctx *ctx, const char *host, const char *
 	return 0;
 }
 
-/* The name docker.io goes by in auth files and in docker's own settings. */
-static const char *docker_alias(const char *host)
-{
-	if (strcasecmp(host, "index.docker.io") == 0 || strcasecmp(host, "registry-1.docker.io") == 0)
-		return "docker.io";
-	return host;
-}
-
-int sn_registry_host_equal(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && strcasecmp(docker_alias(a), docker_alias(b)) == 0;
-}
-
-int sn_ctx_bind_creds(struct signet_ctx *ctx, const char *domain, struct sn_err *e)
-{
-	if (ctx->creds == NULL || ctx->creds_host != NULL || domain == NULL)
-		return 0;
-	if ((ctx->creds_host = sn_strdup(domain, e)) == NULL)
-		return SIGNET_ENOMEM;
-	sn_log(ctx, SIGNET_LOG_DEBUG, "credentials (creds) bound to the registry %s: sent to no other host",
-	       domain);
-	return 0;
-}
-
-const char *sn_ctx_creds_for(const struct signet_ctx *ctx, const char *domain)
-{
-	return ctx->creds != NULL && sn_registry_host_equal(ctx->creds_host, domain) ? ctx->creds : NULL;
-}
-
 const char *sn_ctx_host_creds(const struct signet_ctx *ctx, const char *host)
 {
 	for (const struct sn_host_creds *h = ctx->host_creds; h != NULL; h = h->next)
@@ -137,7 +108,8 @@ void signet_ctx_free(signet_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	sn_registry_free_all(ctx);
+	if (ctx->free_registries != NULL)
+		ctx->free_registries(ctx);
 	while (ctx->host_creds != NULL) {
 		struct sn_host_creds *h = ctx->host_creds;
 

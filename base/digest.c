@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/digest.c: content digests, always computed here. */
-#include "base.h"
+/* base/digest.c: content digests, always computed here. */
+#include "base/digest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,11 +44,18 @@ int sn_digest_validate(const char *digest, struct sn_err *e)
 	if (strlen(hex) != a->hexlen)
 		return sn_seterr(e, SIGNET_EBADINPUT, "invalid digest \"%.200s\": %s needs %zu hex digits",
 				 digest, a->name, a->hexlen);
-	for (const char *p = hex; *p != '\0'; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return sn_seterr(e, SIGNET_EBADINPUT,
-					 "invalid digest \"%.200s\": not lowercase hexadecimal", digest);
+	if (!sn_digest_hex_ok(hex, a->hexlen))
+		return sn_seterr(e, SIGNET_EBADINPUT,
+				 "invalid digest \"%.200s\": not lowercase hexadecimal", digest);
 	return 0;
+}
+
+int sn_digest_hex_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
 }
 
 int sn_digest_compute(char out[SN_DIGEST_MAX], const char *algo, const void *data, size_t len,

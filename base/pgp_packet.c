@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * verify/pgp_packet.c: OpenPGP packet framing (RFC 4880 §4.2) and the
+ * base/pgp_packet.c: OpenPGP packet framing (RFC 4880 §4.2) and the
  * ASCII armor of pinned key files (§6), strictly.
  */
-#include "pgp.h"
+#include "base/pgp.h"
 
+#include "base/base64.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 const char *sn_pgp_tag_name(unsigned int tag)
@@ -155,37 +158,27 @@ int sn_pgp_next(struct sn_pgp_reader *r, unsigned int *tag_out, const unsigned c
 #define ARMOR_PUBLIC_END    "-----END PGP PUBLIC KEY BLOCK-----"
 #define ARMOR_PRIVATE_BEGIN "-----BEGIN PGP PRIVATE KEY BLOCK-----"
 #define ARMOR_ANY_BEGIN     "-----BEGIN PGP "
+#define ARMOR_LINE          64 /* base64 characters per armored line, as gpg writes */
 
-/* Strict base64: a multiple of 4 characters, padding only at the end. */
+/* The armor body through the one base64 decoder, with gpg's leniency on
+ * unused bits before the padding (an empty body decodes to nothing). */
 static int b64_decode(struct sn_buf *out, const unsigned char *s, size_t n, const char *what,
                       struct sn_err *e)
 {
-	unsigned char q[3];
+	unsigned char *d = NULL;
+	size_t dlen = 0;
 	int rc;
 
 	if (n % 4 != 0)
 		return sn_seterr(e, SIGNET_EBADINPUT, "%s: armor body is not valid base64 (length)", what);
-	for (size_t i = 0; i < n; i += 4) {
-		int v[4], pad = 0;
-
-		for (int j = 0; j < 4; j++) {
-			if (s[i + j] == '=' && i + 4 == n && j >= 2) {
-				v[j] = 0;
-				pad++;
-				continue;
-			}
-			v[j] = pad != 0 ? -1 : sn_base64_value(s[i + j]);
-			if (v[j] < 0)
-				return sn_seterr(e, SIGNET_EBADINPUT, "%s: armor body is not valid base64",
-				                 what);
-		}
-		q[0] = (unsigned char)(v[0] << 2 | v[1] >> 4);
-		q[1] = (unsigned char)((v[1] & 0xf) << 4 | v[2] >> 2);
-		q[2] = (unsigned char)((v[2] & 0x3) << 6 | v[3]);
-		if ((rc = sn_buf_append(out, q, (size_t)(3 - pad), e)) != 0)
-			return rc;
-	}
-	return 0;
+	rc = sn_base64_decode_flags(&d, &dlen, (const char *)s, n, SN_BASE64_EMPTY_OK | SN_BASE64_LAX_PAD_BITS);
+	if (rc == SIGNET_ENOMEM)
+		return sn_enomem(e);
+	if (rc != 0)
+		return sn_seterr(e, SIGNET_EBADINPUT, "%s: armor body is not valid base64", what);
+	rc = sn_buf_append(out, d, dlen, e);
+	free(d);
+	return rc;
 }
 
 /* RFC 4880 §6.1. */
@@ -202,6 +195,22 @@ static uint32_t crc24(const unsigned char *p, size_t n)
 		}
 	}
 	return crc & 0xffffffu;
+}
+
+int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e)
+{
+	uint32_t crc = crc24(d, n);
+	unsigned char c3[3];
+	int rc;
+
+	c3[0] = (unsigned char)(crc >> 16);
+	c3[1] = (unsigned char)(crc >> 8);
+	c3[2] = (unsigned char)crc;
+	if ((rc = sn_buf_append_str(out, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n", e)) != 0 ||
+	    (rc = sn_base64_encode(out, d, n, ARMOR_LINE, e)) != 0 ||
+	    (rc = sn_buf_append_str(out, "=", e)) != 0 || (rc = sn_base64_encode(out, c3, 3, 0, e)) != 0)
+		return rc;
+	return sn_buf_append_str(out, "\n-----END PGP PUBLIC KEY BLOCK-----\n", e);
 }
 
 static int line_is(const unsigned char *line, size_t n, const char *s)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * policy/registries_d.c: containers-registries.d(5), where lookaside
+ * registry/registries_d.c: containers-registries.d(5), where lookaside
  * signatures are read and written (SPEC §3.6).
  *
  * The rules follow containers/image (docker/registries_d.go, yaml.v3):
@@ -26,8 +26,9 @@
  * libyaml is used through its event parser; the document is never built
  * as a tree, so memory stays proportional to what is kept.
  */
-#include "policy/policy.h"
-#include "policy/yaml_strict.h"
+#include "registry/registries_d.h"
+
+#include "base/yaml_strict.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -92,7 +93,7 @@ void sn_registries_d_free(struct sn_registries_d *rd)
 	free(rd);
 }
 
-void sn_sigstore_config_clear(struct sn_sigstore_config *c)
+void sn_lookaside_config_clear(struct sn_lookaside_config *c)
 {
 	if (c == NULL)
 		return;
@@ -576,11 +577,11 @@ out:
 	return rc;
 }
 
-int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_registries_d *rd,
+int sn_registries_d_resolve(struct sn_lookaside_config *out, const struct sn_registries_d *rd,
                             const struct sn_ref *ref, struct sn_err *e)
 {
 	struct resolved r = {NULL, NULL, -1};
-	struct sn_sigstore_config c = {NULL, NULL, -1};
+	struct sn_lookaside_config c = {NULL, NULL, -1};
 	int rc;
 
 	if (out == NULL || ref == NULL)
@@ -592,7 +593,7 @@ int sn_registries_d_resolve(struct sn_sigstore_config *out, const struct sn_regi
 		return rc;
 	if ((r.lookaside != NULL && (c.lookaside = sn_strdup(r.lookaside, e)) == NULL) ||
 	    (r.staging != NULL && (c.lookaside_staging = sn_strdup(r.staging, e)) == NULL)) {
-		sn_sigstore_config_clear(&c);
+		sn_lookaside_config_clear(&c);
 		return SIGNET_ENOMEM;
 	}
 	c.use_sigstore_attachments = r.attachments;

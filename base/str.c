@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/str.c: string helpers that report failures through sn_err. */
-#include "base.h"
+/* base/str.c: string helpers that report failures through sn_err. */
+#include "base/str.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/json.c: strict JSON parsing for untrusted documents. */
-#include "base.h"
+/* base/json.c: strict JSON parsing for untrusted documents. */
+#include "base/json.h"
 
 /* Nesting depth of the arrays and objects in data, counted outside of
  * strings; stops counting once max is crossed.  jansson's own cap is a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/buf.c: growable byte buffers with a hard maximum. */
-#include "base.h"
+/* base/buf.c: growable byte buffers with a hard maximum. */
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>

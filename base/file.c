@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/file.c: bounded reads and atomic writes of local files. */
-#include "base.h"
+/* base/file.c: bounded reads and atomic writes of local files. */
+#include "base/file.h"
+#include "base/str.h"
+
+#include <stdint.h>
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * policy/yaml_strict.c: the strict libyaml event reader of the YAML policy
+ * base/yaml_strict.c: the strict libyaml event reader of the YAML policy
  * sources (see yaml_strict.h for the rules).
  */
-#include "policy/yaml_strict.h"
+#include "base/yaml_strict.h"
 
 #include <stdlib.h>
 #include <string.h>

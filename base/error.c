@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* registry/error.c: error codes and the messages that go with them. */
-#include "base.h"
+/* base/error.c: error codes and the messages that go with them. */
+#include "base/error.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * verify/pgp_cert.c: the pinned certificates (RFC 4880 §11.1), merged as
+ * base/pgp_cert.c: the pinned certificates (RFC 4880 §11.1), merged as
  * gpg merges imports, every self-signature checked once when loaded, and
  * the validity of a signing key decided at the time of each verification.
  *
@@ -19,7 +19,7 @@
  * algorithm or hash it does not check, a revocation by another key), the
  * key counts as revoked: revocations fail closed.
  */
-#include "pgp.h"
+#include "base/pgp.h"
 
 #include <stdlib.h>
 #include <string.h>

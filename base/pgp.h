@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * verify/pgp.h: OpenPGP (RFC 4880, RFC 6637, draft-koch-eddsa) for
- * verification, in process on OpenSSL.  No gpg, no keyring: the keys are
- * the certificates the caller pinned, parsed and judged here.
+ * base/pgp.h: OpenPGP key material (RFC 4880, RFC 6637, draft-koch-eddsa),
+ * in process on OpenSSL.  No gpg, no keyring: the keys are the
+ * certificates the caller pinned, parsed and judged here.  policy/ (pinned
+ * keys of a contract), verify/ and sign/ use this one copy.
  *
- *   pgp_packet.c  packet framing and ASCII armor
+ *   pgp_packet.c  packet framing and ASCII armor (its one CRC-24)
  *   pgp_sig.c     key and signature packets, and the signature arithmetic
  *   pgp_cert.c    certificates: merging, self-signatures, validity at a time
- *   openpgp.c     the backend: the message grammar and the decision
+ *   verify/openpgp.c  the backend: the message grammar and the decision
  *
  * docs/signing.md has the rules as a table; each rule is enforced in one
  * place, named in a comment there.
  */
-#ifndef SN_VERIFY_PGP_H
-#define SN_VERIFY_PGP_H
+#ifndef SN_BASE_PGP_H
+#define SN_BASE_PGP_H
 
-#include "registry/base.h"
+#include "base/base.h"
 
 /* ---- packets (pgp_packet.c) ------------------------------------------ */
 
@@ -71,6 +72,11 @@ int sn_pgp_next(struct sn_pgp_reader *r, unsigned int *tag, const unsigned char 
  */
 int sn_pgp_key_file(struct sn_buf *bin, const unsigned char *data, size_t len, const char *what,
                     struct sn_err *e);
+
+/* Appends the ASCII armor of the binary OpenPGP data d (n bytes) as a
+ * PUBLIC KEY BLOCK to out (RFC 4880 §6.2: 64-character lines, CRC-24
+ * checksum).  0, SIGNET_ELIMIT or SIGNET_ENOMEM. */
+int sn_openpgp_armor_public_key(struct sn_buf *out, const unsigned char *d, size_t n, struct sn_err *e);
 
 /* ---- keys and signatures (pgp_sig.c) --------------------------------- */
 

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * base/json.h: strict JSON (json.c): one value, no duplicate keys, bounded depth.
+ */
+#ifndef SN_BASE_JSON_H
+#define SN_BASE_JSON_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "base/error.h"
+
+/* Parses exactly one JSON value spanning all of data: duplicate keys,
+ * nesting deeper than SIGNET_MAX_JSON_DEPTH, trailing bytes and invalid
+ * UTF-8 are errors (SIGNET_EBADINPUT / SIGNET_ELIMIT) whose message starts
+ * with what.  The caller owns the result (json_decref). */
+int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e);
+/* "an object", "a string", ... for messages about the wrong JSON type. */
+const char *sn_json_kind(const json_t *v);
+
+#endif
