@@ -705,16 +705,10 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 		memcpy(report->digest, im.top_digest, sizeof(report->digest));
 		report->media_type = im.top->media_type;
 	}
-	/* .sig attachments are read when registries.d turns them on, and,
-	 * unless it turns them off, whenever a sigstoreSigned requirement
-	 * applies (cosign keeps its signatures there). */
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER && layout == NULL) {
 		if ((rc = store_resolve(&im, v, e)) != 0)
 			goto out;
-		im.want_attachments = im.attachments == 1;
-		for (size_t i = 0; i < choice.n_reqs && im.attachments == -1; i++)
-			if (choice.reqs[i].type == SN_REQ_SIGSTORE_SIGNED)
-				im.want_attachments = 1;
+		im.want_attachments = sn_want_attachments(im.attachments, &choice);
 	}
 	memcpy(verdict->digest, pull_digest(&im), strlen(pull_digest(&im)) + 1);
 	if ((rc = meet_requirements(v, &im, &choice, verdict, t, e)) != 0)
@@ -745,6 +739,16 @@ out:
 	signet_verdict_free(verdict);
 	image_clear(&im);
 	return rc;
+}
+
+int sn_want_attachments(int setting, const struct sn_scope_choice *choice)
+{
+	if (setting != -1)
+		return setting == 1;
+	for (size_t i = 0; i < choice->n_reqs; i++)
+		if (choice->reqs[i].type == SN_REQ_SIGSTORE_SIGNED)
+			return 1;
+	return 0;
 }
 
 /* One image, within its deadline (signet_ctx_options.image_timeout_ms). */

@@ -78,6 +78,12 @@ struct sn_eval_report {
  * valid = by a pinned key over a payload naming the manifest it is stored
  * for.  Returns as sn_evaluate (SIGNET_ENOMEM if the report cannot be made).
  */
+/* Are the .sig attachments of a docker image read?  When registries.d's
+ * use-sigstore-attachments (setting: 1 true, 0 false, -1 unset) turns them
+ * on; unless it turns them off, whenever a sigstoreSigned requirement of
+ * choice applies (cosign keeps its signatures there). */
+int sn_want_attachments(int setting, const struct sn_scope_choice *choice);
+
 int sn_evaluate_report(struct signet_verdict **out, struct signet_verifier *v, const struct sn_ref *ref,
 		       const char *layout, struct sn_eval_report *report, struct sn_buf *t, struct sn_err *e);
 void sn_eval_report_clear(struct sn_eval_report *rep);

@@ -20,9 +20,11 @@
  * layout, the path `signet audit` takes for `skopeo sync --scoped` trees).
  *
  * .sig attachments live in a registry and cannot be reached without the
- * network: attachments on, off and unset (registries.d
- * use-sigstore-attachments) are covered by tests/integration/cosign.sh
- * against a real docker-registry, and their reading by test_attachments.
+ * network: when they are read (registries.d use-sigstore-attachments on,
+ * off, unset, with and without a sigstoreSigned requirement) is decided by
+ * sn_want_attachments, tested here (test_attachments_rule); reading them
+ * against a real docker-registry is tests/integration/cosign.sh and
+ * test_attachments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -710,6 +712,30 @@ static void test_identity_rules(void **state)
 	result_clear(&r);
 }
 
+/* When .sig attachments are read: on always, off never, unset exactly when
+ * a sigstoreSigned requirement applies. */
+static void test_attachments_rule(void **state)
+{
+	struct sn_requirement reqs[2];
+	struct sn_scope_choice c = {reqs, 0, "docker", "", "global default"};
+
+	(void)state;
+	memset(reqs, 0, sizeof(reqs));
+	reqs[0].type = SN_REQ_SIGNED_BY;
+	reqs[1].type = SN_REQ_SIGSTORE_SIGNED;
+	for (size_t n = 0; n <= 2; n++) {
+		c.n_reqs = n;
+		assert_int_equal(sn_want_attachments(1, &c), 1);
+		assert_int_equal(sn_want_attachments(0, &c), 0);
+		assert_int_equal(sn_want_attachments(-1, &c), n == 2);
+	}
+	reqs[0].type = SN_REQ_SIGSTORE_SIGNED; /* first of one */
+	c.n_reqs = 1;
+	assert_int_equal(sn_want_attachments(-1, &c), 1);
+	reqs[0].type = SN_REQ_INSECURE_ACCEPT_ANYTHING;
+	assert_int_equal(sn_want_attachments(-1, &c), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,6 +749,7 @@ int main(void)
 	    cmocka_unit_test(test_oci),
 	    cmocka_unit_test(test_annotations),
 	    cmocka_unit_test(test_identity_rules),
+	    cmocka_unit_test(test_attachments_rule),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
