@@ -42,41 +42,6 @@
 
 /* ---- names ------------------------------------------------------------ */
 
-static int is_lower_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-/* [a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)* */
-static int valid_component(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		if (!is_lower_alnum(s[i]))
-			return 0;
-		while (i < n && is_lower_alnum(s[i]))
-			i++;
-		if (i == n)
-			return 1;
-		if (s[i] == '.') {
-			i++;
-		} else if (s[i] == '_') {
-			i++;
-			if (i < n && s[i] == '_')
-				i++;
-		} else if (s[i] == '-') {
-			while (i < n && s[i] == '-')
-				i++;
-		} else {
-			return 0;
-		}
-		if (i == n)
-			return 0;
-	}
-	return 0;
-}
-
 /* A repository path: components joined by "/". */
 static int valid_repo(const char *repo)
 {
@@ -86,7 +51,7 @@ static int valid_repo(const char *repo)
 		return 0;
 	for (;;) {
 		slash = strchr(p, '/');
-		if (!valid_component(p, slash != NULL ? (size_t)(slash - p) : strlen(p)))
+		if (!sn_ref_path_component_ok(p, slash != NULL ? (size_t)(slash - p) : strlen(p)))
 			return 0;
 		if (slash == NULL)
 			return 1;
@@ -94,22 +59,9 @@ static int valid_repo(const char *repo)
 	}
 }
 
-static int is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-/* [\w][\w.-]{0,127} */
 static int valid_tag(const char *tag)
 {
-	size_t n = strlen(tag);
-
-	if (n == 0 || n > 128 || !is_word_char(tag[0]))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (!is_word_char(tag[i]) && tag[i] != '.' && tag[i] != '-')
-			return 0;
-	return 1;
+	return sn_ref_tag_ok(tag, strlen(tag));
 }
 
 static int is_digest(const char *ref)

@@ -312,6 +312,16 @@ static int tag_chars_ok(const char *s, size_t n)
 	return 1;
 }
 
+int sn_ref_path_component_ok(const char *s, size_t n)
+{
+	return component_ok(s, n, is_lower_alnum, docker_sep_ok);
+}
+
+int sn_ref_tag_ok(const char *s, size_t n)
+{
+	return n <= REF_TAG_MAX && tag_chars_ok(s, n);
+}
+
 /* The reference grammar's digest: [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
  * ":" [0-9a-fA-F]{32,}.  What algorithms and lengths are accepted is
  * sn_digest_validate's business. */

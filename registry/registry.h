@@ -22,6 +22,11 @@
  * then an optional ":" port of digits.  1 when s (n bytes) is one. */
 int sn_ref_host_name_ok(const char *s, size_t n);
 int sn_ref_domain_ok(const char *s, size_t n);
+/* One path component of a docker repository ([a-z0-9]+ joined by '.', '_',
+ * '__' or dashes), and a tag ([\w][\w.-]{0,127}): the grammar of
+ * sn_ref_parse, for every parser that checks a repository or tag. */
+int sn_ref_path_component_ok(const char *s, size_t n);
+int sn_ref_tag_ok(const char *s, size_t n);
 
 /* A parsed reference.  Docker fields are normalized: domain is never NULL
  * ("docker.io" by default), path has "library/" on docker.io single
