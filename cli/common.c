@@ -13,15 +13,26 @@ void cli_common_init(struct cli_common *c)
 	c->opts = init;
 }
 
+/* A boolean as skopeo reads one (Go's strconv.ParseBool): 1 t T TRUE true
+ * True, 0 f F FALSE false False; no argument is true. */
 static int parse_bool(const char *arg, int *out)
 {
-	if (arg == NULL || strcmp(arg, "true") == 0) {
+	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
+	static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False"};
+
+	if (arg == NULL) {
 		*out = 1;
 		return 0;
 	}
-	if (strcmp(arg, "false") == 0) {
-		*out = 0;
-		return 0;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(arg, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcmp(arg, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
 	}
 	return -1;
 }
@@ -89,7 +100,10 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg)
 	switch (opt) {
 	case OPT_TLS_VERIFY:
 		if (parse_bool(arg, &c->opts.tls_verify) != 0) {
-			cli_usage_error("--tls-verify takes true or false, not \"%s\"", arg);
+			cli_usage_error("--tls-verify takes true or false (or 1, t, T, TRUE, True, 0, f, F, "
+			                "FALSE, False, "
+			                "as skopeo), not \"%s\"",
+			                arg);
 			return -1;
 		}
 		return 0;

@@ -22,6 +22,20 @@ expect_exit 0 -- "${inspect[@]}" "docker://$H/good/image:latest"
 good=$(sed -n 's/^Digest: //p' "$OUT")
 expect_eq "$good" "$(sha256_of <(curl -sf "http://$H/v2/good/image/manifests/latest"))" "good/image digest"
 
+# --tls-verify takes the booleans skopeo takes (Go's strconv.ParseBool):
+# false in any of its spellings reaches this plain-HTTP server; true does not.
+for no in 0 f F FALSE false False; do
+	expect_exit 0 -- "$SIGNET" inspect "--tls-verify=$no" "docker://$H/good/image:latest"
+done
+for yes in 1 t T TRUE true True; do
+	expect_exit 3 -- "$SIGNET" inspect "--tls-verify=$yes" "docker://$H/good/image:latest"
+	expect_match "^signet: .*TLS" "$ERR"
+done
+for bad in yes no 2 tRuE ""; do
+	expect_exit 2 -- "$SIGNET" inspect "--tls-verify=$bad" "docker://$H/good/image:latest"
+	expect_match "^signet: --tls-verify takes true or false \(or 1, t, T, TRUE, True, 0, f, F, FALSE, False, as skopeo\), not \"$bad\"$" "$ERR"
+done
+
 # Bytes that do not hash to the digest asked for: refused (1), names the digest.
 expect_exit 1 -- "${inspect[@]}" "docker://$H/bad/digest@$good"
 expect_match '^signet: .*digest' "$ERR"
