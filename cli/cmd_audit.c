@@ -418,26 +418,6 @@ static int cmd_audit_merge(int argc, char **argv)
 
 /* ---- the audit ------------------------------------------------------------------ */
 
-/* Parses "K/N" strictly (1 <= K <= N <= AUDIT_MAX_SHARDS); 0 or -1. */
-static int parse_shard(const char *s, unsigned int *k, unsigned int *n)
-{
-	unsigned long a, b;
-	char *end;
-
-	if (s == NULL || *s < '1' || *s > '9')
-		return -1;
-	errno = 0;
-	a = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '/' || end[1] < '1' || end[1] > '9')
-		return -1;
-	b = strtoul(end + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || a > b || b > AUDIT_MAX_SHARDS)
-		return -1;
-	*k = (unsigned int)a;
-	*n = (unsigned int)b;
-	return 0;
-}
-
 /* Parses -j N strictly: 1..AUDIT_MAX_JOBS. */
 static int parse_jobs(const char *arg, unsigned int *out)
 {
@@ -497,7 +477,7 @@ int cmd_audit(int argc, char **argv)
 						       AUDIT_MAX_JOBS, optarg);
 			continue;
 		case OPT_SHARD:
-			if (parse_shard(optarg, &aopts.shard_index, &aopts.shard_count) != 0)
+			if (signet_audit_shard_parse(optarg, &aopts.shard_index, &aopts.shard_count) != 0)
 				return cli_usage_error("--shard takes K/N with 1 <= K <= N <= %u, not \"%s\"",
 						       AUDIT_MAX_SHARDS, optarg);
 			continue;

@@ -180,21 +180,20 @@ static int shard_advance(struct shard_in *s, signet_ctx *ctx)
 	return 0;
 }
 
-/* Parses "K/N" strictly (1 <= K <= N <= SIGNET_AUDIT_MAX_SHARDS); 0 or -1. */
-static int parse_shard(const char *s, unsigned int *k, unsigned int *n)
+int signet_audit_shard_parse(const char *s, unsigned int *k, unsigned int *n)
 {
 	unsigned long a, b;
 	char *end;
 
 	if (s == NULL || *s < '1' || *s > '9')
-		return -1;
+		return SIGNET_EINVAL;
 	errno = 0;
 	a = strtoul(s, &end, 10);
 	if (errno != 0 || *end != '/' || end[1] < '1' || end[1] > '9')
-		return -1;
+		return SIGNET_EINVAL;
 	b = strtoul(end + 1, &end, 10);
 	if (errno != 0 || *end != '\0' || a > b || b > SIGNET_AUDIT_MAX_SHARDS)
-		return -1;
+		return SIGNET_EINVAL;
 	*k = (unsigned int)a;
 	*n = (unsigned int)b;
 	return 0;
@@ -275,7 +274,7 @@ static int check_summaries(int *flags, struct shard_in *in, size_t n, struct sn_
 		json_t *p = json_object_get(sn_audit_record_object(s), "policy");
 		int f;
 
-		if (parse_shard(signet_audit_record_shard(s), &k, &nn) != 0) {
+		if (signet_audit_shard_parse(signet_audit_record_shard(s), &k, &nn) != 0) {
 			sn_seterr(e, rc,
 			          "%s: the summary names no shard \"K/N\": not the output of `signet audit "
 			          "--shard`",

@@ -206,6 +206,11 @@ SIGNET_EXPORT const char *signet_audit_record_shard(const signet_audit_record *r
 /* Shards of one audit accepted by signet_audit_merge(). */
 #define SIGNET_AUDIT_MAX_SHARDS 4096u
 
+/* Parses a shard "K/N" (`signet audit --shard`, a summary record's shard)
+ * strictly: decimal, no sign or leading zero, 1 <= K <= N <=
+ * SIGNET_AUDIT_MAX_SHARDS.  Returns 0 with *k and *n set, or SIGNET_EINVAL. */
+SIGNET_EXPORT int signet_audit_shard_parse(const char *text, unsigned int *k, unsigned int *n);
+
 /*
  * Reads the records of one audit written as JSON Lines (`signet audit
  * --json`) at path, each through cb (borrowed for the call), in file
