@@ -58,7 +58,7 @@ static int cmd_contract_images(int argc, char **argv)
 	size_t n = 0;
 	int opt, rc, code;
 
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(images_help, stdout);

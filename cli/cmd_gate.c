@@ -143,7 +143,7 @@ int cmd_gate(int argc, char **argv)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "o:a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:a:vqh", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(gate_help, stdout);
 			return EXIT_ALLOWED;

@@ -62,7 +62,7 @@ static int policy_export(int argc, char **argv)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:o:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:o:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h': fputs(policy_help, stdout); return EXIT_ALLOWED;
 		case '?': return EXIT_USAGE;
@@ -137,7 +137,7 @@ static int policy_run(int argc, char **argv, int explain)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(policy_help, stdout);
 			return EXIT_ALLOWED;

@@ -79,7 +79,7 @@ int cmd_sign(int argc, char **argv)
 	int opt, rc, code;
 
 	cli_common_init(&c);
-	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(sign_help, stdout);
@@ -183,7 +183,7 @@ int cmd_standalone_sign(int argc, char **argv)
 	signet_ctx *ctx = NULL;
 	int opt, rc, code;
 
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(standalone_sign_help, stdout);
@@ -248,7 +248,7 @@ int cmd_key(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(key_help, stdout);
