@@ -173,8 +173,12 @@ int cli_verifier_open(signet_ctx **ctx, signet_verifier **v, struct cli_trust *t
  * and returns the exit code, or 0. */
 int cli_read_file(unsigned char **data, size_t *len, const char *path, size_t max, const char *what);
 /* Writes an output file atomically (temporary file, fsync, rename): on
- * failure nothing is left behind.  Prints and returns the exit code, or 0. */
+ * failure nothing is left behind; "-" is standard output.  Prints and
+ * returns the exit code, or 0. */
 int cli_write_file(const char *path, const void *data, size_t len);
+/* Copies the file at path (not followed if a symbolic link) to standard
+ * output.  Prints and returns the exit code, or 0. */
+int cli_copy_to_stdout(const char *path);
 /* The registries.d directory containers tools use when none is given:
  * $HOME/.config/containers/registries.d if it exists, else
  * /etc/containers/registries.d if it exists, else NULL. */

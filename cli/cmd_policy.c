@@ -84,6 +84,9 @@ static int policy_export(int argc, char **argv)
 		    "or --key)");
 	if (out_dir == NULL)
 		return cli_usage_error("policy export needs -o DIR, the directory to write");
+	if (cli_is_stdout(out_dir))
+		return cli_usage_error("policy export writes a directory (policy.json and registries.d/), "
+		                       "not standard output: -o takes a DIR (./- for one named \"-\")");
 	if (t.vopts.n_annotations != 0)
 		return cli_usage_error(
 		    "policy export: containers-policy.json cannot require payload annotations "
