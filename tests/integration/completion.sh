@@ -117,7 +117,7 @@ expect_comp "signet policy lint --for" --force --format
 echo "# option values: files, directories, words"
 mkdir -p "$T/w/layouts/app" "$T/w/certs.d"
 touch "$T/w/policy.json" "$T/w/pod.yaml"
-cd "$T/w"
+cd "$T/w" || die "cannot enter $T/w"
 expect_comp "signet verify --policy po" policy.json pod.yaml
 expect_comp "signet verify --policy=po" policy.json pod.yaml
 expect_comp "signet verify --cert-dir c" certs.d
@@ -156,7 +156,7 @@ COMP_WORDS=(signet policy "")
 COMP_CWORD=2
 call_signet
 expect_eq "${COMPREPLY[*]}" "lint explain export --help" "COMP_WORDS only: signet policy"
-cd "$T"
+cd "$T" || die "cannot enter $T"
 
 echo "# meson installs it as bash-completion's signet"
 meson introspect "$BUILDDIR" --installed >"$T/installed.json" || die "meson introspect failed"
