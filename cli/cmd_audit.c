@@ -358,7 +358,7 @@ static int cmd_audit_render(int argc, char **argv)
 	struct sink s;
 	int opt, table = 0;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(audit_help, stdout);
 			return EXIT_ALLOWED;
@@ -393,7 +393,7 @@ static int cmd_audit_merge(int argc, char **argv)
 	int opt, json = 0;
 	size_t n;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(audit_help, stdout);
 			return EXIT_ALLOWED;
@@ -461,7 +461,7 @@ int cmd_audit(int argc, char **argv)
 		return cmd_audit_render(argc - 1, argv + 1);
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:j:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:j:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(audit_help, stdout);

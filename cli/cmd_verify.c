@@ -80,7 +80,7 @@ int cmd_verify(int argc, char **argv)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(verify_help, stdout);
 			return EXIT_ALLOWED;
@@ -125,7 +125,7 @@ int cmd_standalone_verify(int argc, char **argv)
 	signet_ctx *ctx = NULL;
 	int opt, rc, code;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(standalone_verify_help, stdout);
 			return EXIT_ALLOWED;
