@@ -24,17 +24,14 @@ static int starts(const unsigned char *p, size_t n, const char *s)
 	return n >= l && memcmp(p, s, l) == 0;
 }
 
-/* Whether the PEM BEGIN line at p (n bytes left) names a private key. */
+/* Whether PEM text (n bytes at p) holds a private key block anywhere
+ * ("-----BEGIN EC PARAMETERS-----" may come first, as openssl ecparam
+ * -genkey writes). */
 static int pem_is_private(const unsigned char *p, size_t n)
 {
-	const unsigned char *eol = memchr(p, '\n', n);
-	size_t l = eol != NULL ? (size_t)(eol - p) : n;
-	static const char needle[] = "PRIVATE KEY";
+	static const char needle[] = "PRIVATE KEY-----";
 
-	for (size_t i = 0; i + sizeof(needle) - 1 <= l; i++)
-		if (memcmp(p + i, needle, sizeof(needle) - 1) == 0)
-			return 1;
-	return 0;
+	return memmem(p, n, needle, sizeof(needle) - 1) != NULL;
 }
 
 int sn_key_file_kind(enum sn_req_type *kind, const struct sn_buf *key, const char *file, struct sn_err *e)

@@ -90,7 +90,8 @@ verify 0 --lookaside "file://$T/la" --key "$KEYS/A.gpg" "docker://$REG/test/pgp:
 verify 1 --lookaside "file://$T/la" --key "$KEYS/B.asc" "docker://$REG/test/pgp:v1"
 
 echo "# what is not a public key is refused, naming the file"
-for f in "$K/k1.key" "$K/ec256.key" "$K/ec256.sec1" "$K/rsa.key"; do
+openssl ecparam -name prime256v1 -genkey -out "$K/ecparam.pem" 2>/dev/null # EC PARAMETERS first
+for f in "$K/k1.key" "$K/ec256.key" "$K/ec256.sec1" "$K/rsa.key" "$K/ecparam.pem"; do
 	verify 2 --key "$f" "$IMG1"
 	expect_match "^signet: key file $f: a private key; give the public key" "$ERR"
 done
