@@ -10,7 +10,7 @@
 #   - several IMAGE arguments: per-image output in order and the exit code
 #     precedence (1 denied, then 2 bad input, then 3 unreachable);
 #   - --json on allow, denial and error (jq checks the members);
-#   - policy export/lint and gate-style callers get the same detection.
+#   - policy lint/export and gate get the same detection.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
 need docker-registry skopeo umoci gpg gpgconf jq openssl
 
@@ -169,5 +169,12 @@ expect_eq "$(jq -r '.default[0].keyData' "$T/exp/policy.json" | base64 -d)" "$(c
 verify 0 --policy "$T/exp/policy.json" "$IMG1"
 expect_exit 2 -- "$SIGNET" policy lint --key "$K/k1.key"
 expect_match "^signet: key file $K/k1.key: a private key" "$ERR"
+printf 'services:\n  web:\n    image: %s\n' "$REG/test/cosign:v1" >"$T/compose.yml"
+expect_exit 0 -- "$SIGNET" gate --key "$K/k1.pub" --registries.d "$T/regd" --tls-verify=false \
+	"$T/compose.yml" -o "$T/pinned.yml"
+expect_match "^    image: $REG/test/cosign:v1@$D1\$" "$T/pinned.yml"
+expect_exit 1 -- "$SIGNET" gate --key "$K/k2.pub" --registries.d "$T/regd" --tls-verify=false \
+	"$T/compose.yml" -o "$T/pinned2.yml"
+expect_eq "$([[ -e $T/pinned2.yml ]] && echo written || echo absent)" absent "gate denied: nothing written"
 
 finish
