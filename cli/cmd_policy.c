@@ -152,7 +152,7 @@ static int policy_run(int argc, char **argv, int explain)
 	}
 	/* lint also accepts the policy file as its argument. */
 	if (!explain && argc - optind == 1 && t.vopts.policy_file == NULL && t.vopts.contract_file == NULL &&
-	    t.vopts.n_gpg_key_files == 0)
+	    t.vopts.n_key_files == 0)
 		t.vopts.policy_file = argv[optind++];
 	if (argc - optind != (explain ? 1 : 0))
 		return cli_usage_error(explain ? "policy explain takes exactly one IMAGE"

@@ -991,6 +991,8 @@ static json_t *policy_source(const struct signet_verifier *v)
 		jrc |= json_array_append_new(files, file_name(o->contract_file));
 	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_gpg_key_files; i++)
 		jrc |= json_array_append_new(files, file_name(o->gpg_key_files[i]));
+	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_key_files; i++)
+		jrc |= json_array_append_new(files, file_name(o->key_files[i]));
 	if (jrc != 0) {
 		json_decref(files);
 		return NULL;
