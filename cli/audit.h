@@ -11,6 +11,12 @@
 
 /* Parallel requests accepted by -j. */
 #define AUDIT_MAX_JOBS 64u
+/* -j when not given: for a registry elsewhere, where each image waits on
+ * round trips (4 was 1.6x to 2x faster than 1 at 20 and 50 ms, 8 hardly
+ * more than 4: bench/bench-audit-jobs.sh, docs/audit.md); 1 for a
+ * registry on this machine and for dir: and oci: copies, which are
+ * CPU-bound (more jobs than cores were slower there). */
+#define AUDIT_DEFAULT_REMOTE_JOBS 4u
 /* Shards accepted by --shard K/N and by merge. */
 #define AUDIT_MAX_SHARDS SIGNET_AUDIT_MAX_SHARDS
 

@@ -26,7 +26,8 @@ static const char audit_help[] =
 	"Options:\n"
 	"  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
 	"                       registry's catalog\n"
-	"  -j, --jobs N         parallel requests (default 1)\n"
+	"  -j, --jobs N         parallel requests (default 4 for a registry elsewhere, 1 for one on\n"
+	"                       this machine (loopback) and for dir: and oci:)\n"
 	"  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
 	"                       combine the --json outputs of all N shards with `signet audit merge`\n"
 	"  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP CLI_COMMON_HELP
@@ -326,6 +327,27 @@ static int parse_jobs(const char *arg, unsigned int *out)
 	return 0;
 }
 
+/* The -j an audit of source gets when none is given: AUDIT_DEFAULT_REMOTE_JOBS
+ * for a docker:// registry that is not on this machine (loopback), else 1. */
+static unsigned int default_jobs(const char *source)
+{
+	static const char *const local[] = {"localhost", "127.", "[::1]"};
+	const char *host = source + 9;
+
+	if (strncmp(source, "docker://", 9) != 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strncmp(host, local[i], strlen(local[i])) == 0) {
+			char next = host[strlen(local[i])];
+
+			/* "localhost", "localhost:5000", "127.x", not "localhost.example" */
+			if (local[i][strlen(local[i]) - 1] == '.' || next == '\0' || next == ':' ||
+			    next == '/')
+				return 1;
+		}
+	return AUDIT_DEFAULT_REMOTE_JOBS;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -345,7 +367,7 @@ int cmd_audit(int argc, char **argv)
 	struct cli_common c;
 	struct cli_trust t;
 	struct sink s;
-	int opt, rc, code;
+	int opt, rc, code, jobs_given = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
 		return cmd_audit_merge(argc - 1, argv + 1);
@@ -367,6 +389,7 @@ int cmd_audit(int argc, char **argv)
 			if (parse_jobs(optarg, &aopts.jobs) != 0)
 				return cli_usage_error("-j takes a number of parallel requests from 1 to %u, not \"%s\"",
 						       AUDIT_MAX_JOBS, optarg);
+			jobs_given = 1;
 			continue;
 		case OPT_SHARD:
 			if (signet_audit_shard_parse(optarg, &aopts.shard_index, &aopts.shard_count) != 0)
@@ -385,6 +408,14 @@ int cmd_audit(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("audit takes exactly one SOURCE (see 'signet audit --help')");
 	aopts.source = argv[optind];
+	if (!jobs_given)
+		aopts.jobs = default_jobs(aopts.source);
+	if (c.verbose)
+		fprintf(stderr, "signet: audit: %u image%s at a time (-j %u%s)\n", aopts.jobs,
+		        aopts.jobs == 1 ? "" : "s", aopts.jobs,
+		        jobs_given                                ? ""
+		        : aopts.jobs == AUDIT_DEFAULT_REMOTE_JOBS ? ", the default for a registry elsewhere"
+		                                                  : ", the default for a local source");
 	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
 		goto out;
 	sink_init(&s, !c.json && !c.quiet, c.json, html);

@@ -299,6 +299,14 @@ expect_eq "$(tagged "$OUT")" "signed-a/r03:t05 " "docker://REG/signed-a/r03:t05:
 audit 1 "docker://$REG/tampered:t3"		# one image, denied; the table
 expect_match '^Images: 1 \(0 allowed, 1 denied, 0 errors\)$' "$OUT"
 expect_match 'tampered' "$OUT"
+echo "# -j: 4 for a registry elsewhere, 1 on this machine (measured: docs/audit.md)"
+audit 0 -v "docker://$REG/signed-a/r03:t05"
+expect_match '^signet: audit: 1 image at a time \(-j 1, the default for a local source\)$' "$ERR"
+audit 0 -v -j 3 "docker://$REG/signed-a/r03:t05"
+expect_match '^signet: audit: 3 images at a time \(-j 3\)$' "$ERR"
+# 192.0.2.1 (TEST-NET-1) is nowhere: the line comes before any request
+audit 3 -v --timeout 1s "docker://192.0.2.1:1/x:v1"
+expect_match '^signet: audit: 4 images at a time \(-j 4, the default for a registry elsewhere\)$' "$ERR"
 echo "# the terminal report: the summary first and last"
 TAMPERED_LINE="signet audit: docker://$REG/tampered: 8 images: 0 allowed, 8 denied, 0 errors (policy: $T/policy.json)"
 COLUMNS=100 audit 1 "docker://$REG/tampered"	# 8 images denied alike: one group
