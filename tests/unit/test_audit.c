@@ -384,8 +384,16 @@ static void test_jobs(void **state)
 	assert_int_equal(run(&o1, source, 1, 0, 0), SIGNET_EDENIED);
 	assert_int_equal(run(&o3, source, 3, 0, 0), SIGNET_EDENIED);
 	assert_int_equal(o1.n, o3.n);
-	for (size_t i = 0; i < o1.n; i++)
-		assert_string_equal(o1.rec[i], o3.rec[i]);
+	/* The same records, but for when each run started. */
+	for (size_t i = 0; i < o1.n; i++) {
+		json_t *a = rec_json(&o1, i), *b = rec_json(&o3, i);
+
+		(void)json_object_del(a, "started");
+		(void)json_object_del(b, "started");
+		assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+	}
 	out_free(&o1);
 	out_free(&o3);
 }
