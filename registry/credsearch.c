@@ -3,11 +3,12 @@
  * registry/credsearch.c: the credentials of a registry when neither --creds
  * nor a policy source gave any.  With --authfile, that file alone (as
  * current skopeo).  Else, when the caller enabled the search
- * (SIGNET_CREDS_SEARCH), the auth files in the order containers/image
- * reads them:
+ * (SIGNET_CREDS_SEARCH), the auth files in the order containers-auth.json(5)
+ * gives and skopeo 1.9 reads them (REGISTRY_AUTH_FILE is the override of
+ * the primary file, which is then not read):
  *
- *   $REGISTRY_AUTH_FILE
- *   $XDG_RUNTIME_DIR/containers/auth.json   (/run/containers/UID/auth.json)
+ *   $REGISTRY_AUTH_FILE, or the primary file:
+ *     $XDG_RUNTIME_DIR/containers/auth.json (/run/containers/UID/auth.json)
  *   $XDG_CONFIG_HOME/containers/auth.json   ($HOME/.config/containers/...)
  *   $DOCKER_CONFIG/config.json              ($HOME/.docker/config.json)
  *   $HOME/.dockercfg                        (legacy format)
@@ -77,11 +78,12 @@ static int sources_build(struct source *s, size_t *n, const struct signet_ctx *c
 		return add_source(s, n, 0, e, "%s", ctx->authfile);
 	if ((ctx->credential_sources & SIGNET_CREDS_SEARCH) == 0)
 		return 0;
+	/* REGISTRY_AUTH_FILE takes the place of the primary file. */
 	if ((v = env("REGISTRY_AUTH_FILE")) != NULL)
 		rc = add_source(s, n, 0, e, "%s", v);
-	if (rc == 0 && (v = env("XDG_RUNTIME_DIR")) != NULL)
+	else if ((v = env("XDG_RUNTIME_DIR")) != NULL)
 		rc = add_source(s, n, 0, e, "%s/containers/auth.json", v);
-	else if (rc == 0)
+	else
 		rc = add_source(s, n, 0, e, "/run/containers/%u/auth.json", (unsigned)getuid());
 	if (rc == 0 && (v = env("XDG_CONFIG_HOME")) != NULL)
 		rc = add_source(s, n, 0, e, "%s/containers/auth.json", v);

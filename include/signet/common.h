@@ -113,8 +113,9 @@ typedef struct signet_ctx_options {
 	 * SIGNET_CREDS_SEARCH: when authfile is NULL, the first of these files
 	 * holding credentials for the registry (or naming a helper for it)
 	 * gives them, as containers-auth.json(5) and skopeo order them:
-	 * $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json
-	 * (/run/containers/UID/auth.json without XDG_RUNTIME_DIR),
+	 * $REGISTRY_AUTH_FILE or else the primary file,
+	 * $XDG_RUNTIME_DIR/containers/auth.json (/run/containers/UID/auth.json
+	 * without XDG_RUNTIME_DIR),
 	 * $XDG_CONFIG_HOME/containers/auth.json ($HOME/.config/...),
 	 * $DOCKER_CONFIG/config.json ($HOME/.docker/config.json), $HOME/.dockercfg
 	 * (the legacy format).  A missing file, or one without an entry for the
