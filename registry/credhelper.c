@@ -43,6 +43,21 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* Moves *fd above the standard descriptors, so that the helper's dup2s
+ * cannot overwrite one another when the caller runs with 0, 1 or 2 closed. */
+static int fd_high(int *fd)
+{
+	int n;
+
+	if (*fd > 2)
+		return 0;
+	if ((n = fcntl(*fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return -1;
+	close(*fd);
+	*fd = n;
+	return 0;
+}
+
 /* Starts prog get with input on its standard input; *outfd reads its
  * standard output. */
 static int spawn_helper(pid_t *pid, int *outfd, const char *prog, const char *input, struct sn_err *e)
@@ -55,7 +70,8 @@ static int spawn_helper(pid_t *pid, int *outfd, const char *prog, const char *in
 	sigset_t none, all;
 
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
-	    (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+	    (devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 || fd_high(&in[0]) != 0 ||
+	    fd_high(&out[1]) != 0 || fd_high(&devnull) != 0) {
 		rc = sn_seterr(e, SIGNET_EIO, "credential helper %s: cannot make pipes: %s", prog,
 		               strerror(errno));
 		goto out;
@@ -121,11 +137,17 @@ static void kill_reap(pid_t pid)
 		;
 }
 
+/* The reply: read into one buffer allocated at its limit, so that no
+ * realloc leaves a copy of the secret behind. */
+struct reply {
+	unsigned char *data; /* SIGNET_MAX_CREDHELPER_REPLY + 1 bytes */
+	size_t len;
+};
+
 /* Reads the helper's standard output until it closes it.  Returns 0,
  * SIGNET_ELIMIT (too long), 1 (deadline passed) or SIGNET_EIO. */
-static int read_reply(struct sn_buf *b, int fd, int64_t deadline_ms, struct sn_err *e)
+static int read_reply(struct reply *b, int fd, int64_t deadline_ms)
 {
-	unsigned char chunk[4096];
 	int rc = 0;
 
 	for (;;) {
@@ -145,7 +167,8 @@ static int read_reply(struct sn_buf *b, int fd, int64_t deadline_ms, struct sn_e
 		}
 		if (p.revents == 0)
 			continue;
-		if ((n = read(fd, chunk, sizeof(chunk))) < 0) {
+		/* One byte more than the limit is room to see it crossed. */
+		if ((n = read(fd, b->data + b->len, SIGNET_MAX_CREDHELPER_REPLY + 1 - b->len)) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			rc = SIGNET_EIO;
@@ -153,14 +176,12 @@ static int read_reply(struct sn_buf *b, int fd, int64_t deadline_ms, struct sn_e
 		}
 		if (n == 0)
 			break;
-		if ((size_t)n > SIGNET_MAX_CREDHELPER_REPLY - b->len) {
+		b->len += (size_t)n;
+		if (b->len > SIGNET_MAX_CREDHELPER_REPLY) {
 			rc = SIGNET_ELIMIT;
 			break;
 		}
-		if ((rc = sn_buf_append(b, chunk, (size_t)n, e)) != 0)
-			break;
 	}
-	OPENSSL_cleanse(chunk, sizeof(chunk));
 	return rc;
 }
 
@@ -206,7 +227,7 @@ static void wipe_string(json_t *root, const char *name)
 		OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
 }
 
-static int parse_reply(char **user, char **pass, const struct sn_buf *b, const char *prog,
+static int parse_reply(char **user, char **pass, const struct reply *b, const char *prog,
                        const char *server_url, struct sn_err *e)
 {
 	const char *u = NULL, *s = NULL;
@@ -261,7 +282,7 @@ out:
 
 /* The reply without surrounding white space is exactly the not-found
  * message? */
-static int is_not_found(const struct sn_buf *b)
+static int is_not_found(const struct reply *b)
 {
 	const char *p = (const char *)b->data;
 	size_t n = b->len, m = strlen(NOT_FOUND_REPLY);
@@ -281,7 +302,7 @@ int sn_credhelper_get(char **user, char **pass, const char *name, const char *se
                       struct sn_err *e)
 {
 	char prog[128];
-	struct sn_buf reply;
+	struct reply reply = {0};
 	char *u = NULL, *p = NULL;
 	int fd = -1, status = 0, rc;
 	int64_t allowed = deadline_ms - sn_now_ms();
@@ -291,10 +312,11 @@ int sn_credhelper_get(char **user, char **pass, const char *name, const char *se
 		return sn_seterr(e, SIGNET_EINVAL, "sn_credhelper_get: NULL argument");
 	if ((size_t)snprintf(prog, sizeof(prog), "docker-credential-%s", name) >= sizeof(prog))
 		return sn_seterr(e, SIGNET_EINVAL, "credential helper name too long");
-	sn_buf_init(&reply, SIGNET_MAX_CREDHELPER_REPLY, "credential helper reply");
+	if ((reply.data = malloc(SIGNET_MAX_CREDHELPER_REPLY + 1)) == NULL)
+		return sn_enomem(e);
 	if ((rc = spawn_helper(&pid, &fd, prog, server_url, e)) != 0)
-		return rc;
-	rc = read_reply(&reply, fd, deadline_ms, e);
+		goto out;
+	rc = read_reply(&reply, fd, deadline_ms);
 	close_fd(&fd);
 	if (rc == 1) {
 		kill_reap(pid);
@@ -314,8 +336,7 @@ int sn_credhelper_get(char **user, char **pass, const char *name, const char *se
 	}
 	if (rc != 0) {
 		kill_reap(pid);
-		if (rc != SIGNET_ENOMEM)
-			rc = sn_seterr(e, SIGNET_EIO, "credential helper %s: cannot read its reply", prog);
+		rc = sn_seterr(e, SIGNET_EIO, "credential helper %s: cannot read its reply", prog);
 		goto out;
 	}
 	if (wait_exit(&status, pid, deadline_ms) != 0) {
@@ -347,6 +368,7 @@ int sn_credhelper_get(char **user, char **pass, const char *name, const char *se
 	*user = u;
 	*pass = p;
 out:
-	sn_buf_wipe_free(&reply);
+	OPENSSL_cleanse(reply.data, reply.len);
+	free(reply.data);
 	return rc;
 }

@@ -126,6 +126,26 @@ static void test_reply(void **state)
 	close(leak);
 }
 
+/* With the caller's standard input closed, the pipes may get descriptor
+ * 0: the helper's input and output must still be the right ones. */
+static void test_stdin_closed(void **state)
+{
+	struct sn_err e = {0};
+	char *user, *pass;
+	int saved = dup(0);
+
+	(void)state;
+	assert_true(saved > 2);
+	close(0);
+	assert_int_equal(run(&user, &pass, "ok", 5000, &e), 0);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	assert_string_equal(user, "alice");
+	assert_string_equal(pass, "s3cret");
+	free(user);
+	sn_free_secret(pass);
+}
+
 static void test_not_found(void **state)
 {
 	struct sn_err e = {0};
@@ -208,9 +228,9 @@ static void test_deadline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_reply),    cmocka_unit_test(test_not_found),
-	    cmocka_unit_test(test_failures), cmocka_unit_test(test_reply_limit),
-	    cmocka_unit_test(test_deadline),
+	    cmocka_unit_test(test_reply),       cmocka_unit_test(test_stdin_closed),
+	    cmocka_unit_test(test_not_found),   cmocka_unit_test(test_failures),
+	    cmocka_unit_test(test_reply_limit), cmocka_unit_test(test_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
