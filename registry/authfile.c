@@ -282,7 +282,7 @@ int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	if ((rc = sn_json_parse(&root, file.data, file.len, what, e)) != 0)
+	if ((rc = sn_json_parse_secret(&root, file.data, file.len, what, e)) != 0)
 		goto out;
 	if (!json_is_object(root)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: not a JSON object", what);

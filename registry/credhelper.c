@@ -231,19 +231,13 @@ static int parse_reply(char **user, char **pass, const struct reply *b, const ch
                        const char *server_url, struct sn_err *e)
 {
 	const char *u = NULL, *s = NULL;
-	struct sn_err scratch = {0};
 	json_t *root = NULL;
+	char what[256];
 	int rc;
 
-	/* jansson's message may quote the text near the error: the secret.
-	 * Only its code is kept. */
-	if ((rc = sn_json_parse(&root, b->data, b->len, "reply", &scratch)) != 0) {
-		OPENSSL_cleanse(scratch.msg, sizeof(scratch.msg));
-		if (rc == SIGNET_ENOMEM)
-			return sn_enomem(e);
-		return sn_seterr(e, rc, "credential helper %s: reply for %s is not a JSON object%s", prog,
-		                 server_url, rc == SIGNET_ELIMIT ? " within the nesting limit" : "");
-	}
+	snprintf(what, sizeof(what), "credential helper %s: reply for %s", prog, server_url);
+	if ((rc = sn_json_parse_secret(&root, b->data, b->len, what, e)) != 0)
+		return rc;
 	if (!json_is_object(root)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "credential helper %s: reply for %s is not a JSON object",
 		               prog, server_url);

@@ -276,6 +276,21 @@ static void test_wrong_types(void **state)
 	             "localhost:5000", "a/b", SIGNET_EBADINPUT, "auth file /tmp/", NULL);
 }
 
+/* A syntax error's message gives the place, never the text near it (a
+ * secret, here the base64 of a password cut short). */
+static void test_syntax_error_hides_text(void **state)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+
+	write_file(state, "{\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE);
+	assert_int_equal(
+	    sn_authfile_lookup(&hit, ((struct fixture *)*state)->path, 0, "localhost:5000", "a/b", &e),
+	    SIGNET_EBADINPUT);
+	assert_non_null(strstr(e.msg, "invalid JSON at line 1, column "));
+	assert_null(strstr(e.msg, "YWxp"));
+}
+
 static void test_duplicate_keys(void **state)
 {
 	expect_error(write_file(state, "{\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"},"
@@ -405,6 +420,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_colon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax_error_hides_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_too_large, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_legacy_format, setup, teardown),

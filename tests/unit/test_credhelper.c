@@ -171,7 +171,7 @@ static void test_failures(void **state)
 	assert_string_equal(user, "untouched");
 
 	assert_int_equal(run(&user, &pass, "garbage", 5000, &e), SIGNET_EBADINPUT);
-	assert_non_null(strstr(e.msg, "reply for localhost:5000 is not a JSON object"));
+	assert_non_null(strstr(e.msg, "reply for localhost:5000: invalid JSON at line 1, column "));
 	assert_null(strstr(e.msg, "hunter2"));
 
 	assert_int_equal(run(&user, &pass, "nosecret", 5000, &e), SIGNET_EBADINPUT);
