@@ -16,7 +16,8 @@
  * "credHelpers" (per registry host) and "credsStore" (the default) name a
  * docker-credential-NAME program holding the secret; they come before
  * "auths", as in docker.  The lookup only says which helper: running it is
- * credhelper.c's, and only when the caller enabled helpers.  The legacy
+ * credhelper.c's.  When the caller has not enabled helpers, they are not
+ * read at all.  The legacy
  * ~/.dockercfg holds the auths map at its top level.
  */
 #include "registry.h"
@@ -256,8 +257,8 @@ void sn_authfile_hit_clear(struct sn_authfile_hit *h)
 	memset(h, 0, sizeof(*h));
 }
 
-int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy, const char *domain,
-                       const char *repo, struct sn_err *e)
+int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy, int helpers,
+                       const char *domain, const char *repo, struct sn_err *e)
 {
 	json_t *root = NULL, *auths = NULL, *entry, *chosen = NULL;
 	const char *key, *chosen_key = NULL, *helper = NULL, *via = NULL;
@@ -299,7 +300,9 @@ int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy
 			rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: auths: not an object", what);
 			goto out;
 		}
-		if ((rc = helpers_check(&helper, &via, root, what, domain, e)) != 0)
+		/* Without helpers, credHelpers and credsStore are not read at
+		 * all: the file's auths answer, as before helpers were run. */
+		if (helpers && (rc = helpers_check(&helper, &via, root, what, domain, e)) != 0)
 			goto out;
 	}
 	/* Every entry must be well formed. */

@@ -113,13 +113,6 @@ static int ask_helper(char **user, char **pass, const struct signet_ctx *ctx,
 	int64_t deadline = sn_now_ms() + SIGNET_CREDHELPER_TIMEOUT_MS;
 	int rc;
 
-	if ((ctx->credential_sources & SIGNET_CREDS_HELPERS) == 0) {
-		sn_log(ctx, SIGNET_LOG_INFO,
-		       "auth file %s names the credential helper docker-credential-%s (%s) for %s: not "
-		       "run, helpers are not enabled",
-		       path, hit->helper, hit->key, where);
-		return 0;
-	}
 	if (ctx->deadline_ms != 0 && ctx->deadline_ms < deadline)
 		deadline = ctx->deadline_ms;
 	sn_log(ctx, SIGNET_LOG_DEBUG,
@@ -160,7 +153,9 @@ int sn_creds_search(char **user, char **pass, struct signet_ctx *ctx, const char
 	for (i = 0; i < n && u == NULL; i++) {
 		struct sn_authfile_hit hit;
 
-		if ((rc = sn_authfile_lookup(&hit, s[i].path, s[i].legacy, domain, repo, e)) != 0)
+		if ((rc = sn_authfile_lookup(&hit, s[i].path, s[i].legacy,
+		                             (ctx->credential_sources & SIGNET_CREDS_HELPERS) != 0, domain,
+		                             repo, e)) != 0)
 			goto out;
 		if (hit.helper != NULL) {
 			rc = ask_helper(&u, &p, ctx, &hit, s[i].path, domain, where, e);

@@ -164,6 +164,7 @@ int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, st
  * specific wins) or "https://index.docker.io/v1/" for docker.io, whose
  * entry has "auth" (base64 "user:pass") or "username" + "password".
  * legacy: the ~/.dockercfg format (the auths map at the top level).
+ * helpers: 0 to ignore credHelpers and credsStore (not even checked).
  * A missing file, no matching key or an entry without credentials leave
  * *out all NULL.  Errors (a malformed file) name the file and the JSON
  * path.  Clear *out with sn_authfile_hit_clear (pass is a secret). */
@@ -173,8 +174,8 @@ struct sn_authfile_hit {
 	char *helper; /* NAME of docker-credential-NAME to ask instead; NULL: none */
 	char *key;    /* what gave it, for messages: auths["K"], credHelpers["K"], credsStore */
 };
-int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy, const char *domain,
-                       const char *repo, struct sn_err *e);
+int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy, int helpers,
+                       const char *domain, const char *repo, struct sn_err *e);
 void sn_authfile_hit_clear(struct sn_authfile_hit *h);
 
 /* credhelper.c: runs docker-credential-NAME get (from PATH, no shell, a

@@ -127,11 +127,10 @@ typedef struct signet_ctx_options {
 	 * standard input; its reply is bounded (SIGNET_MAX_CREDHELPER_REPLY) and
 	 * it is killed at SIGNET_CREDHELPER_TIMEOUT_MS (or the image deadline,
 	 * whichever is first).  "credentials not found" passes to the next file.
-	 * Without this bit a file naming a helper gives nothing (and the search
-	 * goes on).  A helper that fails, hangs or answers too much is an error;
-	 * an identity token (user name "<token>") is SIGNET_EUNSUPPORTED.
-	 * The log callback says which file and key (or helper) gave credentials,
-	 * never the secret. */
+	 * Without this bit, credHelpers and credsStore are not read (as in
+	 * versions 1 and 2): the file's "auths" answer.  A helper that fails, hangs or answers too much is an
+	 * error; an identity token (user name "<token>") is SIGNET_EUNSUPPORTED. The log callback says which
+	 * file and key (or helper) gave credentials, never the secret. */
 	unsigned int credential_sources;
 } signet_ctx_options;
 

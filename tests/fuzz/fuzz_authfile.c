@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int legacy = 0; legacy <= 1; legacy++) {
 			struct sn_authfile_hit hit;
 
-			if (sn_authfile_lookup(&hit, path, legacy, lookups[i][0], lookups[i][1], &e) != 0)
+			if (sn_authfile_lookup(&hit, path, legacy, 1, lookups[i][0], lookups[i][1], &e) != 0)
 				continue;
 			/* Both or neither; a helper or credentials, never both. */
 			if ((hit.user == NULL) != (hit.pass == NULL) ||

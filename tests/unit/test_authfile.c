@@ -68,7 +68,7 @@ static void expect_creds(const char *path, const char *domain, const char *repo,
 	struct sn_authfile_hit hit;
 
 	memset(&hit, 0x5a, sizeof(hit));
-	assert_int_equal(sn_authfile_lookup(&hit, path, 0, domain, repo, &e), 0);
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, repo, &e), 0);
 	assert_null(hit.helper);
 	if (expect_user == NULL) {
 		assert_null(hit.user);
@@ -95,7 +95,7 @@ static void expect_error(const char *path, const char *domain, const char *repo,
 
 	memset(&hit, 0x5a, sizeof(hit));
 	untouched = hit;
-	assert_int_equal(sn_authfile_lookup(&hit, path, 0, domain, repo, &e), code);
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, repo, &e), code);
 	assert_int_equal(e.code, code);
 	assert_memory_equal(&hit, &untouched, sizeof(hit));
 	va_start(ap, code);
@@ -285,7 +285,7 @@ static void test_syntax_error_hides_text(void **state)
 
 	write_file(state, "{\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE);
 	assert_int_equal(
-	    sn_authfile_lookup(&hit, ((struct fixture *)*state)->path, 0, "localhost:5000", "a/b", &e),
+	    sn_authfile_lookup(&hit, ((struct fixture *)*state)->path, 0, 1, "localhost:5000", "a/b", &e),
 	    SIGNET_EBADINPUT);
 	assert_non_null(strstr(e.msg, "invalid JSON at line 1, column "));
 	assert_null(strstr(e.msg, "YWxp"));
@@ -309,7 +309,7 @@ static void expect_helper(const char *path, const char *domain, const char *help
 	struct sn_err e = {0};
 	struct sn_authfile_hit hit;
 
-	assert_int_equal(sn_authfile_lookup(&hit, path, 0, domain, "a/b", &e), 0);
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, "a/b", &e), 0);
 	assert_null(hit.user);
 	assert_null(hit.pass);
 	if (helper == NULL) {
@@ -363,6 +363,24 @@ static void test_helpers(void **state)
 	             "credHelpers[\"localhost:5000\"]: not a string", NULL);
 }
 
+/* Helpers not enabled (libsignet callers of options versions 1 and 2):
+ * credHelpers and credsStore are not read, not even checked; auths answer. */
+static void test_helpers_off(void **state)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+	const char *p;
+
+	p = write_file(state, "{\"credsStore\":\"desktop\",\"credHelpers\":{\"localhost:5000\":\"../x\"},"
+	                      "\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"}}}");
+	assert_int_equal(sn_authfile_lookup(&hit, p, 0, 0, "localhost:5000", "a/b", &e), 0);
+	assert_null(hit.helper);
+	assert_string_equal(hit.user, "alice");
+	assert_string_equal(hit.pass, "s3cret");
+	assert_string_equal(hit.key, "auths[\"localhost:5000\"]");
+	sn_authfile_hit_clear(&hit);
+}
+
 /* ~/.dockercfg: the auths map at the top level, registry keys only. */
 static void test_legacy_format(void **state)
 {
@@ -372,18 +390,18 @@ static void test_legacy_format(void **state)
 
 	p = write_file(state, "{\"https://localhost:5000/v1/\":{\"auth\":\"" B64_ALICE "\"},"
 	                      "\"credsStore\":{}}");
-	assert_int_equal(sn_authfile_lookup(&hit, p, 1, "localhost:5000", "a/b", &e), 0);
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), 0);
 	assert_string_equal(hit.user, "alice");
 	assert_string_equal(hit.pass, "s3cret");
 	assert_null(hit.helper);
 	sn_authfile_hit_clear(&hit);
 	/* not a namespace key in this format */
 	p = write_file(state, "{\"localhost:5000/a\":{\"auth\":\"" B64_ALICE "\"}}");
-	assert_int_equal(sn_authfile_lookup(&hit, p, 1, "localhost:5000", "a/b", &e), 0);
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), 0);
 	assert_null(hit.user);
 	/* entries are checked as in auths */
 	p = write_file(state, "{\"localhost:5000\":{\"auth\":\"!\"}}");
-	assert_int_equal(sn_authfile_lookup(&hit, p, 1, "localhost:5000", "a/b", &e), SIGNET_EBADINPUT);
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), SIGNET_EBADINPUT);
 	assert_non_null(strstr(e.msg, ": [\"localhost:5000\"].auth: invalid base64"));
 }
 
@@ -424,6 +442,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_file_too_large, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_legacy_format, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_helpers_off, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
