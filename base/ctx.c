@@ -20,12 +20,13 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	struct signet_ctx *ctx;
 	long image_timeout_ms;
 	const char *creds_host;
+	unsigned int sources;
 
 	if (out == NULL)
 		return SIGNET_EINVAL;
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != 1 && opts->version != SIGNET_CTX_OPTIONS_VERSION)
+	if (opts->version < 1 || opts->version > SIGNET_CTX_OPTIONS_VERSION)
 		return SIGNET_EINVAL;
 	/* A version 1 struct ends before image_timeout_ms. */
 	image_timeout_ms = opts->version >= 2 ? opts->image_timeout_ms : 0;
@@ -33,6 +34,10 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 		return SIGNET_EINVAL;
 	/* A version 1 struct ends before creds_host: it is not read. */
 	creds_host = opts->version >= 2 ? opts->creds_host : NULL;
+	/* A version 1 or 2 struct ends before credential_sources. */
+	sources = opts->version >= 3 ? opts->credential_sources : 0;
+	if ((sources & ~(SIGNET_CREDS_SEARCH | SIGNET_CREDS_HELPERS)) != 0)
+		return SIGNET_EINVAL;
 	if (creds_host != NULL &&
 	    (creds_host[0] == '\0' || strchr(creds_host, '/') != NULL || opts->creds == NULL))
 		return SIGNET_EINVAL;
@@ -42,6 +47,7 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	if (ctx == NULL)
 		return SIGNET_ENOMEM;
 	ctx->tls_verify = opts->tls_verify ? 1 : 0;
+	ctx->credential_sources = sources;
 	ctx->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS;
 	ctx->request_timeout_ms = opts->request_timeout_ms ? opts->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS;
 	ctx->image_timeout_ms = image_timeout_ms ? image_timeout_ms : SIGNET_IMAGE_TIMEOUT_MS;

@@ -30,6 +30,7 @@ struct signet_ctx {
 	char *creds;      /* secret */
 	char *creds_host; /* the one registry host creds go to; NULL: not bound yet */
 	char *cert_dir;
+	unsigned int credential_sources; /* SIGNET_CREDS_* (registry/credsearch.c) */
 	int tls_verify;
 	long connect_timeout_ms;
 	long request_timeout_ms;

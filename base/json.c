@@ -2,6 +2,8 @@
 /* base/json.c: strict JSON parsing for untrusted documents. */
 #include "base/json.h"
 
+#include <openssl/crypto.h>
+
 /* Nesting depth of the arrays and objects in data, counted outside of
  * strings; stops counting once max is crossed.  jansson's own cap is a
  * compile-time constant of the distribution's build, so signet checks its
@@ -31,7 +33,7 @@ static int json_depth_exceeds(const unsigned char *data, size_t len, int max)
 	return 0;
 }
 
-int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e)
+static int parse(json_t **out, const void *data, size_t len, const char *what, int secret, struct sn_err *e)
 {
 	json_error_t jerr;
 	json_t *root;
@@ -42,11 +44,30 @@ int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, 
 	/* No JSON_DISABLE_EOF_CHECK: anything but whitespace after the value
 	 * is an error.  NUL bytes inside strings are refused by default. */
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL && secret) {
+		/* jansson keeps the code in the text's last byte: read it first. */
+		int dup = json_error_code(&jerr) == json_error_duplicate_key;
+
+		/* jansson's text quotes the input near the error: maybe a secret. */
+		OPENSSL_cleanse(jerr.text, sizeof(jerr.text));
+		return sn_seterr(e, SIGNET_EBADINPUT, "%s: invalid JSON at line %d, column %d%s", what,
+		                 jerr.line, jerr.column, dup ? ": a duplicate key" : "");
+	}
 	if (root == NULL)
 		return sn_seterr(e, SIGNET_EBADINPUT, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line,
 				 jerr.column, jerr.text);
 	*out = root;
 	return 0;
+}
+
+int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e)
+{
+	return parse(out, data, len, what, 0, e);
+}
+
+int sn_json_parse_secret(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e)
+{
+	return parse(out, data, len, what, 1, e);
 }
 
 const char *sn_json_kind(const json_t *v)

@@ -16,6 +16,10 @@
  * UTF-8 are errors (SIGNET_EBADINPUT / SIGNET_ELIMIT) whose message starts
  * with what.  The caller owns the result (json_decref). */
 int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e);
+/* As sn_json_parse, for a document holding secrets (an auth file, a
+ * credential helper's reply): a syntax error's message gives the line and
+ * column but never the text near it. */
+int sn_json_parse_secret(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e);
 /* "an object", "a string", ... for messages about the wrong JSON type. */
 const char *sn_json_kind(const json_t *v);
 

@@ -11,6 +11,9 @@ void cli_common_init(struct cli_common *c)
 
 	memset(c, 0, sizeof(*c));
 	c->opts = init;
+	/* As skopeo: without --authfile, the auth files containers tools and
+	 * docker keep, and the credential helpers they name. */
+	c->opts.credential_sources = SIGNET_CREDS_SEARCH | SIGNET_CREDS_HELPERS;
 }
 
 /* A boolean as skopeo reads one (Go's strconv.ParseBool): 1 t T TRUE true

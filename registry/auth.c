@@ -327,7 +327,8 @@ int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, c
 	/* --creds (only for the one host they are bound to: the first
 	 * registry that asks binds them, if nothing did before), then
 	 * credentials the policy source gave for this host, then the auth
-	 * file.  This handle's token realm, wherever it is, is asked with
+	 * file or, when enabled, the auth files searched and their helpers
+	 * (credsearch.c).  This handle's token realm, wherever it is, is asked with
 	 * this registry's credentials: that is the token flow. */
 	if ((rc = sn_ctx_bind_creds(r->ctx, r->domain, e)) != 0) {
 		cred_free(c);
@@ -349,12 +350,9 @@ int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, c
 			cred_free(c);
 			return SIGNET_ENOMEM;
 		}
-	} else if (r->ctx->authfile != NULL) {
-		if ((rc = sn_authfile_lookup(&c->user, &c->pass, r->ctx->authfile, r->domain, repo, e)) !=
-		    0) {
-			cred_free(c);
-			return rc;
-		}
+	} else if ((rc = sn_creds_search(&c->user, &c->pass, r->ctx, r->domain, repo, e)) != 0) {
+		cred_free(c);
+		return rc;
 	}
 	c->next = r->creds;
 	r->creds = c;

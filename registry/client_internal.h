@@ -150,7 +150,8 @@ int sn_auth_header(char **out, struct sn_registry *r, const char *repo, const ch
                    struct sn_err *e);
 /* Credentials for repo: ctx->creds when they are bound to r's host (the
  * first registry that asks binds them if nothing did before: ctx.c), then
- * the host's credentials from the policy source, then ctx->authfile; *user
+ * the host's credentials from the policy source, then ctx->authfile or
+ * the search of credsearch.c (when enabled); *user
  * is NULL when there are none.  Borrowed from r (cached). */
 int sn_auth_creds(const char **user, const char **pass, struct sn_registry *r, const char *repo,
                   struct sn_err *e);

@@ -158,14 +158,43 @@ int sn_registry_list_tags(struct sn_registry *r, const char *repo, sn_name_cb cb
 /* GET /v2/_catalog following Link pagination. */
 int sn_registry_catalog(struct sn_registry *r, sn_name_cb cb, void *userdata, struct sn_err *e);
 
-/* authfile.c: credentials for domain/repo from a containers auth.json or
- * docker config.json: "auths" keyed by "host", "host/ns[/repo]" (most
- * specific wins) or "https://index.docker.io/v1/" for docker.io; the entry
- * has "auth" (base64 "user:pass") or "username" + "password".
- * *user and *pass are NULL when nothing matches; pass is a secret (free
- * with sn_free_secret).  Errors name the file and the JSON path. */
-int sn_authfile_lookup(char **user, char **pass, const char *path, const char *domain, const char *repo,
-		       struct sn_err *e);
+/* authfile.c: what one containers auth.json or docker config.json says
+ * for domain/repo.  "credHelpers" (per host) or "credsStore" name a helper
+ * (hit->helper); else "auths" keyed by "host", "host/ns[/repo]" (most
+ * specific wins) or "https://index.docker.io/v1/" for docker.io, whose
+ * entry has "auth" (base64 "user:pass") or "username" + "password".
+ * legacy: the ~/.dockercfg format (the auths map at the top level).
+ * helpers: 0 to ignore credHelpers and credsStore (not even checked).
+ * A missing file, no matching key or an entry without credentials leave
+ * *out all NULL.  Errors (a malformed file) name the file and the JSON
+ * path.  Clear *out with sn_authfile_hit_clear (pass is a secret). */
+struct sn_authfile_hit {
+	char *user;   /* NULL: no credentials here */
+	char *pass;   /* secret */
+	char *helper; /* NAME of docker-credential-NAME to ask instead; NULL: none */
+	char *key;    /* what gave it, for messages: auths["K"], credHelpers["K"], credsStore */
+};
+int sn_authfile_lookup(struct sn_authfile_hit *out, const char *path, int legacy, int helpers,
+                       const char *domain, const char *repo, struct sn_err *e);
+void sn_authfile_hit_clear(struct sn_authfile_hit *h);
+
+/* credhelper.c: runs docker-credential-NAME get (from PATH, no shell, a
+ * clean descriptor set) with server_url on its standard input, and reads
+ * its reply ({"ServerURL","Username","Secret"}) of at most
+ * SIGNET_MAX_CREDHELPER_REPLY bytes, killing it at deadline_ms
+ * (CLOCK_MONOTONIC).  *user and *pass (a secret) are NULL when the helper
+ * answers "credentials not found".  Returns SIGNET_ELIMIT (reply too long),
+ * SIGNET_EBADINPUT (reply malformed), SIGNET_EUNSUPPORTED (an identity
+ * token), SIGNET_EIO (cannot run, timed out, failed). */
+int sn_credhelper_get(char **user, char **pass, const char *name, const char *server_url, int64_t deadline_ms,
+                      struct sn_err *e);
+
+/* credsearch.c: credentials for domain/repo from ctx's --authfile or, when
+ * enabled (SIGNET_CREDS_SEARCH), the auth files of containers-auth.json(5)
+ * in order, asking helpers when enabled (SIGNET_CREDS_HELPERS).  The first
+ * source holding credentials wins; *user is NULL when none has. */
+int sn_creds_search(char **user, char **pass, struct signet_ctx *ctx, const char *domain, const char *repo,
+                    struct sn_err *e);
 
 /* ---- signature stores (http_fetch.c, lookaside.c, dir_signatures.c, sigfiles.c) */
 

@@ -57,7 +57,11 @@ typedef struct signet_ctx signet_ctx;
 enum signet_log_level { SIGNET_LOG_DEBUG = 0, SIGNET_LOG_INFO = 1, SIGNET_LOG_WARN = 2 };
 typedef void (*signet_log_fn)(void *userdata, int level, const char *message);
 
-#define SIGNET_CTX_OPTIONS_VERSION 2
+#define SIGNET_CTX_OPTIONS_VERSION 3
+
+/* Bits of signet_ctx_options.credential_sources (version 3). */
+#define SIGNET_CREDS_SEARCH  0x1u /* search the auth files when authfile is NULL */
+#define SIGNET_CREDS_HELPERS 0x2u /* run the credential helpers auth files name */
 
 typedef struct signet_ctx_options {
 	unsigned int version; /* SIGNET_CTX_OPTIONS_VERSION */
@@ -102,9 +106,38 @@ typedef struct signet_ctx_options {
 	 * host ever receives them; credentials per host come from authfile or
 	 * a contract's workload.auths. */
 	const char *creds_host;
+	/* Since version 3.  Where credentials may come from besides creds,
+	 * a contract's workload.auths and authfile; 0 (and every version 1 and
+	 * 2 caller): nowhere, no environment variable is read and no process
+	 * is started.
+	 * SIGNET_CREDS_SEARCH: when authfile is NULL, the first of these files
+	 * holding credentials for the registry (or naming a helper for it)
+	 * gives them, as containers-auth.json(5) and skopeo order them:
+	 * $REGISTRY_AUTH_FILE or else the primary file,
+	 * $XDG_RUNTIME_DIR/containers/auth.json (/run/containers/UID/auth.json
+	 * without XDG_RUNTIME_DIR),
+	 * $XDG_CONFIG_HOME/containers/auth.json ($HOME/.config/...),
+	 * $DOCKER_CONFIG/config.json ($HOME/.docker/config.json), $HOME/.dockercfg
+	 * (the legacy format).  A missing file, or one without an entry for the
+	 * registry, passes to the next; a malformed one is an error
+	 * (SIGNET_EBADINPUT naming the file and the JSON path).
+	 * SIGNET_CREDS_HELPERS: a "credHelpers" entry for the registry host or a
+	 * "credsStore" in the file used (authfile, or the searched files) runs
+	 * docker-credential-NAME get from PATH, with no shell, the host on its
+	 * standard input; its reply is bounded (SIGNET_MAX_CREDHELPER_REPLY) and
+	 * it is killed at SIGNET_CREDHELPER_TIMEOUT_MS (or the image deadline,
+	 * whichever is first).  "credentials not found" passes to the next file.
+	 * Without this bit, credHelpers and credsStore are not read (as in
+	 * versions 1 and 2): the file's "auths" answer.  A helper that fails, hangs or answers too much is an
+	 * error; an identity token (user name "<token>") is SIGNET_EUNSUPPORTED. The log callback says which
+	 * file and key (or helper) gave credentials, never the secret. */
+	unsigned int credential_sources;
 } signet_ctx_options;
 
-#define SIGNET_CTX_OPTIONS_INIT { SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, 0, NULL }
+#define SIGNET_CTX_OPTIONS_INIT                                                                              \
+	{                                                                                                    \
+		SIGNET_CTX_OPTIONS_VERSION, NULL, NULL, NULL, 1, 0, 0, NULL, NULL, 0, NULL, 0                \
+	}
 
 /*
  * Creates a context: the options, the error message buffer, and the
@@ -114,10 +147,11 @@ typedef struct signet_ctx_options {
  * (libcurl.so.4) is loaded and initialized on the process's first network
  * request, not here; when it cannot be loaded, network operations fail
  * with SIGNET_EIO and a message saying why, the others are not affected.
- * opts->version is 1 (the struct without image_timeout_ms and creds_host) or 2.
+ * opts->version is 1 (the struct without image_timeout_ms and creds_host), 2
+ * (without credential_sources) or 3.
  * Returns 0, SIGNET_EINVAL (unknown options version, a negative timeout, a
- * creds_host that is empty or holds '/', or creds_host without creds) or
- * SIGNET_ENOMEM.
+ * creds_host that is empty or holds '/', creds_host without creds, or an
+ * unknown credential_sources bit) or SIGNET_ENOMEM.
  */
 SIGNET_EXPORT int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts);
 

@@ -28,6 +28,8 @@
 #define SIGNET_MAX_RETRY_AFTER_S 30			/* longest Retry-After honoured, seconds */
 #define SIGNET_MAX_AUTHFILE_SIZE (1024u * 1024u)	/* auth.json / config.json */
 #define SIGNET_MAX_ERROR_BODY_SIZE (64u * 1024u)	/* registry error body read for a message */
+#define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
+#define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */
 #define SIGNET_MAX_WORKLOAD_IMAGES 1024		/* image occurrences in one gated workload */
 
 #endif

@@ -24,15 +24,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((path = fuzz_write("auth.json", data, size)) == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(lookups) / sizeof(lookups[0]); i++) {
-		char *user = NULL, *pass = NULL;
+		for (int legacy = 0; legacy <= 1; legacy++) {
+			struct sn_authfile_hit hit;
 
-		if (sn_authfile_lookup(&user, &pass, path, lookups[i][0], lookups[i][1], &e) != 0)
-			continue;
-		/* Both or neither. */
-		if ((user == NULL) != (pass == NULL))
-			abort();
-		free(user);
-		sn_free_secret(pass);
+			if (sn_authfile_lookup(&hit, path, legacy, 1, lookups[i][0], lookups[i][1], &e) != 0)
+				continue;
+			/* Both or neither; a helper or credentials, never both. */
+			if ((hit.user == NULL) != (hit.pass == NULL) ||
+			    (hit.helper != NULL && hit.user != NULL) ||
+			    ((hit.helper != NULL || hit.user != NULL) != (hit.key != NULL)))
+				abort();
+			sn_authfile_hit_clear(&hit);
+		}
 	}
 	return 0;
 }

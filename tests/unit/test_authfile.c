@@ -65,20 +65,23 @@ static void expect_creds(const char *path, const char *domain, const char *repo,
                          const char *expect_pass)
 {
 	struct sn_err e = {0};
-	char *user = (char *)"untouched", *pass = (char *)"untouched";
+	struct sn_authfile_hit hit;
 
-	assert_int_equal(sn_authfile_lookup(&user, &pass, path, domain, repo, &e), 0);
+	memset(&hit, 0x5a, sizeof(hit));
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, repo, &e), 0);
+	assert_null(hit.helper);
 	if (expect_user == NULL) {
-		assert_null(user);
-		assert_null(pass);
+		assert_null(hit.user);
+		assert_null(hit.pass);
+		assert_null(hit.key);
 		return;
 	}
-	assert_non_null(user);
-	assert_non_null(pass);
-	assert_string_equal(user, expect_user);
-	assert_string_equal(pass, expect_pass);
-	free(user);
-	sn_free_secret(pass);
+	assert_non_null(hit.user);
+	assert_non_null(hit.pass);
+	assert_non_null(hit.key);
+	assert_string_equal(hit.user, expect_user);
+	assert_string_equal(hit.pass, expect_pass);
+	sn_authfile_hit_clear(&hit);
 }
 
 /* Looks up, expects code, and that the message contains each of the given
@@ -86,14 +89,15 @@ static void expect_creds(const char *path, const char *domain, const char *repo,
 static void expect_error(const char *path, const char *domain, const char *repo, int code, ...)
 {
 	struct sn_err e = {0};
-	char *user = (char *)"untouched", *pass = (char *)"untouched";
+	struct sn_authfile_hit hit, untouched;
 	const char *frag;
 	va_list ap;
 
-	assert_int_equal(sn_authfile_lookup(&user, &pass, path, domain, repo, &e), code);
+	memset(&hit, 0x5a, sizeof(hit));
+	untouched = hit;
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, repo, &e), code);
 	assert_int_equal(e.code, code);
-	assert_string_equal(user, "untouched");
-	assert_string_equal(pass, "untouched");
+	assert_memory_equal(&hit, &untouched, sizeof(hit));
 	va_start(ap, code);
 	while ((frag = va_arg(ap, const char *)) != NULL) {
 		if (strstr(e.msg, frag) == NULL)
@@ -198,8 +202,6 @@ static void test_no_credentials(void **state)
 
 	p = write_file(state, "{}");
 	expect_creds(p, "localhost:5000", "a/b", NULL, NULL);
-	p = write_file(state, "{\"credsStore\":\"desktop\",\"auths\":{}}");
-	expect_creds(p, "localhost:5000", "a/b", NULL, NULL);
 	/* docker writes {} when a credential helper holds the secret */
 	p = write_file(state, "{\"auths\":{\"localhost:5000\":{}}}");
 	expect_creds(p, "localhost:5000", "a/b", NULL, NULL);
@@ -274,6 +276,21 @@ static void test_wrong_types(void **state)
 	             "localhost:5000", "a/b", SIGNET_EBADINPUT, "auth file /tmp/", NULL);
 }
 
+/* A syntax error's message gives the place, never the text near it (a
+ * secret, here the base64 of a password cut short). */
+static void test_syntax_error_hides_text(void **state)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+
+	write_file(state, "{\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE);
+	assert_int_equal(
+	    sn_authfile_lookup(&hit, ((struct fixture *)*state)->path, 0, 1, "localhost:5000", "a/b", &e),
+	    SIGNET_EBADINPUT);
+	assert_non_null(strstr(e.msg, "invalid JSON at line 1, column "));
+	assert_null(strstr(e.msg, "YWxp"));
+}
+
 static void test_duplicate_keys(void **state)
 {
 	expect_error(write_file(state, "{\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"},"
@@ -284,6 +301,108 @@ static void test_duplicate_keys(void **state)
 	             "localhost:5000", "a/b", SIGNET_EBADINPUT, "duplicate", NULL);
 	expect_error(write_file(state, "{\"auths\":{},\"auths\":{}}"), "localhost:5000", "a/b",
 	             SIGNET_EBADINPUT, "duplicate", NULL);
+}
+
+/* Looks up with legacy as given, expects the helper name and key. */
+static void expect_helper(const char *path, const char *domain, const char *helper, const char *key)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+
+	assert_int_equal(sn_authfile_lookup(&hit, path, 0, 1, domain, "a/b", &e), 0);
+	assert_null(hit.user);
+	assert_null(hit.pass);
+	if (helper == NULL) {
+		assert_null(hit.helper);
+		assert_null(hit.key);
+		return;
+	}
+	assert_non_null(hit.helper);
+	assert_string_equal(hit.helper, helper);
+	assert_string_equal(hit.key, key);
+	sn_authfile_hit_clear(&hit);
+}
+
+/* credHelpers for the host first, then the credsStore default, both
+ * before auths (docker's order). */
+static void test_helpers(void **state)
+{
+	const char *p;
+
+	p = write_file(state, "{\"credsStore\":\"desktop\",\"auths\":{}}");
+	expect_helper(p, "localhost:5000", "desktop", "credsStore");
+	p = write_file(state, "{\"credsStore\":\"desktop\",\"credHelpers\":{\"localhost:5000\":\"pass\"},"
+	                      "\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"}}}");
+	expect_helper(p, "localhost:5000", "pass", "credHelpers[\"localhost:5000\"]");
+	expect_helper(p, "other:5000", "desktop", "credsStore");
+	/* docker.io's names are one */
+	p = write_file(state, "{\"credHelpers\":{\"index.docker.io\":\"gcr-x.y\"}}");
+	expect_helper(p, "docker.io", "gcr-x.y", "credHelpers[\"index.docker.io\"]");
+	/* a helper for another host, and "" as the store: the auths entry */
+	p = write_file(state, "{\"credsStore\":\"\",\"credHelpers\":{\"other\":\"pass\"},"
+	                      "\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"}}}");
+	expect_creds(p, "localhost:5000", "a/b", "alice", "s3cret");
+	p = write_file(state, "{\"credHelpers\":{\"other\":\"pass\"}}");
+	expect_helper(p, "localhost:5000", NULL, NULL);
+
+	/* names are program names, never paths; types are checked */
+	p = write_file(state, "{\"credHelpers\":{\"localhost:5000\":\"../../bin/sh\"}}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT, p,
+	             "credHelpers[\"localhost:5000\"]: not a helper name", NULL);
+	p = write_file(state, "{\"credHelpers\":{\"x\":\"\"}}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT, "credHelpers[\"x\"]: not a helper name",
+	             NULL);
+	p = write_file(state, "{\"credsStore\":\"a b\"}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT, "credsStore: not a helper name", NULL);
+	p = write_file(state, "{\"credsStore\":1}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT, "credsStore: not a string", NULL);
+	p = write_file(state, "{\"credHelpers\":[]}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT, "credHelpers: not an object", NULL);
+	p = write_file(state, "{\"credHelpers\":{\"localhost:5000\":3}}");
+	expect_error(p, "localhost:5000", "a/b", SIGNET_EBADINPUT,
+	             "credHelpers[\"localhost:5000\"]: not a string", NULL);
+}
+
+/* Helpers not enabled (libsignet callers of options versions 1 and 2):
+ * credHelpers and credsStore are not read, not even checked; auths answer. */
+static void test_helpers_off(void **state)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+	const char *p;
+
+	p = write_file(state, "{\"credsStore\":\"desktop\",\"credHelpers\":{\"localhost:5000\":\"../x\"},"
+	                      "\"auths\":{\"localhost:5000\":{\"auth\":\"" B64_ALICE "\"}}}");
+	assert_int_equal(sn_authfile_lookup(&hit, p, 0, 0, "localhost:5000", "a/b", &e), 0);
+	assert_null(hit.helper);
+	assert_string_equal(hit.user, "alice");
+	assert_string_equal(hit.pass, "s3cret");
+	assert_string_equal(hit.key, "auths[\"localhost:5000\"]");
+	sn_authfile_hit_clear(&hit);
+}
+
+/* ~/.dockercfg: the auths map at the top level, registry keys only. */
+static void test_legacy_format(void **state)
+{
+	struct sn_err e = {0};
+	struct sn_authfile_hit hit;
+	const char *p;
+
+	p = write_file(state, "{\"https://localhost:5000/v1/\":{\"auth\":\"" B64_ALICE "\"},"
+	                      "\"credsStore\":{}}");
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), 0);
+	assert_string_equal(hit.user, "alice");
+	assert_string_equal(hit.pass, "s3cret");
+	assert_null(hit.helper);
+	sn_authfile_hit_clear(&hit);
+	/* not a namespace key in this format */
+	p = write_file(state, "{\"localhost:5000/a\":{\"auth\":\"" B64_ALICE "\"}}");
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), 0);
+	assert_null(hit.user);
+	/* entries are checked as in auths */
+	p = write_file(state, "{\"localhost:5000\":{\"auth\":\"!\"}}");
+	assert_int_equal(sn_authfile_lookup(&hit, p, 1, 1, "localhost:5000", "a/b", &e), SIGNET_EBADINPUT);
+	assert_non_null(strstr(e.msg, ": [\"localhost:5000\"].auth: invalid base64"));
 }
 
 static void test_file_too_large(void **state)
@@ -319,7 +438,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_colon, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_types, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_syntax_error_hides_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_too_large, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_legacy_format, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_helpers_off, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

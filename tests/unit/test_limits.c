@@ -401,9 +401,22 @@ static void test_timeout_defaults(void **state)
 	o.version = 2;
 	o.image_timeout_ms = -1;
 	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
-	o.version = 3;
+	o.version = 4;
 	o.image_timeout_ms = 0;
 	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
+	/* credential_sources: read from version 3 on, unknown bits refused;
+	 * a version 1 or 2 struct has no such field and searches nothing. */
+	o.version = 3;
+	o.credential_sources = SIGNET_CREDS_SEARCH | SIGNET_CREDS_HELPERS;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	assert_int_equal(ctx->credential_sources, SIGNET_CREDS_SEARCH | SIGNET_CREDS_HELPERS);
+	signet_ctx_free(ctx);
+	o.credential_sources = 0x4u;
+	assert_int_equal(signet_ctx_new(&ctx, &o), SIGNET_EINVAL);
+	o.version = 2;
+	assert_int_equal(signet_ctx_new(&ctx, &o), 0);
+	assert_int_equal(ctx->credential_sources, 0);
+	signet_ctx_free(ctx);
 }
 
 /* The deadline of one image bounds every request made meanwhile, and the
