@@ -35,6 +35,18 @@ static const char *fpath(const char *name)
 	return cx_path(p, name);
 }
 
+/* A passphrase source reading the file name (NULL: none). */
+static const struct sn_pass *pf(const char *name)
+{
+	static struct sn_pass pass;
+
+	if (name == NULL)
+		return NULL;
+	memset(&pass, 0, sizeof(pass));
+	pass.file = fpath(name);
+	return &pass;
+}
+
 static void expect(int rc, const struct sn_err *e, int code, const char *sub)
 {
 	if (verbose())
@@ -97,8 +109,7 @@ static void sign_and_check(const char *key, const char *pass, const char *pub, c
 	int rc;
 
 	cx_read(&payload, "payload.json");
-	rc = sn_sigstore_sign(&blob, fpath(key), pass != NULL ? fpath(pass) : NULL, payload.data, payload.len,
-	                      NULL, &e);
+	rc = sn_sigstore_sign(&blob, fpath(key), pf(pass), payload.data, payload.len, NULL, &e);
 	if (rc != 0)
 		fail_msg("signing with %s: %d %s", key, rc, e.msg);
 	assert_int_equal(blob.max, SIGNET_MAX_SIGNATURE_SIZE);
@@ -132,8 +143,8 @@ static void sign_refused(const char *key, const char *pass, int code, const char
 
 	cx_read(&payload, "payload.json");
 	memset(&blob, 0x5a, sizeof(blob));
-	rc = sn_sigstore_sign(&blob, key != NULL ? fpath(key) : NULL, pass != NULL ? fpath(pass) : NULL,
-	                      payload.data, payload.len, NULL, &e);
+	rc = sn_sigstore_sign(&blob, key != NULL ? fpath(key) : NULL, pf(pass), payload.data, payload.len,
+	                      NULL, &e);
 	expect(rc, &e, code, sub);
 	assert_int_equal(((unsigned char *)&blob)[0], 0x5a);
 	sn_buf_free(&payload);
@@ -251,7 +262,7 @@ static void test_encrypted_pkcs8(void **state)
 	sign_and_check("ec256-enc.key", "pass.txt", "ec256.pub", "sha256");
 	sign_refused("ec256-enc.key", "wrong-pass.txt", SIGNET_EINVAL, "wrong passphrase for signing key ");
 	sign_refused("ec256-enc.key", "wrong-pass.txt", SIGNET_EINVAL, "ec256-enc.key (or a damaged key)");
-	sign_refused("ec256-enc.key", NULL, SIGNET_EINVAL, "is encrypted: a passphrase file is needed");
+	sign_refused("ec256-enc.key", NULL, SIGNET_EINVAL, "is encrypted: a passphrase is needed");
 	sign_refused("ec256-enc.key", "no-such-pass.txt", SIGNET_ENOTFOUND, "passphrase file");
 }
 
@@ -353,7 +364,7 @@ static void test_generate_cosign(void **state)
 	json_t *j;
 
 	(void)state;
-	if (sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), fpath("pass.txt"), &e) != 0)
+	if (sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), pf("pass.txt"), &e) != 0)
 		fail_msg("generate: %s", e.msg);
 	assert_int_equal(stat(fpath("gen.key"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -397,11 +408,11 @@ static void test_generate_cosign(void **state)
 	sign_refused("gen.key", "wrong-pass.txt", SIGNET_EINVAL, "wrong passphrase for signing key ");
 	sign_refused("gen.key", "wrong-pass.txt", SIGNET_EINVAL, "gen.key (or a damaged key)");
 	sign_refused("gen.key", NULL, SIGNET_EINVAL,
-	             "no passphrase file was given, and the empty passphrase does not open it");
+	             "no passphrase was given, and the empty passphrase does not open it");
 
 	/* Never overwritten: neither file changes, nothing new appears. */
 	cx_read(&k, "gen.key");
-	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen-other.pub"), fpath("pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen-other.pub"), pf("pass.txt"), &e), &e,
 	       SIGNET_EIO, "gen.key: exists already, not overwritten");
 	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), NULL, &e), &e, SIGNET_EIO,
 	       "exists already, not overwritten");
@@ -416,7 +427,7 @@ static void test_generate_cosign(void **state)
 	sn_buf_free(&k2);
 	expect(sn_sigstore_generate(fpath("same.key"), fpath("same.key"), NULL, &e), &e, SIGNET_EINVAL,
 	       "two different file names");
-	expect(sn_sigstore_generate(fpath("g3.key"), fpath("g3.pub"), fpath("no-such-pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("g3.key"), fpath("g3.pub"), pf("no-such-pass.txt"), &e), &e,
 	       SIGNET_ENOTFOUND, "passphrase file");
 	assert_int_equal(stat(fpath("g3.key"), &st), -1);
 }
@@ -605,7 +616,7 @@ static void test_without_sodium(void **state)
 	(void)state;
 	cx_write("nosodium.key", key, sizeof(key) - 1);
 	sign_refused("nosodium.key", "pass.txt", SIGNET_EUNSUPPORTED, "built without libsodium");
-	expect(sn_sigstore_generate(fpath("ns.key"), fpath("ns.pub"), fpath("pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("ns.key"), fpath("ns.pub"), pf("pass.txt"), &e), &e,
 	       SIGNET_EUNSUPPORTED, "needs libsodium");
 	assert_int_equal(stat(fpath("ns.key"), &st), -1);
 }
