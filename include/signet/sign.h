@@ -22,7 +22,10 @@ extern "C" {
  * Asked for the passphrase of an encrypted sigstore private key (key: its
  * file name) when no passphrase file was given.  Writes at most size
  * bytes (SIGNET_PASSPHRASE_MAX) to buf and their count to *len; the
- * library wipes buf after use.
+ * library wipes buf after use.  It may be called more than once in one
+ * call (each time the key is loaded: to look for an identical stored
+ * signature, to sign, per image with recursive): callers that prompt
+ * keep the answer for the call's duration.
  * Returns 0, SIGNET_ENOTFOUND when no passphrase can be had (the key is
  * then tried as if none was given), or another negative code to stop.
  */
