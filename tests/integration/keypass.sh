@@ -250,4 +250,16 @@ expect_eq "$(ls "$GD" | wc -l)" 2 "lookaside files after signing over a damaged 
 expect_exit 0 -- "$SIGNET" verify --tls-verify=false --lookaside "file://$LA" --key "$KEYS/A.asc" \
 	"docker://$REG/test/gdamaged:v1"
 
+echo "# dir: layouts: the same rule"
+skopeo --policy "$T/skopeo-policy.json" copy -q --src-tls-verify=false "docker://$REG/test/gdup:v1" \
+	"dir:$T/dirimg" >"$T/copy.log" 2>&1 || { cat "$T/copy.log"; die "skopeo could not copy to dir:"; }
+expect_exit 0 -- "$SIGNET" sign --gpg-key "$FPR_A" --sign-identity "$REG/test/gdup:v1" "dir:$T/dirimg"
+expect_exit 0 -- "$SIGNET" sign --gpg-key "$FPR_A" --sign-identity "$REG/test/gdup:v1" "dir:$T/dirimg"
+expect_match "^signet: dir:$T/dirimg already has a signature by $FPR_A for $DG: nothing written \($T/dirimg/signature-1\)$" "$ERR"
+expect_eq "$(cd "$T/dirimg" && echo signature-*)" "signature-1" "dir: signatures after signing twice"
+expect_exit 0 -- "$SIGNET" sign --key "$K/plain.key" --sign-identity "$REG/test/gdup" "dir:$T/dirimg"
+expect_exit 0 -- "$SIGNET" sign --key "$K/plain.key" --sign-identity "$REG/test/gdup" "dir:$T/dirimg"
+expect_match "already has a signature by .*plain\.key" "$ERR"
+expect_eq "$(cd "$T/dirimg" && echo signature-*)" "signature-1 signature-2" "dir: signatures after a cosign key twice"
+
 finish
