@@ -100,7 +100,7 @@ static int sign_fail(signet_ctx *ctx, int rc, const struct cli_passphrase *pp)
 {
 	int code = cli_fail(ctx, rc);
 
-	if (pp->none && rc == SIGNET_EINVAL)
+	if (pp->none && rc == SIGNET_EINVAL && strstr(signet_ctx_errmsg(ctx), "passphrase") != NULL)
 		fprintf(stderr, "signet: %s\n", CLI_PASSPHRASE_HOWTO);
 	return code;
 }
