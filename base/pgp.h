@@ -44,6 +44,11 @@ enum {
 /* "signature", "public key", ... or "unknown". */
 const char *sn_pgp_tag_name(unsigned int tag);
 
+/* The packet tag that the first octet b of binary OpenPGP data announces
+ * (RFC 4880 §4.2: bit 7 set, bit 6 the new format), or 0 when b is no
+ * packet header: enough to tell a binary key file from other data. */
+unsigned int sn_pgp_first_tag(unsigned char b);
+
 /* A sequence of packets being read; what names it in messages. */
 struct sn_pgp_reader {
 	const unsigned char *p;

@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned int sn_pgp_first_tag(unsigned char b)
+{
+	if ((b & 0x80u) == 0)
+		return 0;
+	return (b & 0x40u) != 0 ? b & 0x3fu : (b >> 2) & 0x0fu;
+}
+
 const char *sn_pgp_tag_name(unsigned int tag)
 {
 	switch (tag) {

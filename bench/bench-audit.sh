@@ -195,7 +195,7 @@ target() {
 		'BEGIN { if (r > 0) printf "%.0f", t / r; else print "?" }') s."
 	echo
 	# The ratio of images per second, signet over the skopeo loop, for each
-	# -j; -j 1 is signet audit's default.
+	# -j; -j 1 is signet audit's default for a loopback registry.
 	for j in 1 4; do
 		read -r ratio met < <(awk -v a="$(rate "$total" "${SECS[$j]}")" -v b="$sk_rate" -v t=200 \
 			'BEGIN { if (b > 0 && a != "inf") { r = a / b; printf "%.1fx %d\n", r, (r >= t) }

@@ -78,6 +78,18 @@ int cli_exit_code(int rc);
 int cli_fail(signet_ctx *ctx, int rc);
 /* Prints "signet: <formatted>" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The command being run ("verify", "policy"), set by main before it
+ * hands over: cli_getopt names it in its hint. */
+void cli_set_command(const char *name);
+/* getopt_long for every command: on an unknown option or a missing
+ * argument getopt prints what is wrong, then this adds "Try 'signet
+ * CMD [SUB] --help' for more information." (SUB is argv[0] when the
+ * command handed a subcommand its arguments); the caller returns
+ * EXIT_USAGE on '?' as before. */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+/* "-" names standard output for -o/--output (gate, standalone-sign,
+ * contract images). */
+int cli_is_stdout(const char *path);
 
 /* passphrase.c: the passphrase of a cosign-format key without
  * --passphrase-file: COSIGN_PASSWORD, else asked on the terminal when
@@ -141,8 +153,9 @@ enum {
 	"  --allow-digest-pinned\n"                                                                        \
 	"                       with --contract: accept every image named by digest unsigned, not only\n" \
 	"                       the digests the contract's own workload names\n"                         \
-	"  --key FILE           trust this OpenPGP public key (armored or binary) for every image;\n"      \
-	"                       repeatable; instead of a policy\n"                                          \
+	"  --key FILE           trust this public key for every image: OpenPGP (armored or binary;\n"    \
+	"                       signedBy) or PEM (cosign.pub; sigstoreSigned, the .sig attachment);\n" \
+	"                       repeatable, keys of one kind; instead of a policy\n"                    \
 	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \
 	"  --lookaside URL      read signatures from this lookaside instead (file://, http(s)://)\n"        \
 	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n" \
@@ -182,8 +195,12 @@ int cli_verifier_open(signet_ctx **ctx, signet_verifier **v, struct cli_trust *t
  * and returns the exit code, or 0. */
 int cli_read_file(unsigned char **data, size_t *len, const char *path, size_t max, const char *what);
 /* Writes an output file atomically (temporary file, fsync, rename): on
- * failure nothing is left behind.  Prints and returns the exit code, or 0. */
+ * failure nothing is left behind; "-" is standard output.  Prints and
+ * returns the exit code, or 0. */
 int cli_write_file(const char *path, const void *data, size_t len);
+/* Copies the file at path (not followed if a symbolic link) to standard
+ * output.  Prints and returns the exit code, or 0. */
+int cli_copy_to_stdout(const char *path);
 /* The registries.d directory containers tools use when none is given:
  * $HOME/.config/containers/registries.d if it exists, else
  * /etc/containers/registries.d if it exists, else NULL. */

@@ -26,7 +26,8 @@ static const char audit_help[] =
 	"Options:\n"
 	"  --repos FILE         audit the repositories listed in FILE (one per line) instead of the\n"
 	"                       registry's catalog\n"
-	"  -j, --jobs N         parallel requests (default 1)\n"
+	"  -j, --jobs N         parallel requests (default 4 for a registry elsewhere, 1 for one on\n"
+	"                       this machine (loopback) and for dir: and oci:)\n"
 	"  --shard K/N          audit only shard K of N (repositories split by a hash of their name);\n"
 	"                       combine the --json outputs of all N shards with `signet audit merge`\n"
 	"  --html FILE          also write a self-contained HTML report to FILE\n" CLI_TRUST_HELP CLI_TIMEOUT_HELP CLI_COMMON_HELP
@@ -34,6 +35,9 @@ static const char audit_help[] =
 	"would have given (a table, --json or --html FILE).\n"
 	"render: turn a --json output back into the table or an HTML report.\n"
 	"With --json the output is JSON Lines: one object per image and per orphan, then the summary.\n"
+	"Otherwise the report leads with the summary (what was audited, the policy, the counts, the\n"
+	"denials grouped by reason, the signers), then one line per image fitted to $COLUMNS or the\n"
+	"terminal's width.  Every run ends with a summary line on stderr; -q prints only that line.\n"
 	"\nExit codes: 0 every image allowed, 1 some image denied, 2 bad usage or input (a SOURCE with\n"
 	"no image), 3 some image or the source could not be read (merge and render: as the recorded\n"
 	"audit).\n";
@@ -45,35 +49,22 @@ enum {
 	OPT_TABLE,
 };
 
-/* Where records go: any of a table on stdout, JSON Lines on stdout, HTML. */
+/* Where records go: any of the terminal report on stdout, JSON Lines on
+ * stdout, HTML; and always the summary line on stderr at the end. */
 struct sink {
 	int table;
 	int json;
 	const char *html_path; /* --html FILE: opened with the first record */
 	int opened;
 	int progress; /* a progress line on stderr (a terminal) */
-	int header;   /* the table's header line is printed */
+	struct audit_table *tab;
 	struct audit_html *html;
-	FILE *orphans; /* table: orphan lines, printed after the images */
+	struct audit_tally tally;
 	unsigned long images, denied, errors;
 	unsigned long long orphan_records; /* seen */
 	signet_audit_record *summary;      /* once seen (a copy) */
 	int code;                          /* exit code of a failure of the sink itself */
 };
-
-/* Writes s to f with control characters (terminal escapes from a hostile
- * registry) replaced by '?'; NULL or "" as "-". */
-static void put_clean(FILE *f, const char *s)
-{
-	if (s == NULL || *s == '\0') {
-		fputc('-', f);
-		return;
-	}
-	for (; *s != '\0'; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
-}
-
-/* ---- the table -------------------------------------------------------------- */
 
 static void progress_clear(struct sink *s)
 {
@@ -89,110 +80,12 @@ static void progress_show(struct sink *s)
 	fflush(stderr);
 }
 
-/* The table's header, before its first line (not before an error). */
-static void table_header(struct sink *s)
-{
-	if (!s->header)
-		printf("%-7s  %s  %s  %s  %s\n", "VERDICT", "REFERENCE", "DIGEST", "SIGNERS", "REASON");
-	s->header = 1;
-}
-
-static void table_image(const signet_audit_record *rec)
-{
-	const char *digest = signet_audit_record_digest(rec), *ref = signet_audit_record_reference(rec);
-	size_t i, shown = 0;
-
-	printf("%-7s  ", signet_audit_verdict_name(signet_audit_record_verdict(rec)));
-	if (ref != NULL) {
-		put_clean(stdout, ref);
-	} else {
-		put_clean(stdout, signet_audit_record_repository(rec));
-		fputc(':', stdout);
-		put_clean(stdout, signet_audit_record_tag(rec));
-	}
-	fputs("  ", stdout);
-	/* sha256: and 12 hex digits, as docker shows image ids */
-	if (digest != NULL && strlen(digest) > 19)
-		printf("%.19s", digest);
-	else
-		put_clean(stdout, digest);
-	fputs("  ", stdout);
-	for (i = 0; i < signet_audit_record_sig_count(rec); i++) {
-		if (!signet_audit_record_sig_valid(rec, i) || signet_audit_record_sig_signer(rec, i) == NULL)
-			continue;
-		if (shown++ > 0)
-			fputc(',', stdout);
-		put_clean(stdout, signet_audit_record_sig_signer(rec, i));
-	}
-	if (shown == 0)
-		fputc('-', stdout);
-	fputs("  ", stdout);
-	put_clean(stdout, signet_audit_record_reason(rec));
-	fputc('\n', stdout);
-}
-
-static void table_orphan(FILE *f, const signet_audit_record *rec)
-{
-	fputs("  ", f);
-	put_clean(f, signet_audit_record_repository(rec));
-	fputs("  ", f);
-	put_clean(f, signet_audit_record_digest(rec));
-	fputs("  ", f);
-	put_clean(f, signet_audit_record_store(rec));
-	fputs("  ", f);
-	put_clean(f, signet_audit_record_location(rec));
-	fputc('\n', f);
-}
-
-static int table_finish(struct sink *s)
-{
-	const signet_audit_record *sum = s->summary;
-	const char *shard = signet_audit_record_shard(sum);
-	size_t n, i, signers = signet_audit_record_signer_count(sum);
-	unsigned long long c;
-	char buf[8192];
-
-	table_header(s);
-	if (ftell(s->orphans) > 0) {
-		printf("\nOrphan signatures (for digests no tag names):\n");
-		rewind(s->orphans);
-		while ((n = fread(buf, 1, sizeof(buf), s->orphans)) > 0)
-			fwrite(buf, 1, n, stdout);
-		if (ferror(s->orphans)) {
-			fputs("signet: the temporary file of orphans cannot be read back\n", stderr);
-			return EXIT_UNREACHABLE;
-		}
-	}
-	fputs("\nPolicy: ", stdout);
-	audit_put_policy(stdout, put_clean, sum);
-	printf("\nImages: %llu (%llu allowed, %llu denied, %llu errors)\n", signet_audit_record_images(sum),
-	       signet_audit_record_allowed(sum), signet_audit_record_denied(sum),
-	       signet_audit_record_errors(sum));
-	fputs("Orphan signatures: ", stdout);
-	audit_put_orphans(stdout, put_clean, sum, s->orphan_records);
-	fputc('\n', stdout);
-	printf("Signatures claiming another repository: %llu\n", signet_audit_record_foreign_identity(sum));
-	if (signers > 0) {
-		printf("Valid signatures by signer:\n");
-		for (i = 0; i < signers; i++) {
-			fputs("  ", stdout);
-			put_clean(stdout, signet_audit_record_signer(sum, i, &c));
-			printf("  %llu\n", c);
-		}
-	}
-	if (shard != NULL) {
-		fputs("Shard: ", stdout);
-		put_clean(stdout, shard);
-		fputc('\n', stdout);
-	}
-	return 0;
-}
-
 /* ---- the sink --------------------------------------------------------------- */
 
 static void sink_init(struct sink *s, int table, int json, const char *html)
 {
 	memset(s, 0, sizeof(*s));
+	audit_tally_init(&s->tally);
 	s->table = table;
 	s->json = json;
 	s->html_path = html;
@@ -207,14 +100,11 @@ static int sink_open(struct sink *s)
 
 	if (s->opened)
 		return 0;
-	if (s->table && (s->orphans = tmpfile()) == NULL) {
-		fprintf(stderr, "signet: cannot create a temporary file: %s\n", strerror(errno));
-		return EXIT_UNREACHABLE;
-	}
+	if (s->table && (code = audit_table_open(&s->tab)) != 0)
+		return code;
 	if (s->html_path != NULL && (code = audit_html_open(&s->html, s->html_path)) != 0) {
-		if (s->orphans != NULL)
-			fclose(s->orphans);
-		s->orphans = NULL;
+		audit_table_free(s->tab);
+		s->tab = NULL;
 		return code;
 	}
 	s->opened = 1;
@@ -241,18 +131,16 @@ static int sink_record(struct sink *s, const signet_audit_record *rec)
 			s->denied++;
 		else if (signet_audit_record_verdict(rec) == SIGNET_AUDIT_ERROR)
 			s->errors++;
-		if (s->table) {
-			progress_clear(s);
-			table_header(s);
-			table_image(rec);
-			fflush(stdout);
-		}
+		if (audit_tally_image(&s->tally, rec) != 0)
+			return s->code = cli_usage_error("out of memory");
+		if (s->tab != NULL && (code = audit_table_record(s->tab, rec)) != 0)
+			return s->code = code;
 		progress_show(s);
 		break;
 	case SIGNET_AUDIT_ORPHAN:
 		s->orphan_records++;
-		if (s->table)
-			table_orphan(s->orphans, rec);
+		if (s->tab != NULL && (code = audit_table_record(s->tab, rec)) != 0)
+			return s->code = code;
 		break;
 	default:
 		signet_audit_record_free(s->summary);
@@ -280,33 +168,38 @@ static int sink_cb(void *userdata, const signet_audit_record *rec)
 	return 0;
 }
 
-/* The end of the records: the table's orphans and summary, the HTML file
- * renamed into place (when there is a summary; else it is dropped).  Returns
- * 0 or the exit code of a failure. */
+/* The end of the records: the terminal report, the HTML file renamed
+ * into place (when there is a summary; else it is dropped), and the
+ * summary line on stderr.  Returns 0 or the exit code of a failure. */
 static int sink_finish(struct sink *s)
 {
 	int code = s->code;
 
 	progress_clear(s);
-	if (s->summary != NULL && code == 0 && s->table)
-		code = table_finish(s);
+	audit_tally_sort(&s->tally);
+	if (s->summary != NULL && code == 0 && s->tab != NULL)
+		code = audit_table_print(s->tab, stdout, s->summary, &s->tally, s->orphan_records,
+		                         audit_columns());
 	if (s->html != NULL) {
 		if (s->summary != NULL && code == 0)
-			code = audit_html_commit(s->html, s->summary);
+			code = audit_html_commit(s->html, s->summary, &s->tally);
 		else
 			audit_html_abort(s->html);
 		s->html = NULL;
 	}
-	if (s->orphans != NULL)
-		fclose(s->orphans);
-	s->orphans = NULL;
+	audit_table_free(s->tab);
+	s->tab = NULL;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "signet: stdout: cannot write: %s\n", strerror(errno));
 		if (code == 0)
 			code = EXIT_UNREACHABLE;
 	}
+	/* the last word, on the terminal whatever stdout is */
+	if (s->summary != NULL && code == 0)
+		audit_summary_line(stderr, audit_put_clean, s->summary);
 	signet_audit_record_free(s->summary);
 	s->summary = NULL;
+	audit_tally_free(&s->tally);
 	return code;
 }
 
@@ -358,7 +251,7 @@ static int cmd_audit_render(int argc, char **argv)
 	struct sink s;
 	int opt, table = 0;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(audit_help, stdout);
 			return EXIT_ALLOWED;
@@ -393,7 +286,7 @@ static int cmd_audit_merge(int argc, char **argv)
 	int opt, json = 0;
 	size_t n;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "h", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(audit_help, stdout);
 			return EXIT_ALLOWED;
@@ -434,6 +327,27 @@ static int parse_jobs(const char *arg, unsigned int *out)
 	return 0;
 }
 
+/* The -j an audit of source gets when none is given: AUDIT_DEFAULT_REMOTE_JOBS
+ * for a docker:// registry that is not on this machine (loopback), else 1. */
+static unsigned int default_jobs(const char *source)
+{
+	static const char *const local[] = {"localhost", "127.", "[::1]"};
+	const char *host = source + 9;
+
+	if (strncmp(source, "docker://", 9) != 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strncmp(host, local[i], strlen(local[i])) == 0) {
+			char next = host[strlen(local[i])];
+
+			/* "localhost", "localhost:5000", "127.x", not "localhost.example" */
+			if (local[i][strlen(local[i]) - 1] == '.' || next == '\0' || next == ':' ||
+			    next == '/')
+				return 1;
+		}
+	return AUDIT_DEFAULT_REMOTE_JOBS;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -453,7 +367,7 @@ int cmd_audit(int argc, char **argv)
 	struct cli_common c;
 	struct cli_trust t;
 	struct sink s;
-	int opt, rc, code;
+	int opt, rc, code, jobs_given = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
 		return cmd_audit_merge(argc - 1, argv + 1);
@@ -461,7 +375,7 @@ int cmd_audit(int argc, char **argv)
 		return cmd_audit_render(argc - 1, argv + 1);
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:j:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:j:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(audit_help, stdout);
@@ -475,6 +389,7 @@ int cmd_audit(int argc, char **argv)
 			if (parse_jobs(optarg, &aopts.jobs) != 0)
 				return cli_usage_error("-j takes a number of parallel requests from 1 to %u, not \"%s\"",
 						       AUDIT_MAX_JOBS, optarg);
+			jobs_given = 1;
 			continue;
 		case OPT_SHARD:
 			if (signet_audit_shard_parse(optarg, &aopts.shard_index, &aopts.shard_count) != 0)
@@ -493,6 +408,14 @@ int cmd_audit(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("audit takes exactly one SOURCE (see 'signet audit --help')");
 	aopts.source = argv[optind];
+	if (!jobs_given)
+		aopts.jobs = default_jobs(aopts.source);
+	if (c.verbose)
+		fprintf(stderr, "signet: audit: %u image%s at a time (-j %u%s)\n", aopts.jobs,
+		        aopts.jobs == 1 ? "" : "s", aopts.jobs,
+		        jobs_given                                ? ""
+		        : aopts.jobs == AUDIT_DEFAULT_REMOTE_JOBS ? ", the default for a registry elsewhere"
+		                                                  : ", the default for a local source");
 	if ((code = cli_verifier_open(&ctx, &verifier, &t, &c)) != 0)
 		goto out;
 	sink_init(&s, !c.json && !c.quiet, c.json, html);
@@ -508,15 +431,15 @@ int cmd_audit(int argc, char **argv)
 		if (rc == 0)
 			fputs("signet: the audit ended without its summary\n", stderr);
 	}
+	if (s.code == 0 && rc != SIGNET_OK && rc != SIGNET_EDENIED && !c.quiet) {
+		/* before the summary line, which ends the run */
+		progress_clear(&s);
+		s.progress = 0;
+		fprintf(stderr, "signet: some images could not be read: %s\n", signet_strerror(rc));
+	}
 	if ((code = sink_finish(&s)) != 0)
 		goto out;
-	if (rc == SIGNET_OK || rc == SIGNET_EDENIED) {
-		code = cli_exit_code(rc);
-	} else {
-		code = cli_exit_code(rc);
-		if (!c.quiet)
-			fprintf(stderr, "signet: some images could not be read: %s\n", signet_strerror(rc));
-	}
+	code = cli_exit_code(rc);
 out:
 	signet_verifier_free(verifier);
 	signet_ctx_free(ctx);

@@ -35,7 +35,8 @@ static const char images_help[] =
     "  --cosign REPOSITORY=PUBKEY.pem\n"
     "                            a repository and its cosign public key (ECDSA P-256/384/521,\n"
     "                            RSA 2048-4096 or Ed25519); repeatable\n"
-    "  -o, --output FILE         write to FILE (atomically) instead of standard output\n"
+    "  -o, --output FILE         write to FILE (atomically) instead of standard output (- is\n"
+    "                            standard output)\n"
     "  -h, --help                this help\n"
     "\nExit codes: 0 done, 2 bad usage or input, 3 cannot read a key file.\n";
 
@@ -58,7 +59,7 @@ static int cmd_contract_images(int argc, char **argv)
 	size_t n = 0;
 	int opt, rc, code;
 
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(images_help, stdout);
@@ -115,16 +116,8 @@ static int cmd_contract_images(int argc, char **argv)
 		code = cli_fail(ctx, rc);
 		goto out;
 	}
-	if (output != NULL) {
-		code = cli_write_file(output, yaml, strlen(yaml));
-		goto out;
-	}
-	if (fputs(yaml, stdout) == EOF || fflush(stdout) != 0) {
-		fputs("signet: cannot write to standard output\n", stderr);
-		code = EXIT_UNREACHABLE;
-		goto out;
-	}
-	code = EXIT_ALLOWED;
+	/* Standard output without -o, or with -o - */
+	code = cli_write_file(output != NULL ? output : "-", yaml, strlen(yaml));
 out:
 	for (size_t i = 0; i < n; i++)
 		free(specs[i]);

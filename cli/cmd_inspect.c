@@ -90,7 +90,7 @@ int cmd_inspect(int argc, char **argv)
 	int opt, rc, code;
 
 	cli_common_init(&c);
-	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "vqh", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(inspect_help, stdout);
 			return EXIT_ALLOWED;

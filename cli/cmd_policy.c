@@ -62,7 +62,7 @@ static int policy_export(int argc, char **argv)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:o:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:o:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h': fputs(policy_help, stdout); return EXIT_ALLOWED;
 		case '?': return EXIT_USAGE;
@@ -84,6 +84,9 @@ static int policy_export(int argc, char **argv)
 		    "or --key)");
 	if (out_dir == NULL)
 		return cli_usage_error("policy export needs -o DIR, the directory to write");
+	if (cli_is_stdout(out_dir))
+		return cli_usage_error("policy export writes a directory (policy.json and registries.d/), "
+		                       "not standard output: -o takes a DIR (./- for one named \"-\")");
 	if (t.vopts.n_annotations != 0)
 		return cli_usage_error(
 		    "policy export: containers-policy.json cannot require payload annotations "
@@ -137,7 +140,7 @@ static int policy_run(int argc, char **argv, int explain)
 
 	cli_common_init(&c);
 	cli_trust_init(&t);
-	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
 		if (opt == 'h') {
 			fputs(policy_help, stdout);
 			return EXIT_ALLOWED;
@@ -149,7 +152,7 @@ static int policy_run(int argc, char **argv, int explain)
 	}
 	/* lint also accepts the policy file as its argument. */
 	if (!explain && argc - optind == 1 && t.vopts.policy_file == NULL && t.vopts.contract_file == NULL &&
-	    t.vopts.n_gpg_key_files == 0)
+	    t.vopts.n_key_files == 0)
 		t.vopts.policy_file = argv[optind++];
 	if (argc - optind != (explain ? 1 : 0))
 		return cli_usage_error(explain ? "policy explain takes exactly one IMAGE"

@@ -48,13 +48,13 @@ static const char key_help[] =
 static const char standalone_sign_help[] =
 	"Usage: signet standalone-sign MANIFEST REFERENCE (--gpg-key FINGERPRINT | --key FILE) -o SIGNATURE\n\n"
 	"As skopeo standalone-sign: sign the digest of MANIFEST with identity REFERENCE and write the\n"
-	"signature to SIGNATURE (atomically).\n\n"
+	"signature to SIGNATURE (atomically; - writes it to standard output).\n\n"
 	"Options:\n"
 	"  --gpg-key FPR          the OpenPGP key's full fingerprint (a simple-signing signature)\n"
 	"  --key FILE             a sigstore (cosign) private key (a cosign-format signature blob)\n"
 	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent);\n"
 	"                         for --key without it: COSIGN_PASSWORD, else asked on the terminal\n"
-	"  -o, --output FILE      where to write the signature\n"
+	"  -o, --output FILE      where to write the signature (- for standard output)\n"
 	"  -h, --help             this help\n";
 
 enum {
@@ -132,7 +132,7 @@ int cmd_sign(int argc, char **argv)
 	int opt, rc, code;
 
 	cli_common_init(&c);
-	while ((opt = getopt_long(argc, argv, "a:vqh", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(sign_help, stdout);
@@ -244,7 +244,7 @@ int cmd_standalone_sign(int argc, char **argv)
 	signet_ctx *ctx = NULL;
 	int opt, rc, code;
 
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(standalone_sign_help, stdout);
@@ -314,7 +314,7 @@ int cmd_key(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:h", longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(key_help, stdout);

@@ -190,3 +190,39 @@ int cli_usage_error(const char *fmt, ...)
 	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
+
+/* "signet " + a command and a subcommand name, for getopt's messages. */
+#define CLI_COMMAND_NAME_MAX 64
+
+static const char *command_name = "";
+
+void cli_set_command(const char *name)
+{
+	command_name = name;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	/* A subcommand (policy lint, audit merge) gets argv from its
+	 * command, argv[0] being its own name. */
+	int sub = argc > 0 && strcmp(argv[0], command_name) != 0;
+	char name[CLI_COMMAND_NAME_MAX], *own = argc > 0 ? argv[0] : NULL;
+	int opt;
+
+	/* getopt's messages start with argv[0]: "signet policy lint: ..." */
+	if (own != NULL && snprintf(name, sizeof(name), "signet %s%s%s", command_name, sub ? " " : "",
+	                            sub ? own : "") < (int)sizeof(name))
+		argv[0] = name;
+	opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (own != NULL)
+		argv[0] = own;
+	if (opt == '?' || opt == ':')
+		fprintf(stderr, "Try 'signet %s%s%s --help' for more information.\n", command_name,
+		        sub ? " " : "", sub ? own : "");
+	return opt;
+}
+
+int cli_is_stdout(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}

@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* cli_copy_to_stdout reads this much at a time. */
+#define CLI_COPY_BUFFER 65536
+
 int cli_read_file(unsigned char **data, size_t *len, const char *path, size_t max, const char *what)
 {
 	unsigned char *buf = NULL;
@@ -65,6 +68,16 @@ int cli_read_file(unsigned char **data, size_t *len, const char *path, size_t ma
 	return 0;
 }
 
+/* Writes all of data to standard output. */
+static int write_stdout(const void *data, size_t len)
+{
+	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "signet: cannot write to standard output: %s\n", strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	return 0;
+}
+
 int cli_write_file(const char *path, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -72,6 +85,8 @@ int cli_write_file(const char *path, const void *data, size_t len)
 	char *tmp;
 	int fd;
 
+	if (cli_is_stdout(path))
+		return write_stdout(data, len);
 	tmp = malloc(plen + sizeof(".tmp-XXXXXX"));
 	if (tmp == NULL)
 		return cli_usage_error("out of memory");
@@ -110,4 +125,31 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return EXIT_UNREACHABLE;
+}
+
+int cli_copy_to_stdout(const char *path)
+{
+	unsigned char buf[CLI_COPY_BUFFER];
+	int fd, code = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		fprintf(stderr, "signet: %s: %s\n", path, strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "signet: %s: %s\n", path, strerror(errno));
+			code = EXIT_UNREACHABLE;
+			break;
+		}
+		if (r == 0 || (code = write_stdout(buf, (size_t)r)) != 0)
+			break;
+	}
+	close(fd);
+	return code;
 }

@@ -25,33 +25,78 @@ static const struct command commands[] = {
 #endif
 };
 
+/* signet help CMD SUB...: at most this many words after "help". */
+#define MAX_HELP_ARGS 4
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: signet COMMAND [OPTIONS] ...\n\n"
 		   "Container image signing and supply-chain checks.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-18s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nRun 'signet COMMAND --help' for the options of a command.\n"
-		   "Exit codes: 0 allowed/done, 1 denied, 2 bad usage or input, 3 cannot reach or read.\n");
+	fprintf(f, "\nRun 'signet COMMAND --help' or 'signet help COMMAND' for the options of a command.\n"
+	           "Exit codes: 0 allowed/done, 1 denied, 2 bad usage or input, 3 cannot reach or read.\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int run(const struct command *cmd, int argc, char **argv)
+{
+	cli_set_command(cmd->name);
+	return cmd->run(argc, argv);
+}
+
+/* signet help [CMD [SUB...]]: the top-level help, or what
+ * "signet CMD [SUB...] --help" prints. */
+static int help(int argc, char **argv)
+{
+	const struct command *cmd;
+	char *args[MAX_HELP_ARGS + 2];
+
+	if (argc < 3) {
+		usage(stdout);
+		return EXIT_ALLOWED;
+	}
+	if ((cmd = find_command(argv[2])) == NULL) {
+		fprintf(stderr, "signet: help: unknown command \"%s\"\n", argv[2]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc - 2 > MAX_HELP_ARGS)
+		return cli_usage_error("help: too many words (see 'signet help')");
+	for (int i = 2; i < argc; i++)
+		args[i - 2] = argv[i];
+	args[argc - 2] = "--help";
+	args[argc - 1] = NULL;
+	return run(cmd, argc - 1, args);
 }
 
 int main(int argc, char **argv)
 {
+	const struct command *cmd;
+
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_ALLOWED;
 	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("signet %s\n", signet_version());
 		return EXIT_ALLOWED;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	if ((cmd = find_command(argv[1])) != NULL)
+		return run(cmd, argc - 1, argv + 1);
 	fprintf(stderr, "signet: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

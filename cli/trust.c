@@ -44,12 +44,12 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_KEY:
-		if (t->vopts.n_gpg_key_files == CLI_MAX_KEYS) {
+		if (t->vopts.n_key_files == CLI_MAX_KEYS) {
 			cli_usage_error("at most %d --key options", CLI_MAX_KEYS);
 			return -1;
 		}
-		t->keys[t->vopts.n_gpg_key_files++] = arg;
-		t->vopts.gpg_key_files = t->keys;
+		t->keys[t->vopts.n_key_files++] = arg;
+		t->vopts.key_files = t->keys;
 		return 0;
 	case OPT_POLICY:
 		t->vopts.policy_file = arg;
@@ -92,7 +92,7 @@ int cli_trust_finish(struct cli_trust *t)
 {
 	static char policy[4096];
 	signet_verifier_options *o = &t->vopts;
-	int sources = (o->policy_file != NULL) + (o->contract_file != NULL) + (o->n_gpg_key_files != 0);
+	int sources = (o->policy_file != NULL) + (o->contract_file != NULL) + (o->n_key_files != 0);
 
 	if (sources > 1) {
 		cli_usage_error("give one of --policy, --contract and --key");
@@ -171,7 +171,7 @@ void cli_trust_print_source(const struct cli_trust *t, FILE *f)
 	else if (o->contract_file != NULL)
 		cli_policy_source_write(f, put_raw, "contract", &o->contract_file, 1, 1);
 	else
-		cli_policy_source_write(f, put_raw, "keys", o->gpg_key_files, o->n_gpg_key_files, 1);
+		cli_policy_source_write(f, put_raw, "keys", o->key_files, o->n_key_files, 1);
 	fputc('\n', f);
 }
 
@@ -187,8 +187,8 @@ json_t *cli_trust_source_json(const struct cli_trust *t)
 										      : o->contract_file)) != 0)
 			goto fail;
 	} else {
-		for (size_t i = 0; i < o->n_gpg_key_files; i++)
-			if (json_array_append_new(files, json_string(o->gpg_key_files[i])) != 0)
+		for (size_t i = 0; i < o->n_key_files; i++)
+			if (json_array_append_new(files, json_string(o->key_files[i])) != 0)
 				goto fail;
 	}
 	return json_pack("{s:s, s:o, s:b}", "Kind",

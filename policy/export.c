@@ -27,6 +27,7 @@
 #include "base/pgp.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -514,49 +515,6 @@ fail:
 
 /* ---- loading the policy ---------------------------------------------- */
 
-/* --key: every image signedBy one of these keys (as the verifier). */
-static int keys_policy(struct sn_policy **out, const char *const *files, size_t n, struct sn_err *e)
-{
-	struct sn_requirement *q;
-	struct sn_policy *p;
-	int rc;
-
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*q))) == NULL) {
-		free(p);
-		return sn_enomem(e);
-	}
-	p->n_default = 1;
-	p->index_signature_covers_instances = 1;
-	q = &p->default_reqs[0];
-	q->type = SN_REQ_SIGNED_BY;
-	q->identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
-	if ((p->source = sn_strdup("the keys given with --key", e)) == NULL ||
-	    (q->keys = calloc(n, sizeof(*q->keys))) == NULL ||
-	    (q->key_names = calloc(n, sizeof(*q->key_names))) == NULL) {
-		rc = sn_enomem(e);
-		goto fail;
-	}
-	q->n_keys = n;
-	for (size_t i = 0; i < n; i++) {
-		if (files[i] == NULL) {
-			rc = sn_seterr(e, SIGNET_EINVAL, "key file %zu: NULL path", i);
-			goto fail;
-		}
-		if ((rc = sn_file_read(&q->keys[i], files[i], SIGNET_MAX_POLICY_FILE_SIZE, "key file", 0,
-		                       e)) != 0)
-			goto fail;
-		if (q->keys[i].len == 0) {
-			rc = sn_seterr(e, SIGNET_EBADINPUT, "key file %s: empty", files[i]);
-			goto fail;
-		}
-	}
-	*out = p;
-	return 0;
-fail:
-	sn_policy_free(p);
-	return rc;
-}
-
 /* Transports of a containers-policy.json that signet's model leaves out:
  * one warning naming them. */
 static int warn_dropped_transports(struct render *r, const char *path)
@@ -769,6 +727,8 @@ out:
 int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier_options *trust,
                          const char *out_dir, unsigned int flags)
 {
+	static const signet_verifier_options init = SIGNET_VERIFIER_OPTIONS_INIT;
+	signet_verifier_options current = init;
 	struct sn_registries_d *rd = NULL;
 	struct sn_policy *p = NULL;
 	struct sn_export x;
@@ -779,19 +739,25 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 		return SIGNET_EINVAL;
 	e = &ctx->err;
 	sn_err_clear(e);
-	/* Version 1 or 2: export reads no field version 2 added. */
 	if (trust == NULL || trust->version < 1 || trust->version > SIGNET_VERIFIER_OPTIONS_VERSION ||
 	    out_dir == NULL || out_dir[0] == '\0' || (flags & ~SIGNET_EXPORT_FORCE) != 0)
 		return sn_seterr(e, SIGNET_EINVAL,
 		                 "signet_policy_export: invalid arguments or options version");
-	sources =
-	    (trust->policy_file != NULL) + (trust->contract_file != NULL) + (trust->n_gpg_key_files != 0);
+	/* Versions 1 to 3 end before key_files: read no further (export reads
+	 * no other field added since version 1). */
+	memcpy(&current, trust,
+	       trust->version < 4 ? offsetof(signet_verifier_options, key_files) : sizeof(current));
+	trust = &current;
+	sources = (trust->policy_file != NULL) + (trust->contract_file != NULL) +
+	          (trust->n_gpg_key_files != 0) + (trust->n_key_files != 0);
 	if (sources != 1)
 		return sn_seterr(
 		    e, SIGNET_EINVAL,
 		    "export needs exactly one source of trust: a policy, a contract, or pinned keys");
 	if (trust->n_gpg_key_files != 0 && trust->gpg_key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_policy_export: gpg_key_files is NULL");
+	if (trust->n_key_files != 0 && trust->key_files == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_policy_export: key_files is NULL");
 	if (trust->n_annotations != 0)
 		return sn_seterr(
 		    e, SIGNET_EINVAL,
@@ -801,8 +767,10 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 		rc = sn_policy_load_json(&p, trust->policy_file, e);
 	else if (trust->contract_file != NULL)
 		rc = sn_policy_load_contract(&p, trust->contract_file, trust->contract_key, trust->strict, e);
+	else if (trust->n_gpg_key_files != 0)
+		rc = sn_policy_from_key_files(&p, trust->gpg_key_files, trust->n_gpg_key_files, 0, e);
 	else
-		rc = keys_policy(&p, trust->gpg_key_files, trust->n_gpg_key_files, e);
+		rc = sn_policy_from_key_files(&p, trust->key_files, trust->n_key_files, 1, e);
 	if (rc != 0)
 		goto out;
 	if (trust->registries_d != NULL && (rc = sn_registries_d_load(&rd, trust->registries_d, e)) != 0)

@@ -232,6 +232,36 @@ int sn_contract_cosign_key_check(const unsigned char *data, size_t len, char *ke
  * SIGNET_EBADINPUT (message says why, without context) or ENOMEM. */
 int sn_contract_scope(char **out, const char *ident, int repository_only, struct sn_err *e);
 
+/* ---- keys given as files (key_files.c) ------------------------------ */
+
+/*
+ * What the key file whose bytes are key is, by its first bytes: an OpenPGP
+ * public key, armored or binary (SN_REQ_SIGNED_BY), or a PEM public key
+ * that the sigstore backend accepts (SN_REQ_SIGSTORE_SIGNED; checked with
+ * sn_contract_cosign_key_check).  Returns 0, or SIGNET_EBADINPUT naming
+ * file: a private key (PEM or OpenPGP; the message says it is one and
+ * which public key to give), or neither kind; SIGNET_EUNSUPPORTED (a PEM
+ * key of another type, curve or size), SIGNET_ELIMIT, SIGNET_ENOMEM.
+ */
+int sn_key_file_kind(enum sn_req_type *kind, const struct sn_buf *key, const char *file, struct sn_err *e);
+
+/*
+ * The policy of keys given as files (files[0..n)): every image signed by
+ * one of them, index signatures covering their instances.  detect 0:
+ * every file is OpenPGP (signedBy, matchRepoDigestOrExact; a file of
+ * another kind fails when its backend reads it); detect 1: each file's
+ * kind is found with sn_key_file_kind, and PEM public keys make a
+ * sigstoreSigned requirement with matchRepository (cosign's payloads name
+ * only the repository; the digest is checked as always); files of both kinds together are refused
+ * (SIGNET_EBADINPUT: one requirement is met by any of its keys, two would
+ * both be required).  Returns 0 with *out the caller's (sn_policy_free),
+ * SIGNET_EINVAL (no files, a NULL path), SIGNET_ENOTFOUND / SIGNET_EIO
+ * (a file that cannot be read), SIGNET_EBADINPUT (empty, or as above),
+ * SIGNET_EUNSUPPORTED, SIGNET_ELIMIT, SIGNET_ENOMEM.
+ */
+int sn_policy_from_key_files(struct sn_policy **out, const char *const *files, size_t n, int detect,
+                             struct sn_err *e);
+
 /* ---- export (export.c) --------------------------------------------- */
 
 /* What signet_policy_export writes, rendered in memory. */

@@ -424,6 +424,24 @@ static int tls_error(CURLcode cc)
 	}
 }
 
+/* What OpenSSL says (the wording changed across versions) when the
+ * server's first bytes are not a TLS record, as when it answered the
+ * ClientHello in plain HTTP. */
+static int plain_http_answer(const char *why)
+{
+	static const char *const signs[] = {"wrong version number", "packet length too long",
+	                                    "record layer failure"};
+
+	for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++)
+		if (strstr(why, signs[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+#define PLAIN_HTTP_HINT                                                                                      \
+	" (the registry may speak plain HTTP, not HTTPS: to allow that, turn TLS verification off, "         \
+	"--tls-verify=false)"
+
 /* Worth another try: the connection broke, not a refusal or a timeout. */
 static int reset_error(CURLcode cc)
 {
@@ -672,8 +690,9 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 		*retryable = reset_error(cc);
 		pn = peer_name(r, req, peer, sizeof(peer));
 		if (tls_error(cc))
-			rc = sn_seterr(e, SIGNET_ETLS, "%s: %s %s: TLS error: %s", pn, req->method, shown,
-			               why);
+			rc = sn_seterr(e, SIGNET_ETLS, "%s: %s %s: TLS error: %s%s", pn, req->method, shown,
+			               why,
+			               r->ctx->tls_verify && plain_http_answer(why) ? PLAIN_HTTP_HINT : "");
 		else if (cc == CURLE_OPERATION_TIMEDOUT && deadline_bound(r, left_ms, connect_ms, request_ms))
 			rc = deadline_passed(r, req, shown, e);
 		else if (cc == CURLE_OPERATION_TIMEDOUT)

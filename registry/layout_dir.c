@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * registry/layout_dir.c: the dir:PATH source, containers/image's directory
- * transport read offline: `version`, `manifest.json` (the top manifest),
+ * transport read offline: `version` (if present), `manifest.json` (the top manifest),
  * `<hex>.manifest.json` (index instances) and blobs named by their hex
  * digest.  Every file is read bounded and without following a symbolic
  * link; everything asked for by digest is checked against it.
@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The version file is one short line. */
 #define DIR_VERSION_FILE_MAX 256
@@ -130,18 +131,37 @@ static const struct sn_source_ops dir_ops = {
     .free = dir_free,
 };
 
+/* containers/image reads a dir: layout whatever its version file says,
+ * or without one (its own test fixtures have none); it only writes the
+ * file, and checks it before replacing a directory's contents.  signet
+ * reads a layout without the file too, when it holds manifest.json, but
+ * refuses a version it does not know: the layout says it is in another
+ * format (docs/differences.md). */
 static int check_version(const char *dir, struct sn_err *e)
 {
 	struct sn_buf b;
-	char *path;
+	struct stat st;
+	char *path, *manifest = NULL;
 	int rc;
 
 	if ((path = sn_aprintf(e, "%s/version", dir)) == NULL)
 		return SIGNET_ENOMEM;
 	if ((rc = sn_file_read(&b, path, DIR_VERSION_FILE_MAX, "directory layout version", SN_FILE_NOFOLLOW,
 	                       e)) != 0) {
-		if (rc == SIGNET_ENOTFOUND)
-			sn_errctx(e, "%s is not a dir: image layout: ", dir);
+		if (rc != SIGNET_ENOTFOUND)
+			goto out;
+		if ((manifest = sn_aprintf(e, "%s/manifest.json", dir)) == NULL) {
+			rc = SIGNET_ENOMEM;
+			goto out;
+		}
+		if (lstat(manifest, &st) == 0 && S_ISREG(st.st_mode)) {
+			sn_err_clear(e);
+			rc = 0;
+		} else {
+			rc = sn_seterr(e, SIGNET_ENOTFOUND,
+			               "%s is not a dir: image layout: neither %s nor %s exists", dir, path,
+			               manifest);
+		}
 		goto out;
 	}
 	rc = SIGNET_EUNSUPPORTED;
@@ -153,6 +173,7 @@ static int check_version(const char *dir, struct sn_err *e)
 		          path);
 	sn_buf_free(&b);
 out:
+	free(manifest);
 	free(path);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * and generated.
  */
 #include "sign.h"
+#include "base/pgp.h"
 
 #include "config.h"
 
@@ -394,6 +395,21 @@ static int pkcs8_encrypted_key(EVP_PKEY **out, const unsigned char *der, size_t 
 	return 0;
 }
 
+/* Whether a key file holds OpenPGP data: an armor line, or a first byte
+ * that is the header of a key packet (RFC 4880 §4.2), as gpg exports. */
+static int openpgp_key_file(const unsigned char *d, size_t n)
+{
+	static const char armor[] = "-----BEGIN PGP ";
+	unsigned int tag;
+	size_t i = 0;
+
+	if (n > 0 && (tag = sn_pgp_first_tag(d[0])) != 0)
+		return tag == SN_PGP_SECRET_KEY || tag == SN_PGP_PUBLIC_KEY;
+	while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+		i++;
+	return n - i >= sizeof(armor) - 1 && memcmp(d + i, armor, sizeof(armor) - 1) == 0;
+}
+
 int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const struct sn_pass *src,
                                  struct sn_err *e)
 {
@@ -415,6 +431,12 @@ int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path,
 	 * for a plain key); the callback only for an encrypted key. */
 	if ((rc = sn_pass_get(pass, &pass_len, &have, src, 0, key_path, e)) != 0)
 		goto out;
+	if (openpgp_key_file(file, file_len)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "%s is an OpenPGP key: use --gpg-key FINGERPRINT (the key stays in GnuPG)",
+		               what);
+		goto out;
+	}
 	if ((rc = sn_pem_decode(&pem, file, file_len, what, e)) != 0)
 		goto out;
 	if (strcmp(pem.label, "PRIVATE KEY") == 0) {

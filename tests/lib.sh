@@ -636,3 +636,29 @@ flip_last_byte() {
 	last=$(od -An -tu1 -j $((size - 1)) "$1" | tr -d ' ')
 	printf '%b' "\\0$(printf '%03o' $((last ^ 1)))" | dd of="$1" bs=1 seek=$((size - 1)) conv=notrunc status=none
 }
+
+# ---- headless Chromium -----------------------------------------------------
+
+# chromium_run ARGS...: headless Chromium (Debian's chromium, no GPU, no
+# sandbox, nothing fetched behind the test's back) with a fresh profile
+# under $T, at a 1400x900 window (a laptop screen).
+chromium_run() {
+	local home
+	home=$(mktemp -d "$T/chromium.XXXXXX")
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \
+		--user-data-dir="$home" --window-size=1400,900 "$@" 2>"$home.log"
+}
+
+# chromium_width HTML: "SCROLL VIEWPORT", the page's width
+# (documentElement.scrollWidth) and the viewport's (clientWidth) as
+# Chromium lays HTML out at 1400x900.  A probe script is added to a copy of
+# the page only (the page's own Content-Security-Policy allows inline
+# scripts); its answer is read back from --dump-dom.
+chromium_width() {
+	local probe="$1.probe.html"
+	[[ $(grep -c '</body>' "$1") == 1 ]] || die "chromium_width: $1 has not exactly one </body>"
+	sed 's|</body>|<script>document.body.setAttribute("data-signet-width", document.documentElement.scrollWidth + " " + document.documentElement.clientWidth);</script></body>|' \
+		"$1" >"$probe"
+	chromium_run --dump-dom "file://$probe" | sed -n 's/.*data-signet-width="\([0-9]* [0-9]*\)".*/\1/p'
+}

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define SN_AUDIT_MAX_DEPTH 64 /* directory depth walked in a dir: tree */
 
@@ -133,6 +134,7 @@ struct audit {
 	size_t unlooked;
 	char *unlooked_repo, *unlooked_reason;
 	json_t *policy;	 /* the summary's "policy", made before any record */
+	char started[32]; /* the summary's "started": UTC ISO 8601, when the audit began */
 	int first_error; /* the first image error code, or 0 */
 	/* workers (jobs > 1) */
 	unsigned int jobs;
@@ -991,12 +993,27 @@ static json_t *policy_source(const struct signet_verifier *v)
 		jrc |= json_array_append_new(files, file_name(o->contract_file));
 	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_gpg_key_files; i++)
 		jrc |= json_array_append_new(files, file_name(o->gpg_key_files[i]));
+	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_key_files; i++)
+		jrc |= json_array_append_new(files, file_name(o->key_files[i]));
 	if (jrc != 0) {
 		json_decref(files);
 		return NULL;
 	}
 	kind = o->policy_file != NULL ? "policy" : o->contract_file != NULL ? "contract" : "keys";
 	return json_pack("{s:s, s:o, s:b}", "kind", kind, "files", files, "named", !o->policy_is_default);
+}
+
+/* The current time as UTC ISO 8601 ("2026-12-05T04:13:13Z") in buf;
+ * "" when the clock cannot be read (the summary then says null). */
+static void started_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
 }
 
 static int emit_summary(struct audit *a)
@@ -1027,6 +1044,10 @@ static int emit_summary(struct audit *a)
 	jrc |= json_object_set(o, "bySigner", a->by_signer);
 	jrc |= json_object_set(o, "policy", a->policy);
 	jrc |= set_str(o, "shard", a->o->shard_count != 0 ? shard : NULL);
+	/* What was audited, when and by what: the report's header. */
+	jrc |= set_str(o, "source", a->o->source);
+	jrc |= set_str(o, "started", a->started[0] != '\0' ? a->started : NULL);
+	jrc |= set_str(o, "signetVersion", signet_version());
 	rc = jrc != 0 ? sn_enomem(a->e) : emit(a, o);
 	json_decref(o);
 	return rc;
@@ -1126,6 +1147,7 @@ int signet_audit_records(signet_verifier *v, const signet_audit_options *opts, s
 	a.cb = cb;
 	a.userdata = userdata;
 	a.jobs = opts->jobs == 0 ? 1 : opts->jobs;
+	started_now(a.started, sizeof(a.started));
 	pthread_mutex_init(&a.mu, NULL);
 	pthread_cond_init(&a.cv, NULL);
 	if ((rc = parse_source(&a, opts->source)) != 0)

@@ -257,13 +257,20 @@ static unsigned long long count(json_t *o, const char *key)
 	return n > 0 ? (unsigned long long)n : 0;
 }
 
+/* Equal strings, or either one not recorded (null, or a file written
+ * before the member existed). */
+static int same_or_absent(json_t *a, json_t *b)
+{
+	return !json_is_string(a) || !json_is_string(b) || json_equal(a, b);
+}
+
 /* Checks that the shards' summaries are those of all shards of one split,
  * judged by one policy and written alike; *flags: how they were written. */
 static int check_summaries(int *flags, struct shard_in *in, size_t n, struct sn_err *e)
 {
 	unsigned char *seen = calloc(SIGNET_AUDIT_MAX_SHARDS + 1, 1);
 	unsigned int k, nn, shards = 0;
-	json_t *p0 = NULL;
+	json_t *p0 = NULL, *src0 = NULL;
 	int rc = SIGNET_EBADINPUT;
 
 	*flags = -1;
@@ -300,11 +307,16 @@ static int check_summaries(int *flags, struct shard_in *in, size_t n, struct sn_
 		}
 		*flags = f;
 		/* One policy judged them all, or the merge would claim one
-		 * that did not. */
-		if (i == 0)
+		 * that did not; and one source was split. */
+		if (i == 0) {
 			p0 = p;
-		else if (!json_equal(p, p0) && (p != NULL || p0 != NULL)) {
+			src0 = json_object_get(sn_audit_record_object(s), "source");
+		} else if (!json_equal(p, p0) && (p != NULL || p0 != NULL)) {
 			sn_seterr(e, rc, "%s: judged by another policy than %s: not shards of one audit",
+			          in[i].r.path, in[0].r.path);
+			goto out;
+		} else if (!same_or_absent(json_object_get(sn_audit_record_object(s), "source"), src0)) {
+			sn_seterr(e, rc, "%s: an audit of another source than %s: not shards of one audit",
 			          in[i].r.path, in[0].r.path);
 			goto out;
 		}
@@ -425,6 +437,14 @@ static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_
 
 		if (u == NULL || json_object_set_new(sum, "orphans", json_null()) != 0 ||
 		    json_object_set_new(sum, "orphansNotLookedFor", u) != 0)
+			goto nomem;
+	}
+	/* Started: the earliest shard's (ISO 8601 in UTC sorts as text). */
+	for (i = 1; i < n; i++) {
+		v = json_object_get(sn_audit_record_object(in[i].summary), "started");
+		key = json_string_value(json_object_get(sum, "started"));
+		if (json_is_string(v) && key != NULL && strcmp(json_string_value(v), key) < 0 &&
+		    json_object_set(sum, "started", v) != 0)
 			goto nomem;
 	}
 	if ((sorted = signers_in_order(by, order)) == NULL || json_object_set(sum, "bySigner", sorted) != 0 ||

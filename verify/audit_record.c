@@ -49,6 +49,13 @@ static const char *const summary_counts[] = {
     "images", "allowed", "denied", "errors", "foreignIdentity",
 };
 #define N_SUMMARY_COUNTS (sizeof(summary_counts) / sizeof(summary_counts[0]))
+/* What was audited, when and by which signet: strings (or null). */
+static const char *const summary_header[] = {
+    "source",
+    "started",
+    "signetVersion",
+};
+#define N_SUMMARY_HEADER (sizeof(summary_header) / sizeof(summary_header[0]))
 
 /* NULL when the summary's "orphans", "orphansNotLookedFor" and "policy"
  * have the form the library writes them in (the last two may be absent in
@@ -203,6 +210,12 @@ int sn_audit_record_check(json_t *rec, const char *where, struct sn_err *e)
 		if (v != NULL && !json_is_null(v) && !json_is_string(v))
 			return sn_seterr(e, SIGNET_EBADINPUT,
 			                 "%s: summary record: \"shard\" is neither \"K/N\" nor null", where);
+		/* the header, absent in files written before it existed */
+		for (size_t i = 0; i < N_SUMMARY_HEADER; i++)
+			if (!opt_str(rec, summary_header[i]))
+				return sn_seterr(e, SIGNET_EBADINPUT,
+				                 "%s: summary record: \"%s\" is neither a string nor null",
+				                 where, summary_header[i]);
 		if ((problem = summary_problem(rec)) != NULL)
 			return sn_seterr(e, SIGNET_EBADINPUT, "%s: summary record: %s", where, problem);
 		return SIGNET_AUDIT_SUMMARY;
@@ -602,4 +615,19 @@ const char *signet_audit_record_policy_file(const signet_audit_record *rec, size
 const char *signet_audit_record_shard(const signet_audit_record *rec)
 {
 	return field(rec, 1u << SIGNET_AUDIT_SUMMARY, "shard");
+}
+
+const char *signet_audit_record_source(const signet_audit_record *rec)
+{
+	return field(rec, 1u << SIGNET_AUDIT_SUMMARY, "source");
+}
+
+const char *signet_audit_record_started(const signet_audit_record *rec)
+{
+	return field(rec, 1u << SIGNET_AUDIT_SUMMARY, "started");
+}
+
+const char *signet_audit_record_signet_version(const signet_audit_record *rec)
+{
+	return field(rec, 1u << SIGNET_AUDIT_SUMMARY, "signetVersion");
 }

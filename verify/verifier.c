@@ -60,43 +60,6 @@ static int pgp_state_new(const struct sn_sig_backend **backend, void **state, co
 	return rc;
 }
 
-/* The policy "every image signedBy one of these keys" for --key. */
-static int keys_policy(struct sn_policy **out, const char *const *files, size_t n, struct sn_err *e)
-{
-	struct sn_requirement *r;
-	struct sn_policy *p;
-	int rc;
-
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*r))) == NULL) {
-		free(p);
-		return sn_enomem(e);
-	}
-	p->n_default = 1;
-	p->index_signature_covers_instances = 1;
-	r = &p->default_reqs[0];
-	r->type = SN_REQ_SIGNED_BY;
-	r->identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
-	if ((p->source = sn_strdup("the keys given with --key", e)) == NULL ||
-	    (r->where = sn_strdup("pinned keys", e)) == NULL || (r->keys = calloc(n, sizeof(*r->keys))) == NULL ||
-	    (r->key_names = calloc(n, sizeof(*r->key_names))) == NULL) {
-		rc = sn_enomem(e);
-		goto fail;
-	}
-	r->n_keys = n;
-	for (size_t i = 0; i < n; i++)
-		if ((r->key_names[i] = sn_strdup(files[i], e)) == NULL) {
-			rc = SIGNET_ENOMEM;
-			goto fail;
-		}
-	if ((rc = read_keys(r->keys, files, n, e)) != 0)
-		goto fail;
-	*out = p;
-	return 0;
-fail:
-	sn_policy_free(p);
-	return rc;
-}
-
 /* "key=value" pairs as a JSON object of strings, or NULL for none. */
 static int required_annotations(json_t **out, const signet_verifier_options *opts, struct sn_err *e)
 {
@@ -185,6 +148,7 @@ static int keep_options(struct signet_verifier *v, const signet_verifier_options
 	    keep_string(&v->opts.lookaside, v, o->lookaside, e) != 0 ||
 	    keep_string(&v->opts.platform, v, o->platform, e) != 0 ||
 	    keep_strings(&v->opts.gpg_key_files, v, o->gpg_key_files, o->n_gpg_key_files, e) != 0 ||
+	    keep_strings(&v->opts.key_files, v, o->key_files, o->n_key_files, e) != 0 ||
 	    keep_strings(&v->opts.annotations, v, o->annotations, o->n_annotations, e) != 0)
 		return SIGNET_ENOMEM;
 	return 0;
@@ -303,14 +267,18 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	memcpy(&current, given,
 	       given->version == 1   ? offsetof(signet_verifier_options, policy_is_default)
 	       : given->version == 2 ? offsetof(signet_verifier_options, allow_digest_pinned)
-				     : sizeof(current));
+	       : given->version == 3 ? offsetof(signet_verifier_options, key_files)
+	                             : sizeof(current));
 	current.version = SIGNET_VERIFIER_OPTIONS_VERSION;
-	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0);
+	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0) +
+	          (opts->n_key_files != 0);
 	if (sources != 1)
 		return sn_seterr(e, SIGNET_EINVAL,
 				 "a verifier needs exactly one source of trust: a policy, a contract, or pinned keys");
 	if (opts->n_gpg_key_files != 0 && opts->gpg_key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: gpg_key_files is NULL");
+	if (opts->n_key_files != 0 && opts->key_files == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: key_files is NULL");
 	if (opts->policy_is_default && opts->policy_file == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: policy_is_default without a policy_file");
 	if ((v = calloc(1, sizeof(*v))) == NULL)
@@ -322,8 +290,10 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 		rc = sn_policy_load_json(&v->policy, opts->policy_file, e);
 	else if (opts->contract_file != NULL)
 		rc = sn_policy_load_contract(&v->policy, opts->contract_file, opts->contract_key, opts->strict, e);
+	else if (opts->n_gpg_key_files != 0)
+		rc = sn_policy_from_key_files(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, 0, e);
 	else
-		rc = keys_policy(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, e);
+		rc = sn_policy_from_key_files(&v->policy, opts->key_files, opts->n_key_files, 1, e);
 	if (rc != 0 || (rc = gather_vouched(v, e)) != 0)
 		goto fail;
 	/* Credentials a contract carries for its registries. */

@@ -197,6 +197,14 @@ SIGNET_EXPORT size_t signet_audit_record_policy_file_count(const signet_audit_re
 SIGNET_EXPORT const char *signet_audit_record_policy_file(const signet_audit_record *rec, size_t i);
 /* "K/N" for one shard of a split audit; NULL for a whole one. */
 SIGNET_EXPORT const char *signet_audit_record_shard(const signet_audit_record *rec);
+/* The report's header: the SOURCE audited (as given, "docker://HOST/NS",
+ * "dir:TREE", "oci:LAYOUT"), when the audit started (UTC ISO 8601,
+ * "2026-12-05T04:13:13Z"; a merge: its earliest shard's) and the
+ * signet_version() that wrote it.  NULL when not recorded (files written
+ * before signet recorded them). */
+SIGNET_EXPORT const char *signet_audit_record_source(const signet_audit_record *rec);
+SIGNET_EXPORT const char *signet_audit_record_started(const signet_audit_record *rec);
+SIGNET_EXPORT const char *signet_audit_record_signet_version(const signet_audit_record *rec);
 
 /* ---- files of records ------------------------------------------------- */
 

@@ -22,7 +22,7 @@ extern "C" {
 
 typedef struct signet_verifier signet_verifier;
 
-#define SIGNET_VERIFIER_OPTIONS_VERSION 3
+#define SIGNET_VERIFIER_OPTIONS_VERSION 4
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
@@ -35,7 +35,9 @@ typedef struct signet_verifier_options {
 	 *    which digests the contract vouches for);
 	 *  - gpg_key_files: OpenPGP public key files (armored or binary, one
 	 *    or many keys each), as the policy "every image signedBy one of
-	 *    these keys, matchRepoDigestOrExact". */
+	 *    these keys, matchRepoDigestOrExact";
+	 *  - key_files (since version 4): key files whose kind is detected,
+	 *    see below. */
 	const char *policy_file;
 	const char *contract_file;
 	const char *contract_key;
@@ -80,17 +82,35 @@ typedef struct signet_verifier_options {
 	 * and 2 callers get the version 3 rule (0): it closes a hole, and a
 	 * caller that needs the old one says so. */
 	int allow_digest_pinned;
+	/* Since version 4; a source of trust instead of gpg_key_files (not
+	 * with it).  Public key files whose kind is read from each file:
+	 * OpenPGP public keys (armored or binary) make the policy "every
+	 * image signedBy one of these keys, matchRepoDigestOrExact", as
+	 * gpg_key_files; PEM public keys ("-----BEGIN PUBLIC KEY-----", a
+	 * cosign.pub: ECDSA P-256/P-384/P-521, RSA 2048 to 4096 bits,
+	 * Ed25519) make "every image sigstoreSigned by one of these keys,
+	 * matchRepository": what `cosign verify --key` checks (a .sig
+	 * attachment signature over the image's digest, whose payload names
+	 * its repository; cosign writes no tag there) and what a
+	 * sigstoreSigned keyPath with that signedIdentity says.  Files of both
+	 * kinds together, a private key (PEM or OpenPGP), or a file of
+	 * neither kind are SIGNET_EBADINPUT naming the file and what it is. */
+	const char *const *key_files;
+	size_t n_key_files;
 } signet_verifier_options;
 
 #define SIGNET_VERIFIER_OPTIONS_INIT \
-	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0 }
+	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0, \
+	  NULL, 0 }
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
  * opts->version is 1 (the struct without policy_is_default), 2 (without
- * allow_digest_pinned) or 3.
+ * allow_digest_pinned), 3 (without key_files) or 4.
  * Returns 0, SIGNET_EINVAL (no keys, bad options), SIGNET_EBADINPUT (a key
- * file or registries.d that does not parse; the message names it),
+ * file or registries.d that does not parse, a private key in key_files;
+ * the message names it), SIGNET_EUNSUPPORTED (a PEM key of another type,
+ * curve or size),
  * SIGNET_ENOTFOUND / SIGNET_EIO (a file that cannot be read), SIGNET_ELIMIT.
  */
 SIGNET_EXPORT int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_verifier_options *opts);

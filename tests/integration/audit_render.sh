@@ -5,7 +5,7 @@
 # escaped page) and `signet audit merge` (shards back into the byte-exact
 # output of one unsharded run), and how each refuses bad input.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
-need cmp grep sed
+need cmp grep sed jq chromium
 
 R=127.0.0.1:5000
 H40() { printf '%040d' 0 | tr 0 "$1"; }
@@ -64,29 +64,75 @@ summary 4 3 1 0 1 0 "{\"$FF\":3,\"$BB\":1}" '"1/2"' >>"$T/s1.jsonl"
 printf '%s\n' "$EV1" "$EV2" >"$T/s2.jsonl"
 summary 2 1 0 1 0 0 "{\"$AA\":1}" '"2/2"' >>"$T/s2.jsonl"
 
-# ---- the table -------------------------------------------------------------
+# ---- the terminal report -----------------------------------------------------
+
+# aligned FILE COLS WHAT: in the image table of a terminal report (from its
+# VERDICT heading to the next blank line) every cell starts under its
+# heading, after two spaces, and no line is wider than COLS characters.
+aligned() {
+	(
+		export LC_ALL=C.UTF-8
+		local head line offs=() h bad=0 rows=0 wide=0 o
+		head=$(grep -m1 '^VERDICT  ' "$1")
+		for h in REFERENCE DIGEST SIGNERS REASON; do
+			o=${head%%"$h"*}
+			offs+=("${#o}")
+		done
+		while IFS= read -r line; do
+			rows=$((rows + 1))
+			((${#line} <= $2)) || wide=$((wide + 1))
+			for o in "${offs[@]}"; do
+				[[ ${line:o-2:2} == '  ' && ${line:o:1} != ' ' ]] || { bad=$((bad + 1)); break; }
+			done
+		done < <(sed -n '/^VERDICT  /,/^$/p' "$1" | sed '1d;/^$/d')
+		[[ $rows -gt 0 && $bad == 0 && $wide == 0 && ${#head} -le $2 ]]
+	) && pass "$3: columns aligned under their headings, within $2 columns" ||
+		{ fail "$3: the image table is not aligned within $2 columns"; sed -n '/^VERDICT  /,/^$/s/^/  | /p' "$1"; }
+}
+
+export COLUMNS=80
 expect_exit 1 -- "$SIGNET" audit render --table "$T/full.jsonl"
 TABLE=$OUT
-expect_match '^VERDICT  REFERENCE  DIGEST  SIGNERS  REASON$' "$TABLE"
-expect_match "^allowed  $R/app:v1  sha256:111111111111  $FF  -\$" "$TABLE"
-expect_match "^denied   $R/app:v2  sha256:222222222222  -  no valid signature by a trusted key: \\?\\[31mred\\?\\[0m\$" "$TABLE"
-expect_match "^error    $R/evil<script>alert\\(1\\)</script>:b  -  -  manifest unknown: <b>bold</b> & co\$" "$TABLE"
-expect_match "^allowed  $R/lib:v1  sha256:444444444444  $BB,$FF  -\$" "$TABLE"
+# The summary first: what, under which policy, the counts; the images after.
+expect_eq "$(head -n 3 "$TABLE" | cut -d: -f1 | tr '\n' ' ')" "Audited Policy Started " "the report's first lines"
+expect_match '^Policy: /etc/signet/policy\.json$' "$TABLE"
+expect_match '^Images: 6 \(4 allowed, 1 denied, 1 errors\)$' "$TABLE"
+expect_match '^Signatures: 6 simple-signing \(5 valid\), 0 sigstore \(0 valid\); images without any: 1$' "$TABLE"
+expect_match '^Orphan signatures: 1$' "$TABLE"
+expect_match '^Signatures claiming another repository: 0$' "$TABLE"
+line_of() { grep -n -m1 -E "$1" "$TABLE" | cut -d: -f1; }
+(($(line_of '^Images: ') < $(line_of '^VERDICT  '))) && pass "the counts come before the image table" ||
+	fail "the image table comes before the counts"
+# Denials and errors grouped by reason, numbered, the image named once; the
+# rows refer to the group.
+expect_match '^Denied, by reason \(\[N\] images: reason\):$' "$TABLE"
+expect_match '^  \[1\] 1  no valid signature by a trusted key: \?\[31mred\?\[0m$' "$TABLE"
+expect_match '^         e\.g\. 127\.0\.0\.1:5000/app:v2$' "$TABLE"
+expect_match '^  \[2\] 1  manifest unknown: <b>bold</b> & co$' "$TABLE"
+expect_match '^denied   127\.0\.0\.1:5000/app:v2  222222222222  -  +\[1\] no valid signa' "$TABLE"
+expect_match '^error    127\.0\.0\.1:5000/evil<…  -  +-  +\[2\] manifest' "$TABLE"
+# Signers by name and short key id, each key once with its count.
+expect_match '^Valid signatures by signer \(signatures: signer\):$' "$TABLE"
+expect_match '^  3  Ops <ops@example\.com> \(FFFF…F{16}\)$' "$TABLE"
+expect_match '^  1  B \(BBBB…B{16}\)$' "$TABLE"
+expect_eq "$(grep -c 'FFFF…F\{16\})$' "$TABLE")" 1 "lines naming signer FF in the signer list"
+expect_match '^allowed  127\.0\.0\.1:5000/lib:v1  444444444444  B \(BBBB' "$TABLE"
+aligned "$TABLE" 80 "COLUMNS=80"
 expect_no_match $'\x1b' "$TABLE"
 expect_match '^Orphan signatures \(for digests no tag names\):$' "$TABLE"
 expect_match "^  $R/app  $D9  attachment  docker://$R/app:sha256-9{64}\\.sig\$" "$TABLE"
-expect_match '^Images: 6 \(4 allowed, 1 denied, 1 errors\)$' "$TABLE"
-expect_match '^Orphan signatures: 1$' "$TABLE"
-expect_match '^Policy: /etc/signet/policy\.json$' "$TABLE"
-expect_match '^Signatures claiming another repository: 0$' "$TABLE"
-expect_match "^  $FF  3\$" "$TABLE"
-expect_match "^  $AA  1\$" "$TABLE"
-# orphans come after every image line, the summary last
-expect_eq "$(grep -nE '^(allowed|denied|error) ' "$TABLE" | tail -1 | cut -d: -f1)" 7 "line of the last image"
-expect_eq "$(grep -n '^Orphan signatures (' "$TABLE" | cut -d: -f1)" 9 "line of the orphans heading"
+(($(line_of '^(allowed|denied|error) ') < $(line_of '^Orphan signatures \('))) &&
+	pass "orphans after the images" || fail "orphans before the images"
+# Wider: the whole reason fits, still aligned.
+COLUMNS=200 expect_exit 1 -- "$SIGNET" audit render --table "$T/full.jsonl"
+aligned "$OUT" 200 "COLUMNS=200"
+expect_match '^denied   127\.0\.0\.1:5000/app:v2 +222222222222  - +\[1\] no valid signature by a trusted key: \?\[31mred\?\[0m$' "$OUT"
+# The summary line ends the run on stderr.
+expect_eq "$(tail -n 1 "$ERR")" "signet audit: 6 images: 4 allowed, 1 denied, 1 errors (policy: /etc/signet/policy.json)" \
+	"render: the summary line on stderr"
 # exit codes as the audit's: some image denied 1 (above), else unreadable 3
 expect_exit 3 -- "$SIGNET" audit render --table "$T/s2.jsonl"
-[[ $(tail -1 "$OUT") == 'Shard: 2/2' ]] && pass "shard line" || fail "no 'Shard: 2/2' line"
+expect_match '^Audited: .*, shard 2/2$' "$OUT"
 
 # ---- HTML -------------------------------------------------------------------
 expect_exit 1 -- "$SIGNET" audit render --html "$T/report.html" "$T/full.jsonl"
@@ -110,11 +156,58 @@ expect_eq "$(grep -c '<script>' "$HTML")" 1 "script elements (the table sorter)"
 expect_eq "$(grep -c '<tr class="v-' "$HTML")" 6 "image rows"
 expect_match "<td class=\"mono\">sha256:9{64}</td>" "$HTML"
 expect_match 'class="summary"' "$HTML"
-expect_match '<td class="policy">/etc/signet/policy\.json</td>' "$HTML"
+expect_match '<dd class="policy">/etc/signet/policy\.json</dd>' "$HTML"
 expect_match '<td class="orphans">1</td>' "$HTML"
 expect_match '<circle [^>]*stroke="#c62828"[^>]*><title>denied: 1</title>' "$HTML"
-expect_match "font-family=\"monospace\">$FF</text>" "$HTML"
+expect_match "<div class=\"label\" title=\"$FF\">Ops &lt;ops@example\\.com&gt; \\(FFFF…F{16}\\)</div>" "$HTML"
 expect_eq "$(ls "$T" | grep -c 'report\.html\.tmp' || true)" 0 "temporary files left"
+
+# ---- HTML at a laptop's width, in Chromium ----------------------------------
+# Long, real-looking values: a deep repository path, 64-hex digests, a
+# denial reason of several signatures, a signer with a long user id, a
+# cosign key and its keyPath.  The page must fit a 1400x900 window: no
+# horizontal scrolling (the table used to be 2,600 px wide, its Reason
+# column off screen, and the cosign key's label ran into its bar).
+LONG="registry.example.com:5000/platform/confidential-computing/hyper-protect/workloads/payments-gateway-service-backend"
+DL=sha256:3f1b6c0a9d2e4f5b7a8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c
+COS=SHA256:cf4b998e6ece78b9052fcfc8f7995778e55817028e00378d8073f43aba3eb634
+long_sig() {
+	jq -cn --arg kind "$1" --arg signer "$2" --arg name "$3" --arg d "${DL#sha256:}" \
+		'{kind: $kind, store: "lookaside", valid: true, signer: $signer, signerName: $name,
+		  location: ("https://sigstore.example.com/signatures/platform/confidential-computing/hyper-protect@sha256=" + $d + "/signature-1"),
+		  identity: "x", identityMatches: true, timestamp: 1700000000, problem: null}'
+}
+SIGS="$(long_sig simple-signing "$FF" 'Hyper Protect Release Engineering <release-engineering@example.com>'),$(long_sig simple-signing "$FF" 'Hyper Protect Release Engineering <release-engineering@example.com>'),$(long_sig sigstore "$COS" 'keyPath /etc/containers/keys/hyper-protect-cosign-production-signing-key.pub')"
+for i in 1 2 3 4 5 6; do
+	tag=release-2026.12.01-rc$i verdict=allowed reason=null
+	if ((i > 4)); then
+		verdict=denied
+		reason=$(jq -cn --arg ref "$LONG:$tag" --arg r "$R" --arg b "$BB" '$ref + ": denied: requirement 1 of 2 (signedBy, policy /etc/containers/policy.d/hyper-protect-production-workloads.json: transports.docker.\"" + $r + "/platform\"[0]) not met: no valid signature among 3: signature-1: signature: made by key " + $b + ", which is not one of the pinned keys; signature-2: the signature claims identity \"" + $r + "/platform/other:latest\", which does not match " + $ref + " (matchRepository); signature-3: the key expired on 2026-01-01"')
+	fi
+	image "$LONG" "$tag" "\"$DL\"" "$verdict" "$reason" "$SIGS"
+done >"$T/long.jsonl"
+orphan "$LONG" "$D9" >>"$T/long.jsonl"
+printf '{"type":"summary","images":6,"allowed":4,"denied":2,"errors":0,"orphans":1,"orphansNotLookedFor":null,"foreignIdentity":0,"bySigner":{"%s":12,"%s":6,"%s":1},"policy":{"kind":"policy","files":["/etc/containers/policy.d/hyper-protect-production-workloads.json"],"named":true},"shard":null,"source":"docker://%s","started":"2026-12-05T04:13:13Z","signetVersion":"0.1.0"}\n' \
+	"$FF" "$COS" "$BB" "$R" >>"$T/long.jsonl"
+expect_exit 1 -- "$SIGNET" audit render --html "$T/long.html" "$T/long.jsonl"
+# the header: what was audited, under which policy, when, by which signet
+expect_match "<dd class=\"source\">docker://$R \\(a registry: every repository of its catalog\\)</dd>" "$T/long.html"
+expect_match '<dd class="policy">/etc/containers/policy\.d/hyper-protect-production-workloads\.json</dd>' "$T/long.html"
+expect_match '<dd class="started">2026-12-05T04:13:13Z</dd>' "$T/long.html"
+expect_match '<dd class="version">0\.1\.0</dd>' "$T/long.html"
+# long values: cut, the whole on hover
+expect_match "<td class=\"mono\" title=\"$DL\">sha256:3f1b6c0a9d2e…</td>" "$T/long.html"
+expect_match "<div class=\"label\" title=\"$COS\">cosign key SHA256:cf4b998e6ece78b9… \\(keyPath " "$T/long.html"
+expect_match '<td>denied</td><td>2</td><td>requirement 1 of 2 \(signedBy, transports\.docker' "$T/long.html"
+read -r WIDTH VIEWPORT < <(chromium_width "$T/long.html") || true
+if [[ -n ${WIDTH-} && -n ${VIEWPORT-} ]] && ((VIEWPORT > 1300 && WIDTH <= VIEWPORT)); then
+	pass "Chromium at 1400x900: the page is $WIDTH px wide, the viewport $VIEWPORT px"
+else
+	fail "Chromium at 1400x900: the page is '${WIDTH-}' px wide, the viewport '${VIEWPORT-}' px (page wider, or no answer)"
+fi
+chromium_run --screenshot="$T/long.png" "file://$T/long.html" || true
+expect_eq "$(head -c 8 "$T/long.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" 89504e470d0a1a0a "screenshot: PNG signature"
+[[ -n ${SIGNET_KEEP_SHOTS-} ]] && cp "$T/long.png" "$T/long.html" "$SIGNET_KEEP_SHOTS/"
 
 # ---- merge ------------------------------------------------------------------
 expect_exit 1 -- "$SIGNET" audit merge --json "$T/s1.jsonl" "$T/s2.jsonl"
@@ -122,7 +215,7 @@ if cmp -s "$OUT" "$T/full.jsonl"; then pass "merge --json of 2 shards = the unsh
 else fail "merge --json differs from the unsharded run"; diff "$OUT" "$T/full.jsonl" | sed -n '1,20s/^/  | /p' || true; fi
 expect_exit 1 -- "$SIGNET" audit merge --json "$T/s2.jsonl" "$T/s1.jsonl"
 cmp -s "$OUT" "$T/full.jsonl" && pass "merge does not depend on the order of the files" || fail "merge of s2 s1 differs"
-expect_exit 1 -- "$SIGNET" audit merge "$T/s1.jsonl" "$T/s2.jsonl"
+COLUMNS=80 expect_exit 1 -- "$SIGNET" audit merge "$T/s1.jsonl" "$T/s2.jsonl"
 cmp -s "$OUT" "$TABLE" && pass "merge table = render --table of the unsharded run" || fail "merge table differs"
 expect_exit 1 -- "$SIGNET" audit merge --html "$T/merged.html" "$T/s1.jsonl" "$T/s2.jsonl"
 cmp -s "$T/merged.html" "$HTML" && pass "merge --html = render --html of the unsharded run" || fail "merge --html differs"

@@ -181,6 +181,12 @@ static void test_summary_fields(void **state)
 	    "\"orphans\":4,\"orphansNotLookedFor\":null,\"foreignIdentity\":0,"
 	    "\"bySigner\":{},\"policy\":{\"kind\":\"policy\",\"files\":[\"/etc/p.json\"],"
 	    "\"named\":false},\"shard\":null}";
+	static const char headed[] =
+	    "{\"type\":\"summary\",\"images\":1,\"allowed\":1,\"denied\":0,\"errors\":0,"
+	    "\"orphans\":4,\"orphansNotLookedFor\":null,\"foreignIdentity\":0,"
+	    "\"bySigner\":{},\"policy\":{\"kind\":\"policy\",\"files\":[\"/etc/p.json\"],"
+	    "\"named\":false},\"shard\":null,\"source\":\"docker://reg.example/team\","
+	    "\"started\":\"2026-12-05T04:13:13Z\",\"signetVersion\":\"0.1.0\"}";
 	/* as signet wrote it before "orphansNotLookedFor" and "policy" */
 	static const char old[] =
 	    "{\"type\":\"summary\",\"images\":0,\"allowed\":0,\"denied\":0,\"errors\":0,"
@@ -229,7 +235,18 @@ static void test_summary_fields(void **state)
 	roundtrip(r, counted);
 	signet_audit_record_free(r);
 
+	/* the header: what was audited, when, by which signet */
+	r = parse(headed);
+	assert_string_equal(signet_audit_record_source(r), "docker://reg.example/team");
+	assert_string_equal(signet_audit_record_started(r), "2026-12-05T04:13:13Z");
+	assert_string_equal(signet_audit_record_signet_version(r), "0.1.0");
+	roundtrip(r, headed);
+	signet_audit_record_free(r);
+
 	r = parse(old);
+	assert_null(signet_audit_record_source(r));
+	assert_null(signet_audit_record_started(r));
+	assert_null(signet_audit_record_signet_version(r));
 	assert_null(signet_audit_record_policy_kind(r, NULL));
 	assert_int_equal(signet_audit_record_policy_file_count(r), 0);
 	roundtrip(r, old);
@@ -291,6 +308,10 @@ static void test_parse_refused(void **state)
 	     "0,"
 	     "\"bySigner\":{},\"orphans\":0,\"shard\":2}",
 	     "L:3: summary record: \"shard\" is neither \"K/N\" nor null"},
+	    {"{\"type\":\"summary\",\"images\":0,\"allowed\":0,\"denied\":0,\"errors\":0,\"foreignIdentity\":"
+	     "0,"
+	     "\"bySigner\":{},\"orphans\":0,\"shard\":null,\"started\":1764908000}",
+	     "L:3: summary record: \"started\" is neither a string nor null"},
 	};
 	signet_audit_record *r = NULL;
 
@@ -473,12 +494,48 @@ static void test_merge(void **state)
 	assert_int_equal(signet_audit_merge(ctx, paths, 0, collect, &l), SIGNET_EINVAL);
 }
 
+/* The merged header: the source of its shards (shards of two sources are
+ * no one audit), the earliest shard's start. */
+static void test_merge_header(void **state)
+{
+#define HSUM(images, shard, source, started)                                                                 \
+	"{\"type\":\"summary\",\"images\":" images ",\"allowed\":" images ",\"denied\":0,\"errors\":0,"      \
+	"\"orphans\":0,\"orphansNotLookedFor\":null,\"foreignIdentity\":0,\"bySigner\":{}," POLICY           \
+	",\"shard\":" shard ",\"source\":\"" source "\",\"started\":\"" started                              \
+	"\",\"signetVersion\":\"0.1.0\"}"
+	const char *s1[] = {IMG("r/a", D1, "allowed", ""),
+	                    HSUM("1", "\"1/2\"", "docker://r", "2026-12-05T04:10:00Z"), NULL};
+	const char *s2[] = {IMG("r/b", D1, "allowed", ""),
+	                    HSUM("1", "\"2/2\"", "docker://r", "2026-12-05T04:09:59Z"), NULL};
+	const char *s2x[] = {IMG("r/b", D1, "allowed", ""),
+	                     HSUM("1", "\"2/2\"", "docker://elsewhere", "2026-12-05T04:09:59Z"), NULL};
+	static const char merged[] = HSUM("2", "null", "docker://r", "2026-12-05T04:09:59Z") "\n";
+	char p1[128], p2[128];
+	const char *paths[2] = {p1, p2};
+	struct lines l;
+	const char *last;
+
+	(void)state;
+	write_file(p1, sizeof(p1), "h1.jsonl", s1);
+	write_file(p2, sizeof(p2), "h2.jsonl", s2);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(signet_audit_merge(ctx, paths, 2, collect, &l), 0);
+	assert_non_null(last = strstr(l.buf, "{\"type\":\"summary\""));
+	assert_string_equal(last, merged);
+	write_file(p2, sizeof(p2), "h2x.jsonl", s2x);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(signet_audit_merge(ctx, paths, 2, collect, &l), SIGNET_EBADINPUT);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), "h2x.jsonl: an audit of another source than"));
+#undef HSUM
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_image_fields),   cmocka_unit_test(test_orphan_fields),
-	    cmocka_unit_test(test_summary_fields), cmocka_unit_test(test_parse_refused),
-	    cmocka_unit_test(test_read_file),      cmocka_unit_test(test_merge),
+	    cmocka_unit_test(test_summary_fields), cmocka_unit_test(test_merge_header),
+	    cmocka_unit_test(test_parse_refused),  cmocka_unit_test(test_read_file),
+	    cmocka_unit_test(test_merge),
 	};
 	int rc;
 

@@ -817,13 +817,87 @@ static void test_export_sources(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* key_files (version 4): the kind is read from each file; version 3
+ * callers, whose struct ends before key_files, are read as before. */
+static void test_key_files(void **state)
+{
+	signet_verifier_options o = SIGNET_VERIFIER_OPTIONS_INIT;
+	char ka[512], kp[512], kx[512], kj[512], out[512], f[600], *w = NULL, *pem = pem_public_key();
+	const char *keys[2];
+	enum sn_req_type kind;
+	struct sn_policy *q;
+	struct sn_buf b;
+	struct sn_err e = {0};
+	signet_ctx *ctx = NULL;
+
+	(void)state;
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	write_text(path_of(ka, "kf-a.asc"), armored_a);
+	write_text(path_of(kp, "kf.pub"), pem);
+	write_text(path_of(kx, "kf.key"), "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n"
+	                                  "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+	write_text(path_of(kj, "kf.txt"), "hello\n");
+
+	/* A PEM public key: sigstoreSigned, matchRepository, the key inlined. */
+	keys[0] = kp;
+	o.key_files = keys;
+	o.n_key_files = 1;
+	assert_int_equal(signet_policy_export(&w, ctx, &o, path_of(out, "kf-pem"), 0), 0);
+	free(w);
+	w = NULL;
+	(void)snprintf(f, sizeof(f), "%s/policy.json", out);
+	assert_int_equal(sn_file_read(&b, f, 1 << 20, "policy", 0, &e), 0);
+	q = json_policy((const char *)b.data);
+	assert_int_equal(q->default_reqs[0].type, SN_REQ_SIGSTORE_SIGNED);
+	assert_int_equal(q->default_reqs[0].identity.rule, SN_IDENTITY_MATCH_REPOSITORY);
+	assert_int_equal(q->default_reqs[0].keys[0].len, strlen(pem));
+	assert_memory_equal(q->default_reqs[0].keys[0].data, pem, strlen(pem));
+	sn_policy_free(q);
+	sn_buf_free(&b);
+
+	/* An OpenPGP key through key_files: signedBy, as gpg_key_files. */
+	assert_int_equal(sn_policy_from_key_files(&q, (const char *const[]){ka}, 1, 1, &e), 0);
+	assert_int_equal(q->default_reqs[0].type, SN_REQ_SIGNED_BY);
+	assert_int_equal(q->default_reqs[0].identity.rule, SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT);
+	sn_policy_free(q);
+
+	/* Mixed kinds, a private key, neither kind: refused naming the file. */
+	keys[1] = ka;
+	assert_int_equal(sn_policy_from_key_files(&q, keys, 2, 1, &e), SIGNET_EBADINPUT);
+	assert_contains(e.msg, " is an OpenPGP key but ");
+	assert_int_equal(sn_policy_from_key_files(&q, (const char *const[]){kx}, 1, 1, &e), SIGNET_EBADINPUT);
+	assert_contains(e.msg, "kf.key: a private key; give the public key");
+	assert_int_equal(sn_policy_from_key_files(&q, (const char *const[]){kj}, 1, 1, &e), SIGNET_EBADINPUT);
+	assert_contains(e.msg, "kf.txt: neither an OpenPGP public key");
+	sn_buf_init(&b, 64, "key");
+	assert_int_equal(sn_buf_append(&b, "\xc5\x01\x04", 3, &e), 0);
+	assert_int_equal(sn_key_file_kind(&kind, &b, "sec.gpg", &e), SIGNET_EBADINPUT);
+	assert_contains(e.msg, "sec.gpg: an OpenPGP secret key");
+	sn_buf_free(&b);
+
+	/* A version 3 caller: key_files lies beyond its struct and is not read
+	 * (were it read, two sources would be refused). */
+	keys[0] = ka;
+	o.version = 3;
+	o.gpg_key_files = keys;
+	o.n_gpg_key_files = 1;
+	o.key_files = keys;
+	o.n_key_files = 1;
+	assert_int_equal(signet_policy_export(&w, ctx, &o, path_of(out, "kf-v3"), 0), 0);
+	free(w);
+	o.version = SIGNET_VERIFIER_OPTIONS_VERSION;
+	assert_int_equal(signet_policy_export(&w, ctx, &o, path_of(out, "kf-v4"), 0), SIGNET_EINVAL);
+	free(pem);
+	signet_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_contract),       cmocka_unit_test(test_policy_json),
 	    cmocka_unit_test(test_repeated_scope), cmocka_unit_test(test_render_refusals),
 	    cmocka_unit_test(test_registries_d),   cmocka_unit_test(test_export_files),
-	    cmocka_unit_test(test_export_sources),
+	    cmocka_unit_test(test_export_sources), cmocka_unit_test(test_key_files),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

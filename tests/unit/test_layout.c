@@ -486,6 +486,22 @@ static void test_malformed_layouts(void **state)
 	assert_non_null(strstr(e.msg, "bad-dir/manifest.json"));
 	sn_source_free(src);
 
+	/* dir: without a version file but with manifest.json: read, as
+	 * containers/image reads it; a version file still has to be known. */
+	assert_int_equal(mkdir(path_of("nover-dir"), 0755), 0);
+	write_file(path_of("nover-dir/manifest.json"), manifest);
+	ref = layout_ref("dir", "nover-dir");
+	src = NULL;
+	assert_int_equal(open_src(&src, ref, &e), 0);
+	assert_int_equal(sn_source_read_manifest(&m, got, NULL, src, NULL, &e), 0);
+	sn_manifest_free(m);
+	m = NULL;
+	sn_source_free(src);
+	src = NULL;
+	write_file(path_of("nover-dir/version"), "Directory Transport Version: 1.2\n");
+	assert_int_equal(open_src(&src, ref, &e), SIGNET_EUNSUPPORTED);
+	assert_non_null(strstr(e.msg, "nover-dir/version: unsupported directory transport version"));
+
 	/* oci: with a wrong layout version, then a lying descriptor size. */
 	assert_int_equal(mkdir(path_of("bad-oci"), 0755), 0);
 	assert_int_equal(mkdir(path_of("bad-oci/blobs"), 0755), 0);
