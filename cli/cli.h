@@ -91,6 +91,27 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
  * contract images). */
 int cli_is_stdout(const char *path);
 
+/* passphrase.c: the passphrase of a cosign-format key without
+ * --passphrase-file: COSIGN_PASSWORD, else asked on the terminal when
+ * stdin is one (confirm: twice, and both must match).  Kept in p (for
+ * the several keys loads of one run) until cli_passphrase_wipe. */
+struct cli_passphrase {
+	char buf[SIGNET_PASSPHRASE_MAX];
+	size_t len;
+	int have; /* buf holds it */
+	int none; /* none could be had: no COSIGN_PASSWORD, no terminal */
+};
+/* 0 (in p), SIGNET_ENOTFOUND (none to be had; p->none set) or another
+ * negative code (message printed). */
+int cli_passphrase_get(struct cli_passphrase *p, int confirm);
+/* A signet_passphrase_cb over cli_passphrase_get (payload: p). */
+int cli_passphrase_cb(char *buf, size_t size, size_t *len, const char *key, void *payload);
+void cli_passphrase_wipe(struct cli_passphrase *p);
+/* How to give a passphrase, for the messages. */
+#define CLI_PASSPHRASE_HOWTO                                                                                 \
+	"give the passphrase with --passphrase-file FILE or COSIGN_PASSWORD, or run on a terminal to be "    \
+	"asked"
+
 /* Where trust comes from (verify, policy explain, policy lint). */
 #define CLI_MAX_KEYS 64
 struct cli_trust {

@@ -15,11 +15,14 @@ static const char sign_help[] =
 	"             (lookaside-staging, else lookaside);\n"
 	"  --key:     a cosign-format signature made with a sigstore private key (PEM PKCS#8 or\n"
 	"             cosign's encrypted key), stored as a sha256-<digest>.sig attachment next to the image.\n"
-	"dir: images keep their signatures in the layout.  Prints where each signature was stored.\n\n"
+	"dir: images keep their signatures in the layout.  Prints where each signature was stored.\n"
+	"When the store already holds a signature by the same key for the same digest and identity\n"
+	"(one that verifies with the key), nothing is written and signet says so on stderr.\n\n"
 	"Options:\n"
 	"  --gpg-key FPR          the OpenPGP key's full fingerprint (the key stays in GnuPG)\n"
 	"  --key FILE             a sigstore (cosign) private key\n"
-	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent)\n"
+	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent);\n"
+	"                         for --key without it: COSIGN_PASSWORD, else asked on the terminal\n"
 	"  --sign-identity REF    the docker reference the signature claims (default: IMAGE's tagged\n"
 	"                         reference; with --key its repository, as cosign writes it)\n"
 	"  -a, --annotation K=V   write K=V into the payload (cosign format); repeatable\n"
@@ -29,15 +32,18 @@ static const char sign_help[] =
 	"  --lookaside URL        store under this file:// lookaside instead\n" CLI_COMMON_HELP;
 
 static const char key_help[] =
-	"Usage: signet key generate [--passphrase-file F] [-o PREFIX]\n\n"
-	"Write a new ECDSA P-256 key pair for cosign-format signing: PREFIX.key (mode 0600; cosign's\n"
-	"encrypted format when a passphrase is given) and PREFIX.pub.  PREFIX defaults to \"cosign\".\n"
-	"Existing files are never replaced.\n\n"
+	"Usage: signet key generate [--passphrase-file F | --no-passphrase] [-o PREFIX]\n\n"
+	"Write a new ECDSA P-256 key pair for cosign-format signing: PREFIX.key (mode 0600) and\n"
+	"PREFIX.pub.  PREFIX defaults to \"cosign\".  The private key is encrypted in cosign's format\n"
+	"with the passphrase from --passphrase-file, else COSIGN_PASSWORD (empty: the empty passphrase,\n"
+	"as cosign), else asked twice on the terminal; without any of them (no terminal) nothing is\n"
+	"written.  Existing files are never replaced.\n\n"
 	"Options:\n"
-	"  --passphrase-file F    encrypt the private key with the passphrase in F (cosign's format)\n"
+	"  --passphrase-file F    encrypt the private key with the passphrase in F\n"
+	"  --no-passphrase        write the private key unencrypted (PEM PKCS#8)\n"
 	"  -o, --output PREFIX    write PREFIX.key and PREFIX.pub (default: cosign)\n"
 	"  -h, --help             this help\n\n"
-	"Exit codes: 0 written, 2 bad usage, 3 a file exists or cannot be written.\n";
+	"Exit codes: 0 written, 2 bad usage or no passphrase, 3 a file exists or cannot be written.\n";
 
 static const char standalone_sign_help[] =
 	"Usage: signet standalone-sign MANIFEST REFERENCE (--gpg-key FINGERPRINT | --key FILE) -o SIGNATURE\n\n"
@@ -46,13 +52,58 @@ static const char standalone_sign_help[] =
 	"Options:\n"
 	"  --gpg-key FPR          the OpenPGP key's full fingerprint (a simple-signing signature)\n"
 	"  --key FILE             a sigstore (cosign) private key (a cosign-format signature blob)\n"
-	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent)\n"
+	"  --passphrase-file F    the key's passphrase (GnuPG: loopback pinentry instead of the agent);\n"
+	"                         for --key without it: COSIGN_PASSWORD, else asked on the terminal\n"
 	"  -o, --output FILE      where to write the signature (- for standard output)\n"
 	"  -h, --help             this help\n";
 
-enum { OPT_GPG_KEY = 0x300, OPT_PASSPHRASE_FILE, OPT_SIGN_IDENTITY, OPT_STORE, OPT_RECURSIVE };
+enum {
+	OPT_GPG_KEY = 0x300,
+	OPT_PASSPHRASE_FILE,
+	OPT_SIGN_IDENTITY,
+	OPT_STORE,
+	OPT_RECURSIVE,
+	OPT_NO_PASSPHRASE
+};
 
 #define MAX_ANNOTATIONS 64
+
+/* Who is told that a signature was already there. */
+struct existing_note {
+	const char *image;
+	const char *key;
+	int quiet;
+};
+
+static void note_existing(const char *digest, const char *location, void *payload)
+{
+	const struct existing_note *n = payload;
+
+	if (!n->quiet)
+		fprintf(stderr, "signet: %s already has a signature by %s for %s: nothing written (%s)\n",
+		        n->image, n->key, digest, location);
+}
+
+/* The passphrase of a --key without --passphrase-file comes from
+ * COSIGN_PASSWORD or the terminal (cli/passphrase.c). */
+static void ask_passphrase(signet_sign_options *sopts, struct cli_passphrase *pp)
+{
+	if (sopts->key != NULL && sopts->passphrase_file == NULL) {
+		sopts->passphrase_cb = cli_passphrase_cb;
+		sopts->passphrase_payload = pp;
+	}
+}
+
+/* Prints the failure, and how to give a passphrase when none could be
+ * had and one was needed. */
+static int sign_fail(signet_ctx *ctx, int rc, const struct cli_passphrase *pp)
+{
+	int code = cli_fail(ctx, rc);
+
+	if (pp->none && rc == SIGNET_EINVAL && strstr(signet_ctx_errmsg(ctx), "passphrase") != NULL)
+		fprintf(stderr, "signet: %s\n", CLI_PASSPHRASE_HOWTO);
+	return code;
+}
 
 int cmd_sign(int argc, char **argv)
 {
@@ -72,6 +123,8 @@ int cmd_sign(int argc, char **argv)
 	};
 	signet_sign_options sopts = SIGNET_SIGN_OPTIONS_INIT;
 	const char *annotations[MAX_ANNOTATIONS];
+	struct cli_passphrase pp = {0};
+	struct existing_note note;
 	char *location = NULL, *digest = NULL;
 	signet_ctx *ctx = NULL;
 	signet_ref *ref = NULL;
@@ -136,9 +189,15 @@ int cmd_sign(int argc, char **argv)
 		sopts.registries_d = cli_default_registries_d();
 	if (cli_ctx_new(&ctx, &c) != 0)
 		return EXIT_UNREACHABLE;
+	ask_passphrase(&sopts, &pp);
+	note.image = argv[optind];
+	note.key = sopts.key != NULL ? sopts.key : sopts.gpg_key;
+	note.quiet = c.quiet || c.json;
+	sopts.existing_cb = note_existing;
+	sopts.existing_payload = &note;
 	if ((rc = signet_ref_parse(&ref, ctx, argv[optind])) != 0 ||
 	    (rc = signet_sign_image(&location, &digest, ctx, &sopts, ref)) != 0) {
-		code = cli_fail(ctx, rc);
+		code = sign_fail(ctx, rc, &pp);
 		goto out;
 	}
 	code = EXIT_ALLOWED;
@@ -159,6 +218,7 @@ int cmd_sign(int argc, char **argv)
 		}
 	}
 out:
+	cli_passphrase_wipe(&pp);
 	free(location);
 	free(digest);
 	signet_ref_free(ref);
@@ -177,6 +237,7 @@ int cmd_standalone_sign(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	signet_sign_options sopts = SIGNET_SIGN_OPTIONS_INIT;
+	struct cli_passphrase pp = {0};
 	unsigned char *manifest = NULL, *sig = NULL;
 	size_t manifest_len = 0, sig_len = 0;
 	const char *output = NULL;
@@ -213,13 +274,15 @@ int cmd_standalone_sign(int argc, char **argv)
 		code = cli_usage_error("cannot create a context");
 		goto out;
 	}
+	ask_passphrase(&sopts, &pp);
 	rc = signet_standalone_sign(&sig, &sig_len, ctx, &sopts, manifest, manifest_len, argv[optind + 1]);
 	if (rc != 0) {
-		code = cli_fail(ctx, rc);
+		code = sign_fail(ctx, rc, &pp);
 		goto out;
 	}
 	code = cli_write_file(output, sig, sig_len);
 out:
+	cli_passphrase_wipe(&pp);
 	free(manifest);
 	free(sig);
 	signet_ctx_free(ctx);
@@ -229,22 +292,25 @@ out:
 int cmd_key(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+	    {"no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *prefix = "cosign", *passphrase_file = NULL;
+	struct cli_passphrase pp = {0};
 	char priv[4096], pub[4096];
 	signet_ctx *ctx = NULL;
-	int opt, rc, code;
+	int opt, rc, code, plain = 0;
 
 	if (argc < 2 || strcmp(argv[1], "generate") != 0) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 			fputs(key_help, stdout);
 			return EXIT_ALLOWED;
 		}
-		return cli_usage_error("usage: signet key generate [--passphrase-file F] [-o PREFIX]");
+		return cli_usage_error(
+		    "usage: signet key generate [--passphrase-file F | --no-passphrase] [-o PREFIX]");
 	}
 	argc--;
 	argv++;
@@ -256,6 +322,7 @@ int cmd_key(int argc, char **argv)
 		case OPT_PASSPHRASE_FILE:
 			passphrase_file = optarg;
 			break;
+		case OPT_NO_PASSPHRASE: plain = 1; break;
 		case 'o':
 			prefix = optarg;
 			break;
@@ -265,17 +332,35 @@ int cmd_key(int argc, char **argv)
 	}
 	if (argc != optind)
 		return cli_usage_error("key generate takes no arguments (see 'signet key --help')");
+	if (plain && passphrase_file != NULL)
+		return cli_usage_error("key generate takes --passphrase-file or --no-passphrase, not both");
 	if (snprintf(priv, sizeof(priv), "%s.key", prefix) >= (int)sizeof(priv) ||
 	    snprintf(pub, sizeof(pub), "%s.pub", prefix) >= (int)sizeof(pub))
 		return cli_usage_error("-o: prefix too long");
-	if (signet_ctx_new(&ctx, NULL) != 0)
-		return cli_usage_error("cannot create a context");
-	if ((rc = signet_key_generate(ctx, priv, pub, passphrase_file)) != 0)
+	/* Encrypted unless told otherwise, as cosign always encrypts. */
+	if (!plain && passphrase_file == NULL && (rc = cli_passphrase_get(&pp, 1)) != 0) {
+		if (rc == SIGNET_ENOTFOUND)
+			return cli_usage_error("key generate: no passphrase for the private key: %s; or "
+			                       "--no-passphrase to write it unencrypted",
+			                       CLI_PASSPHRASE_HOWTO);
+		return EXIT_USAGE;
+	}
+	if (signet_ctx_new(&ctx, NULL) != 0) {
+		code = cli_usage_error("cannot create a context");
+		goto out;
+	}
+	if (pp.have)
+		rc = signet_key_generate_passphrase(ctx, priv, pub, pp.buf, pp.len);
+	else
+		rc = signet_key_generate(ctx, priv, pub, passphrase_file);
+	if (rc != 0)
 		code = cli_fail(ctx, rc);
 	else {
 		printf("Private key written to %s\nPublic key written to %s\n", priv, pub);
 		code = EXIT_ALLOWED;
 	}
+out:
+	cli_passphrase_wipe(&pp);
 	signet_ctx_free(ctx);
 	return code;
 }

@@ -272,3 +272,55 @@ out:
 	gpgme_release(ctx);
 	return rc;
 }
+
+int sn_openpgp_public_key(struct sn_buf *key, char *primary, const char *fingerprint, const char *gnupghome,
+                          struct sn_err *e)
+{
+	const char *home = gnupghome != NULL ? gnupghome : "(gpg's default home)";
+	gpgme_ctx_t ctx = NULL;
+	gpgme_key_t k = NULL;
+	gpgme_data_t kd = NULL;
+	gpgme_error_t err;
+	char fpr[FPR_MAX];
+	int rc;
+
+	_Static_assert(SN_OPENPGP_FPR_MAX == FPR_MAX, "fingerprint buffer");
+	sn_buf_init(key, SIGNET_MAX_POLICY_FILE_SIZE, "public key");
+	if ((rc = normalize_fpr(fpr, fingerprint, e)) != 0 || (rc = sn_gpgme_init(e)) != 0)
+		return rc;
+	if ((err = gpgme_new(&ctx)) != 0 || (err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (gnupghome != NULL &&
+	     (err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, gnupghome)) != 0)) {
+		rc = gpgme_fail(e, SIGNET_EIO, err, "gpgme: setting up a context with GnuPG home %s", home);
+		goto out;
+	}
+	err = gpgme_get_key(ctx, fpr, &k, 1);
+	if (gpgme_err_code(err) == GPG_ERR_EOF) {
+		rc = sn_seterr(e, SIGNET_ENOTFOUND, "signing key %s: no such secret key in GnuPG home %s",
+		               fpr, home);
+		goto out;
+	}
+	if (err != 0) {
+		rc = gpgme_fail(e, gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? SIGNET_EINVAL : SIGNET_EIO,
+		                err, "signing key %s in GnuPG home %s", fpr, home);
+		goto out;
+	}
+	if (k->subkeys == NULL || k->subkeys->fpr == NULL || strlen(k->subkeys->fpr) >= FPR_MAX) {
+		rc = sn_seterr(e, SIGNET_EIO, "signing key %s: gpg listed it without a fingerprint", fpr);
+		goto out;
+	}
+	memcpy(primary, k->subkeys->fpr, strlen(k->subkeys->fpr) + 1);
+	gpgme_set_armor(ctx, 0);
+	if ((err = gpgme_data_new(&kd)) != 0 || (err = gpgme_op_export(ctx, primary, 0, kd)) != 0) {
+		rc = gpgme_fail(e, SIGNET_EIO, err, "exporting the public key %s", primary);
+		goto out;
+	}
+	rc = take_data(key, &kd, e);
+out:
+	if (rc != 0)
+		sn_buf_free(key);
+	gpgme_data_release(kd);
+	gpgme_key_unref(k);
+	gpgme_release(ctx);
+	return rc;
+}

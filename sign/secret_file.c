@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 /*
  * Reads a whole regular file of at most max bytes into buf (max + 1
  * bytes, which the caller wipes): read directly, so that no unwiped copy
@@ -73,5 +75,55 @@ int sn_read_passphrase(unsigned char *buf, size_t *len, const char *path, struct
 		                 path);
 	buf[n] = '\0';
 	*len = n;
+	return 0;
+}
+
+int sn_pass_get(unsigned char *buf, size_t *len, int *have, const struct sn_pass *pass, int ask,
+                const char *key, struct sn_err *e)
+{
+	size_t n = 0;
+	int rc;
+
+	*have = 0;
+	*len = 0;
+	buf[0] = '\0';
+	if (pass == NULL)
+		return 0;
+	if (pass->file != NULL) {
+		if ((rc = sn_read_passphrase(buf, len, pass->file, e)) != 0)
+			return rc;
+		*have = 1;
+		return 0;
+	}
+	if (pass->data != NULL) {
+		if (pass->len > SIGNET_PASSPHRASE_MAX)
+			return sn_seterr(e, SIGNET_ELIMIT,
+			                 "the passphrase for %s is longer than the limit of %d bytes "
+			                 "(SIGNET_PASSPHRASE_MAX)",
+			                 key, SIGNET_PASSPHRASE_MAX);
+		memcpy(buf, pass->data, pass->len);
+		buf[pass->len] = '\0';
+		*len = pass->len;
+		*have = 1;
+		return 0;
+	}
+	if (!ask || pass->cb == NULL)
+		return 0;
+	rc = pass->cb((char *)buf, SIGNET_PASSPHRASE_MAX, &n, key, pass->payload);
+	if (rc == SIGNET_ENOTFOUND) {
+		OPENSSL_cleanse(buf, SN_PASSPHRASE_FILE_MAX);
+		return 0;
+	}
+	if (rc == 0 && n > SIGNET_PASSPHRASE_MAX)
+		rc = SIGNET_ELIMIT;
+	if (rc > 0)
+		rc = SIGNET_EINVAL;
+	if (rc != 0) {
+		OPENSSL_cleanse(buf, SN_PASSPHRASE_FILE_MAX);
+		return sn_seterr(e, rc, "%s: no passphrase (%s)", key, signet_strerror(rc));
+	}
+	buf[n] = '\0';
+	*len = n;
+	*have = 1;
 	return 0;
 }

@@ -9,8 +9,21 @@
 
 #include "verify/verify.h"
 
-/* Longest passphrase file read (bytes). */
-#define SN_PASSPHRASE_FILE_MAX 4096
+#include <signet/sign.h>
+
+/* A passphrase buffer: the longest passphrase plus its NUL. */
+#define SN_PASSPHRASE_FILE_MAX (SIGNET_PASSPHRASE_MAX + 1)
+
+/* Where a key's passphrase comes from, first match wins: the first line
+ * of file, the len bytes at data, or the callback (asked only when a key
+ * turns out to be encrypted).  A NULL struct sn_pass gives none. */
+struct sn_pass {
+	const char *file;
+	const void *data;
+	size_t len;
+	signet_passphrase_cb cb;
+	void *payload;
+};
 
 /* secret_file.c: a whole regular file of at most max bytes into buf (which
  * has max + 1 bytes); "WHAT PATH: reason" on failure.  The caller wipes
@@ -22,6 +35,16 @@ int sn_read_secret(unsigned char *buf, size_t max, size_t *len, const char *path
  * SN_PASSPHRASE_FILE_MAX bytes; the caller wipes it.  More than one line
  * or a NUL byte is SIGNET_EINVAL. */
 int sn_read_passphrase(unsigned char *buf, size_t *len, const char *path, struct sn_err *e);
+
+/* The passphrase pass gives, into buf (SN_PASSPHRASE_FILE_MAX bytes,
+ * NUL-terminated; the caller wipes it): *have is 0 when it gives none
+ * (pass NULL or empty, ask 0 and no file or data, or the callback's
+ * SIGNET_ENOTFOUND).  The callback is called only when ask is set; key
+ * names the key for it.  Returns 0, the codes of sn_read_passphrase,
+ * SIGNET_ELIMIT (data too long) or the callback's other codes (with a
+ * message naming key). */
+int sn_pass_get(unsigned char *buf, size_t *len, int *have, const struct sn_pass *pass, int ask,
+                const char *key, struct sn_err *e);
 
 /*
  * Builds a simple-signing payload (SPEC §3.3) into *out (initialized here,
@@ -92,10 +115,11 @@ int sn_gpgme_init(struct sn_err *e);
  * SN_PEM_MAX_SIZE bytes): "PRIVATE KEY" (PKCS#8), "ENCRYPTED PRIVATE KEY"
  * (PKCS#8 encrypted with a password, e.g. openssl pkcs8 -topk8 -v2), or
  * cosign's "ENCRYPTED SIGSTORE PRIVATE KEY" / "ENCRYPTED COSIGN PRIVATE
- * KEY" (needs libsodium: SIGNET_HAVE_SODIUM).  The passphrase is the
- * first line of passphrase_file (one trailing LF or CRLF removed); with
- * passphrase_file NULL an encrypted PKCS#8 key is refused and a cosign
- * key is tried with the empty passphrase (cosign allows one).  The key
+ * KEY" (needs libsodium: SIGNET_HAVE_SODIUM).  The passphrase comes from
+ * pass (a file's first line, one trailing LF or CRLF removed; given
+ * bytes; or its callback, asked only for an encrypted key); with none an
+ * encrypted PKCS#8 key is refused and a cosign key is tried with the
+ * empty passphrase (cosign allows one).  The key
  * must pass sn_sigstore_key_check.  Every copy of the key and passphrase
  * is wiped.
  *
@@ -107,7 +131,7 @@ int sn_gpgme_init(struct sn_err *e);
  * or SIGNET_ENOMEM.  *key is the caller's (EVP_PKEY_free), untouched on
  * failure.
  */
-int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const char *passphrase_file,
+int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const struct sn_pass *pass,
                                  struct sn_err *e);
 
 /*
@@ -134,8 +158,9 @@ int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t pla
 /*
  * Generates a P-256 key pair (cosign's default): the private key at
  * priv_path, mode 0600, in cosign's "ENCRYPTED SIGSTORE PRIVATE KEY"
- * format (scrypt N = SN_COSIGN_SCRYPT_N) with the passphrase from
- * passphrase_file, or as plain PKCS#8 PEM when passphrase_file is NULL;
+ * format (scrypt N = SN_COSIGN_SCRYPT_N) with the passphrase from pass
+ * (its file or data; never its callback), or as plain PKCS#8 PEM when
+ * pass is NULL;
  * the public key (PEM PUBLIC KEY) at pub_path, mode 0644.  Both are
  * written atomically and never replace an existing file (SIGNET_EIO,
  * "exists already"; nothing is written then).  The written private key
@@ -143,7 +168,7 @@ int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t pla
  * SIGNET_ENOTFOUND (passphrase file), SIGNET_EUNSUPPORTED (a passphrase
  * without libsodium), SIGNET_EIO or SIGNET_ENOMEM.
  */
-int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char *passphrase_file,
+int sn_sigstore_generate(const char *priv_path, const char *pub_path, const struct sn_pass *pass,
                          struct sn_err *e);
 
 /*
@@ -164,8 +189,8 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
  * (bad annotations), SIGNET_ELIMIT, SIGNET_EIO (signing failed) or the
  * code of the failed self-check; *blob untouched on failure.
  */
-int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *passphrase_file, const void *payload,
-                     size_t len, json_t *annotations, struct sn_err *e);
+int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const struct sn_pass *pass,
+                     const void *payload, size_t len, json_t *annotations, struct sn_err *e);
 
 /*
  * The same signature, for the attachment writer: *sig_b64 (malloc'd,
@@ -174,7 +199,37 @@ int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *pass
  * buffer of SN_SIGSTORE_KEY_ID_MAX) the signing key's id.  Self-checked
  * the same way.  Outputs untouched on failure.
  */
-int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const char *passphrase_file,
+int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const struct sn_pass *pass,
                          const void *payload, size_t len, struct sn_err *e);
+
+/* The public half of the private key at key_path (loaded as
+ * sn_sigstore_load_private_key does) as a PEM "PUBLIC KEY" into *pem
+ * (initialized here) and its key id into key_id
+ * (SN_SIGSTORE_KEY_ID_MAX).  Returns 0 or the codes of loading. */
+int sn_sigstore_public_key(struct sn_buf *pem, char *key_id, const char *key_path, const struct sn_pass *pass,
+                           struct sn_err *e);
+
+/* sign/openpgp_sign.c: the public key of the GnuPG secret key
+ * fingerprint (as sn_openpgp_sign selects it) exported into *key
+ * (initialized here) and its primary fingerprint into primary
+ * (upper-case hex, at most 64 digits + NUL; 65 bytes).  Returns 0,
+ * SIGNET_EINVAL, SIGNET_ENOTFOUND or SIGNET_EIO. */
+#define SN_OPENPGP_FPR_MAX 65
+int sn_openpgp_public_key(struct sn_buf *key, char *primary, const char *fingerprint, const char *gnupghome,
+                          struct sn_err *e);
+
+/*
+ * sign/existing.c: is one of sigs (blobs in the key's format) already a
+ * signature by the pinned public key (verified with backend, as a
+ * verifier would) over a payload of the same meaning as payload: the same
+ * type, identity and manifest digest, and for the cosign type the same
+ * optional object (annotations); the creator and timestamp of simple
+ * signing do not count.  *found is its index or -1.  Blobs that do not
+ * verify are not errors.  Returns 0, SIGNET_EBADINPUT (payload itself
+ * does not parse) or SIGNET_ENOMEM.
+ */
+int sn_existing_signature(long *found, const struct sn_sig_list *sigs, const struct sn_sig_backend *backend,
+                          const struct sn_buf *pubkey, const struct sn_buf *payload, const char *type,
+                          struct sn_err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "registry/registries_d.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,10 +21,18 @@ static struct sn_err *ctx_err(signet_ctx *ctx)
 	return &ctx->err;
 }
 
-static int check_options(const signet_sign_options *opts, struct sn_err *e)
+/* The version 1 struct: every member up to recursive. */
+#define SIGN_OPTIONS_V1_SIZE (offsetof(signet_sign_options, recursive) + sizeof(int))
+
+/* Copies the caller's options into *out, a version 1 struct with the
+ * later members NULL (it is shorter: they must not be read from it). */
+static int check_options(signet_sign_options *out, const signet_sign_options *opts, struct sn_err *e)
 {
-	if (opts == NULL || opts->version != SIGNET_SIGN_OPTIONS_VERSION)
+	if (opts == NULL || (opts->version != SIGNET_SIGN_OPTIONS_VERSION && opts->version != 1))
 		return sn_seterr(e, SIGNET_EINVAL, "signing options missing or of an unknown version");
+	memset(out, 0, sizeof(*out));
+	memcpy(out, opts, opts->version == 1 ? SIGN_OPTIONS_V1_SIZE : sizeof(*out));
+	opts = out;
 	if ((opts->gpg_key == NULL) == (opts->key == NULL))
 		return sn_seterr(e, SIGNET_EINVAL,
 				 "give exactly one signing key: an OpenPGP fingerprint or a sigstore key file");
@@ -94,12 +103,22 @@ static int make_payload(struct sn_buf *payload, const signet_sign_options *opts,
 	return rc;
 }
 
+/* Where the passphrase of a sigstore key comes from. */
+static struct sn_pass key_pass(const signet_sign_options *opts)
+{
+	struct sn_pass p = {opts->passphrase_file, NULL, 0, opts->passphrase_cb, opts->passphrase_payload};
+
+	return p;
+}
+
 /* A stored signature blob over payload: simple signing or sigstore JSON. */
 static int sign_blob(struct sn_buf *sig, const signet_sign_options *opts, const struct sn_buf *payload,
 		     struct sn_err *e)
 {
+	struct sn_pass pass = key_pass(opts);
+
 	if (opts->key != NULL)
-		return sn_sigstore_sign(sig, opts->key, opts->passphrase_file, payload->data, payload->len, NULL, e);
+		return sn_sigstore_sign(sig, opts->key, &pass, payload->data, payload->len, NULL, e);
 #if SIGNET_HAVE_GPGME
 	return sn_openpgp_sign(sig, opts->gpg_key, opts->passphrase_file, opts->gnupghome, payload->data,
 			       payload->len, e);
@@ -159,11 +178,72 @@ out:
 	return rc;
 }
 
+/* The signatures already stored where this one would go. */
+static int read_stored(struct sn_sig_list *out, signet_ctx *ctx, enum signet_sign_store store,
+                       const char *base, const struct sn_ref *ref, const char *digest, const char *instance,
+                       struct sn_err *e)
+{
+	if (ref->transport != SIGNET_TRANSPORT_DOCKER)
+		return sn_dir_sigs_read(out, ref->dir, instance, e);
+	if (store == SIGNET_STORE_ATTACH)
+		return sn_attachments_read(out, ctx, ref, digest, e);
+	/* Only a file:// lookaside can be written: leave the others to
+	 * sn_lookaside_write's refusal. */
+	if (strncmp(base, "file://", 7) != 0)
+		return 0;
+	return sn_lookaside_read(out, ctx, base, ref, digest, e);
+}
+
+/* Is an identical signature by the signing key already stored?  *where
+ * (caller frees) is its location, or NULL. */
+static int find_existing(char **where, signet_ctx *ctx, const signet_sign_options *opts,
+                         enum signet_sign_store store, const char *base, const struct sn_ref *ref,
+                         const char *digest, const char *instance, const struct sn_buf *payload,
+                         struct sn_err *e)
+{
+	struct sn_sig_list stored = SN_SIG_LIST_INIT;
+	const struct sn_sig_backend *backend = &sn_sigstore_backend;
+	const char *type = SN_PAYLOAD_TYPE_COSIGN;
+	struct sn_pass pass = key_pass(opts);
+	char id[SN_SIGSTORE_KEY_ID_MAX];
+	struct sn_buf pub;
+	long found = -1;
+	int rc;
+
+	*where = NULL;
+	sn_buf_init(&pub, 0, NULL);
+	if ((rc = read_stored(&stored, ctx, store, base, ref, digest, instance, e)) != 0 || stored.n == 0)
+		goto out;
+	if (opts->key != NULL) {
+		rc = sn_sigstore_public_key(&pub, id, opts->key, &pass, e);
+	} else {
+#if SIGNET_HAVE_GPGME
+		char primary[SN_OPENPGP_FPR_MAX];
+
+		backend = &sn_openpgp_backend;
+		type = SN_PAYLOAD_TYPE_SIMPLE;
+		rc = sn_openpgp_public_key(&pub, primary, opts->gpg_key, opts->gnupghome, e);
+#else
+		goto out;
+#endif
+	}
+	if (rc != 0 || (rc = sn_existing_signature(&found, &stored, backend, &pub, payload, type, e)) != 0 ||
+	    found < 0)
+		goto out;
+	if ((*where = sn_strdup(stored.items[found].location, e)) == NULL)
+		rc = SIGNET_ENOMEM;
+out:
+	sn_sig_list_free(&stored);
+	sn_buf_free(&pub);
+	return rc;
+}
+
 /* Signs one manifest digest of ref and stores the signature. */
 static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options *opts, const struct sn_ref *ref,
 		    const char *digest, const char *instance, const char *identity, struct sn_err *e)
 {
 	enum signet_sign_store store = SIGNET_STORE_LOOKASIDE;
+	struct sn_pass pass = key_pass(opts);
 	struct sn_buf payload, sig;
 	json_t *annotations = NULL;
 	char *base = NULL, *sig_b64 = NULL;
@@ -175,11 +255,20 @@ static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options 
 		return rc;
 	if ((rc = make_payload(&payload, opts, identity, digest, e)) != 0)
 		goto out;
+	/* Signing again what is already signed by this key would only add
+	 * a duplicate (signature-2, a second .sig layer). */
+	if ((rc = find_existing(location, ctx, opts, store, base, ref, digest, instance, &payload, e)) != 0)
+		goto out;
+	if (*location != NULL) {
+		if (opts->existing_cb != NULL)
+			opts->existing_cb(digest, *location, opts->existing_payload);
+		goto out;
+	}
 	if (store == SIGNET_STORE_ATTACH) {
 		/* The attachment carries the payload as its layer and the
 		 * signature in an annotation. */
-		if ((rc = sn_sigstore_sign_raw(&sig_b64, NULL, opts->key, opts->passphrase_file, payload.data,
-					       payload.len, e)) != 0)
+		if ((rc = sn_sigstore_sign_raw(&sig_b64, NULL, opts->key, &pass, payload.data, payload.len,
+		                               e)) != 0)
 			goto out;
 		if ((annotations = json_pack("{s:s}", SN_COSIGN_SIGNATURE_ANNOTATION, sig_b64)) == NULL) {
 			rc = sn_enomem(e);
@@ -207,6 +296,7 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 		      const signet_ref *pub)
 {
 	const struct sn_ref *ref = (const struct sn_ref *)pub;
+	signet_sign_options o;
 	struct sn_manifest *manifest = NULL;
 	struct sn_source *src = NULL;
 	char computed[SN_DIGEST_MAX];
@@ -221,8 +311,9 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 	sn_buf_init(&places, 1u << 20, "signature locations");
 	if (location == NULL || pub == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_sign_image: NULL argument");
-	if ((rc = check_options(opts, e)) != 0)
+	if ((rc = check_options(&o, opts, e)) != 0)
 		return rc;
+	opts = &o;
 	if (ref->transport == SIGNET_TRANSPORT_OCI)
 		return sn_seterr(e, SIGNET_EUNSUPPORTED, "%s: oci: layouts cannot hold signatures (use dir: or docker://)",
 				 ref->string);
@@ -280,6 +371,7 @@ int signet_standalone_sign(unsigned char **signature, size_t *signature_len, sig
 			   const signet_sign_options *opts, const void *manifest, size_t manifest_len,
 			   const char *reference)
 {
+	signet_sign_options o;
 	struct sn_manifest *m = NULL;
 	char digest[SN_DIGEST_MAX];
 	struct sn_buf payload, sig;
@@ -293,8 +385,9 @@ int signet_standalone_sign(unsigned char **signature, size_t *signature_len, sig
 	sn_buf_init(&sig, 0, NULL);
 	if (signature == NULL || signature_len == NULL || manifest == NULL || reference == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_standalone_sign: NULL argument");
-	if ((rc = check_options(opts, e)) != 0)
+	if ((rc = check_options(&o, opts, e)) != 0)
 		return rc;
+	opts = &o;
 	if ((rc = sn_manifest_parse(&m, manifest, manifest_len, NULL, e)) != 0)
 		return rc;
 	sn_manifest_free(m);
@@ -316,5 +409,24 @@ int signet_key_generate(signet_ctx *ctx, const char *priv_path, const char *pub_
 	e = ctx_err(ctx);
 	if (priv_path == NULL || pub_path == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_key_generate: NULL path");
-	return sn_sigstore_generate(priv_path, pub_path, passphrase_file, e);
+	if (passphrase_file == NULL)
+		return sn_sigstore_generate(priv_path, pub_path, NULL, e);
+	return sn_sigstore_generate(priv_path, pub_path,
+	                            &(struct sn_pass){passphrase_file, NULL, 0, NULL, NULL}, e);
+}
+
+int signet_key_generate_passphrase(signet_ctx *ctx, const char *priv_path, const char *pub_path,
+                                   const void *passphrase, size_t len)
+{
+	struct sn_err *e;
+
+	if (ctx == NULL)
+		return SIGNET_EINVAL;
+	e = ctx_err(ctx);
+	if (priv_path == NULL || pub_path == NULL || (passphrase == NULL && len != 0))
+		return sn_seterr(e, SIGNET_EINVAL, "signet_key_generate_passphrase: NULL argument");
+	/* The empty passphrase still encrypts, as cosign does. */
+	return sn_sigstore_generate(
+	    priv_path, pub_path,
+	    &(struct sn_pass){NULL, passphrase != NULL ? passphrase : "", len, NULL, NULL}, e);
 }

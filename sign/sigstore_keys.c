@@ -410,7 +410,7 @@ static int openpgp_key_file(const unsigned char *d, size_t n)
 	return n - i >= sizeof(armor) - 1 && memcmp(d + i, armor, sizeof(armor) - 1) == 0;
 }
 
-int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const char *passphrase_file,
+int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path, const struct sn_pass *src,
                                  struct sn_err *e)
 {
 	unsigned char file[SN_PEM_MAX_SIZE + 1], pass[SN_PASSPHRASE_FILE_MAX];
@@ -419,7 +419,7 @@ int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path,
 	size_t file_len = 0, pass_len = 0, plain_len = 0;
 	EVP_PKEY *k = NULL;
 	char what[512];
-	int rc;
+	int rc, have = 0;
 
 	pass[0] = '\0';
 	if (key_path == NULL)
@@ -427,7 +427,9 @@ int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path,
 	(void)snprintf(what, sizeof(what), "signing key %s", key_path);
 	if ((rc = sn_read_secret(file, SN_PEM_MAX_SIZE, &file_len, key_path, "signing key", e)) != 0)
 		goto out;
-	if (passphrase_file != NULL && (rc = sn_read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
+	/* A file or given bytes now (a bad passphrase file is an error even
+	 * for a plain key); the callback only for an encrypted key. */
+	if ((rc = sn_pass_get(pass, &pass_len, &have, src, 0, key_path, e)) != 0)
 		goto out;
 	if (openpgp_key_file(file, file_len)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
@@ -440,21 +442,23 @@ int sn_sigstore_load_private_key(struct evp_pkey_st **key, const char *key_path,
 	if (strcmp(pem.label, "PRIVATE KEY") == 0) {
 		rc = pkcs8_key(&k, pem.der, pem.der_len, what, e);
 	} else if (strcmp(pem.label, "ENCRYPTED PRIVATE KEY") == 0) {
-		if (passphrase_file == NULL)
-			rc =
-			    sn_seterr(e, SIGNET_EINVAL, "%s is encrypted: a passphrase file is needed", what);
+		if (!have && (rc = sn_pass_get(pass, &pass_len, &have, src, 1, key_path, e)) != 0)
+			goto out;
+		if (!have)
+			rc = sn_seterr(e, SIGNET_EINVAL, "%s is encrypted: a passphrase is needed", what);
 		else
 			rc = pkcs8_encrypted_key(&k, pem.der, pem.der_len, (const char *)pass, pass_len, what,
 			                         e);
 	} else if (strcmp(pem.label, PEM_SIGSTORE) == 0 || strcmp(pem.label, PEM_COSIGN) == 0) {
-		/* No passphrase file: cosign allows an empty passphrase. */
+		/* No passphrase at all: cosign allows an empty one. */
+		if (!have && (rc = sn_pass_get(pass, &pass_len, &have, src, 1, key_path, e)) != 0)
+			goto out;
 		rc = sn_cosign_decrypt(&plain, &plain_len, pem.der, pem.der_len, pass, pass_len, what, e);
-		if (rc == SIGNET_EINVAL && passphrase_file == NULL)
-			rc = sn_seterr(
-			    e, SIGNET_EINVAL,
-			    "wrong passphrase for %s (or a damaged key): no passphrase file was given, "
-			    "and the empty passphrase does not open it",
-			    what);
+		if (rc == SIGNET_EINVAL && !have)
+			rc = sn_seterr(e, SIGNET_EINVAL,
+			               "wrong passphrase for %s (or a damaged key): no passphrase was given, "
+			               "and the empty passphrase does not open it",
+			               what);
 		if (rc == 0)
 			rc = pkcs8_key(&k, plain, plain_len, what, e);
 	} else if (strcmp(pem.label, "EC PRIVATE KEY") == 0 || strcmp(pem.label, "RSA PRIVATE KEY") == 0) {
@@ -498,16 +502,19 @@ static int exists(const char *path, struct sn_err *e)
 	return 0;
 }
 
-int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char *passphrase_file,
+int sn_sigstore_generate(const char *priv_path, const char *pub_path, const struct sn_pass *src,
                          struct sn_err *e)
 {
+	/* The passphrase is read once; the read-back below takes it as given
+	 * bytes, never from the callback. */
+	struct sn_pass given = {NULL, NULL, 0, NULL, NULL};
 	unsigned char pass[SN_PASSPHRASE_FILE_MAX];
 	unsigned char *der = NULL, *pub_der = NULL;
 	struct sn_buf priv, pub, enc;
 	PKCS8_PRIV_KEY_INFO *p8 = NULL;
 	EVP_PKEY *k = NULL, *back = NULL;
 	size_t pass_len = 0;
-	int der_len = 0, pub_len, rc, wrote_priv = 0, wrote_pub = 0;
+	int der_len = 0, pub_len, rc, wrote_priv = 0, wrote_pub = 0, have = 0;
 
 	sn_buf_init(&priv, SN_PEM_MAX_SIZE, "private key");
 	sn_buf_init(&pub, SN_PEM_MAX_SIZE, "public key");
@@ -515,14 +522,16 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
 	pass[0] = '\0';
 	if (priv_path == NULL || pub_path == NULL || strcmp(priv_path, pub_path) == 0)
 		return sn_seterr(e, SIGNET_EINVAL, "key generation: two different file names are needed");
-	if (passphrase_file != NULL) {
+	if (src != NULL && (src->file != NULL || src->data != NULL)) {
 #if !SIGNET_HAVE_SODIUM
 		return sn_seterr(e, SIGNET_EUNSUPPORTED,
 		                 "key generation: an encrypted (cosign-format) key needs libsodium, and this "
 		                 "signet was built without it (meson option sodium)");
 #endif
-		if ((rc = sn_read_passphrase(pass, &pass_len, passphrase_file, e)) != 0)
+		if ((rc = sn_pass_get(pass, &pass_len, &have, src, 0, priv_path, e)) != 0)
 			goto out;
+		given.data = pass;
+		given.len = pass_len;
 	}
 	if ((rc = exists(priv_path, e)) != 0 || (rc = exists(pub_path, e)) != 0)
 		goto out;
@@ -541,7 +550,7 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
 		rc = sn_seterr(e, SIGNET_EIO, "key generation: OpenSSL could not make a P-256 key");
 		goto out;
 	}
-	if (passphrase_file != NULL) {
+	if (have) {
 		if ((rc = sn_cosign_encrypt(&enc, der, (size_t)der_len, pass, pass_len, SN_COSIGN_SCRYPT_N,
 		                            e)) != 0 ||
 		    (rc = sn_pem_encode(&priv, PEM_SIGSTORE, enc.data, enc.len, e)) != 0)
@@ -558,7 +567,7 @@ int sn_sigstore_generate(const char *priv_path, const char *pub_path, const char
 		goto out;
 	wrote_pub = 1;
 	/* Read back what was written, as a signer will. */
-	if ((rc = sn_sigstore_load_private_key(&back, priv_path, passphrase_file, e)) != 0) {
+	if ((rc = sn_sigstore_load_private_key(&back, priv_path, have ? &given : NULL, e)) != 0) {
 		(void)sn_errctx(e, "key generation: reading the new key back failed: ");
 		goto out;
 	}

@@ -147,6 +147,38 @@ out:
 	return rc;
 }
 
+/* key's public half as a PEM "PUBLIC KEY" into pem. */
+static int public_pem(struct sn_buf *pem, EVP_PKEY *key, struct sn_err *e)
+{
+	unsigned char *der = NULL;
+	int n, rc;
+
+	if ((n = i2d_PUBKEY(key, &der)) <= 0) {
+		ERR_clear_error();
+		return sn_seterr(e, SIGNET_EIO, "the signing key has no public half OpenSSL can write");
+	}
+	rc = sn_pem_encode(pem, "PUBLIC KEY", der, (size_t)n, e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+int sn_sigstore_public_key(struct sn_buf *pem, char *key_id, const char *key_path, const struct sn_pass *pass,
+                           struct sn_err *e)
+{
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	sn_buf_init(pem, SN_PEM_MAX_SIZE, "public key");
+	if ((rc = sn_sigstore_load_private_key(&key, key_path, pass, e)) != 0)
+		return rc;
+	if ((rc = sn_sigstore_key_id(key_id, key, e)) == 0)
+		rc = public_pem(pem, key, e);
+	EVP_PKEY_free(key);
+	if (rc != 0)
+		sn_buf_free(pem);
+	return rc;
+}
+
 /* Verifies blob with sn_sigstore_backend against key's public half, as a
  * verifier pinning it would. */
 static int self_check(EVP_PKEY *key, const char *key_id, const struct sn_buf *blob, const void *payload,
@@ -154,20 +186,16 @@ static int self_check(EVP_PKEY *key, const char *key_id, const struct sn_buf *bl
 {
 	const char *name = "signer's public key";
 	struct sn_signer who = {NULL, NULL, NULL};
-	unsigned char *der = NULL;
 	struct sn_buf pem, got;
 	void *st = NULL;
-	int n, rc;
+	int rc;
 
 	sn_buf_init(&pem, SN_PEM_MAX_SIZE, "public key");
 	sn_buf_init(&got, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
-	if ((n = i2d_PUBKEY(key, &der)) <= 0) {
-		ERR_clear_error();
-		rc = sn_seterr(e, SIGNET_EIO, "self-check of the new signature failed: no public key");
+	if ((rc = public_pem(&pem, key, e)) != 0) {
+		(void)sn_errctx(e, "self-check of the new signature failed: ");
 		goto out;
 	}
-	if ((rc = sn_pem_encode(&pem, "PUBLIC KEY", der, (size_t)n, e)) != 0)
-		goto out;
 	if ((rc = sn_sigstore_backend.verifier_new(&st, &pem, &name, 1, e)) != 0 ||
 	    (rc = sn_sigstore_backend.verify(st, blob->data, blob->len, &got, &who, e)) != 0) {
 		(void)sn_errctx(e, "self-check of the new signature failed: ");
@@ -183,13 +211,12 @@ out:
 	sn_signer_clear(&who);
 	sn_buf_free(&got);
 	sn_buf_free(&pem);
-	OPENSSL_free(der);
 	return rc;
 }
 
 /* Loads the key, signs, builds the blob and checks it. */
 static int sign_checked(struct sn_buf *blob, char **sig_b64, char key_id[SN_SIGSTORE_KEY_ID_MAX],
-                        const char *key_path, const char *passphrase_file, const void *payload, size_t len,
+                        const char *key_path, const struct sn_pass *pass, const void *payload, size_t len,
                         json_t *annotations, struct sn_err *e)
 {
 	unsigned char *sig = NULL;
@@ -205,7 +232,7 @@ static int sign_checked(struct sn_buf *blob, char **sig_b64, char key_id[SN_SIGS
 	if (len > SIGNET_MAX_SIGNATURE_SIZE)
 		return sn_seterr(e, SIGNET_ELIMIT, "signature payload is larger than the limit of %u bytes",
 		                 SIGNET_MAX_SIGNATURE_SIZE);
-	if ((rc = sn_sigstore_load_private_key(&key, key_path, passphrase_file, e)) != 0)
+	if ((rc = sn_sigstore_load_private_key(&key, key_path, pass, e)) != 0)
 		return rc;
 	if ((rc = sn_sigstore_key_id(key_id, key, e)) != 0 ||
 	    (rc = sign_bytes(&sig, &sig_len, key, payload, len, key_path, e)) != 0)
@@ -233,22 +260,22 @@ out:
 	return rc;
 }
 
-int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *passphrase_file,
+int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const struct sn_pass *pass,
                      const void *payload, size_t len, json_t *annotations, struct sn_err *e)
 {
 	char key_id[SN_SIGSTORE_KEY_ID_MAX];
 
-	return sign_checked(blob, NULL, key_id, key_path, passphrase_file, payload, len, annotations, e);
+	return sign_checked(blob, NULL, key_id, key_path, pass, payload, len, annotations, e);
 }
 
-int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const char *passphrase_file,
+int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const struct sn_pass *pass,
                          const void *payload, size_t len, struct sn_err *e)
 {
 	char key_id[SN_SIGSTORE_KEY_ID_MAX];
 	char *b64 = NULL;
 	int rc;
 
-	rc = sign_checked(NULL, &b64, key_id, key_path, passphrase_file, payload, len, NULL, e);
+	rc = sign_checked(NULL, &b64, key_id, key_path, pass, payload, len, NULL, e);
 	if (rc != 0)
 		return rc;
 	*sig_b64 = b64;

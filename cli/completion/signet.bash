@@ -25,7 +25,7 @@ _signet_opts()
 	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --recursive
 		--registries.d --lookaside $_signet_common_opts" ;;
 	standalone-sign) echo "--gpg-key --key --passphrase-file --output --help" ;;
-	key) echo "--passphrase-file --output --help" ;;
+	key) echo "--passphrase-file --no-passphrase --output --help" ;;
 	esac
 }
 

@@ -27,6 +27,7 @@
 #define SIGNET_MAX_RETRIES 3				/* retries on 429/5xx per request */
 #define SIGNET_MAX_RETRY_AFTER_S 30			/* longest Retry-After honoured, seconds */
 #define SIGNET_MAX_AUTHFILE_SIZE (1024u * 1024u)	/* auth.json / config.json */
+#define SIGNET_PASSPHRASE_MAX          4095 /* bytes of a key's passphrase (file, COSIGN_PASSWORD, terminal) */
 #define SIGNET_MAX_ERROR_BODY_SIZE (64u * 1024u)	/* registry error body read for a message */
 #define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
 #define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */

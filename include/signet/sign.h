@@ -8,12 +8,35 @@
 
 #include <signet/common.h>
 #include <signet/image.h>
+#include <signet/limits.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define SIGNET_SIGN_OPTIONS_VERSION 1
+/* 2 added passphrase_cb and existing_cb; version 1 structs are still
+ * accepted (the fields they lack count as NULL). */
+#define SIGNET_SIGN_OPTIONS_VERSION 2
+
+/*
+ * Asked for the passphrase of an encrypted sigstore private key (key: its
+ * file name) when no passphrase file was given.  Writes at most size
+ * bytes (SIGNET_PASSPHRASE_MAX) to buf and their count to *len; the
+ * library wipes buf after use.  It may be called more than once in one
+ * call (each time the key is loaded: to look for an identical stored
+ * signature, to sign, per image with recursive): callers that prompt
+ * keep the answer for the call's duration.
+ * Returns 0, SIGNET_ENOTFOUND when no passphrase can be had (the key is
+ * then tried as if none was given), or another negative code to stop.
+ */
+typedef int (*signet_passphrase_cb)(char *buf, size_t size, size_t *len, const char *key, void *payload);
+
+/*
+ * Told about each signature that was not written because an identical
+ * one (same key, same payload identity and digest) is already stored:
+ * digest is the manifest digest, location where that signature is.
+ */
+typedef void (*signet_existing_cb)(const char *digest, const char *location, void *payload);
 
 /* Where a signature of a docker:// image goes. */
 enum signet_sign_store {
@@ -52,17 +75,33 @@ typedef struct signet_sign_options {
 	size_t n_annotations;
 	/* Sign a multi-platform index and each image it lists. */
 	int recursive;
+	/* Version 2: asked for the passphrase of an encrypted sigstore key
+	 * when passphrase_file is NULL (not for GnuPG keys: the agent asks);
+	 * NULL: not asked. */
+	signet_passphrase_cb passphrase_cb;
+	void *passphrase_payload;
+	/* Version 2: called for each signature skipped as already stored;
+	 * may be NULL. */
+	signet_existing_cb existing_cb;
+	void *existing_payload;
 } signet_sign_options;
 
-#define SIGNET_SIGN_OPTIONS_INIT \
-	{ SIGNET_SIGN_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, SIGNET_STORE_AUTO, NULL, 0, 0 }
+#define SIGNET_SIGN_OPTIONS_INIT                                                                             \
+	{                                                                                                    \
+		SIGNET_SIGN_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, SIGNET_STORE_AUTO,    \
+		    NULL, 0, 0, NULL, NULL, NULL, NULL                                                       \
+	}
 
 /*
  * Resolves ref to its manifest digest (computed locally), signs a payload
  * naming that digest and the identity (OpenPGP: the reference with its
  * tag; cosign: the repository, as cosign writes it), and stores the
  * signature: as a .sig attachment or the next free signature-N of the
- * lookaside for docker:// images, in the layout for dir: images.  With
+ * lookaside for docker:// images, in the layout for dir: images.  When a
+ * signature stored there for the same digest already verifies with the
+ * signing key's public half and names the same identity and digest (and,
+ * cosign format, the same annotations), nothing is signed or written:
+ * its location is reported instead (and opts->existing_cb told).  With
  * recursive, an index and then each of its images are signed, one
  * location per line.  *location (caller frees) says where;
  * *digest (caller frees, may be NULL if not wanted) is the digest signed.
@@ -89,6 +128,15 @@ SIGNET_EXPORT int signet_standalone_sign(unsigned char **signature, size_t *sign
  */
 SIGNET_EXPORT int signet_key_generate(signet_ctx *ctx, const char *priv_path, const char *pub_path,
 				      const char *passphrase_file);
+
+/*
+ * The same with the passphrase itself (len bytes, at most
+ * SIGNET_PASSPHRASE_MAX; the empty one is allowed, as cosign allows it):
+ * the private key is always written in cosign's encrypted format.  The
+ * caller wipes passphrase.  Returns as signet_key_generate.
+ */
+SIGNET_EXPORT int signet_key_generate_passphrase(signet_ctx *ctx, const char *priv_path, const char *pub_path,
+                                                 const void *passphrase, size_t len);
 
 #ifdef __cplusplus
 }

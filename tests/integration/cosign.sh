@@ -144,14 +144,14 @@ push_sig() {
 }
 
 echo "# signet key generate and signet sign --key, checked with openssl"
-expect_exit 0 -- "$SIGNET" key generate -o "$K/k1"
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/k1"
 expect_eq "$(stat -c %a "$K/k1.key")" 600 "k1.key mode"
 expect_eq "$(head -n 1 "$K/k1.pub")" "-----BEGIN PUBLIC KEY-----" "k1.pub first line"
 expect_exit 0 -- openssl pkey -pubin -in "$K/k1.pub" -noout -text
 expect_match 'ASN1 OID: prime256v1' "$OUT"
 expect_exit 0 -- openssl pkey -in "$K/k1.key" -pubout -out "$K/k1.pub.openssl"
 expect_eq "$(cat "$K/k1.pub.openssl")" "$(cat "$K/k1.pub")" "public key openssl derives from k1.key"
-expect_exit 3 -- "$SIGNET" key generate -o "$K/k1"
+expect_exit 3 -- "$SIGNET" key generate --no-passphrase -o "$K/k1"
 expect_match "^signet: .*k1\.key: exists already, not overwritten" "$ERR"
 
 IMG="docker://$REG/test/cosign:v1"
@@ -301,7 +301,7 @@ verify 1 "$T/o.policy.json" "$OSSL"
 expect_match "^signet: .*test/ossl.*4194305 bytes, larger than the limit of 4194304 bytes" "$ERR"
 
 echo "# two signers at the same time"
-expect_exit 0 -- "$SIGNET" key generate -o "$K/ka"
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/ka"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$K/kb.key" 2>/dev/null
 openssl pkey -in "$K/kb.key" -pubout -out "$K/kb.pub"
 policy "$T/ab.policy.json" "$REG/test/conc" "$(sreq "$K/ka.pub")" "$(sreq "$K/kb.pub")"
@@ -350,7 +350,7 @@ expect_match "^Signed by: $(keyid "$K/enc.pub")( |$)" "$OUT"
 sign 2 --key "$K/enc.key" --passphrase-file "$K/wrong-pass.txt" "docker://$REG/test/enc:v1"
 expect_match "^signet: wrong passphrase for .*enc\.key" "$ERR"
 sign 2 --key "$K/enc.key" "docker://$REG/test/enc:v1"
-expect_match "^signet: wrong passphrase for .*enc\.key.*no passphrase file was given" "$ERR"
+expect_match "^signet: wrong passphrase for .*enc\.key.*no passphrase was given" "$ERR"
 expect_eq "$(reg_manifest test/enc "$(cosign_tag "$(digest_of test/enc:v1)")" | jq '.layers | length')" 1 \
 	"layers after the refused signers"
 # scrypt N=1024: not one of cosign's parameters

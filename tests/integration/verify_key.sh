@@ -42,8 +42,8 @@ sign() {
 }
 
 echo "# signet key generate + sign --key, then verify --key cosign.pub"
-expect_exit 0 -- "$SIGNET" key generate -o "$K/k1"
-expect_exit 0 -- "$SIGNET" key generate -o "$K/k2"
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/k1"
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/k2"
 sign 0 --key "$K/k1.key" "$IMG1"
 verify 0 --key "$K/k1.pub" "$IMG1"
 expect_eq "$(sed -n 1p "$OUT")" "$REG/test/cosign@$D1" "line 1 (pinned)"

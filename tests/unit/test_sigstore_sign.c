@@ -35,6 +35,18 @@ static const char *fpath(const char *name)
 	return cx_path(p, name);
 }
 
+/* A passphrase source reading the file name (NULL: none). */
+static const struct sn_pass *pf(const char *name)
+{
+	static struct sn_pass pass;
+
+	if (name == NULL)
+		return NULL;
+	memset(&pass, 0, sizeof(pass));
+	pass.file = fpath(name);
+	return &pass;
+}
+
 static void expect(int rc, const struct sn_err *e, int code, const char *sub)
 {
 	if (verbose())
@@ -97,8 +109,7 @@ static void sign_and_check(const char *key, const char *pass, const char *pub, c
 	int rc;
 
 	cx_read(&payload, "payload.json");
-	rc = sn_sigstore_sign(&blob, fpath(key), pass != NULL ? fpath(pass) : NULL, payload.data, payload.len,
-	                      NULL, &e);
+	rc = sn_sigstore_sign(&blob, fpath(key), pf(pass), payload.data, payload.len, NULL, &e);
 	if (rc != 0)
 		fail_msg("signing with %s: %d %s", key, rc, e.msg);
 	assert_int_equal(blob.max, SIGNET_MAX_SIGNATURE_SIZE);
@@ -132,8 +143,8 @@ static void sign_refused(const char *key, const char *pass, int code, const char
 
 	cx_read(&payload, "payload.json");
 	memset(&blob, 0x5a, sizeof(blob));
-	rc = sn_sigstore_sign(&blob, key != NULL ? fpath(key) : NULL, pass != NULL ? fpath(pass) : NULL,
-	                      payload.data, payload.len, NULL, &e);
+	rc = sn_sigstore_sign(&blob, key != NULL ? fpath(key) : NULL, pf(pass), payload.data, payload.len,
+	                      NULL, &e);
 	expect(rc, &e, code, sub);
 	assert_int_equal(((unsigned char *)&blob)[0], 0x5a);
 	sn_buf_free(&payload);
@@ -251,8 +262,119 @@ static void test_encrypted_pkcs8(void **state)
 	sign_and_check("ec256-enc.key", "pass.txt", "ec256.pub", "sha256");
 	sign_refused("ec256-enc.key", "wrong-pass.txt", SIGNET_EINVAL, "wrong passphrase for signing key ");
 	sign_refused("ec256-enc.key", "wrong-pass.txt", SIGNET_EINVAL, "ec256-enc.key (or a damaged key)");
-	sign_refused("ec256-enc.key", NULL, SIGNET_EINVAL, "is encrypted: a passphrase file is needed");
+	sign_refused("ec256-enc.key", NULL, SIGNET_EINVAL, "is encrypted: a passphrase is needed");
 	sign_refused("ec256-enc.key", "no-such-pass.txt", SIGNET_ENOTFOUND, "passphrase file");
+}
+
+/* A passphrase callback that counts its calls and answers as told. */
+struct answer {
+	const char *pass;
+	int rc;
+	int calls;
+};
+
+static int answer_cb(char *buf, size_t size, size_t *len, const char *key, void *payload)
+{
+	struct answer *a = payload;
+
+	assert_non_null(key);
+	a->calls++;
+	if (a->rc != 0)
+		return a->rc;
+	assert_true(strlen(a->pass) <= size);
+	memcpy(buf, a->pass, strlen(a->pass));
+	*len = strlen(a->pass);
+	return 0;
+}
+
+/* Loads key with the callback (and passphrase file pass, or NULL). */
+static int load_with(struct answer *a, const char *key, const char *pass, struct sn_err *e)
+{
+	struct sn_pass src = {NULL, NULL, 0, answer_cb, a};
+	EVP_PKEY *k = NULL;
+	int rc;
+
+	src.file = pass != NULL ? fpath(pass) : NULL;
+	a->calls = 0;
+	rc = sn_sigstore_load_private_key(&k, fpath(key), &src, e);
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+static void test_passphrase_callback(void **state)
+{
+	struct answer a = {"correct horse battery staple", 0, 0};
+	struct sn_pass given = {NULL, NULL, SIGNET_PASSPHRASE_MAX + 1, NULL, NULL};
+	struct sn_err e = {0};
+	unsigned char buf[SN_PASSPHRASE_FILE_MAX];
+	size_t len = 0;
+	int have = 0;
+
+	(void)state;
+	/* a plain key never asks */
+	assert_int_equal(load_with(&a, "ec256.key", NULL, &e), 0);
+	assert_int_equal(a.calls, 0);
+	/* an encrypted one asks once */
+	assert_int_equal(load_with(&a, "ec256-enc.key", NULL, &e), 0);
+	assert_int_equal(a.calls, 1);
+	/* a passphrase file comes first */
+	a.pass = "not it";
+	assert_int_equal(load_with(&a, "ec256-enc.key", "pass.txt", &e), 0);
+	assert_int_equal(a.calls, 0);
+	expect(load_with(&a, "ec256-enc.key", NULL, &e), &e, SIGNET_EINVAL,
+	       "wrong passphrase for signing key ");
+	/* none to be had: as if there were no callback */
+	a.rc = SIGNET_ENOTFOUND;
+	expect(load_with(&a, "ec256-enc.key", NULL, &e), &e, SIGNET_EINVAL,
+	       "is encrypted: a passphrase is needed");
+	assert_int_equal(a.calls, 1);
+	/* the callback's failure stops, naming the key */
+	a.rc = SIGNET_EIO;
+	expect(load_with(&a, "ec256-enc.key", NULL, &e), &e, SIGNET_EIO, "ec256-enc.key: no passphrase");
+	/* given bytes over the limit */
+	given.data = "x";
+	expect(sn_pass_get(buf, &len, &have, &given, 0, "k", &e), &e, SIGNET_ELIMIT, "SIGNET_PASSPHRASE_MAX");
+	assert_int_equal(have, 0);
+	given.len = 1;
+	assert_int_equal(sn_pass_get(buf, &len, &have, &given, 0, "k", &e), 0);
+	assert_int_equal(have, 1);
+	assert_int_equal(len, 1);
+}
+
+/* A version 1 options struct (shorter: no passphrase_cb, existing_cb) is
+ * still accepted; allocated at its own size so that ASan sees a read past
+ * it. */
+static void test_options_v1(void **state)
+{
+	static const char manifest[] =
+	    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":"
+	    "{\"mediaType\":\"application/"
+	    "vnd.oci.image.config.v1+json\",\"digest\":\"sha256:44136fa355b3678a11"
+	    "46ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},\"layers\":[]}";
+	const size_t v1 = offsetof(signet_sign_options, recursive) + sizeof(int);
+	signet_sign_options init = SIGNET_SIGN_OPTIONS_INIT;
+	unsigned char *o = malloc(v1), *sig = NULL;
+	unsigned int bad = 3;
+	size_t sig_len = 0;
+	signet_ctx *ctx = NULL;
+
+	(void)state;
+	assert_non_null(o);
+	init.version = 1;
+	init.key = fpath("ec256.key");
+	memcpy(o, &init, v1);
+	assert_int_equal(signet_ctx_new(&ctx, NULL), 0);
+	if (signet_standalone_sign(&sig, &sig_len, ctx, (const signet_sign_options *)(void *)o, manifest,
+	                           sizeof(manifest) - 1, "example.com/a") != 0)
+		fail_msg("version 1 options: %s", signet_ctx_errmsg(ctx));
+	assert_true(sig_len > 0);
+	free(sig);
+	memcpy(o, &bad, sizeof(bad));
+	assert_int_equal(signet_standalone_sign(&sig, &sig_len, ctx, (const signet_sign_options *)(void *)o,
+	                                        manifest, sizeof(manifest) - 1, "example.com/a"),
+	                 SIGNET_EINVAL);
+	signet_ctx_free(ctx);
+	free(o);
 }
 
 static void test_key_refused(void **state)
@@ -353,7 +475,7 @@ static void test_generate_cosign(void **state)
 	json_t *j;
 
 	(void)state;
-	if (sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), fpath("pass.txt"), &e) != 0)
+	if (sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), pf("pass.txt"), &e) != 0)
 		fail_msg("generate: %s", e.msg);
 	assert_int_equal(stat(fpath("gen.key"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -397,11 +519,11 @@ static void test_generate_cosign(void **state)
 	sign_refused("gen.key", "wrong-pass.txt", SIGNET_EINVAL, "wrong passphrase for signing key ");
 	sign_refused("gen.key", "wrong-pass.txt", SIGNET_EINVAL, "gen.key (or a damaged key)");
 	sign_refused("gen.key", NULL, SIGNET_EINVAL,
-	             "no passphrase file was given, and the empty passphrase does not open it");
+	             "no passphrase was given, and the empty passphrase does not open it");
 
 	/* Never overwritten: neither file changes, nothing new appears. */
 	cx_read(&k, "gen.key");
-	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen-other.pub"), fpath("pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen-other.pub"), pf("pass.txt"), &e), &e,
 	       SIGNET_EIO, "gen.key: exists already, not overwritten");
 	expect(sn_sigstore_generate(fpath("gen.key"), fpath("gen.pub"), NULL, &e), &e, SIGNET_EIO,
 	       "exists already, not overwritten");
@@ -416,7 +538,7 @@ static void test_generate_cosign(void **state)
 	sn_buf_free(&k2);
 	expect(sn_sigstore_generate(fpath("same.key"), fpath("same.key"), NULL, &e), &e, SIGNET_EINVAL,
 	       "two different file names");
-	expect(sn_sigstore_generate(fpath("g3.key"), fpath("g3.pub"), fpath("no-such-pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("g3.key"), fpath("g3.pub"), pf("no-such-pass.txt"), &e), &e,
 	       SIGNET_ENOTFOUND, "passphrase file");
 	assert_int_equal(stat(fpath("g3.key"), &st), -1);
 }
@@ -442,6 +564,32 @@ static void test_generate_plain(void **state)
 }
 
 /* cosign's older label, and keys written with the other accepted N. */
+/* cosign keys: the callback, the empty passphrase, and generation from
+ * given bytes (the empty passphrase still encrypts, as cosign does). */
+static void test_passphrase_cosign(void **state)
+{
+	struct answer a = {"correct horse battery staple", 0, 0};
+	struct sn_err e = {0};
+	char *label = NULL;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(load_with(&a, "gen.key", NULL, &e), 0);
+	assert_int_equal(a.calls, 1);
+	a.rc = SIGNET_ENOTFOUND;
+	expect(load_with(&a, "gen.key", NULL, &e), &e, SIGNET_EINVAL,
+	       "no passphrase was given, and the empty passphrase does not open it");
+	if (sn_sigstore_generate(fpath("empty.key"), fpath("empty.pub"),
+	                         &(struct sn_pass){NULL, "", 0, NULL, NULL}, &e) != 0)
+		fail_msg("generate with the empty passphrase: %s", e.msg);
+	j = key_json("empty.key", &label);
+	assert_string_equal(label, "ENCRYPTED SIGSTORE PRIVATE KEY");
+	json_decref(j);
+	free(label);
+	/* opened with no passphrase at all: the empty one is tried */
+	assert_int_equal(load_with(&a, "empty.key", NULL, &e), 0);
+}
+
 static void test_cosign_variants(void **state)
 {
 	char *label = NULL;
@@ -605,7 +753,7 @@ static void test_without_sodium(void **state)
 	(void)state;
 	cx_write("nosodium.key", key, sizeof(key) - 1);
 	sign_refused("nosodium.key", "pass.txt", SIGNET_EUNSUPPORTED, "built without libsodium");
-	expect(sn_sigstore_generate(fpath("ns.key"), fpath("ns.pub"), fpath("pass.txt"), &e), &e,
+	expect(sn_sigstore_generate(fpath("ns.key"), fpath("ns.pub"), pf("pass.txt"), &e), &e,
 	       SIGNET_EUNSUPPORTED, "needs libsodium");
 	assert_int_equal(stat(fpath("ns.key"), &st), -1);
 }
@@ -631,23 +779,26 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sign_every_key_type),
-	    cmocka_unit_test(test_blob_bytes),
-	    cmocka_unit_test(test_annotations_refused),
-	    cmocka_unit_test(test_sign_raw),
-	    cmocka_unit_test(test_encrypted_pkcs8),
-	    cmocka_unit_test(test_key_refused),
-	    cmocka_unit_test(test_generate_plain),
+		cmocka_unit_test(test_sign_every_key_type),
+		cmocka_unit_test(test_blob_bytes),
+		cmocka_unit_test(test_annotations_refused),
+		cmocka_unit_test(test_sign_raw),
+		cmocka_unit_test(test_encrypted_pkcs8),
+		cmocka_unit_test(test_key_refused),
+		cmocka_unit_test(test_passphrase_callback),
+		cmocka_unit_test(test_options_v1),
+		cmocka_unit_test(test_generate_plain),
 	/* What runs depends on the build: cosign's encrypted keys need
 	 * libsodium, and without it they must be refused, not misread. */
 #if SIGNET_HAVE_SODIUM
-	    cmocka_unit_test(test_securesystemslib_vector),
-	    /* in this order: later tests use the keys generated here */
-	    cmocka_unit_test(test_generate_cosign),
-	    cmocka_unit_test(test_cosign_variants),
-	    cmocka_unit_test(test_cosign_key_tampered),
+		cmocka_unit_test(test_securesystemslib_vector),
+		/* in this order: later tests use the keys generated here */
+		cmocka_unit_test(test_generate_cosign),
+		cmocka_unit_test(test_passphrase_cosign),
+		cmocka_unit_test(test_cosign_variants),
+		cmocka_unit_test(test_cosign_key_tampered),
 #else
-	    cmocka_unit_test(test_without_sodium),
+		cmocka_unit_test(test_without_sodium),
 #endif
 	};
 
