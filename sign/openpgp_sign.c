@@ -150,10 +150,38 @@ out:
 	return rc;
 }
 
+/* A gpgme context on gnupghome (NULL: gpg's default) and the secret key
+ * fpr names in it; primary gets its primary key's fingerprint.  On
+ * failure *ctx and *key may be set: the caller releases them. */
+static int open_secret_key(gpgme_ctx_t *ctx, gpgme_key_t *key, char primary[FPR_MAX], const char *fpr,
+                           const char *gnupghome, struct sn_err *e)
+{
+	const char *home = gnupghome != NULL ? gnupghome : "(gpg's default home)";
+	gpgme_error_t err;
+
+	if ((err = gpgme_new(ctx)) != 0 || (err = gpgme_set_protocol(*ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (gnupghome != NULL &&
+	     (err = gpgme_ctx_set_engine_info(*ctx, GPGME_PROTOCOL_OpenPGP, NULL, gnupghome)) != 0))
+		return gpgme_fail(e, SIGNET_EIO, err, "gpgme: setting up a context with GnuPG home %s", home);
+	gpgme_set_armor(*ctx, 0);
+	err = gpgme_get_key(*ctx, fpr, key, 1);
+	if (gpgme_err_code(err) == GPG_ERR_EOF)
+		return sn_seterr(e, SIGNET_ENOTFOUND, "signing key %s: no such secret key in GnuPG home %s",
+		                 fpr, home);
+	if (err != 0)
+		return gpgme_fail(e,
+		                  gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? SIGNET_EINVAL : SIGNET_EIO,
+		                  err, "signing key %s in GnuPG home %s", fpr, home);
+	if ((*key)->subkeys == NULL || (*key)->subkeys->fpr == NULL ||
+	    strlen((*key)->subkeys->fpr) >= FPR_MAX)
+		return sn_seterr(e, SIGNET_EIO, "signing key %s: gpg listed it without a fingerprint", fpr);
+	memcpy(primary, (*key)->subkeys->fpr, strlen((*key)->subkeys->fpr) + 1);
+	return 0;
+}
+
 int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *passphrase_file,
                     const char *gnupghome, const void *payload, size_t len, struct sn_err *e)
 {
-	const char *home = gnupghome != NULL ? gnupghome : "(gpg's default home)";
 	struct passphrase pp = {NULL, 0, 0};
 	unsigned char ppbuf[SN_PASSPHRASE_FILE_MAX];
 	size_t pplen = 0;
@@ -181,31 +209,9 @@ int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *pas
 		pp.data = ppbuf;
 		pp.len = pplen;
 	}
-	if ((err = gpgme_new(&ctx)) != 0 || (err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
-	    (gnupghome != NULL &&
-	     (err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, gnupghome)) != 0)) {
-		rc = gpgme_fail(e, SIGNET_EIO, err, "gpgme: setting up a context with GnuPG home %s", home);
+	if ((rc = open_secret_key(&ctx, &key, primary, fpr, gnupghome, e)) != 0)
 		goto out;
-	}
-	gpgme_set_armor(ctx, 0);
 	gpgme_set_textmode(ctx, 0);
-	err = gpgme_get_key(ctx, fpr, &key, 1);
-	if (gpgme_err_code(err) == GPG_ERR_EOF) {
-		rc = sn_seterr(e, SIGNET_ENOTFOUND, "signing key %s: no such secret key in GnuPG home %s",
-		               fpr, home);
-		goto out;
-	}
-	if (err != 0) {
-		rc = gpgme_fail(e, gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? SIGNET_EINVAL : SIGNET_EIO,
-		                err, "signing key %s in GnuPG home %s", fpr, home);
-		goto out;
-	}
-	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
-	    strlen(key->subkeys->fpr) >= sizeof(primary)) {
-		rc = sn_seterr(e, SIGNET_EIO, "signing key %s: gpg listed it without a fingerprint", fpr);
-		goto out;
-	}
-	memcpy(primary, key->subkeys->fpr, strlen(key->subkeys->fpr) + 1);
 	if (key->revoked || key->expired || key->disabled || key->invalid || !key->can_sign) {
 		rc = sn_seterr(e, SIGNET_EINVAL, "signing key %s cannot sign: %s", fpr,
 		               key->revoked    ? "it has been revoked"
@@ -276,7 +282,6 @@ out:
 int sn_openpgp_public_key(struct sn_buf *key, char *primary, const char *fingerprint, const char *gnupghome,
                           struct sn_err *e)
 {
-	const char *home = gnupghome != NULL ? gnupghome : "(gpg's default home)";
 	gpgme_ctx_t ctx = NULL;
 	gpgme_key_t k = NULL;
 	gpgme_data_t kd = NULL;
@@ -288,29 +293,8 @@ int sn_openpgp_public_key(struct sn_buf *key, char *primary, const char *fingerp
 	sn_buf_init(key, SIGNET_MAX_POLICY_FILE_SIZE, "public key");
 	if ((rc = normalize_fpr(fpr, fingerprint, e)) != 0 || (rc = sn_gpgme_init(e)) != 0)
 		return rc;
-	if ((err = gpgme_new(&ctx)) != 0 || (err = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
-	    (gnupghome != NULL &&
-	     (err = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP, NULL, gnupghome)) != 0)) {
-		rc = gpgme_fail(e, SIGNET_EIO, err, "gpgme: setting up a context with GnuPG home %s", home);
+	if ((rc = open_secret_key(&ctx, &k, primary, fpr, gnupghome, e)) != 0)
 		goto out;
-	}
-	err = gpgme_get_key(ctx, fpr, &k, 1);
-	if (gpgme_err_code(err) == GPG_ERR_EOF) {
-		rc = sn_seterr(e, SIGNET_ENOTFOUND, "signing key %s: no such secret key in GnuPG home %s",
-		               fpr, home);
-		goto out;
-	}
-	if (err != 0) {
-		rc = gpgme_fail(e, gpgme_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? SIGNET_EINVAL : SIGNET_EIO,
-		                err, "signing key %s in GnuPG home %s", fpr, home);
-		goto out;
-	}
-	if (k->subkeys == NULL || k->subkeys->fpr == NULL || strlen(k->subkeys->fpr) >= FPR_MAX) {
-		rc = sn_seterr(e, SIGNET_EIO, "signing key %s: gpg listed it without a fingerprint", fpr);
-		goto out;
-	}
-	memcpy(primary, k->subkeys->fpr, strlen(k->subkeys->fpr) + 1);
-	gpgme_set_armor(ctx, 0);
 	if ((err = gpgme_data_new(&kd)) != 0 || (err = gpgme_op_export(ctx, primary, 0, kd)) != 0) {
 		rc = gpgme_fail(e, SIGNET_EIO, err, "exporting the public key %s", primary);
 		goto out;
