@@ -177,4 +177,16 @@ int sn_sigstore_sign(struct sn_buf *blob, const char *key_path, const char *pass
 int sn_sigstore_sign_raw(char **sig_b64, char *pub_key_id, const char *key_path, const char *passphrase_file,
                          const void *payload, size_t len, struct sn_err *e);
 
+/*
+ * A Sigstore bundle (bundle_sign.c) signing the image manifest digest
+ * (sha256 only) with the key at key_path, as cosign v3's sign --key: a
+ * DSSE envelope over an in-toto statement whose one subject is the digest
+ * with annotations (an object of strings, or NULL: {}) and whose
+ * predicate type is SN_COSIGN_SIGN_PREDICATE; verification material the
+ * key's hint.  *out (initialized here) holds the bundle JSON.  Returns 0,
+ * SIGNET_EINVAL, the codes of sn_sigstore_sign_raw, SIGNET_ENOMEM.
+ */
+int sn_bundle_create(struct sn_buf *out, const char *key_path, const char *passphrase_file,
+                     const char *digest, json_t *annotations, struct sn_err *e);
+
 #endif

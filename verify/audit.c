@@ -166,20 +166,23 @@ static int in_shard(const struct audit *a, const char *repo)
 	return fnv1a64(repo) % a->o->shard_count == a->o->shard_index - 1;
 }
 
-/* Is tag a cosign storage tag (sha256-<hex>.sig|.att|.sbom)?  *sig is
- * set for .sig. */
+/* Is tag a cosign storage tag (sha256-<hex>.sig|.att|.sbom, or the
+ * referrers tag schema's sha256-<hex> holding an image's referrers)?
+ * *sig is set for .sig. */
 static int cosign_tag(const char *tag, int *sig)
 {
 	size_t n = strlen(tag);
 
 	*sig = 0;
-	if (n < 7 + 64 + 4 || strncmp(tag, "sha256-", 7) != 0)
+	if (n < 7 + 64 || strncmp(tag, "sha256-", 7) != 0)
 		return 0;
 	/* A loop rather than strspn: GCC's -Wstringop-overread misreads the
 	 * latter under the sanitizers. */
 	for (size_t i = 7; i < 7 + 64; i++)
 		if (!((tag[i] >= '0' && tag[i] <= '9') || (tag[i] >= 'a' && tag[i] <= 'f')))
 			return 0;
+	if (n == 7 + 64)
+		return 1;
 	if (strcmp(tag + 71, ".sig") == 0)
 		*sig = 1;
 	return *sig || strcmp(tag + 71, ".att") == 0 || strcmp(tag + 71, ".sbom") == 0;
