@@ -410,7 +410,8 @@ expect_eq "$(tail -n 1 "$OUT")" \
 	"$(jq -cn --arg r "$REG/signed-a/r03" --arg why "$UNLISTABLE" --arg a "$FPR_A" --arg p "$T/policy.json" \
 		'{type: "summary", images: 10, allowed: 10, denied: 0, errors: 0, orphans: null,
 		  orphansNotLookedFor: {repositories: 1, repository: $r, reason: $why}, foreignIdentity: 0,
-		  bySigner: {($a): 10}, policy: {kind: "policy", files: [$p], named: true}, shard: null}')" \
+		  bySigner: {($a): 10}, byFormat: {"simple-signing": 10, sigstore: 0, "sigstore-bundle": 0},
+		  policy: {kind: "policy", files: [$p], named: true}, shard: null}')" \
 	"http:// lookaside, docker://REG/signed-a/r03: the summary line"
 # The table and the HTML page say the same.
 audit_http 0 --html "$T/http.html" "docker://$REG/signed-a/r03"

@@ -135,6 +135,62 @@ verify 1 "$T/o.json" "docker://$REG/test/b:v1"
 expect_match "not signed by any pinned key" "$ERR"
 verify 1 "$T/k1.json" "docker://$REG/test/b:v2"
 
+echo "# -a annotations go into the statement's subject; verify -a finds them"
+push_image v1 test/ann:v1
+policy "$T/ann.json" test/ann "$(kreq "$K/k1.pub")"
+expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/k1.key" \
+	--format bundle -a env=prod "docker://$REG/test/ann:v1"
+verify 0 "$T/ann.json" -a env=prod "docker://$REG/test/ann:v1"
+verify 1 "$T/ann.json" -a env=dev "docker://$REG/test/ann:v1"
+expect_match "does not carry the annotation env=dev" "$ERR"
+# A second signature is added to the referrers index, the first kept.
+expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/k1.key" \
+	--format bundle -a env=dev "docker://$REG/test/ann:v1"
+expect_eq "$(reg_manifest test/ann "$(digest_of test/ann:v1 | tr : -)" "$MT_INDEX" | jq '.manifests | length')" \
+	2 "referrers listed after a second signature"
+verify 0 "$T/ann.json" -a env=dev "docker://$REG/test/ann:v1"
+verify 0 "$T/ann.json" -a env=prod "docker://$REG/test/ann:v1"
+
+echo "# --format: usage errors"
+expect_exit 2 -- "$SIGNET" sign --key "$K/k1.key" --format cms "docker://$REG/test/ann:v1"
+expect_match '^signet: --format takes sig or bundle, not "cms"' "$ERR"
+expect_exit 2 -- "$SIGNET" sign --key "$K/k1.key" --format bundle --store attach "docker://$REG/test/ann:v1"
+expect_match '^signet: --format bundle needs --key and stores a referrer' "$ERR"
+expect_exit 2 -- "$SIGNET" sign --gpg-key 0123456789ABCDEF0123456789ABCDEF01234567 --format bundle \
+	"docker://$REG/test/ann:v1"
+expect_match '^signet: --format bundle needs --key' "$ERR"
+
+echo "# a cosign key pinned in a contract accepts the bundle"
+expect_exit 0 -- "$SIGNET" contract images --cosign "$REG/test/b=$K/k1.pub" -o "$T/images.yaml"
+{
+	printf '%s\n' "workload:" "  type: workload" "  compose:" "    archive: H4sIAAAAAAAA/wAAAP//AQAA//8AAAAAAAAAAA=="
+	sed 's/^/  /' "$T/images.yaml"
+	printf '%s\n' "env:" "  type: env"
+} >"$T/contract.yaml"
+expect_exit 0 -- "$SIGNET" verify --tls-verify=false --registries.d "$T/regd" --contract "$T/contract.yaml" \
+	"docker://$REG/test/b:v1"
+expect_exit 1 -- "$SIGNET" verify --tls-verify=false --registries.d "$T/regd" --contract "$T/contract.yaml" \
+	"docker://$REG/test/b:v2"
+
+echo "# the gate sees the bundle: a compose file is pinned to the signed digest"
+printf 'services:\n  app:\n    image: %s\n' "$REG/test/b:v1" >"$T/compose.yaml"
+expect_exit 0 -- "$SIGNET" gate --tls-verify=false --registries.d "$T/regd" --policy "$T/k1.json" \
+	-o "$T/compose.pinned.yaml" "$T/compose.yaml"
+expect_match "image: $REG/test/b:v1@$D1\$" "$T/compose.pinned.yaml"
+printf 'services:\n  app:\n    image: %s\n' "$REG/test/b:v2" >"$T/compose2.yaml"
+expect_exit 1 -- "$SIGNET" gate --tls-verify=false --registries.d "$T/regd" --policy "$T/k1.json" \
+	-o "$T/compose2.pinned.yaml" "$T/compose2.yaml"
+
+echo "# the audit sees the bundle and counts signatures per format"
+expect_exit 1 -- "$SIGNET" audit --json --tls-verify=false --registries.d "$T/regd" --policy "$T/k1.json" \
+	"docker://$REG/test/b"
+expect_eq "$(jq -sc '[.[] | select(.type == "image") | .tag] | sort' "$OUT")" '["v1","v2"]' \
+	"audited tags (the referrers tag is storage, not an image)"
+expect_eq "$(jq -sc '.[] | select(.tag == "v1") | [.verdict, (.signatures[] | .kind, .store, .valid)]' "$OUT")" \
+	'["allowed","sigstore-bundle","referrer",true]' "v1: allowed by its bundle"
+expect_eq "$(jq -sc '.[] | select(.type == "summary") | .byFormat' "$OUT")" \
+	'{"simple-signing":0,"sigstore":0,"sigstore-bundle":1}' "the summary counts signatures per format"
+
 echo "# sigstore-js builds bundles (ECDSA P-256, Ed25519); signet verifies them"
 push_image v1 test/js:v1
 DJ=$(digest_of test/js:v1)
