@@ -1499,8 +1499,9 @@ int sn_registry_get_referrers(struct sn_registry *r, const char *repo, const cha
 	if ((rc = registry_call(r, &c, &resp, e)) != 0)
 		goto out;
 	/* 404: the registry has no referrers API (the spec's signal to
-	 * fall back to the tag schema). */
-	if (resp.status == 404)
+	 * fall back to the tag schema); 405 and 501 are how some registries
+	 * without it answer an unknown route. */
+	if (resp.status == 404 || resp.status == 405 || resp.status == 501)
 		goto out;
 	if (resp.status != 200) {
 		rc = status_error(r, "GET", &resp, repo, what, e);

@@ -149,8 +149,8 @@ int sn_registry_get_blob(struct sn_registry *r, const char *repo, const char *di
  * image index.  *found = 1 with the index bytes in out (initialized here,
  * max SIGNET_MAX_MANIFEST_SIZE) on 200 with Content-Type an OCI index;
  * *found = 0 on 404 (no referrers API: the caller falls back to the tag
- * schema).  Another Content-Type or status is SIGNET_EREGISTRY (401/403:
- * SIGNET_EAUTH). */
+ * schema), and on 405 or 501, as some registries without it answer.  Another Content-Type or status is
+ * SIGNET_EREGISTRY (401/403: SIGNET_EAUTH). */
 int sn_registry_get_referrers(struct sn_registry *r, const char *repo, const char *digest, struct sn_buf *out,
                               int *found, struct sn_err *e);
 /* Uploads a blob (POST then monolithic PUT) unless it already exists. */

@@ -764,6 +764,8 @@ static int route_referrers(int fd, struct req *rq)
 #define IS(x) (name_len == strlen(x) && strncmp(name, x, name_len) == 0)
 	if (IS("ref/none"))
 		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	if (IS("ref/notallowed"))
+		return respond_error(fd, rq, 405, "UNSUPPORTED", NULL);
 	if (IS("ref/wrongtype"))
 		return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
 	if (IS("ref/error"))
@@ -807,9 +809,9 @@ static int route_referrers(int fd, struct req *rq)
  *   retry/X	  503 with Retry-After: 30, always
  *   ref/X	  a good manifest by tag or digest (no .sig or referrers tag),
  *		  and a referrers API (route_referrers) that answers: ref/none
- *		  404 (no API), ref/wrongtype 200 application/json, ref/error
- *		  500, ref/manifest an image manifest as an index, ref/many an
- *		  index of SIGNET_MAX_REFERRERS + 1 bundle entries
+ *		  404 (no API), ref/notallowed 405 (no API either), ref/wrongtype 200 application/json,
+ *ref/error 500, ref/manifest an image manifest as an index, ref/many an index of SIGNET_MAX_REFERRERS + 1
+ *bundle entries
  *
  * and, for the limits of SPEC §7 (route_limits; the list entries are
  * "t0000000", "t0000001", ... and "r0000000", ...):

@@ -327,6 +327,10 @@ hverify 1 none
 expect_match "denied" "$ERR"
 expect_match "GET /v2/ref/none/referrers/sha256:[0-9a-f]{64} auth=0 404" "$T/hostile.log"
 expect_match "GET /v2/ref/none/manifests/sha256-[0-9a-f]{64} auth=0 404" "$T/hostile.log"
+# 405 (how some registries without the API answer): the tag schema too.
+hverify 1 notallowed
+expect_match "GET /v2/ref/notallowed/referrers/sha256:[0-9a-f]{64} auth=0 405" "$T/hostile.log"
+expect_match "GET /v2/ref/notallowed/manifests/sha256-[0-9a-f]{64} auth=0 404" "$T/hostile.log"
 hverify 3 wrongtype
 expect_match 'referrers of .*ref/wrongtype@sha256:[0-9a-f]{64}: Content-Type "application/json" is not application/vnd\.oci\.image\.index\.v1\+json' "$ERR"
 expect_no_match "GET /v2/ref/wrongtype/manifests/sha256-[0-9a-f]{64} " "$T/hostile.log"
