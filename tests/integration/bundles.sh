@@ -8,7 +8,8 @@
 #     tag schema's index, and sigstore-js verifies the bundle it wrote;
 #   - bundles sigstore-js builds with local keys (ECDSA P-256, Ed25519),
 #     pushed here as referrers by hand, verify in signet through
-#     policy keyPath and keyData;
+#     policy keyPath and keyData (and signet's own through verify --key
+#     and a contract-pinned cosign key);
 #   - every refusal: a bundle for another digest, a wrong key, a tampered
 #     signature or payload, an oversized bundle, too many referrers,
 #     malformed bundle JSON (its JSON path named), an attestation, a
@@ -130,6 +131,12 @@ expect_exit 1 -- oracle verify "$K/k1.pub" "${D2#sha256:}" "$T/bundle1.json"
 
 echo "# signet verifies it through policy keyPath"
 verify 0 "$T/k1.json" "docker://$REG/test/b:v1"
+# verify --key PUB.pem: a sigstoreSigned requirement with matchRepository.
+expect_exit 0 -- "$SIGNET" verify --tls-verify=false --registries.d "$T/regd" --key "$K/k1.pub" \
+	"docker://$REG/test/b:v1"
+expect_exit 1 -- "$SIGNET" verify --tls-verify=false --registries.d "$T/regd" --key "$K/o.pub" \
+	"docker://$REG/test/b:v1"
+expect_match "not signed by any pinned key" "$ERR"
 policy "$T/o.json" test/b "$(kreq "$K/o.pub")"
 verify 1 "$T/o.json" "docker://$REG/test/b:v1"
 expect_match "not signed by any pinned key" "$ERR"
