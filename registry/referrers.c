@@ -351,6 +351,7 @@ static int tag_schema_add(struct where *w, const char *mdigest, size_t mlen, con
 	if ((rc = sn_referrers_tag(tag, w->digest, e)) != 0)
 		return rc;
 	for (int attempt = 1; attempt <= SN_ATTACH_MAX_ATTEMPTS; attempt++) {
+		int64_t started;
 		int exists = 0;
 
 		sn_manifest_free(idx);
@@ -384,8 +385,10 @@ static int tag_schema_add(struct where *w, const char *mdigest, size_t mlen, con
 			               tag, idx->n_manifests, SIGNET_MAX_REFERRERS);
 			goto out;
 		}
-		if ((rc = index_with(&doc, idx, mdigest, mlen, created, e)) != 0 ||
-		    (rc = sn_registry_head_manifest(w->r, w->repo, tag, &exists, NULL, now_digest, e)) != 0)
+		if ((rc = index_with(&doc, idx, mdigest, mlen, created, e)) != 0)
+			goto out;
+		started = sn_now_ms();
+		if ((rc = sn_registry_head_manifest(w->r, w->repo, tag, &exists, NULL, now_digest, e)) != 0)
 			goto out;
 		if (!exists)
 			now_digest[0] = '\0';
@@ -396,6 +399,7 @@ static int tag_schema_add(struct where *w, const char *mdigest, size_t mlen, con
 			sn_errctx(e, "referrers tag %s: ", tag);
 			goto out;
 		}
+		sn_attach_recheck_sleep((long)(sn_now_ms() - started));
 		sn_manifest_free(idx);
 		idx = NULL;
 		sn_buf_free(&b);
@@ -452,17 +456,25 @@ int sn_referrers_write(char **location, struct signet_ctx *ctx, const struct sn_
 	if ((rc = sn_registry_get(&w.r, ctx, ref->domain, e)) != 0 ||
 	    (rc = sn_digest_compute(bdigest, "sha256", bundle, len, e)) != 0)
 		goto out;
-	if ((rc = sn_registry_put_blob(w.r, w.repo, bdigest, bundle, len, e)) != 0 ||
-	    (rc = sn_registry_put_blob(w.r, w.repo, EMPTY_DIGEST, EMPTY_JSON, 2, e)) != 0) {
-		sn_errctx(e, "Sigstore bundle referrer of %s/%s@%s: ", w.domain, w.repo, subject_digest);
-		goto out;
-	}
 	if ((rc = referrer_manifest(&doc, bdigest, len, subject_media_type, subject_digest, subject_size,
 	                            created, e)) != 0 ||
 	    (rc = sn_digest_compute(mdigest, "sha256", doc, strlen(doc), e)) != 0)
 		goto out;
-	if ((rc = sn_registry_put_manifest(w.r, w.repo, mdigest, doc, strlen(doc), SN_MT_OCI_MANIFEST, e)) !=
-	    0) {
+	/* Concurrent signers upload the same empty config; while another's
+	 * upload of it completes, the registry can briefly call it unknown:
+	 * upload again and retry, as sn_attachments_write does. */
+	for (int attempt = 1;; attempt++) {
+		if ((rc = sn_registry_put_blob(w.r, w.repo, bdigest, bundle, len, e)) != 0 ||
+		    (rc = sn_registry_put_blob(w.r, w.repo, EMPTY_DIGEST, EMPTY_JSON, 2, e)) != 0)
+			break;
+		rc = sn_registry_put_manifest(w.r, w.repo, mdigest, doc, strlen(doc), SN_MT_OCI_MANIFEST, e);
+		if (rc != SIGNET_EREGISTRY || e == NULL || strstr(e->msg, "BLOB_UNKNOWN") == NULL ||
+		    attempt == SN_ATTACH_MAX_ATTEMPTS)
+			break;
+		sn_log(ctx, SIGNET_LOG_DEBUG,
+		       "Sigstore bundle referrer: a blob was not yet known, attempt %d", attempt);
+	}
+	if (rc != 0) {
 		sn_errctx(e, "Sigstore bundle referrer of %s/%s@%s: ", w.domain, w.repo, subject_digest);
 		goto out;
 	}

@@ -349,6 +349,11 @@ int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const s
  * "docker://HOST/REPO:TAG layer N".
  */
 #define SN_ATTACH_MAX_ATTEMPTS 10
+/* The pause between a read-modify-write's PUT and the re-read that checks
+ * it held (attachments.c; the referrers tag schema uses it too): 10 to
+ * 50 ms at random, plus twice put_ms (what our own HEAD-to-PUT took), at
+ * most 2 s. */
+void sn_attach_recheck_sleep(long put_ms);
 int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct sn_ref *ref,
                          const char *manifest_digest, const void *payload, size_t payload_len,
                          json_t *annotations, struct sn_err *e);

@@ -158,6 +158,20 @@ expect_eq "$(reg_manifest test/ann "$(digest_of test/ann:v1 | tr : -)" "$MT_INDE
 verify 0 "$T/ann.json" -a env=dev "docker://$REG/test/ann:v1"
 verify 0 "$T/ann.json" -a env=prod "docker://$REG/test/ann:v1"
 
+echo "# two signers at once: both referrers end up in the tag schema's index"
+push_image v1 test/race:v1
+pids=()
+for i in 1 2 3; do
+	"$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/k1.key" --format bundle \
+		-a "signer=$i" "docker://$REG/test/race:v1" >"$T/race.$i.out" 2>&1 &
+	pids+=($!)
+done
+wait "${pids[@]}"
+expect_eq "$(cat "$T"/race.*.out | grep -c '^Signature stored at ')" 3 "three signers reported success" ||
+	sed 's/^/  | /' "$T"/race.*.out
+expect_eq "$(reg_manifest test/race "$(digest_of test/race:v1 | tr : -)" "$MT_INDEX" | jq '.manifests | length')" \
+	3 "referrers listed after three concurrent signers"
+
 echo "# --format: usage errors"
 expect_exit 2 -- "$SIGNET" sign --key "$K/k1.key" --format cms "docker://$REG/test/ann:v1"
 expect_match '^signet: --format takes sig or bundle, not "cms"' "$ERR"
