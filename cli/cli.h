@@ -154,8 +154,9 @@ enum {
 	"                       with --contract: accept every image named by digest unsigned, not only\n" \
 	"                       the digests the contract's own workload names\n"                         \
 	"  --key FILE           trust this public key for every image: OpenPGP (armored or binary;\n"    \
-	"                       signedBy) or PEM (cosign.pub; sigstoreSigned, the .sig attachment);\n" \
-	"                       repeatable, keys of one kind; instead of a policy\n"                    \
+	"                       signedBy) or PEM (cosign.pub; sigstoreSigned: .sig attachments and\n" \
+	"                       cosign v3 Sigstore bundles); repeatable, keys of one kind; instead of\n" \
+	"                       a policy\n"                                                              \
 	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \
 	"  --lookaside URL      read signatures from this lookaside instead (file://, http(s)://)\n"        \
 	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n" \

@@ -27,6 +27,8 @@ static const char sign_help[] =
 	"                         reference; with --key its repository, as cosign writes it)\n"
 	"  -a, --annotation K=V   write K=V into the payload (cosign format); repeatable\n"
 	"  --store WHERE          attach, lookaside or auto (default)\n"
+	"  --format FORMAT        with --key: sig (a .sig attachment or lookaside blob, the default) or\n"
+	"                         bundle (a Sigstore bundle stored as an OCI 1.1 referrer, as cosign v3)\n"
 	"  --recursive            sign a multi-platform index and each image it lists\n"
 	"  --registries.d DIR     where signatures are stored (default: the containers locations)\n"
 	"  --lookaside URL        store under this file:// lookaside instead\n" CLI_COMMON_HELP;
@@ -63,7 +65,8 @@ enum {
 	OPT_SIGN_IDENTITY,
 	OPT_STORE,
 	OPT_RECURSIVE,
-	OPT_NO_PASSPHRASE
+	OPT_NO_PASSPHRASE,
+	OPT_FORMAT
 };
 
 #define MAX_ANNOTATIONS 64
@@ -108,18 +111,19 @@ static int sign_fail(signet_ctx *ctx, int rc, const struct cli_passphrase *pp)
 int cmd_sign(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "gpg-key", required_argument, NULL, OPT_GPG_KEY },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ "passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE },
-		{ "sign-identity", required_argument, NULL, OPT_SIGN_IDENTITY },
-		{ "identity", required_argument, NULL, OPT_SIGN_IDENTITY },
-		{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },
-		{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },
-		{ "annotation", required_argument, NULL, 'a' },
-		{ "store", required_argument, NULL, OPT_STORE },
-		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
-		CLI_COMMON_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	    {"gpg-key", required_argument, NULL, OPT_GPG_KEY},
+	    {"key", required_argument, NULL, OPT_KEY},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+	    {"sign-identity", required_argument, NULL, OPT_SIGN_IDENTITY},
+	    {"identity", required_argument, NULL, OPT_SIGN_IDENTITY},
+	    {"registries.d", required_argument, NULL, OPT_REGISTRIES_D},
+	    {"lookaside", required_argument, NULL, OPT_LOOKASIDE},
+	    {"annotation", required_argument, NULL, 'a'},
+	    {"store", required_argument, NULL, OPT_STORE},
+	    {"recursive", no_argument, NULL, OPT_RECURSIVE},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	signet_sign_options sopts = SIGNET_SIGN_OPTIONS_INIT;
 	const char *annotations[MAX_ANNOTATIONS];
@@ -129,7 +133,7 @@ int cmd_sign(int argc, char **argv)
 	signet_ctx *ctx = NULL;
 	signet_ref *ref = NULL;
 	struct cli_common c;
-	int opt, rc, code;
+	int opt, rc, code, bundle = 0;
 
 	cli_common_init(&c);
 	while ((opt = cli_getopt(argc, argv, "a:vqh", longopts)) != -1) {
@@ -162,6 +166,12 @@ int cmd_sign(int argc, char **argv)
 		case OPT_RECURSIVE:
 			sopts.recursive = 1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "bundle") == 0)
+				bundle = 1;
+			else if (strcmp(optarg, "sig") != 0)
+				return cli_usage_error("--format takes sig or bundle, not \"%s\"", optarg);
+			break;
 		case OPT_PASSPHRASE_FILE:
 			sopts.passphrase_file = optarg;
 			break;
@@ -185,6 +195,13 @@ int cmd_sign(int argc, char **argv)
 		return cli_usage_error("sign takes exactly one IMAGE (see 'signet sign --help')");
 	if ((sopts.gpg_key == NULL) == (sopts.key == NULL))
 		return cli_usage_error("sign needs one of --gpg-key FINGERPRINT and --key PRIVATE.key");
+	if (bundle) {
+		if (sopts.key == NULL || sopts.store != SIGNET_STORE_AUTO || sopts.lookaside != NULL)
+			return cli_usage_error(
+			    "--format bundle needs --key and stores a referrer (no --gpg-key, "
+			    "--store or --lookaside)");
+		sopts.store = SIGNET_STORE_BUNDLE;
+	}
 	if (sopts.registries_d == NULL && sopts.lookaside == NULL)
 		sopts.registries_d = cli_default_registries_d();
 	if (cli_ctx_new(&ctx, &c) != 0)

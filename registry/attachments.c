@@ -440,7 +440,7 @@ static int tag_digest(char out[SN_DIGEST_MAX], const struct sigtag *t, struct sn
 	return rc;
 }
 
-static void sleep_recheck(long put_ms)
+void sn_attach_recheck_sleep(long put_ms)
 {
 	unsigned char r = 0;
 	struct timespec ts;
@@ -536,7 +536,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 		if (rc == SIGNET_EREGISTRY && strstr(e->msg, "BLOB_UNKNOWN") != NULL) {
 			sn_log(ctx, SIGNET_LOG_DEBUG, "cosign signatures %s: a blob was not yet known, attempt %d",
 			       t.loc, attempt);
-			sleep_recheck(sn_now_ms() - started);
+			sn_attach_recheck_sleep(sn_now_ms() - started);
 			if ((rc = sn_registry_put_blob(t.r, t.repo, pdigest, payload, payload_len, e)) != 0) {
 				sn_errctx(e, "cosign signatures %s: payload: ", t.loc);
 				goto out;
@@ -548,7 +548,7 @@ int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct s
 			goto out;
 		}
 		/* Did our PUT hold, or did a concurrent one replace it? */
-		sleep_recheck(sn_now_ms() - started);
+		sn_attach_recheck_sleep(sn_now_ms() - started);
 		sn_manifest_free(m);
 		m = NULL;
 		if ((rc = sig_manifest_read(&m, old_digest, &t, e)) != 0)

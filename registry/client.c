@@ -1464,6 +1464,72 @@ out:
 	return rc;
 }
 
+int sn_registry_get_referrers(struct sn_registry *r, const char *repo, const char *digest, struct sn_buf *out,
+                              int *found, struct sn_err *e)
+{
+	char *url = NULL, *scope = NULL, *what = NULL, *ct = NULL;
+	struct sn_http_resp resp;
+	struct call c = {0};
+	int rc;
+
+	sn_buf_init(out, SIGNET_MAX_MANIFEST_SIZE, "referrers");
+	sn_http_resp_init(&resp);
+	*found = 0;
+	if (digest == NULL || !is_digest(digest)) {
+		rc = sn_seterr(e, SIGNET_EINVAL, "referrers: invalid digest \"%.200s\"",
+		               digest != NULL ? digest : "");
+		goto out;
+	}
+	if ((rc = check_repo_ref(repo, digest, e)) != 0 || (rc = probe(r, e)) != 0)
+		goto out;
+	if ((url = sn_aprintf(e, "%s/v2/%s/referrers/%s", r->base, repo, digest)) == NULL ||
+	    (scope = sn_aprintf(e, "repository:%s:pull", repo)) == NULL ||
+	    (what = sn_aprintf(e, "referrers of %s/%s@%s", r->domain, repo, digest)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	c.method = "GET";
+	c.url = url;
+	c.repo = repo;
+	c.scope = scope;
+	c.accept = SN_MT_OCI_INDEX;
+	c.out = out;
+	c.what = what;
+	c.limit_name = "SIGNET_MAX_MANIFEST_SIZE";
+	if ((rc = registry_call(r, &c, &resp, e)) != 0)
+		goto out;
+	/* 404: the registry has no referrers API (the spec's signal to
+	 * fall back to the tag schema); 405 and 501 are how some registries
+	 * without it answer an unknown route. */
+	if (resp.status == 404 || resp.status == 405 || resp.status == 501)
+		goto out;
+	if (resp.status != 200) {
+		rc = status_error(r, "GET", &resp, repo, what, e);
+		goto out;
+	}
+	if (resp.content_type == NULL || (ct = media_type_of(resp.content_type, e)) == NULL ||
+	    strcmp(ct, SN_MT_OCI_INDEX) != 0) {
+		rc = ct == NULL && resp.content_type != NULL
+		         ? SIGNET_ENOMEM
+		         : sn_seterr(e, SIGNET_EREGISTRY, "%s: Content-Type \"%.100s\" is not %s", what,
+		                     resp.content_type != NULL ? resp.content_type : "(none)",
+		                     SN_MT_OCI_INDEX);
+		goto out;
+	}
+	*found = 1;
+out:
+	if (rc != 0 || *found == 0) {
+		sn_buf_free(out);
+		sn_buf_init(out, SIGNET_MAX_MANIFEST_SIZE, "referrers");
+	}
+	sn_http_resp_free(&resp);
+	free(ct);
+	free(url);
+	free(scope);
+	free(what);
+	return rc;
+}
+
 int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *digest, const void *data,
                          size_t len, struct sn_err *e)
 {

@@ -145,6 +145,14 @@ int sn_registry_put_manifest(struct sn_registry *r, const char *repo, const char
 /* GET a blob; out initialized with max and what; digest checked. */
 int sn_registry_get_blob(struct sn_registry *r, const char *repo, const char *digest, size_t max,
 			 const char *what, struct sn_buf *out, struct sn_err *e);
+/* GET /v2/REPO/referrers/DIGEST (OCI distribution 1.1), Accept an OCI
+ * image index.  *found = 1 with the index bytes in out (initialized here,
+ * max SIGNET_MAX_MANIFEST_SIZE) on 200 with Content-Type an OCI index;
+ * *found = 0 on 404 (no referrers API: the caller falls back to the tag
+ * schema), and on 405 or 501, as some registries without it answer.  Another Content-Type or status is
+ * SIGNET_EREGISTRY (401/403: SIGNET_EAUTH). */
+int sn_registry_get_referrers(struct sn_registry *r, const char *repo, const char *digest, struct sn_buf *out,
+                              int *found, struct sn_err *e);
 /* Uploads a blob (POST then monolithic PUT) unless it already exists. */
 int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *digest, const void *data,
 			 size_t len, struct sn_err *e);
@@ -370,9 +378,75 @@ int sn_attachments_read(struct sn_sig_list *out, struct signet_ctx *ctx, const s
  * "docker://HOST/REPO:TAG layer N".
  */
 #define SN_ATTACH_MAX_ATTEMPTS 10
+/* The pause between a read-modify-write's PUT and the re-read that checks
+ * it held (attachments.c; the referrers tag schema uses it too): 10 to
+ * 50 ms at random, plus twice put_ms (what our own HEAD-to-PUT took), at
+ * most 2 s. */
+void sn_attach_recheck_sleep(long put_ms);
 int sn_attachments_write(char **location, struct signet_ctx *ctx, const struct sn_ref *ref,
                          const char *manifest_digest, const void *payload, size_t payload_len,
                          json_t *annotations, struct sn_err *e);
+
+/*
+ * Sigstore bundles stored as OCI 1.1 referrers (referrers.c), as cosign v3
+ * stores an image's signatures.
+ */
+#define SN_MT_SIGSTORE_BUNDLE_V03      "application/vnd.dev.sigstore.bundle.v0.3+json"
+#define SN_MT_SIGSTORE_BUNDLE_V02      "application/vnd.dev.sigstore.bundle+json;version=0.2"
+#define SN_MT_SIGSTORE_BUNDLE_V01      "application/vnd.dev.sigstore.bundle+json;version=0.1"
+#define SN_MT_OCI_EMPTY                "application/vnd.oci.empty.v1+json"
+#define SN_BUNDLE_PREDICATE_ANNOTATION "dev.sigstore.bundle.predicateType"
+#define SN_BUNDLE_CONTENT_ANNOTATION   "dev.sigstore.bundle.content"
+/* The in-toto predicate type of a cosign image signature. */
+#define SN_COSIGN_SIGN_PREDICATE "https://sigstore.dev/cosign/sign/v1"
+/* A bundle read from a referrer is held as this header + the bundle JSON
+ * (sizeof - 1 bytes: it starts with a NUL byte). */
+#define SN_BUNDLE_BLOB_HEADER     "\0sigstore-bundle\n"
+#define SN_BUNDLE_BLOB_HEADER_LEN (sizeof(SN_BUNDLE_BLOB_HEADER) - 1)
+/* "ALGO-HEX" and its NUL. */
+#define SN_REFERRERS_TAG_MAX 129
+
+/* Is mt one of the Sigstore bundle media types (v0.1, v0.2, v0.3)? */
+int sn_bundle_media_type(const char *mt);
+/* The referrers tag schema's tag of digest ("sha256:HEX" -> "sha256-HEX").
+ * 0 or SIGNET_EINVAL. */
+int sn_referrers_tag(char tag[SN_REFERRERS_TAG_MAX], const char *digest, struct sn_err *e);
+
+/*
+ * Reads the cosign signature bundles referring to manifest_digest of ref
+ * (a docker reference): the referrers API, or on a 404 from it the tag
+ * schema (no such tag: 0 with out->n == 0).  The index must be an OCI
+ * image index of at most SIGNET_MAX_REFERRERS entries; entries with a
+ * Sigstore bundle artifactType (attestations, whose predicateType
+ * annotation names another predicate, are skipped), at most
+ * SIGNET_MAX_REFERRER_BUNDLES, are each an OCI image manifest whose
+ * subject is manifest_digest and whose one layer is the bundle (at most
+ * SIGNET_MAX_SIGNATURE_SIZE, within out->max_bytes with the rest), checked
+ * against its descriptor's digest and size.  Each becomes the blob
+ * SN_BUNDLE_BLOB_HEADER + the bundle, location
+ * "docker://HOST/REPO@REFERRER-DIGEST".  Limits are SIGNET_ELIMIT naming
+ * them; a malformed index or referrer is SIGNET_EBADINPUT.  *out is
+ * written only on success.
+ */
+int sn_referrers_read(struct sn_sig_list *out, struct signet_ctx *ctx, const struct sn_ref *ref,
+                      const char *manifest_digest, struct sn_err *e);
+
+/*
+ * Stores a Sigstore bundle (1 byte to SIGNET_MAX_SIGNATURE_SIZE) as a
+ * referrer of the manifest subject_digest (of media type
+ * subject_media_type, subject_size bytes) of ref: the bundle blob, the
+ * empty config, and an OCI image manifest (artifactType the bundle v0.3
+ * media type, subject, the bundle as its one layer, annotated with the
+ * content kind, cosign's predicate type and created, an RFC 3339 time)
+ * put by its digest.  When the registry has no referrers API (404), the
+ * referrer is added to the tag schema's index (read-modify-write, other
+ * entries kept, re-checked as sn_attachments_write does; a tag holding
+ * something else is SIGNET_EBADINPUT, never overwritten).  *location
+ * (caller frees) is "docker://HOST/REPO@REFERRER-DIGEST".
+ */
+int sn_referrers_write(char **location, struct signet_ctx *ctx, const struct sn_ref *ref,
+                       const char *subject_digest, const char *subject_media_type, size_t subject_size,
+                       const void *bundle, size_t len, const char *created, struct sn_err *e);
 
 /* ---- image sources (source.c, source_docker.c, layout_oci.c, layout_dir.c) */
 

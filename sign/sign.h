@@ -232,4 +232,16 @@ int sn_existing_signature(long *found, const struct sn_sig_list *sigs, const str
                           const struct sn_buf *pubkey, const struct sn_buf *payload, const char *type,
                           struct sn_err *e);
 
+/*
+ * A Sigstore bundle (bundle_sign.c) signing the image manifest digest
+ * (sha256 only) with the key at key_path, as cosign v3's sign --key: a
+ * DSSE envelope over an in-toto statement whose one subject is the digest
+ * with annotations (an object of strings, or NULL: {}) and whose
+ * predicate type is SN_COSIGN_SIGN_PREDICATE; verification material the
+ * key's hint.  *out (initialized here) holds the bundle JSON.  Returns 0,
+ * SIGNET_EINVAL, the codes of sn_sigstore_sign_raw, SIGNET_ENOMEM.
+ */
+int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_pass *pass,
+                     const char *digest, json_t *annotations, struct sn_err *e);
+
 #endif

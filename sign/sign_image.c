@@ -40,6 +40,12 @@ static int check_options(signet_sign_options *out, const signet_sign_options *op
 		return sn_seterr(e, SIGNET_EINVAL, "annotations go into cosign-format signatures only (--key)");
 	if (opts->gpg_key != NULL && opts->store == SIGNET_STORE_ATTACH)
 		return sn_seterr(e, SIGNET_EINVAL, "OpenPGP signatures are stored in a lookaside, not as attachments");
+	if (opts->gpg_key != NULL && opts->store == SIGNET_STORE_BUNDLE)
+		return sn_seterr(e, SIGNET_EINVAL,
+		                 "Sigstore bundles are signed with a sigstore key (--key), not OpenPGP");
+	if (opts->store == SIGNET_STORE_BUNDLE && opts->lookaside != NULL)
+		return sn_seterr(e, SIGNET_EINVAL,
+		                 "a Sigstore bundle is stored as a referrer, not in a lookaside");
 	return 0;
 }
 
@@ -153,7 +159,7 @@ static int choose_store(enum signet_sign_store *store, char **base, const signet
 	*base = NULL;
 	if (*store == SIGNET_STORE_AUTO)
 		*store = opts->key != NULL && opts->lookaside == NULL ? SIGNET_STORE_ATTACH : SIGNET_STORE_LOOKASIDE;
-	if (*store == SIGNET_STORE_ATTACH)
+	if (*store == SIGNET_STORE_ATTACH || *store == SIGNET_STORE_BUNDLE)
 		return 0;
 	if (opts->lookaside != NULL) {
 		*base = sn_strdup(opts->lookaside, e);
@@ -238,9 +244,36 @@ out:
 	return rc;
 }
 
+/* The bundle of digest (the manifest m, len bytes), stored as its referrer. */
+static int sign_bundle(char **location, signet_ctx *ctx, const signet_sign_options *opts,
+                       const struct sn_ref *ref, const char *digest, const struct sn_manifest *m, size_t len,
+                       struct sn_err *e)
+{
+	json_t *annotations = NULL;
+	struct sn_buf bundle;
+	char created[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	struct sn_pass pass = key_pass(opts);
+	int rc;
+
+	sn_buf_init(&bundle, 0, NULL);
+	if (gmtime_r(&now, &tm) == NULL || strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return sn_seterr(e, SIGNET_EIO, "the time cannot be formatted");
+	if ((rc = cosign_optional(&annotations, opts, e)) != 0)
+		return rc;
+	if ((rc = sn_bundle_create(&bundle, opts->key, &pass, digest, annotations, e)) == 0)
+		rc = sn_referrers_write(location, ctx, ref, digest, m->media_type, len, bundle.data,
+		                        bundle.len, created, e);
+	json_decref(annotations);
+	sn_buf_free(&bundle);
+	return rc;
+}
+
 /* Signs one manifest digest of ref and stores the signature. */
-static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options *opts, const struct sn_ref *ref,
-		    const char *digest, const char *instance, const char *identity, struct sn_err *e)
+static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options *opts,
+                    const struct sn_ref *ref, const char *digest, const char *instance, const char *identity,
+                    const struct sn_manifest *m, size_t len, struct sn_err *e)
 {
 	enum signet_sign_store store = SIGNET_STORE_LOOKASIDE;
 	struct sn_pass pass = key_pass(opts);
@@ -253,6 +286,8 @@ static int sign_one(char **location, signet_ctx *ctx, const signet_sign_options 
 	sn_buf_init(&sig, 0, NULL);
 	if (ref->transport == SIGNET_TRANSPORT_DOCKER && (rc = choose_store(&store, &base, opts, ref, e)) != 0)
 		return rc;
+	if (store == SIGNET_STORE_BUNDLE)
+		return sign_bundle(location, ctx, opts, ref, digest, m, len, e);
 	if ((rc = make_payload(&payload, opts, identity, digest, e)) != 0)
 		goto out;
 	/* Signing again what is already signed by this key would only add
@@ -301,7 +336,7 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 	struct sn_source *src = NULL;
 	char computed[SN_DIGEST_MAX];
 	char *identity = NULL, *where = NULL, *d = NULL;
-	struct sn_buf places;
+	struct sn_buf places, bytes;
 	struct sn_err *e;
 	int rc;
 
@@ -309,6 +344,7 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 		return SIGNET_EINVAL;
 	e = ctx_err(ctx);
 	sn_buf_init(&places, 1u << 20, "signature locations");
+	sn_buf_init(&bytes, 0, NULL);
 	if (location == NULL || pub == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_sign_image: NULL argument");
 	if ((rc = check_options(&o, opts, e)) != 0)
@@ -322,16 +358,19 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 				 ref->string);
 	if (ref->transport == SIGNET_TRANSPORT_DIR && opts->store == SIGNET_STORE_ATTACH)
 		return sn_seterr(e, SIGNET_EINVAL, "%s: a dir: layout has no attachments", ref->string);
+	if (ref->transport == SIGNET_TRANSPORT_DIR && opts->store == SIGNET_STORE_BUNDLE)
+		return sn_seterr(e, SIGNET_EINVAL, "%s: a dir: layout has no referrers (Sigstore bundles)",
+		                 ref->string);
 	/* Resolve first: the digest signed is the one computed here. */
 	if ((rc = sn_source_open(&src, ctx, ref, e)) != 0 ||
-	    (rc = sn_source_read_manifest(&manifest, computed, NULL, src, NULL, e)) != 0)
+	    (rc = sn_source_read_manifest(&manifest, computed, &bytes, src, NULL, e)) != 0)
 		goto out;
 	identity = opts->identity != NULL ? sn_strdup(opts->identity, e) : default_identity(opts, ref, e);
 	if (identity == NULL) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	if ((rc = sign_one(&where, ctx, opts, ref, computed, NULL, identity, e)) != 0)
+	if ((rc = sign_one(&where, ctx, opts, ref, computed, NULL, identity, manifest, bytes.len, e)) != 0)
 		goto out;
 	sn_log(ctx, SIGNET_LOG_INFO, "%s: signed %s as %s", ref->string, computed, identity);
 	if ((rc = sn_buf_append_str(&places, where, e)) != 0)
@@ -341,14 +380,18 @@ int signet_sign_image(char **location, char **digest, signet_ctx *ctx, const sig
 	for (size_t i = 0; opts->recursive && sn_manifest_is_index(manifest) && i < manifest->n_manifests; i++) {
 		struct sn_manifest *inst = NULL;
 		char inst_digest[SN_DIGEST_MAX];
+		struct sn_buf ib;
 
 		free(where);
 		where = NULL;
-		rc = sn_source_read_manifest(&inst, inst_digest, NULL, src, manifest->manifests[i].digest, e);
+		rc = sn_source_read_manifest(&inst, inst_digest, &ib, src, manifest->manifests[i].digest, e);
+		if (rc == 0)
+			rc = sign_one(&where, ctx, opts, ref, inst_digest, inst_digest, identity, inst,
+			              ib.len, e);
 		sn_manifest_free(inst);
-		if (rc != 0 ||
-		    (rc = sign_one(&where, ctx, opts, ref, inst_digest, inst_digest, identity, e)) != 0 ||
-		    (rc = sn_buf_append_str(&places, "\n", e)) != 0 || (rc = sn_buf_append_str(&places, where, e)) != 0)
+		sn_buf_free(&ib);
+		if (rc != 0 || (rc = sn_buf_append_str(&places, "\n", e)) != 0 ||
+		    (rc = sn_buf_append_str(&places, where, e)) != 0)
 			goto out;
 	}
 	if (digest != NULL && (d = sn_strdup(computed, e)) == NULL) {
@@ -362,6 +405,7 @@ out:
 	sn_manifest_free(manifest);
 	sn_source_free(src);
 	sn_buf_free(&places);
+	sn_buf_free(&bytes);
 	free(identity);
 	free(where);
 	return rc;

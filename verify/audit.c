@@ -129,6 +129,7 @@ struct audit {
 	/* totals */
 	size_t images, allowed, denied, errors, orphans, foreign;
 	json_t *by_signer;
+	json_t *by_format; /* stored signatures per kind, every kind listed */
 	/* Repositories whose orphans were not (all) looked for; the first of
 	 * them in audit order and why. */
 	size_t unlooked;
@@ -168,20 +169,23 @@ static int in_shard(const struct audit *a, const char *repo)
 	return fnv1a64(repo) % a->o->shard_count == a->o->shard_index - 1;
 }
 
-/* Is tag a cosign storage tag (sha256-<hex>.sig|.att|.sbom)?  *sig is
- * set for .sig. */
+/* Is tag a cosign storage tag (sha256-<hex>.sig|.att|.sbom, or the
+ * referrers tag schema's sha256-<hex> holding an image's referrers)?
+ * *sig is set for .sig. */
 static int cosign_tag(const char *tag, int *sig)
 {
 	size_t n = strlen(tag);
 
 	*sig = 0;
-	if (n < 7 + 64 + 4 || strncmp(tag, "sha256-", 7) != 0)
+	if (n < 7 + 64 || strncmp(tag, "sha256-", 7) != 0)
 		return 0;
 	/* A loop rather than strspn: GCC's -Wstringop-overread misreads the
 	 * latter under the sanitizers. */
 	for (size_t i = 7; i < 7 + 64; i++)
 		if (!((tag[i] >= '0' && tag[i] <= '9') || (tag[i] >= 'a' && tag[i] <= 'f')))
 			return 0;
+	if (n == 7 + 64)
+		return 1;
 	if (strcmp(tag + 71, ".sig") == 0)
 		*sig = 1;
 	return *sig || strcmp(tag + 71, ".att") == 0 || strcmp(tag + 71, ".sbom") == 0;
@@ -299,8 +303,14 @@ static int account(struct audit *a, struct job *j, struct strv *known, const cha
 	sigs = json_object_get(j->rec, "signatures");
 	json_array_foreach(sigs, i, s) {
 		const char *signer = json_string_value(json_object_get(s, "signer"));
+		const char *kind = json_string_value(json_object_get(s, "kind"));
 		json_int_t n;
 
+		if (kind != NULL) {
+			n = json_integer_value(json_object_get(a->by_format, kind));
+			if (json_object_set_new(a->by_format, kind, json_integer(n + 1)) != 0)
+				return sn_enomem(a->e);
+		}
 		if (!json_is_true(json_object_get(s, "valid")) || signer == NULL)
 			continue;
 		n = json_integer_value(json_object_get(a->by_signer, signer));
@@ -1042,6 +1052,7 @@ static int emit_summary(struct audit *a)
 	jrc |= json_object_set_new(o, "orphansNotLookedFor", unlooked != NULL ? unlooked : json_null());
 	jrc |= json_object_set_new(o, "foreignIdentity", json_integer((json_int_t)a->foreign));
 	jrc |= json_object_set(o, "bySigner", a->by_signer);
+	jrc |= json_object_set(o, "byFormat", a->by_format);
 	jrc |= json_object_set(o, "policy", a->policy);
 	jrc |= set_str(o, "shard", a->o->shard_count != 0 ? shard : NULL);
 	/* What was audited, when and by what: the report's header. */
@@ -1157,7 +1168,9 @@ int signet_audit_records(signet_verifier *v, const signet_audit_options *opts, s
 			       "audit: a repository list is for docker://HOST[/NAMESPACE] sources only");
 		goto out;
 	}
-	if ((a.by_signer = json_object()) == NULL || (a.policy = policy_source(v)) == NULL) {
+	a.by_format = json_pack("{s:i, s:i, s:i}", "simple-signing", 0, "sigstore", 0, "sigstore-bundle", 0);
+	if ((a.by_signer = json_object()) == NULL || a.by_format == NULL ||
+	    (a.policy = policy_source(v)) == NULL) {
 		rc = sn_enomem(a.e);
 		goto out;
 	}
@@ -1234,6 +1247,7 @@ out:
 	workers_free(&a);
 	strv_free(&repos);
 	json_decref(a.by_signer);
+	json_decref(a.by_format);
 	json_decref(a.policy);
 	free(a.unlooked_repo);
 	free(a.unlooked_reason);

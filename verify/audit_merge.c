@@ -373,7 +373,7 @@ nomem:
 static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_t n, json_t *order,
                            struct sn_err *e)
 {
-	json_t *sum = NULL, *by = NULL, *sorted = NULL, *v, *unlooked = NULL;
+	json_t *sum = NULL, *by = NULL, *sorted = NULL, *v, *unlooked = NULL, *fmt = NULL;
 	unsigned long long totals[N_SUMMARY_COUNTS] = {0}, orphans = 0, unlooked_repos = 0;
 	const char *key;
 	char *text = NULL;
@@ -382,7 +382,7 @@ static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_
 
 	if ((rc = check_summaries(&flags, in, n, e)) != 0)
 		return rc;
-	if ((by = json_object()) == NULL)
+	if ((by = json_object()) == NULL || (fmt = json_object()) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		json_t *s = sn_audit_record_object(in[i].summary);
@@ -417,6 +417,16 @@ static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_
 			if (json_object_set_new(by, key, json_integer(had + json_integer_value(v))) != 0)
 				goto nomem;
 		}
+		/* byFormat: summed per kind, in the order first seen. */
+		json_object_foreach(json_object_get(s, "byFormat"), key, v)
+		{
+			json_int_t had = json_integer_value(json_object_get(fmt, key));
+
+			if (had > LLONG_MAX - json_integer_value(v))
+				goto toobig;
+			if (json_object_set_new(fmt, key, json_integer(had + json_integer_value(v))) != 0)
+				goto nomem;
+		}
 	}
 	/* The first shard's summary, values replaced in place: same key order. */
 	if ((sum = json_deep_copy(sn_audit_record_object(in[0].summary))) == NULL)
@@ -447,6 +457,8 @@ static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_
 		    json_object_set(sum, "started", v) != 0)
 			goto nomem;
 	}
+	if (json_object_get(sum, "byFormat") != NULL && json_object_set(sum, "byFormat", fmt) != 0)
+		goto nomem;
 	if ((sorted = signers_in_order(by, order)) == NULL || json_object_set(sum, "bySigner", sorted) != 0 ||
 	    json_object_set_new(sum, "shard", json_null()) != 0 ||
 	    (text = json_dumps(sum, (size_t)flags)) == NULL)
@@ -462,6 +474,7 @@ out:
 	free(text);
 	json_decref(sorted);
 	json_decref(by);
+	json_decref(fmt);
 	json_decref(sum);
 	return rc;
 }

@@ -159,7 +159,7 @@ int sn_audit_record_check(json_t *rec, const char *where, struct sn_err *e)
 {
 	const char *type = str(rec, "type"), *verdict, *key, *problem;
 	char buf[128];
-	json_t *v;
+	json_t *v, *v2;
 
 	if (!json_is_object(rec) || type == NULL)
 		return sn_seterr(e, SIGNET_EBADINPUT, "%s: not an audit record (no \"type\")", where);
@@ -204,6 +204,18 @@ int sn_audit_record_check(json_t *rec, const char *where, struct sn_err *e)
 			if (!is_count(v))
 				return sn_seterr(e, SIGNET_EBADINPUT,
 				                 "%s: summary record: bySigner \"%s\" is not a count", where,
+				                 key);
+		}
+		/* byFormat: absent in records written before it existed. */
+		v = json_object_get(rec, "byFormat");
+		if (v != NULL && !json_is_object(v))
+			return sn_seterr(e, SIGNET_EBADINPUT,
+			                 "%s: summary record: \"byFormat\" is not an object", where);
+		json_object_foreach(v, key, v2)
+		{
+			if (!is_count(v2))
+				return sn_seterr(e, SIGNET_EBADINPUT,
+				                 "%s: summary record: byFormat \"%s\" is not a count", where,
 				                 key);
 		}
 		v = json_object_get(rec, "shard");

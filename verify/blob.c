@@ -78,17 +78,19 @@ int sn_sig_detect(enum sn_sig_format *format, const unsigned char **chunk, size_
 		} else if (name_len == strlen("sigstore-json") &&
 		           memcmp(name, "sigstore-json", name_len) == 0) {
 			*format = SN_SIG_SIGSTORE_JSON;
+		} else if (name_len == strlen("sigstore-bundle") &&
+		           memcmp(name, "sigstore-bundle", name_len) == 0) {
+			*format = SN_SIG_SIGSTORE_BUNDLE;
 		} else {
 			for (size_t i = 0; i < name_len; i++)
 				if (name[i] < 0x20 || name[i] > 0x7e)
 					return sn_seterr(
 					    e, SIGNET_EBADINPUT,
 					    "signature blob: unknown signature format (unprintable name)");
-			return sn_seterr(
-			    e, SIGNET_EBADINPUT,
-			    "signature blob: unknown signature format \"%.*s\" (simple-signing and "
-			    "sigstore-json are supported)",
-			    (int)name_len, (const char *)name);
+			return sn_seterr(e, SIGNET_EBADINPUT,
+			                 "signature blob: unknown signature format \"%.*s\" (simple-signing, "
+			                 "sigstore-json and sigstore-bundle are supported)",
+			                 (int)name_len, (const char *)name);
 		}
 		if ((size_t)(nl + 1 - data) == len)
 			return sn_seterr(e, SIGNET_EBADINPUT,

@@ -186,7 +186,8 @@ static int sig_list_append(struct sn_sig_list *to, struct sn_sig_list *from, str
 	return 0;
 }
 
-/* The lookaside signatures of digest, then its .sig attachments. */
+/* The lookaside signatures of digest, then its .sig attachments and its
+ * Sigstore bundle referrers. */
 static int docker_read(struct sn_sig_list *sigs, struct image *im, struct signet_verifier *v, const char *digest,
 		       struct sn_err *e)
 {
@@ -201,6 +202,13 @@ static int docker_read(struct sn_sig_list *sigs, struct image *im, struct signet
 		return 0;
 	attached.max_bytes = sn_sig_list_room(sigs);
 	if ((rc = sn_attachments_read(&attached, v->ctx, im->ref, digest, e)) == 0)
+		rc = sig_list_append(sigs, &attached, e);
+	sn_sig_list_free(&attached);
+	if (rc != 0)
+		return rc;
+	/* cosign v3's signatures: Sigstore bundles referring to the image. */
+	attached.max_bytes = sn_sig_list_room(sigs);
+	if ((rc = sn_referrers_read(&attached, v->ctx, im->ref, digest, e)) == 0)
 		rc = sig_list_append(sigs, &attached, e);
 	sn_sig_list_free(&attached);
 	return rc;
@@ -548,7 +556,7 @@ static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, con
 		return;
 	format = f->format;
 	(void)snprintf(none, sizeof(none), "the policy pins no key for %s signatures of this image",
-	               format == SN_SIG_SIGSTORE_JSON ? "sigstore" : "simple signing");
+	               format != SN_SIG_SIMPLE_SIGNING ? "sigstore" : "simple signing");
 	for (size_t i = 0; i < choice->n_reqs; i++) {
 		const struct sn_requirement *r = &choice->reqs[i];
 		struct sn_req_state *st;
@@ -558,7 +566,7 @@ static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, con
 		if (r->type != SN_REQ_SIGNED_BY && r->type != SN_REQ_SIGSTORE_SIGNED)
 			continue;
 		sn_req_kind(&k, r);
-		if (k.format != format)
+		if (!sn_sig_format_reads(k.format, format))
 			continue;
 		tried = 1;
 		sn_err_clear(&serr);
@@ -598,14 +606,16 @@ static int inspect_signature(json_t *o, struct signet_verifier *v, const struct 
 	payload = f.payload;
 	jrc |= jset_str(o, "store",
 	                im->layout != NULL || im->ref->transport == SIGNET_TRANSPORT_DIR ? "dir"
-	                : strncmp(blob->location, "docker://", 9) == 0                   ? "attachment"
-	                                                                                 : "lookaside");
+	                : strncmp(blob->location, "docker://", 9) != 0                   ? "lookaside"
+	                : f.is_signature && f.format == SN_SIG_SIGSTORE_BUNDLE           ? "referrer"
+	                                                                                 : "attachment");
 	jrc |= jset_str(o, "location", blob->location);
 	jrc |= jset_str(o, "manifest", set->digest);
 	jrc |= jset_str(o, "kind",
-	                !f.is_signature                    ? NULL
-	                : f.format == SN_SIG_SIGSTORE_JSON ? "sigstore"
-	                                                   : "simple-signing");
+	                !f.is_signature                      ? NULL
+	                : f.format == SN_SIG_SIGSTORE_JSON   ? "sigstore"
+	                : f.format == SN_SIG_SIGSTORE_BUNDLE ? "sigstore-bundle"
+	                                                     : "simple-signing");
 	jrc |= json_object_set_new(o, "valid", json_boolean(sn_sig_facts_valid(&f)));
 	jrc |= jset_str(o, "signer", f.signer.fingerprint);
 	jrc |= jset_str(o, "signerName", f.signer.uid);

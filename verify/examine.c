@@ -171,7 +171,7 @@ int sn_examine(struct sn_sig_facts *f, const struct sn_req_state *st, const json
 		return rc;
 	f->req = r;
 	sn_req_kind(&k, r);
-	if (f->format != k.format)
+	if (!sn_sig_format_reads(k.format, f->format))
 		return failf(f, SN_CHECK_FORMAT, SIGNET_EDENIED, "not %s", k.format_name);
 	f->format_ok = 1;
 
@@ -183,7 +183,14 @@ int sn_examine(struct sn_sig_facts *f, const struct sn_req_state *st, const json
 		return fail(f, SN_CHECK_CRYPTO, rc);
 	}
 	f->crypto_ok = 1;
-	rc = sn_payload_parse(&f->payload, signed_bytes.data, signed_bytes.len, k.payload_type, e);
+	/* A bundle signs an in-toto statement naming only a digest: the
+	 * identity it stands for is the repository it was found in, as a
+	 * cosign .sig payload names only a repository. */
+	if (f->format == SN_SIG_SIGSTORE_BUNDLE)
+		rc = sn_statement_parse(&f->payload, signed_bytes.data, signed_bytes.len,
+		                        subject->ref->name != NULL ? subject->ref->name : "", e);
+	else
+		rc = sn_payload_parse(&f->payload, signed_bytes.data, signed_bytes.len, k.payload_type, e);
 	sn_buf_free(&signed_bytes);
 	if (rc != 0) {
 		f->payload = NULL;

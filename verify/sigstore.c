@@ -174,6 +174,42 @@ static int check_one(const struct pinned *k, const char *md, const unsigned char
 	return ok;
 }
 
+int sn_sigstore_check(const void *state, const unsigned char *sig, size_t sig_len, const unsigned char *data,
+                      size_t len, struct sn_signer *signer, struct sn_err *e)
+{
+	const struct sigstore_verifier *v = state;
+	struct sn_signer who = {NULL, NULL, NULL};
+	const struct pinned *by = NULL;
+
+	for (size_t i = 0; i < v->n_keys && by == NULL; i++) {
+		const struct pinned *k = &v->keys[i];
+		int ok = check_one(k, k->md, sig, sig_len, data, len);
+
+		if (ok < 0)
+			return sn_enomem(e);
+		if (ok)
+			by = k;
+	}
+	if (by == NULL)
+		return v->n_keys == 1
+		           ? sn_seterr(e, SIGNET_EDENIED,
+		                       "signature: not signed by any pinned key (the pinned key is %s%s%s%s)",
+		                       v->keys[0].id, v->keys[0].name != NULL ? " (" : "",
+		                       v->keys[0].name != NULL ? v->keys[0].name : "",
+		                       v->keys[0].name != NULL ? ")" : "")
+		           : sn_seterr(e, SIGNET_EDENIED,
+		                       "signature: not signed by any pinned key (%zu keys pinned)",
+		                       v->n_keys);
+	if ((who.fingerprint = sn_strdup(by->id, e)) == NULL ||
+	    (who.signing_fingerprint = sn_strdup(by->id, e)) == NULL ||
+	    (by->name != NULL && (who.uid = sn_strdup(by->name, e)) == NULL)) {
+		sn_signer_clear(&who);
+		return SIGNET_ENOMEM;
+	}
+	*signer = who;
+	return 0;
+}
+
 /* The string member name of object o: NULL if absent; SIGNET_EBADINPUT
  * if present but not a string. */
 static int string_member(const char **out, size_t *out_len, json_t *o, const char *name, struct sn_err *e)
@@ -196,7 +232,6 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 {
 	const struct sigstore_verifier *v = state;
 	struct sn_signer who = {NULL, NULL, NULL};
-	const struct pinned *by = NULL;
 	const unsigned char *chunk;
 	const char *mime, *pl, *sig_b64, *key;
 	size_t chunk_len, mime_len, pl_len, sig_b64_len, body_len = 0, sig_len = 0;
@@ -212,6 +247,8 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		                 SIGNET_MAX_SIGNATURE_SIZE);
 	if ((rc = sn_sig_detect(&fmt, &chunk, &chunk_len, blob, len, e)) != 0)
 		return rc;
+	if (fmt == SN_SIG_SIGSTORE_BUNDLE)
+		return sn_bundle_verify(v, chunk, chunk_len, payload, signer, e);
 	if (fmt != SN_SIG_SIGSTORE_JSON)
 		return sn_seterr(e, SIGNET_EBADINPUT,
 		                 "signature blob: an OpenPGP simple signing signature, not a sigstore one");
@@ -288,36 +325,9 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		         : sn_seterr(e, SIGNET_EBADINPUT, "signature blob: the payload is not valid base64");
 		goto out;
 	}
-	for (size_t i = 0; i < v->n_keys && by == NULL; i++) {
-		const struct pinned *k = &v->keys[i];
-		int ok = check_one(k, k->md, sig, sig_len, body, body_len);
-
-		if (ok < 0) {
-			rc = sn_enomem(e);
-			goto out;
-		}
-		if (ok)
-			by = k;
-	}
-	if (by == NULL) {
-		rc = v->n_keys == 1
-		         ? sn_seterr(e, SIGNET_EDENIED,
-		                     "signature: not signed by any pinned key (the pinned key is %s%s%s%s)",
-		                     v->keys[0].id, v->keys[0].name != NULL ? " (" : "",
-		                     v->keys[0].name != NULL ? v->keys[0].name : "",
-		                     v->keys[0].name != NULL ? ")" : "")
-		         : sn_seterr(e, SIGNET_EDENIED,
-		                     "signature: not signed by any pinned key (%zu keys pinned)", v->n_keys);
+	if ((rc = sn_sigstore_check(v, sig, sig_len, body, body_len, &who, e)) != 0 ||
+	    (rc = sn_buf_append(&out, body, body_len, e)) != 0)
 		goto out;
-	}
-	if ((rc = sn_buf_append(&out, body, body_len, e)) != 0)
-		goto out;
-	if ((who.fingerprint = sn_strdup(by->id, e)) == NULL ||
-	    (who.signing_fingerprint = sn_strdup(by->id, e)) == NULL ||
-	    (by->name != NULL && (who.uid = sn_strdup(by->name, e)) == NULL)) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
 	*payload = out;
 	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
 	*signer = who;

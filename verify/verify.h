@@ -13,16 +13,25 @@
 /* ---- signature blobs (blob.c) --------------------------------------- */
 
 enum sn_sig_format {
-	SN_SIG_SIMPLE_SIGNING = 0, /* a binary OpenPGP message (SPEC §3.4) */
-	SN_SIG_SIGSTORE_JSON = 1,  /* "\0sigstore-json\n" + JSON (SPEC §3.5) */
+	SN_SIG_SIMPLE_SIGNING = 0,  /* a binary OpenPGP message (SPEC §3.4) */
+	SN_SIG_SIGSTORE_JSON = 1,   /* "\0sigstore-json\n" + JSON (SPEC §3.5) */
+	SN_SIG_SIGSTORE_BUNDLE = 2, /* SN_BUNDLE_BLOB_HEADER + a Sigstore bundle (referrers.c) */
 };
+
+/* Does a requirement reading format want (sn_req_kind) read a blob of
+ * format got?  sigstoreSigned reads .sig signatures and bundles alike. */
+static inline int sn_sig_format_reads(enum sn_sig_format want, enum sn_sig_format got)
+{
+	return want == got || (want == SN_SIG_SIGSTORE_JSON && got == SN_SIG_SIGSTORE_BUNDLE);
+}
 
 /*
  * Detects the format of a stored signature blob as containers/image does
  * (SPEC §3.4): first byte an OpenPGP packet tag that can start a signed
  * message (compressed data, one-pass signature, signature) -> simple
  * signing, *chunk = data (the whole blob); 0x00 -> "\0FORMAT\n" + chunk,
- * FORMAT simple-signing or sigstore-json, *chunk and *chunk_len point into
+ * FORMAT simple-signing, sigstore-json or sigstore-bundle (signet's own
+ * name for a bundle read from a referrer), *chunk and *chunk_len point into
  * data after the header (an empty chunk is refused).  Anything else is
  * SIGNET_EBADINPUT with a message saying what the blob looks like (ASCII
  * armor, a cleartext signature, unsigned literal data, an encrypted
@@ -203,5 +212,51 @@ struct evp_pkey_st; /* OpenSSL's EVP_PKEY */
  * describe: "KEYID (name)" per pinned key, comma-separated.
  */
 extern const struct sn_sig_backend sn_sigstore_backend;
+
+/* The one signature check of the sigstore backend: sig over data (the
+ * exact bytes signed) by one of the pinned keys of state (the backend's
+ * verifier), with the algorithms listed above.  *signer as verify's.
+ * 0, SIGNET_EDENIED ("not signed by any pinned key ...") or
+ * SIGNET_ENOMEM. */
+int sn_sigstore_check(const void *state, const unsigned char *sig, size_t sig_len, const unsigned char *data,
+                      size_t len, struct sn_signer *signer, struct sn_err *e);
+
+/* ---- Sigstore bundles (bundle.c) ------------------------------------- */
+
+#define SN_INTOTO_PAYLOAD_TYPE  "application/vnd.in-toto+json"
+#define SN_INTOTO_STATEMENT_V1  "https://in-toto.io/Statement/v1"
+#define SN_INTOTO_STATEMENT_V01 "https://in-toto.io/Statement/v0.1"
+
+/*
+ * Verifies a Sigstore bundle (the chunk after SN_BUNDLE_BLOB_HEADER)
+ * against the pinned keys of state (the sigstore backend's verifier),
+ * as cosign v3 signs an image with a key: the bundle is parsed strictly
+ * (mediaType one of the bundle media types; verificationMaterial with a
+ * publicKey, its hint ignored: keys are never chosen by what the bundle
+ * says; tlogEntries and timestampVerificationData allowed but not
+ * checked; a dsseEnvelope with payloadType SN_INTOTO_PAYLOAD_TYPE and
+ * exactly one signature).  The signature is checked over the DSSE
+ * pre-authentication encoding with sn_sigstore_check.  *statement gets
+ * the envelope's payload (initialized here), *signer the key.  Unknown
+ * members, wrong JSON types and bad base64 are SIGNET_EBADINPUT naming the
+ * JSON path ("bundle: dsseEnvelope.signatures[0].sig: ..."); a
+ * certificate (keyless) or a messageSignature is SIGNET_EUNSUPPORTED; a
+ * bad signature SIGNET_EDENIED.  Outputs untouched on failure.
+ */
+int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, struct sn_buf *statement,
+                     struct sn_signer *signer, struct sn_err *e);
+
+/*
+ * Parses the in-toto statement a bundle signs into a payload the
+ * examination reads like a simple-signing one: _type (Statement v1 or
+ * v0.1), exactly one subject with a sha256 digest -> manifest_digest,
+ * predicateType (must be SN_COSIGN_SIGN_PREDICATE, else SIGNET_EDENIED:
+ * an attestation is not a signature) -> type, the subject's annotations
+ * (cosign sign -a) -> optional.  A statement names no image, only its
+ * digest: docker_reference is set to repository, the repository the
+ * bundle was found in.  SIGNET_EBADINPUT names the JSON path.
+ */
+int sn_statement_parse(struct sn_payload **out, const void *data, size_t len, const char *repository,
+                       struct sn_err *e);
 
 #endif

@@ -22,7 +22,7 @@ _signet_opts()
 	standalone-verify) echo "--help" ;;
 	policy) echo "$_signet_trust_opts --format --output --force $_signet_common_opts" ;;
 	contract) echo "--rhs --cosign --output --help" ;;
-	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --recursive
+	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --format --recursive
 		--registries.d --lookaside $_signet_common_opts" ;;
 	standalone-sign) echo "--gpg-key --key --passphrase-file --output --help" ;;
 	key) echo "--passphrase-file --no-passphrase --output --help" ;;
@@ -45,7 +45,14 @@ _signet_value()
 		;;
 	--tls-verify) mapfile -t COMPREPLY < <(compgen -W 'true false' -- "$2") ;;
 	--store) mapfile -t COMPREPLY < <(compgen -W 'auto attach lookaside' -- "$2") ;;
-	--format) mapfile -t COMPREPLY < <(compgen -W 'containers' -- "$2") ;;
+	--format)
+		# sign: the signature's format; policy export: the policy's ($cmd is _signet's)
+		if [[ ${cmd-} == sign ]]; then
+			mapfile -t COMPREPLY < <(compgen -W 'sig bundle' -- "$2")
+		else
+			mapfile -t COMPREPLY < <(compgen -W 'containers' -- "$2")
+		fi
+		;;
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/arm/v7 linux/s390x
 			linux/ppc64le' -- "$2")

@@ -11,6 +11,8 @@
 #define SIGNET_MAX_LOOKASIDE_SIGNATURES 128		/* signatures per image in a lookaside store */
 #define SIGNET_MAX_ATTACHED_SIGNATURES 100		/* signatures per image in .sig attachments */
 #define SIGNET_MAX_SIG_MANIFEST_LAYERS 100		/* layers in a cosign .sig manifest */
+#define SIGNET_MAX_REFERRERS            1000             /* descriptors in one referrers index */
+#define SIGNET_MAX_REFERRER_BUNDLES     100              /* Sigstore bundle referrers read per image */
 #define SIGNET_MAX_SIGNATURES_TOTAL_SIZE                                                                     \
 	(16u * 1024u * 1024u) /* bytes of all signatures held for one image */
 #define SIGNET_MAX_JSON_DEPTH 64			/* nesting of any JSON document */

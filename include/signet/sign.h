@@ -40,9 +40,12 @@ typedef void (*signet_existing_cb)(const char *digest, const char *location, voi
 
 /* Where a signature of a docker:// image goes. */
 enum signet_sign_store {
-	SIGNET_STORE_AUTO = 0,	    /* cosign keys: attachments; OpenPGP: the lookaside */
+	SIGNET_STORE_AUTO = 0,      /* cosign keys: attachments; OpenPGP: the lookaside */
 	SIGNET_STORE_ATTACH = 1,    /* a sha256-<hex>.sig manifest in the image's repository */
 	SIGNET_STORE_LOOKASIDE = 2, /* the next free signature-N of the lookaside */
+	SIGNET_STORE_BUNDLE = 3,    /* cosign keys: a Sigstore bundle stored as an OCI 1.1 referrer
+	                             * (the referrers tag schema on registries without the API), as
+	                             * cosign v3 signs */
 };
 
 typedef struct signet_sign_options {
@@ -96,12 +99,15 @@ typedef struct signet_sign_options {
  * Resolves ref to its manifest digest (computed locally), signs a payload
  * naming that digest and the identity (OpenPGP: the reference with its
  * tag; cosign: the repository, as cosign writes it), and stores the
- * signature: as a .sig attachment or the next free signature-N of the
- * lookaside for docker:// images, in the layout for dir: images.  When a
- * signature stored there for the same digest already verifies with the
- * signing key's public half and names the same identity and digest (and,
- * cosign format, the same annotations), nothing is signed or written:
- * its location is reported instead (and opts->existing_cb told).  With
+ * signature: as a .sig attachment, a Sigstore bundle referrer
+ * (SIGNET_STORE_BUNDLE: the payload is then an in-toto statement naming
+ * the digest, the annotations are its subject's) or the next free
+ * signature-N of the lookaside for docker:// images, in the layout for
+ * dir: images.  When a .sig attachment, lookaside or layout signature
+ * stored for the same digest already verifies with the signing key's
+ * public half and names the same identity and digest (and, cosign format,
+ * the same annotations), nothing is signed or written: its location is
+ * reported instead (and opts->existing_cb told).  With
  * recursive, an index and then each of its images are signed, one
  * location per line.  *location (caller frees) says where;
  * *digest (caller frees, may be NULL if not wanted) is the digest signed.

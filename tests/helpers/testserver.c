@@ -66,6 +66,7 @@
 #define HUGE_SIZE (256u * 1024u * 1024u)
 #define FILES_MAX_SIZE (64u * 1024u * 1024u) /* largest file the files mode serves */
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_INDEX    "application/vnd.oci.image.index.v1+json"
 
 struct req {
 	int port;
@@ -743,6 +744,56 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
 	return -1;
 }
 
+/* The referrers API of ref/X (route_hostile): answers signet must refuse.
+ * Returns -1 when rq is not a referrers request. */
+static int route_referrers(int fd, struct req *rq)
+{
+	static const char pre[] = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX "\",\"manifests\":[";
+	static const char entry[] =
+	    "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"sha256:"
+	    "0000000000000000000000000000000000000000000000000000000000000000\",\"size\":2,"
+	    "\"artifactType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}";
+	const char *r = strstr(rq->path, "/referrers/"), *name = rq->path + 4;
+	size_t name_len, n;
+	char *body;
+	int status;
+
+	if (r == NULL)
+		return -1;
+	name_len = (size_t)(r - name);
+#define IS(x) (name_len == strlen(x) && strncmp(name, x, name_len) == 0)
+	if (IS("ref/none"))
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	if (IS("ref/notallowed"))
+		return respond_error(fd, rq, 405, "UNSUPPORTED", NULL);
+	if (IS("ref/wrongtype"))
+		return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
+	if (IS("ref/error"))
+		return respond_error(fd, rq, 500, "INTERNAL", NULL);
+	if (IS("ref/manifest"))
+		return respond(fd, rq, 200, MT_OCI_INDEX, NULL, manifest_json, strlen(manifest_json));
+	if (IS("ref/many")) {
+		n = sizeof(pre) - 1 + (size_t)(SIGNET_MAX_REFERRERS + 1) * sizeof(entry) + 2;
+		if ((body = malloc(n + 1)) == NULL)
+			die("out of memory");
+		memcpy(body, pre, sizeof(pre) - 1);
+		n = sizeof(pre) - 1;
+		for (int i = 0; i <= SIGNET_MAX_REFERRERS; i++) {
+			if (i > 0)
+				body[n++] = ',';
+			memcpy(body + n, entry, sizeof(entry) - 1);
+			n += sizeof(entry) - 1;
+		}
+		memcpy(body + n, "]}", 2);
+		n += 2;
+		status = respond(fd, rq, 200, MT_OCI_INDEX, NULL, body, n);
+		free(body);
+		return status;
+	}
+#undef IS
+	return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+}
+
 /*
  * Repositories (any tag or digest):
  *   good/image	  a correct manifest (a control)
@@ -756,6 +807,11 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
  *   slow/X	  503 with Retry-After: 1 twice, then a good manifest
  *   drip/X	  the good manifest, one byte every 500 ms (about 4 minutes)
  *   retry/X	  503 with Retry-After: 30, always
+ *   ref/X	  a good manifest by tag or digest (no .sig or referrers tag),
+ *		  and a referrers API (route_referrers) that answers: ref/none
+ *		  404 (no API), ref/notallowed 405 (no API either), ref/wrongtype 200 application/json,
+ *ref/error 500, ref/manifest an image manifest as an index, ref/many an index of SIGNET_MAX_REFERRERS + 1
+ *bundle entries
  *
  * and, for the limits of SPEC §7 (route_limits; the list entries are
  * "t0000000", "t0000001", ... and "r0000000", ...):
@@ -817,6 +873,8 @@ static int route_hostile(int fd, struct req *rq)
 				       sizeof(empty_tar));
 		return respond_error(fd, rq, 404, "BLOB_UNKNOWN", NULL);
 	}
+	if (m == NULL && (status = route_referrers(fd, rq)) >= 0)
+		return status;
 	if (m == NULL) {
 		const char *t = strstr(rq->path, "/tags/list");
 
@@ -871,6 +929,11 @@ static int route_hostile(int fd, struct req *rq)
 	}
 	if (name_len > 6 && strncmp(rq->path + 4, "retry/", 6) == 0)
 		return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 30\r\n");
+	if (name_len > 4 && strncmp(rq->path + 4, "ref/", 4) == 0) {
+		if (strncmp(ref, "sha256-", 7) == 0)
+			return respond_error(fd, rq, 404, "MANIFEST_UNKNOWN", NULL);
+		return respond_manifest(fd, rq, manifest_json, strlen(manifest_json));
+	}
 	if (name_len > 5 && strncmp(rq->path + 4, "slow/", 5) == 0) {
 		if (slow_count++ < 2)
 			return respond_error(fd, rq, 503, "UNAVAILABLE", "Retry-After: 1\r\n");

@@ -448,7 +448,8 @@ expect_eq "$(tail -n 1 "$OUT" | sed -E 's/"started":"[0-9]{4}-[0-9]{2}-[0-9]{2}T
 		--arg v "$("$SIGNET" --version | awk '{print $NF}')" \
 		'{type: "summary", images: 10, allowed: 10, denied: 0, errors: 0, orphans: null,
 		  orphansNotLookedFor: {repositories: 1, repository: $r, reason: $why}, foreignIdentity: 0,
-		  bySigner: {($a): 10}, policy: {kind: "policy", files: [$p], named: true}, shard: null,
+		  bySigner: {($a): 10}, byFormat: {"simple-signing": 10, sigstore: 0, "sigstore-bundle": 0},
+		  policy: {kind: "policy", files: [$p], named: true}, shard: null,
 		  source: ("docker://" + $r), started: "T", signetVersion: $v}')" \
 	"http:// lookaside, docker://REG/signed-a/r03: the summary line"
 # The table and the HTML page say the same.
