@@ -86,7 +86,7 @@ push_referrer() {
 }
 
 echo "# keys: signet's (ECDSA P-256), openssl's ECDSA P-256 and Ed25519"
-expect_exit 0 -- "$SIGNET" key generate -o "$K/k1"
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/k1"
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$K/o.key" 2>/dev/null
 openssl pkey -in "$K/o.key" -pubout -out "$K/o.pub"
 openssl genpkey -algorithm ED25519 -out "$K/ed.key" 2>/dev/null
