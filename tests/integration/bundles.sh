@@ -296,6 +296,15 @@ expect_match "not signed by any pinned key" "$ERR"
 push_referrer test/js "$DJ" "$T/bundle-ed.json" >/dev/null
 expect_eq "$(reg_manifest test/js "${DJ/:/-}" "$MT_INDEX" | jq '.manifests | length')" 2 "two referrers listed"
 verify 0 "$T/js-ed.json" "docker://$REG/test/js:v1"
+# sigstore-js's statements carry no annotations member: signing again with
+# its keys and no -a finds them.
+for k in o ed; do
+	expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/$k.key" \
+		--format bundle "docker://$REG/test/js:v1"
+	expect_match "^signet: docker://$REG/test/js:v1 already has a signature by .*$k\.key for $DJ: nothing written" "$ERR"
+done
+expect_eq "$(reg_manifest test/js "${DJ/:/-}" "$MT_INDEX" | jq '.manifests | length')" 2 \
+	"referrers after signing again with sigstore-js's keys"
 # keyData: the PEM inline, base64 (containers-policy.json(5)).
 policy "$T/js-data.json" test/js "$(jq -nc --arg d "$(base64 -w0 <"$K/ed.pub")" \
 	'{type: "sigstoreSigned", keyData: $d, signedIdentity: {type: "matchRepository"}}')"
