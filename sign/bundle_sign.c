@@ -34,19 +34,12 @@ static int key_hint(struct sn_buf *out, const char *key_id, struct sn_err *e)
 	return sn_base64_encode(out, md, sizeof(md), 0, e);
 }
 
-int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_pass *pass,
-                     const char *digest, json_t *annotations, struct sn_err *e)
+int sn_bundle_statement(struct sn_buf *out, const char *digest, json_t *annotations, struct sn_err *e)
 {
-	char key_id[SN_SIGSTORE_KEY_ID_MAX];
-	struct sn_buf pae, payload_b64, hint;
-	json_t *stmt = NULL, *bundle = NULL, *ann;
-	char *text = NULL, *sig_b64 = NULL, *btext = NULL;
-	char head[64];
-	int rc, n;
+	json_t *stmt, *ann;
+	char *text;
+	int rc;
 
-	sn_buf_init(&pae, SIGNET_MAX_SIGNATURE_SIZE, "DSSE encoding");
-	sn_buf_init(&payload_b64, SIGNET_MAX_SIGNATURE_SIZE, "bundle payload");
-	sn_buf_init(&hint, 128, "key hint");
 	if (digest == NULL || strncmp(digest, "sha256:", 7) != 0 || sn_digest_validate(digest, NULL) != 0)
 		return sn_seterr(e, SIGNET_EINVAL, "bundle: only sha256 manifest digests are signed (%.100s)",
 		                 digest != NULL ? digest : "(none)");
@@ -55,17 +48,35 @@ int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_p
 	stmt = json_pack("{s:s, s:[{s:{s:s}, s:o}], s:s, s:{}}", "_type", SN_INTOTO_STATEMENT_V1, "subject",
 	                 "digest", "sha256", digest + 7, "annotations", ann, "predicateType",
 	                 SN_COSIGN_SIGN_PREDICATE, "predicate");
-	if (stmt == NULL || (text = json_dumps(stmt, JSON_COMPACT)) == NULL) {
-		rc = sn_enomem(e);
-		goto out;
-	}
+	text = stmt != NULL ? json_dumps(stmt, JSON_COMPACT) : NULL;
+	json_decref(stmt);
+	if (text == NULL)
+		return sn_enomem(e);
+	sn_buf_init(out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
+	rc = sn_buf_append(out, text, strlen(text), e);
+	free(text);
+	return rc;
+}
+
+int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_pass *pass,
+                     const struct sn_buf *statement, struct sn_err *e)
+{
+	char key_id[SN_SIGSTORE_KEY_ID_MAX];
+	struct sn_buf pae, payload_b64, hint;
+	json_t *bundle = NULL;
+	char *sig_b64 = NULL, *btext = NULL;
+	char head[64];
+	int rc, n;
+
+	sn_buf_init(&pae, SIGNET_MAX_SIGNATURE_SIZE, "DSSE encoding");
+	sn_buf_init(&payload_b64, SIGNET_MAX_SIGNATURE_SIZE, "bundle payload");
+	sn_buf_init(&hint, 128, "key hint");
 	n = snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ", strlen(SN_INTOTO_PAYLOAD_TYPE),
-	             SN_INTOTO_PAYLOAD_TYPE, strlen(text));
+	             SN_INTOTO_PAYLOAD_TYPE, statement->len);
 	if ((rc = sn_buf_append(&pae, head, (size_t)n, e)) != 0 ||
-	    (rc = sn_buf_append(&pae, text, strlen(text), e)) != 0 ||
-	    (rc = sn_sigstore_sign_raw(&sig_b64, key_id, key_path, pass, pae.data, pae.len, e)) !=
-	        0 ||
-	    (rc = sn_base64_encode(&payload_b64, (const unsigned char *)text, strlen(text), 0, e)) != 0 ||
+	    (rc = sn_buf_append(&pae, statement->data, statement->len, e)) != 0 ||
+	    (rc = sn_sigstore_sign_raw(&sig_b64, key_id, key_path, pass, pae.data, pae.len, e)) != 0 ||
+	    (rc = sn_base64_encode(&payload_b64, statement->data, statement->len, 0, e)) != 0 ||
 	    (rc = key_hint(&hint, key_id, e)) != 0 || (rc = sn_buf_append(&hint, "", 1, e)) != 0 ||
 	    (rc = sn_buf_append(&payload_b64, "", 1, e)) != 0)
 		goto out;
@@ -80,9 +91,7 @@ int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_p
 	sn_buf_init(out, SIGNET_MAX_SIGNATURE_SIZE, "Sigstore bundle");
 	rc = sn_buf_append(out, btext, strlen(btext), e);
 out:
-	json_decref(stmt);
 	json_decref(bundle);
-	free(text);
 	free(btext);
 	free(sig_b64);
 	sn_buf_free(&pae);

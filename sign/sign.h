@@ -224,7 +224,10 @@ int sn_openpgp_public_key(struct sn_buf *key, char *primary, const char *fingerp
  * verifier would) over a payload of the same meaning as payload: the same
  * type, identity and manifest digest, and for the cosign type the same
  * optional object (annotations); the creator and timestamp of simple
- * signing do not count.  *found is its index or -1.  Blobs that do not
+ * signing do not count.  type SN_COSIGN_SIGN_PREDICATE: sigs are
+ * Sigstore bundles and payload the in-toto statement one would sign;
+ * the same meaning is the same predicate type, subject digest and
+ * annotations (none and {} alike).  *found is its index or -1.  Blobs that do not
  * verify are not errors.  Returns 0, SIGNET_EBADINPUT (payload itself
  * does not parse) or SIGNET_ENOMEM.
  */
@@ -233,15 +236,22 @@ int sn_existing_signature(long *found, const struct sn_sig_list *sigs, const str
                           struct sn_err *e);
 
 /*
- * A Sigstore bundle (bundle_sign.c) signing the image manifest digest
- * (sha256 only) with the key at key_path, as cosign v3's sign --key: a
- * DSSE envelope over an in-toto statement whose one subject is the digest
- * with annotations (an object of strings, or NULL: {}) and whose
- * predicate type is SN_COSIGN_SIGN_PREDICATE; verification material the
+ * The in-toto statement a Sigstore bundle (bundle_sign.c) signs for the
+ * image manifest digest (sha256 only), as cosign v3's sign --key makes
+ * it: one subject, the digest with annotations (an object of strings, or
+ * NULL: {}), predicate type SN_COSIGN_SIGN_PREDICATE, an empty predicate.
+ * *out (initialized here) holds its compact JSON.  Returns 0,
+ * SIGNET_EINVAL (digest) or SIGNET_ENOMEM.
+ */
+int sn_bundle_statement(struct sn_buf *out, const char *digest, json_t *annotations, struct sn_err *e);
+
+/*
+ * A Sigstore bundle signing statement (from sn_bundle_statement) with the
+ * key at key_path: a DSSE envelope over it, verification material the
  * key's hint.  *out (initialized here) holds the bundle JSON.  Returns 0,
- * SIGNET_EINVAL, the codes of sn_sigstore_sign_raw, SIGNET_ENOMEM.
+ * the codes of sn_sigstore_sign_raw, SIGNET_ENOMEM.
  */
 int sn_bundle_create(struct sn_buf *out, const char *key_path, const struct sn_pass *pass,
-                     const char *digest, json_t *annotations, struct sn_err *e);
+                     const struct sn_buf *statement, struct sn_err *e);
 
 #endif

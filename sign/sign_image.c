@@ -193,6 +193,8 @@ static int read_stored(struct sn_sig_list *out, signet_ctx *ctx, enum signet_sig
 		return sn_dir_sigs_read(out, ref->dir, instance, e);
 	if (store == SIGNET_STORE_ATTACH)
 		return sn_attachments_read(out, ctx, ref, digest, e);
+	if (store == SIGNET_STORE_BUNDLE)
+		return sn_referrers_read(out, ctx, ref, digest, e);
 	/* Only a file:// lookaside can be written: leave the others to
 	 * sn_lookaside_write's refusal. */
 	if (strncmp(base, "file://", 7) != 0)
@@ -201,7 +203,8 @@ static int read_stored(struct sn_sig_list *out, signet_ctx *ctx, enum signet_sig
 }
 
 /* Is an identical signature by the signing key already stored?  *where
- * (caller frees) is its location, or NULL. */
+ * (caller frees) is its location, or NULL.  For a bundle, payload is the
+ * in-toto statement it would sign. */
 static int find_existing(char **where, signet_ctx *ctx, const signet_sign_options *opts,
                          enum signet_sign_store store, const char *base, const struct sn_ref *ref,
                          const char *digest, const char *instance, const struct sn_buf *payload,
@@ -221,6 +224,8 @@ static int find_existing(char **where, signet_ctx *ctx, const signet_sign_option
 	if ((rc = read_stored(&stored, ctx, store, base, ref, digest, instance, e)) != 0 || stored.n == 0)
 		goto out;
 	if (opts->key != NULL) {
+		if (store == SIGNET_STORE_BUNDLE)
+			type = SN_COSIGN_SIGN_PREDICATE;
 		rc = sn_sigstore_public_key(&pub, id, opts->key, &pass, e);
 	} else {
 #if SIGNET_HAVE_GPGME
@@ -244,13 +249,14 @@ out:
 	return rc;
 }
 
-/* The bundle of digest (the manifest m, len bytes), stored as its referrer. */
+/* The bundle of digest (the manifest m, len bytes), stored as its
+ * referrer unless one by the same key over the same statement is there. */
 static int sign_bundle(char **location, signet_ctx *ctx, const signet_sign_options *opts,
                        const struct sn_ref *ref, const char *digest, const struct sn_manifest *m, size_t len,
                        struct sn_err *e)
 {
 	json_t *annotations = NULL;
-	struct sn_buf bundle;
+	struct sn_buf bundle, stmt;
 	char created[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -258,14 +264,26 @@ static int sign_bundle(char **location, signet_ctx *ctx, const signet_sign_optio
 	int rc;
 
 	sn_buf_init(&bundle, 0, NULL);
+	sn_buf_init(&stmt, 0, NULL);
 	if (gmtime_r(&now, &tm) == NULL || strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return sn_seterr(e, SIGNET_EIO, "the time cannot be formatted");
 	if ((rc = cosign_optional(&annotations, opts, e)) != 0)
 		return rc;
-	if ((rc = sn_bundle_create(&bundle, opts->key, &pass, digest, annotations, e)) == 0)
+	rc = sn_bundle_statement(&stmt, digest, annotations, e);
+	json_decref(annotations);
+	if (rc != 0 || (rc = find_existing(location, ctx, opts, SIGNET_STORE_BUNDLE, NULL, ref, digest, NULL,
+	                                   &stmt, e)) != 0)
+		goto out;
+	if (*location != NULL) {
+		if (opts->existing_cb != NULL)
+			opts->existing_cb(digest, *location, opts->existing_payload);
+		goto out;
+	}
+	if ((rc = sn_bundle_create(&bundle, opts->key, &pass, &stmt, e)) == 0)
 		rc = sn_referrers_write(location, ctx, ref, digest, m->media_type, len, bundle.data,
 		                        bundle.len, created, e);
-	json_decref(annotations);
+out:
+	sn_buf_free(&stmt);
 	sn_buf_free(&bundle);
 	return rc;
 }

@@ -106,7 +106,9 @@ typedef struct signet_sign_options {
  * dir: images.  When a .sig attachment, lookaside or layout signature
  * stored for the same digest already verifies with the signing key's
  * public half and names the same identity and digest (and, cosign format,
- * the same annotations), nothing is signed or written: its location is
+ * the same annotations), or a bundle referring to the digest verifies
+ * with it over a statement naming the digest with the same annotations,
+ * nothing is signed or written: its location is
  * reported instead (and opts->existing_cb told).  With
  * recursive, an index and then each of its images are signed, one
  * location per line.  *location (caller frees) says where;

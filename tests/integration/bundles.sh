@@ -6,6 +6,9 @@
 # by .ci/setup from the npm registry at pinned versions):
 #   - `signet sign --key --format bundle` stores a referrer and updates the
 #     tag schema's index, and sigstore-js verifies the bundle it wrote;
+#   - signing again with the same key and annotations writes nothing (a
+#     bundle by another key, or one that does not verify, counts for
+#     nothing);
 #   - bundles sigstore-js builds with local keys (ECDSA P-256, Ed25519),
 #     pushed here as referrers by hand, verify in signet through
 #     policy keyPath and keyData (and signet's own through verify --key
@@ -172,6 +175,72 @@ expect_eq "$(cat "$T"/race.*.out | grep -c '^Signature stored at ')" 3 "three si
 expect_eq "$(reg_manifest test/race "$(digest_of test/race:v1 | tr : -)" "$MT_INDEX" | jq '.manifests | length')" \
 	3 "referrers listed after three concurrent signers"
 
+echo "# signing again: a bundle by the same key over the same statement is not stored twice"
+push_image v1 test/dup:v1
+DD=$(digest_of test/dup:v1)
+# referrers DIGEST: the bundles listed in test/dup's referrers tag.
+referrers() {
+	curl -sf -H "Accept: $MT_INDEX" "http://$REG/v2/${2:-test/dup}/manifests/${1/:/-}" | jq '.manifests | length'
+}
+bsign() {
+	expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --format bundle "$@"
+}
+bsign --key "$K/k1.key" "docker://$REG/test/dup:v1"
+REFD=$(sed -n 's/^Signature stored at .*@//p' "$OUT")
+expect_eq "$(referrers "$DD")" 1 "referrers after the first bundle"
+bsign --key "$K/k1.key" "docker://$REG/test/dup:v1"
+expect_match "^signet: docker://$REG/test/dup:v1 already has a signature by .*k1\.key for $DD: nothing written \(docker://$REG/test/dup@$REFD\)$" "$ERR"
+expect_eq "$(cat "$OUT")" "Signature stored at docker://$REG/test/dup@$REFD" "stdout of the second run"
+expect_eq "$(referrers "$DD")" 1 "referrers after signing twice with the same key"
+# -q: nothing said, nothing written
+bsign -q --key "$K/k1.key" "docker://$REG/test/dup:v1"
+expect_eq "$(cat "$ERR")" "" "stderr of -q"
+expect_eq "$(referrers "$DD")" 1 "referrers after -q"
+# another key's bundle is not this key's
+expect_exit 0 -- "$SIGNET" key generate --no-passphrase -o "$K/k2"
+bsign --key "$K/k2.key" "docker://$REG/test/dup:v1"
+expect_no_match "already" "$ERR"
+expect_eq "$(referrers "$DD")" 2 "referrers after a second key"
+bsign --key "$K/k2.key" "docker://$REG/test/dup:v1"
+expect_match "already has a signature by .*k2\.key" "$ERR"
+expect_eq "$(referrers "$DD")" 2 "referrers after the second key again"
+# other annotations are another statement; the same ones again are not
+bsign --key "$K/k1.key" -a env=prod "docker://$REG/test/dup:v1"
+expect_no_match "already" "$ERR"
+expect_eq "$(referrers "$DD")" 3 "referrers after the same key with an annotation"
+bsign --key "$K/k1.key" -a env=prod "docker://$REG/test/dup:v1"
+expect_match "already has a signature by .*k1\.key" "$ERR"
+expect_eq "$(referrers "$DD")" 3 "referrers after the same annotation again"
+bsign --key "$K/k1.key" -a env=prod -a team=a "docker://$REG/test/dup:v1"
+expect_eq "$(referrers "$DD")" 4 "referrers after one more annotation"
+# the cosign .sig format is another store: not satisfied by a bundle
+expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/k1.key" \
+	"docker://$REG/test/dup:v1"
+expect_no_match "already" "$ERR"
+
+echo "# signing again: a bundle that does not verify with the key counts for nothing"
+# The same image in another repository (one digest), holding k1's bundle
+# with k2's signature in it.
+push_image v1 test/forged:v1
+expect_eq "$(digest_of test/forged:v1)" "$DD" "one image, one digest"
+BD=$(reg_manifest test/dup "$REFD" | jq -r '.layers[0].digest')
+reg_blob test/dup "$BD" >"$T/dup-k1.json"
+K2REF=$(reg_manifest test/dup "${DD/:/-}" "$MT_INDEX" | jq -r '.manifests[1].digest')
+reg_blob test/dup "$(reg_manifest test/dup "$K2REF" | jq -r '.layers[0].digest')" >"$T/dup-k2.json"
+jq -c --slurpfile o "$T/dup-k2.json" '.dsseEnvelope.signatures[0].sig = $o[0].dsseEnvelope.signatures[0].sig' \
+	"$T/dup-k1.json" | tr -d '\n' >"$T/forged.json"
+push_referrer test/forged "$DD" "$T/forged.json" >/dev/null
+expect_eq "$(referrers "$DD" test/forged)" 1 "the forged referrer is listed"
+bsign --key "$K/k1.key" "docker://$REG/test/forged:v1"
+expect_no_match "already" "$ERR"
+expect_eq "$(referrers "$DD" test/forged)" 2 "referrers after signing over a forged bundle"
+# k1's real bundle pushed by hand (as cosign v3 would) is found
+push_image v1 test/copied:v1
+push_referrer test/copied "$DD" "$T/dup-k1.json" >/dev/null
+bsign --key "$K/k1.key" "docker://$REG/test/copied:v1"
+expect_match "already has a signature by .*k1\.key for $DD: nothing written \(docker://$REG/test/copied@sha256:[0-9a-f]{64}\)$" "$ERR"
+expect_eq "$(referrers "$DD" test/copied)" 1 "referrers after signing over a copied bundle"
+
 echo "# --format: usage errors"
 expect_exit 2 -- "$SIGNET" sign --key "$K/k1.key" --format cms "docker://$REG/test/ann:v1"
 expect_match '^signet: --format takes sig or bundle, not "cms"' "$ERR"
@@ -227,6 +296,15 @@ expect_match "not signed by any pinned key" "$ERR"
 push_referrer test/js "$DJ" "$T/bundle-ed.json" >/dev/null
 expect_eq "$(reg_manifest test/js "${DJ/:/-}" "$MT_INDEX" | jq '.manifests | length')" 2 "two referrers listed"
 verify 0 "$T/js-ed.json" "docker://$REG/test/js:v1"
+# sigstore-js's statements carry no annotations member: signing again with
+# its keys and no -a finds them.
+for k in o ed; do
+	expect_exit 0 -- "$SIGNET" sign --tls-verify=false --registries.d "$T/regd" --key "$K/$k.key" \
+		--format bundle "docker://$REG/test/js:v1"
+	expect_match "^signet: docker://$REG/test/js:v1 already has a signature by .*$k\.key for $DJ: nothing written" "$ERR"
+done
+expect_eq "$(reg_manifest test/js "${DJ/:/-}" "$MT_INDEX" | jq '.manifests | length')" 2 \
+	"referrers after signing again with sigstore-js's keys"
 # keyData: the PEM inline, base64 (containers-policy.json(5)).
 policy "$T/js-data.json" test/js "$(jq -nc --arg d "$(base64 -w0 <"$K/ed.pub")" \
 	'{type: "sigstoreSigned", keyData: $d, signedIdentity: {type: "matchRepository"}}')"

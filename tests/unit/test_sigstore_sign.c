@@ -764,6 +764,125 @@ static void test_without_sodium(void **state)
  * verify these signatures: the independent checks here are openssl and
  * go-securesystemslib's vector. */
 
+/* ---- signing a bundle again (sn_existing_signature, bundles) ---------- */
+
+#define BDIGEST   "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define BDIGEST_2 "sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The statement for digest with the annotations ann (a JSON object text,
+ * or NULL). */
+static void statement(struct sn_buf *out, const char *digest, const char *ann)
+{
+	struct sn_err e = {0};
+	json_t *a = ann != NULL ? json_loads(ann, 0, NULL) : NULL;
+
+	assert_true(ann == NULL || a != NULL);
+	if (sn_bundle_statement(out, digest, a, &e) != 0)
+		fail_msg("statement: %s", e.msg);
+	json_decref(a);
+}
+
+/* Appends key's bundle over stmt to l as a referrer read would; tamper
+ * flips one byte of its signature's base64. */
+static void add_bundle(struct sn_sig_list *l, const char *key, const struct sn_buf *stmt, int tamper)
+{
+	struct sn_err e = {0};
+	struct sn_buf b;
+	unsigned char *data;
+	char *sig;
+
+	if (sn_bundle_create(&b, fpath(key), NULL, stmt, &e) != 0)
+		fail_msg("bundle: %s", e.msg);
+	if (tamper) {
+		assert_non_null(sig = strstr((char *)b.data, "\"sig\":\""));
+		sig[7] = sig[7] == 'A' ? 'B' : 'A';
+	}
+	assert_non_null(data = malloc(SN_BUNDLE_BLOB_HEADER_LEN + b.len + 1));
+	memcpy(data, SN_BUNDLE_BLOB_HEADER, SN_BUNDLE_BLOB_HEADER_LEN);
+	memcpy(data + SN_BUNDLE_BLOB_HEADER_LEN, b.data, b.len);
+	data[SN_BUNDLE_BLOB_HEADER_LEN + b.len] = '\0';
+	assert_int_equal(
+	    sn_sig_list_add(l, data, SN_BUNDLE_BLOB_HEADER_LEN + b.len, strdup("referrer"), "referrers", &e),
+	    0);
+	sn_buf_free(&b);
+}
+
+/* Which of l key finds as its own bundle over stmt (-1: none). */
+static long existing(const struct sn_sig_list *l, const char *key, const struct sn_buf *stmt)
+{
+	char id[SN_SIGSTORE_KEY_ID_MAX];
+	struct sn_err e = {0};
+	struct sn_buf pub;
+	long found = -2;
+
+	if (sn_sigstore_public_key(&pub, id, fpath(key), NULL, &e) != 0)
+		fail_msg("public key: %s", e.msg);
+	if (sn_existing_signature(&found, l, &sn_sigstore_backend, &pub, stmt, SN_COSIGN_SIGN_PREDICATE,
+	                          &e) != 0)
+		fail_msg("existing: %s", e.msg);
+	sn_buf_free(&pub);
+	return found;
+}
+
+static void test_bundle_existing(void **state)
+{
+	static const char no_member[] =
+	    "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"digest\":{\"sha256\":\"" BDIGEST
+	    "\"}}],\"predicateType\":\"https://sigstore.dev/cosign/sign/v1\",\"predicate\":{}}";
+	struct sn_sig_list l = SN_SIG_LIST_INIT, forged = SN_SIG_LIST_INIT;
+	struct sn_buf plain, prod, other, bare, bad, pub;
+	char id[SN_SIGSTORE_KEY_ID_MAX];
+	struct sn_err e = {0};
+	long found = -2;
+	char *p;
+
+	(void)state;
+	if (sn_sigstore_generate(fpath("b1.key"), fpath("b1.pub"), NULL, &e) != 0 ||
+	    sn_sigstore_generate(fpath("b2.key"), fpath("b2.pub"), NULL, &e) != 0)
+		fail_msg("generate: %s", e.msg);
+	statement(&plain, BDIGEST, NULL);
+	statement(&prod, BDIGEST, "{\"env\":\"prod\"}");
+	statement(&other, BDIGEST_2, NULL);
+	/* The same statement without its annotations member, as sigstore-js
+	 * writes one: "sha256:" cut from the digest. */
+	sn_buf_init(&bare, 4096, "statement");
+	assert_non_null(p = strstr(no_member, "sha256:0123"));
+	assert_int_equal(sn_buf_append(&bare, no_member, (size_t)(p - no_member), &e), 0);
+	assert_int_equal(sn_buf_append_str(&bare, p + 7, &e), 0);
+
+	assert_int_equal(existing(&l, "b1.key", &plain), -1);
+	add_bundle(&l, "b1.key", &plain, 0);
+	assert_int_equal(existing(&l, "b1.key", &plain), 0);
+	assert_int_equal(existing(&l, "b1.key", &bare), 0);
+	assert_int_equal(existing(&l, "b2.key", &plain), -1);
+	assert_int_equal(existing(&l, "b1.key", &other), -1);
+	assert_int_equal(existing(&l, "b1.key", &prod), -1);
+	add_bundle(&l, "b2.key", &prod, 0);
+	assert_int_equal(existing(&l, "b1.key", &prod), -1);
+	assert_int_equal(existing(&l, "b2.key", &prod), 1);
+	add_bundle(&l, "b1.key", &prod, 0);
+	assert_int_equal(existing(&l, "b1.key", &prod), 2);
+	/* A bundle whose signature does not verify counts for nothing. */
+	add_bundle(&forged, "b1.key", &plain, 1);
+	assert_int_equal(existing(&forged, "b1.key", &plain), -1);
+	/* A statement that does not parse is the caller's error. */
+	sn_buf_init(&bad, 64, "statement");
+	assert_int_equal(sn_buf_append_str(&bad, "{\"_type\":1}", &e), 0);
+	assert_int_equal(sn_sigstore_public_key(&pub, id, fpath("b1.key"), NULL, &e), 0);
+	expect(
+	    sn_existing_signature(&found, &l, &sn_sigstore_backend, &pub, &bad, SN_COSIGN_SIGN_PREDICATE, &e),
+	    &e, SIGNET_EBADINPUT, "bundle statement: _type");
+	assert_int_equal(found, -1);
+	sn_sig_list_free(&l);
+	sn_sig_list_free(&forged);
+	sn_buf_free(&plain);
+	sn_buf_free(&prod);
+	sn_buf_free(&other);
+	sn_buf_free(&bare);
+	sn_buf_free(&bad);
+	sn_buf_free(&pub);
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -788,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_passphrase_callback),
 		cmocka_unit_test(test_options_v1),
 		cmocka_unit_test(test_generate_plain),
+		cmocka_unit_test(test_bundle_existing),
 	/* What runs depends on the build: cosign's encrypted keys need
 	 * libsodium, and without it they must be refused, not misread. */
 #if SIGNET_HAVE_SODIUM
