@@ -354,7 +354,8 @@ static json_t *signers_in_order(json_t *by, json_t *order)
 	if (nkeys > 0 && (keys = calloc(nkeys, sizeof(*keys))) == NULL)
 		goto nomem;
 	json_object_foreach(by, key, v) keys[i++] = key;
-	qsort(keys, nkeys, sizeof(*keys), cmp_keys);
+	if (nkeys > 1) /* qsort takes no NULL array, even empty */
+		qsort(keys, nkeys, sizeof(*keys), cmp_keys);
 	for (i = 0; i < nkeys; i++)
 		if (json_object_get(sorted, keys[i]) == NULL &&
 		    json_object_set(sorted, keys[i], json_object_get(by, keys[i])) != 0)
