@@ -81,7 +81,7 @@ static struct sn_policy *load_ok(const char *path, const char *key, int strict)
 {
 	struct sn_policy *p = NULL;
 	struct sn_err e = {0};
-	int rc = sn_policy_load_contract(&p, path, key, strict, &e);
+	int rc = sn_policy_load_contract(&p, path, key, strict, 0, &e);
 
 	if (rc != 0)
 		fail_msg("loading %s failed (%d): %s", path, rc, e.msg);
@@ -97,7 +97,7 @@ static void load_fails(const char *path, const char *key, int code, ...)
 	struct sn_err e = {0};
 	const char *s;
 	va_list ap;
-	int rc = sn_policy_load_contract(&p, path, key, 0, &e);
+	int rc = sn_policy_load_contract(&p, path, key, 0, 0, &e);
 
 	if (rc != code)
 		fail_msg("%s: expected %d, got %d: %s", path, code, rc, e.msg);
@@ -271,8 +271,7 @@ static void test_rhs_mapping(void **state)
 	                "    logRouter: {hostname: h.example.com, port: 443}\n"
 	                "attestationPublicKey: |\n"
 	                "  -----BEGIN PUBLIC KEY-----\n"
-	                "  -----END PUBLIC KEY-----\n"
-	                "envWorkloadSignature: AAAA\n",
+	                "  -----END PUBLIC KEY-----\n",
 	                key_a, key_b, key_a);
 	p = load_ok(path, NULL, 0);
 	assert_string_equal(p->source, path);
@@ -442,7 +441,7 @@ static void test_auths(void **state)
 		struct sn_policy *q = NULL;
 		struct sn_err e = {0};
 
-		assert_int_equal(sn_policy_load_contract(&q, path, NULL, 0, &e), SIGNET_EBADINPUT);
+		assert_int_equal(sn_policy_load_contract(&q, path, NULL, 0, 0, &e), SIGNET_EBADINPUT);
 		assert_non_null(strstr(e.msg, "workload.auths.\"us.icr.io\".password must be a string"));
 		assert_null(strstr(e.msg, "TOPSECRET"));
 	}

@@ -114,7 +114,7 @@ static void test_vouched_forms(void **state)
 	v = contract_verifier(&ctx, "mapping.yaml",
 	                      "env:\n  type: env\n"
 	                      "workload:\n  type: workload\n" POD("  ") /* then a comment */
-	                      "  # the end of the workload\nenvWorkloadSignature: c2ln\n");
+	                      "  # the end of the workload\nattestationPublicKey: c2ln\n");
 	check_app_vouched(v);
 	signet_verifier_free(v);
 	signet_ctx_free(ctx);
