@@ -130,6 +130,7 @@ enum {
 	OPT_LOOKASIDE,
 	OPT_PLATFORM,
 	OPT_ALLOW_DIGEST_PINNED,
+	OPT_REQUIRE_SIGNED_CONTRACT,
 };
 
 #define CLI_TRUST_LONGOPTS                                                     \
@@ -139,6 +140,7 @@ enum {
 	{ "contract-key", required_argument, NULL, OPT_CONTRACT_KEY },         \
 	{ "strict", no_argument, NULL, OPT_STRICT },                           \
 	{ "allow-digest-pinned", no_argument, NULL, OPT_ALLOW_DIGEST_PINNED }, \
+	{ "require-signed-contract", no_argument, NULL, OPT_REQUIRE_SIGNED_CONTRACT }, \
 	{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },         \
 	{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },               \
 	{ "platform", required_argument, NULL, OPT_PLATFORM },                 \
@@ -153,6 +155,9 @@ enum {
 	"  --allow-digest-pinned\n"                                                                        \
 	"                       with --contract: accept every image named by digest unsigned, not only\n" \
 	"                       the digests the contract's own workload names\n"                         \
+	"  --require-signed-contract\n"                                                                    \
+	"                       with --contract: refuse a contract without envWorkloadSignature (a\n"     \
+	"                       signature present is always checked)\n"                                 \
 	"  --key FILE           trust this public key for every image: OpenPGP (armored or binary;\n"    \
 	"                       signedBy) or PEM (cosign.pub; sigstoreSigned: .sig attachments and\n" \
 	"                       cosign v3 Sigstore bundles); repeatable, keys of one kind; instead of\n" \

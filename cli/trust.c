@@ -66,6 +66,7 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
 	case OPT_ALLOW_DIGEST_PINNED:
 		t->vopts.allow_digest_pinned = 1;
 		return 0;
+	case OPT_REQUIRE_SIGNED_CONTRACT: t->vopts.require_signed_contract = 1; return 0;
 	case OPT_REGISTRIES_D:
 		t->vopts.registries_d = arg;
 		return 0;
@@ -100,6 +101,10 @@ int cli_trust_finish(struct cli_trust *t)
 	}
 	if ((o->contract_key != NULL || o->strict || o->allow_digest_pinned) && o->contract_file == NULL) {
 		cli_usage_error("--contract-key, --strict and --allow-digest-pinned go with --contract");
+		return -1;
+	}
+	if (o->require_signed_contract && o->contract_file == NULL) {
+		cli_usage_error("--require-signed-contract goes with --contract");
 		return -1;
 	}
 	if (o->strict && o->allow_digest_pinned) {

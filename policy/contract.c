@@ -85,6 +85,17 @@ struct contract {
 	const unsigned char *data; /* the contract file's bytes */
 	size_t len;
 	struct sn_err *e;
+	/* The contract signature (contract_sig.c): the section values as
+	 * strings (NULL: written as a mapping), the signature, the key. */
+	int require_signed;
+	char *workload_value;
+	size_t workload_len;
+	char *env_value;
+	size_t env_len;
+	size_t env_line;
+	int env_encrypted;
+	char *signature;
+	char *signing_key;
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -644,9 +655,12 @@ static int workload_value(struct sn_yaml *y, const char *key, size_t line, void 
 
 static int env_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 {
-	(void)ctx;
+	struct contract *c = ctx;
+
 	if (strcmp(key, "type") == 0)
 		return type_value(y, "env", "env", line);
+	if (strcmp(key, "signingKey") == 0)
+		return want_string(y, "env.signingKey", &c->signing_key);
 	return sn_yaml_skip(y);
 }
 
@@ -902,8 +916,11 @@ static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *
 		               section, pw == NULL ? "password" : "data");
 		goto out;
 	}
-	if (fn == env_value) /* signet needs nothing from env: not decrypted */
+	if (fn == env_value) { /* decrypted only to check a signature */
+		c->env_encrypted = 1;
+		c->env_line = line;
 		goto out;
+	}
 	if (c->key_path == NULL) {
 		rc =
 		    sn_seterr(c->e, SIGNET_EBADINPUT,
@@ -954,6 +971,14 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 	text = sn_yaml_text(y, &len);
 	if (sn_yaml_is_null(y) || len == 0)
 		return bad(y, line, "%s is empty", section);
+	/* The string as written: what envWorkloadSignature covers. */
+	if ((rc = sn_yaml_dup_text(y, fn == workload_value ? &c->workload_value : &c->env_value, section)) !=
+	    0)
+		return rc;
+	if (fn == workload_value)
+		c->workload_len = len;
+	else
+		c->env_len = len;
 	if (len >= strlen(HPB_PREFIX) && memcmp(text, HPB_PREFIX, strlen(HPB_PREFIX)) == 0)
 		return encrypted_section(y, c, section, fn, line);
 	/* YAML in a string.  In a literal block (|) the text's lines are
@@ -980,7 +1005,9 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 		c->have_env = 1;
 		return section_value(y, c, "env", env_value, line);
 	}
-	if (strcmp(key, "attestationPublicKey") == 0 || strcmp(key, "envWorkloadSignature") == 0) {
+	if (strcmp(key, "envWorkloadSignature") == 0)
+		return want_string(y, key, &c->signature); /* checked: check_signature */
+	if (strcmp(key, "attestationPublicKey") == 0) {
 		if (y->ev.type != YAML_SCALAR_EVENT)
 			return bad(y, line, "%s must be a string", key);
 		return 0; /* not interpreted */
@@ -989,6 +1016,84 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 	           "unknown top-level key \"%.100s\" (a contract has workload, env, attestationPublicKey and "
 	           "envWorkloadSignature)",
 	           key);
+}
+
+/* ---- the contract signature ------------------------------------------ */
+
+/* The encrypted env (the current section value, held in c->env_value)
+ * decrypted and walked again for its signingKey. */
+static int read_encrypted_env(struct sn_yaml *y, struct contract *c)
+{
+	const char *p1 = c->env_value + strlen(HPB_PREFIX), *dot = strchr(p1, '.');
+	unsigned char *pw = NULL, *ct = NULL, *plain = NULL;
+	size_t pwl = 0, ctl = 0, plen = 0;
+	char *what = NULL;
+	int rc;
+
+	/* The form was checked when env was read. */
+	if (dot == NULL || sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1)) != 0 ||
+	    sn_base64_decode(&ct, &ctl, dot + 1, strlen(dot + 1)) != 0) {
+		rc = sn_enomem(c->e);
+		goto out;
+	}
+	if ((rc = hpb_decrypt(&plain, &plen, y, c, "env", c->env_line, pw, pwl, ct, ctl)) != 0)
+		goto out;
+	if ((what = sn_aprintf(c->e, "%s: env (decrypted)", c->name)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	rc = parse_text(c, what, 0, (const char *)plain, plen, "env", env_value);
+out:
+	if (plain != NULL) {
+		OPENSSL_cleanse(plain, plen);
+		free(plain);
+	}
+	if (pw != NULL) {
+		OPENSSL_cleanse(pw, pwl);
+		free(pw);
+	}
+	free(ct);
+	free(what);
+	return rc;
+}
+
+/* envWorkloadSignature, when present, must verify (policy.h); with
+ * require_signed, it must be present. */
+static int check_signature(struct sn_yaml *y, struct contract *c)
+{
+	int rc;
+
+	if (c->signature == NULL) {
+		if (!c->require_signed)
+			return 0;
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 "%s: unsigned contract refused (--require-signed-contract): it has no "
+		                 "envWorkloadSignature",
+		                 c->name);
+	}
+	if (c->workload_value == NULL || c->env_value == NULL)
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 "%s: envWorkloadSignature cannot be checked: the %s section is written as a "
+		                 "mapping, and the signature covers the sections as strings (write it as the "
+		                 "string that was signed)",
+		                 c->name, c->workload_value == NULL ? "workload" : "env");
+	if (c->env_encrypted && c->signing_key == NULL) {
+		if (c->key_path == NULL)
+			return sn_seterr(c->e, SIGNET_EBADINPUT,
+			                 "%s: envWorkloadSignature cannot be checked: env is encrypted and "
+			                 "holds the signingKey; give the private key to decrypt it "
+			                 "(--contract-key) rather than trust a signature unchecked",
+			                 c->name);
+		if ((rc = read_encrypted_env(y, c)) != 0)
+			return rc;
+	}
+	if (c->signing_key == NULL)
+		return sn_seterr(
+		    c->e, SIGNET_EBADINPUT,
+		    "%s: envWorkloadSignature is given but env has no signingKey to check it with", c->name);
+	return sn_contract_sig_check(c->name, c->signature, strlen(c->signature), c->workload_value,
+	                             c->workload_len, c->env_value, c->env_len, c->signing_key,
+	                             strlen(c->signing_key), c->e);
 }
 
 /* ---- loading --------------------------------------------------------- */
@@ -1010,7 +1115,7 @@ static int default_reject(struct contract *c)
 }
 
 int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
-                             const char *contract_key, int strict, struct sn_err *e)
+                             const char *contract_key, int strict, int require_signed, struct sn_err *e)
 {
 	struct contract c;
 	struct sn_yaml y;
@@ -1021,6 +1126,7 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 	memset(&c, 0, sizeof(c));
 	c.e = e;
 	c.key_path = contract_key;
+	c.require_signed = require_signed;
 	c.data = data;
 	c.len = len;
 	if (len > SIGNET_MAX_POLICY_FILE_SIZE)
@@ -1060,6 +1166,8 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 		               c.name, c.have_workload ? "env" : "workload");
 		goto out;
 	}
+	if ((rc = check_signature(&y, &c)) != 0)
+		goto out;
 	*out = c.p;
 	c.p = NULL;
 out:
@@ -1067,13 +1175,17 @@ out:
 		sn_yaml_close(&y);
 	sn_keyset_free(&c.scope_index);
 	EVP_PKEY_free(c.pkey);
+	sn_free_secret(c.workload_value); /* may be YAML holding credentials */
+	sn_free_secret(c.env_value);
+	free(c.signature);
+	free(c.signing_key);
 	sn_policy_free(c.p);
 	free(c.name);
 	return rc;
 }
 
 int sn_policy_load_contract(struct sn_policy **out, const char *path, const char *contract_key, int strict,
-                            struct sn_err *e)
+                            int require_signed, struct sn_err *e)
 {
 	struct sn_buf b;
 	int rc;
@@ -1082,7 +1194,7 @@ int sn_policy_load_contract(struct sn_policy **out, const char *path, const char
 		return sn_seterr(e, SIGNET_EINVAL, "contract: no file given");
 	if ((rc = sn_file_read(&b, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_CONTRACT, 0, e)) != 0)
 		return rc;
-	rc = sn_policy_parse_contract(out, b.data, b.len, path, contract_key, strict, e);
+	rc = sn_policy_parse_contract(out, b.data, b.len, path, contract_key, strict, require_signed, e);
 	sn_buf_wipe_free(&b); /* credentials, volume seeds, keys */
 	return rc;
 }

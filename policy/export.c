@@ -743,10 +743,13 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 	    out_dir == NULL || out_dir[0] == '\0' || (flags & ~SIGNET_EXPORT_FORCE) != 0)
 		return sn_seterr(e, SIGNET_EINVAL,
 		                 "signet_policy_export: invalid arguments or options version");
-	/* Versions 1 to 3 end before key_files: read no further (export reads
-	 * no other field added since version 1). */
+	/* Versions 1 to 3 end before key_files, 4 before
+	 * require_signed_contract: read no further (export reads no other
+	 * field added since version 1). */
 	memcpy(&current, trust,
-	       trust->version < 4 ? offsetof(signet_verifier_options, key_files) : sizeof(current));
+	       trust->version < 4    ? offsetof(signet_verifier_options, key_files)
+	       : trust->version == 4 ? offsetof(signet_verifier_options, require_signed_contract)
+	                             : sizeof(current));
 	trust = &current;
 	sources = (trust->policy_file != NULL) + (trust->contract_file != NULL) +
 	          (trust->n_gpg_key_files != 0) + (trust->n_key_files != 0);
@@ -766,7 +769,8 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 	if (trust->policy_file != NULL)
 		rc = sn_policy_load_json(&p, trust->policy_file, e);
 	else if (trust->contract_file != NULL)
-		rc = sn_policy_load_contract(&p, trust->contract_file, trust->contract_key, trust->strict, e);
+		rc = sn_policy_load_contract(&p, trust->contract_file, trust->contract_key, trust->strict,
+		                             trust->require_signed_contract, e);
 	else if (trust->n_gpg_key_files != 0)
 		rc = sn_policy_from_key_files(&p, trust->gpg_key_files, trust->n_gpg_key_files, 0, e);
 	else

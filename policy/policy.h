@@ -163,8 +163,8 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  *
  * The file (at most SIGNET_MAX_POLICY_FILE_SIZE) is one YAML mapping with
  * exactly the sections workload and env (both required, as HPCR requires
- * them), attestationPublicKey and envWorkloadSignature (optional, not
- * interpreted: signet does not check the contract signature); any other
+ * them), attestationPublicKey (optional, not interpreted) and
+ * envWorkloadSignature (optional, checked: see below); any other
  * top-level key is refused.  workload and env are each a mapping, a string
  * holding YAML (parsed again, same rules), or
  * "hyper-protect-basic.<b64 RSA PKCS#1 v1.5 password>.<b64 openssl enc
@@ -197,6 +197,17 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  * (or "env" in env) is refused, and that a workload section with a compose
  * or play key is kept as workload_text (above) for the verifier.
  *
+ * The contract signature (contract_sig.c): envWorkloadSignature is
+ * base64 of RSA PKCS#1 v1.5 / SHA-256 over the workload value followed
+ * by the env value, both as the strings written (a section written as a
+ * mapping has no such string: refused when signed), checked with
+ * env.signingKey (a PEM public key or certificate, or base64 of either;
+ * a certificate must be within its notBefore/notAfter).  An encrypted env
+ * holds signingKey: it is decrypted with contract_key for that, and
+ * without contract_key a signed contract is refused (the signature would
+ * go unchecked).  require_signed refuses a contract without signature.
+ * Each refusal is SIGNET_EBADINPUT, as any bad contract.
+ *
  * Errors: SIGNET_EBADINPUT with "contract FILE: ..." naming the YAML path
  * and line (e.g. `contract c.yaml: workload.images.rhs."r/a".publicKey:
  * not base64 (line 7)`); SIGNET_ELIMIT (size, depth); SIGNET_ENOTFOUND /
@@ -205,10 +216,20 @@ int sn_policy_parse_json(struct sn_policy **out, const void *data, size_t len, c
  * *out is the caller's (sn_policy_free).
  */
 int sn_policy_load_contract(struct sn_policy **out, const char *path, const char *contract_key, int strict,
-			    struct sn_err *e);
+                            int require_signed, struct sn_err *e);
 /* The same over bytes already read; source names them ("contract SOURCE"). */
 int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
-			     const char *contract_key, int strict, struct sn_err *e);
+                             const char *contract_key, int strict, int require_signed, struct sn_err *e);
+
+/* contract_sig.c: checks envWorkloadSignature sig (base64, sig_len
+ * bytes) over workload then env with signing_key (PEM public key or
+ * certificate, or base64 of either; a certificate within its dates).
+ * name is "contract FILE".  0, SIGNET_EBADINPUT (the message says which
+ * check failed: not base64, expired certificate, does not verify, ...) or
+ * SIGNET_ENOMEM. */
+int sn_contract_sig_check(const char *name, const char *sig, size_t sig_len, const char *workload,
+                          size_t workload_len, const char *env, size_t env_len, const char *signing_key,
+                          size_t signing_key_len, struct sn_err *e);
 
 /* NULL when data (len bytes) is exactly one ASCII-armored OpenPGP public
  * key block: the BEGIN PGP PUBLIC KEY BLOCK line first, the END line, then

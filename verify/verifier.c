@@ -268,6 +268,7 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	       given->version == 1   ? offsetof(signet_verifier_options, policy_is_default)
 	       : given->version == 2 ? offsetof(signet_verifier_options, allow_digest_pinned)
 	       : given->version == 3 ? offsetof(signet_verifier_options, key_files)
+	       : given->version == 4 ? offsetof(signet_verifier_options, require_signed_contract)
 	                             : sizeof(current));
 	current.version = SIGNET_VERIFIER_OPTIONS_VERSION;
 	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0) +
@@ -289,7 +290,8 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	if (opts->policy_file != NULL)
 		rc = sn_policy_load_json(&v->policy, opts->policy_file, e);
 	else if (opts->contract_file != NULL)
-		rc = sn_policy_load_contract(&v->policy, opts->contract_file, opts->contract_key, opts->strict, e);
+		rc = sn_policy_load_contract(&v->policy, opts->contract_file, opts->contract_key,
+		                             opts->strict, opts->require_signed_contract, e);
 	else if (opts->n_gpg_key_files != 0)
 		rc = sn_policy_from_key_files(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, 0, e);
 	else

@@ -8,8 +8,8 @@
 # (tests/integration/completion.sh compares them): change both together.
 
 _signet_common_opts='--tls-verify --cert-dir --creds --authfile --json --verbose --quiet --help'
-_signet_trust_opts='--policy --contract --contract-key --strict --allow-digest-pinned --key
-	--registries.d --lookaside --platform --annotation'
+_signet_trust_opts='--policy --contract --contract-key --strict --allow-digest-pinned
+	--require-signed-contract --key --registries.d --lookaside --platform --annotation'
 
 # _signet_opts COMMAND: the long options of COMMAND.
 _signet_opts()

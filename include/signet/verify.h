@@ -22,7 +22,7 @@ extern "C" {
 
 typedef struct signet_verifier signet_verifier;
 
-#define SIGNET_VERIFIER_OPTIONS_VERSION 4
+#define SIGNET_VERIFIER_OPTIONS_VERSION 5
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
@@ -97,16 +97,32 @@ typedef struct signet_verifier_options {
 	 * neither kind are SIGNET_EBADINPUT naming the file and what it is. */
 	const char *const *key_files;
 	size_t n_key_files;
+	/* Since version 5; with contract_file.  A contract carrying an
+	 * envWorkloadSignature is always checked (every version): RSA
+	 * PKCS#1 v1.5 / SHA-256 over the workload value followed by the env
+	 * value, with env.signingKey (a PEM public key or certificate, or
+	 * base64 of either; a certificate must be within its validity
+	 * dates); a signature that does not verify, an expired or not yet
+	 * valid certificate, or a signature that cannot be checked (env
+	 * encrypted and no contract_key to read its signingKey) refuse the
+	 * contract, SIGNET_EBADINPUT.  Non-zero: a contract without
+	 * envWorkloadSignature is refused too (SIGNET_EBADINPUT, "unsigned
+	 * contract refused").  0 (and versions 1 to 4): unsigned contracts
+	 * are accepted as before. */
+	int require_signed_contract;
 } signet_verifier_options;
 
-#define SIGNET_VERIFIER_OPTIONS_INIT \
-	{ SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, 0, \
-	  NULL, 0 }
+#define SIGNET_VERIFIER_OPTIONS_INIT                                                                         \
+	{                                                                                                    \
+		SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, \
+		    0, NULL, 0, 0                                                                            \
+	}
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
  * opts->version is 1 (the struct without policy_is_default), 2 (without
- * allow_digest_pinned), 3 (without key_files) or 4.
+ * allow_digest_pinned), 3 (without key_files), 4 (without
+ * require_signed_contract) or 5.
  * Returns 0, SIGNET_EINVAL (no keys, bad options), SIGNET_EBADINPUT (a key
  * file or registries.d that does not parse, a private key in key_files;
  * the message names it), SIGNET_EUNSUPPORTED (a PEM key of another type,

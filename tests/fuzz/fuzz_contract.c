@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sn_policy *p = NULL;
 	struct sn_err e;
 
-	if (sn_policy_parse_contract(&p, data, size, "fuzz", NULL, 0, &e) == 0)
+	if (sn_policy_parse_contract(&p, data, size, "fuzz", NULL, 0, 0, &e) == 0)
 		sn_policy_free(p);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "config.h"
 #include "policy/policy.h"
@@ -81,7 +82,7 @@ static struct sn_policy *load_ok(const char *path, const char *key, int strict)
 {
 	struct sn_policy *p = NULL;
 	struct sn_err e = {0};
-	int rc = sn_policy_load_contract(&p, path, key, strict, &e);
+	int rc = sn_policy_load_contract(&p, path, key, strict, 0, &e);
 
 	if (rc != 0)
 		fail_msg("loading %s failed (%d): %s", path, rc, e.msg);
@@ -97,7 +98,7 @@ static void load_fails(const char *path, const char *key, int code, ...)
 	struct sn_err e = {0};
 	const char *s;
 	va_list ap;
-	int rc = sn_policy_load_contract(&p, path, key, 0, &e);
+	int rc = sn_policy_load_contract(&p, path, key, 0, 0, &e);
 
 	if (rc != code)
 		fail_msg("%s: expected %d, got %d: %s", path, code, rc, e.msg);
@@ -271,8 +272,7 @@ static void test_rhs_mapping(void **state)
 	                "    logRouter: {hostname: h.example.com, port: 443}\n"
 	                "attestationPublicKey: |\n"
 	                "  -----BEGIN PUBLIC KEY-----\n"
-	                "  -----END PUBLIC KEY-----\n"
-	                "envWorkloadSignature: AAAA\n",
+	                "  -----END PUBLIC KEY-----\n",
 	                key_a, key_b, key_a);
 	p = load_ok(path, NULL, 0);
 	assert_string_equal(p->source, path);
@@ -442,7 +442,7 @@ static void test_auths(void **state)
 		struct sn_policy *q = NULL;
 		struct sn_err e = {0};
 
-		assert_int_equal(sn_policy_load_contract(&q, path, NULL, 0, &e), SIGNET_EBADINPUT);
+		assert_int_equal(sn_policy_load_contract(&q, path, NULL, 0, 0, &e), SIGNET_EBADINPUT);
 		assert_non_null(strstr(e.msg, "workload.auths.\"us.icr.io\".password must be a string"));
 		assert_null(strstr(e.msg, "TOPSECRET"));
 	}
@@ -1189,6 +1189,113 @@ static void test_images_pins(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* ---- the contract signature (contract_sig.c) ------------------------ */
+
+/* Parses text (require_signed given); returns the code, message in *msg. */
+static int parse_signed(const char *text, int require_signed, char *msg, size_t size)
+{
+	struct sn_policy *p = NULL;
+	struct sn_err e = {0};
+	int rc = sn_policy_parse_contract(&p, text, strlen(text), "s.yaml", NULL, 0, require_signed, &e);
+
+	(void)snprintf(msg, size, "%s", e.msg);
+	if (rc == 0)
+		assert_non_null(p);
+	else
+		assert_null(p);
+	sn_policy_free(p);
+	return rc;
+}
+
+/* base64 of the RSA PKCS#1 v1.5 / SHA-256 signature by k over a then b. */
+static char *sign_two(EVP_PKEY *k, const char *a, const char *b)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char sig[512];
+	size_t n = sizeof(sig);
+	char *s;
+
+	assert_non_null(md);
+	assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k), 1);
+	assert_int_equal(EVP_DigestSignUpdate(md, a, strlen(a)), 1);
+	assert_int_equal(EVP_DigestSignUpdate(md, b, strlen(b)), 1);
+	assert_int_equal(EVP_DigestSignFinal(md, sig, &n), 1);
+	EVP_MD_CTX_free(md);
+	s = b64_of(sig, n);
+	return s;
+}
+
+static void test_signature(void **state)
+{
+	EVP_PKEY *k = EVP_RSA_gen(2048), *other = EVP_RSA_gen(2048);
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem_b64, *sig, *sig_other, *text, env[4096], msg[2048];
+	const char *workload = "type: workload";
+	char *pem;
+	long pem_len;
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(other);
+	assert_non_null(bio);
+	assert_int_equal(PEM_write_bio_PUBKEY(bio, k), 1);
+	pem_len = BIO_get_mem_data(bio, &pem);
+	pem_b64 = b64_of((const unsigned char *)pem, (size_t)pem_len);
+	(void)snprintf(env, sizeof(env), "type: env\nsigningKey: %s", pem_b64);
+	sig = sign_two(k, workload, env);
+	sig_other = sign_two(other, workload, env);
+
+	/* Both sections as double-quoted strings: the values signed. */
+	assert_true(asprintf(&text,
+	                     "workload: \"%s\"\nenv: \"type: env\\nsigningKey: %s\"\n"
+	                     "envWorkloadSignature: %s\n",
+	                     workload, pem_b64, sig) > 0);
+	assert_int_equal(parse_signed(text, 1, msg, sizeof(msg)), 0);
+	free(text);
+	/* One byte more in workload. */
+	assert_true(asprintf(&text,
+	                     "workload: \"%s \"\nenv: \"type: env\\nsigningKey: %s\"\n"
+	                     "envWorkloadSignature: %s\n",
+	                     workload, pem_b64, sig) > 0);
+	assert_int_equal(parse_signed(text, 0, msg, sizeof(msg)), SIGNET_EBADINPUT);
+	assert_non_null(
+	    strstr(msg, "contract s.yaml: envWorkloadSignature does not verify with env.signingKey"));
+	free(text);
+	/* Signed by another key. */
+	assert_true(asprintf(&text,
+	                     "workload: \"%s\"\nenv: \"type: env\\nsigningKey: %s\"\n"
+	                     "envWorkloadSignature: %s\n",
+	                     workload, pem_b64, sig_other) > 0);
+	assert_int_equal(parse_signed(text, 0, msg, sizeof(msg)), SIGNET_EBADINPUT);
+	assert_non_null(strstr(msg, "does not verify with env.signingKey"));
+	free(text);
+	/* A workload written as a mapping: nothing to check the signature over. */
+	assert_true(asprintf(&text,
+	                     "workload:\n  type: workload\nenv: \"type: env\\nsigningKey: %s\"\n"
+	                     "envWorkloadSignature: %s\n",
+	                     pem_b64, sig) > 0);
+	assert_int_equal(parse_signed(text, 0, msg, sizeof(msg)), SIGNET_EBADINPUT);
+	assert_non_null(strstr(msg, "cannot be checked: the workload section is written as a mapping"));
+	free(text);
+	/* Unsigned: accepted, unless required. */
+	text = "workload: \"type: workload\"\nenv: \"type: env\"\n";
+	assert_int_equal(parse_signed(text, 0, msg, sizeof(msg)), 0);
+	assert_int_equal(parse_signed(text, 1, msg, sizeof(msg)), SIGNET_EBADINPUT);
+	assert_non_null(
+	    strstr(msg, "contract s.yaml: unsigned contract refused (--require-signed-contract)"));
+	/* An empty signature is refused as such. */
+	text = "workload: \"type: workload\"\nenv: \"type: env\"\nenvWorkloadSignature: \"\"\n";
+	assert_int_equal(parse_signed(text, 0, msg, sizeof(msg)), SIGNET_EBADINPUT);
+	assert_non_null(strstr(msg, "envWorkloadSignature is empty"));
+
+	free(sig);
+	free(sig_other);
+	free(pem_b64);
+	BIO_free(bio);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1207,6 +1314,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_cosign_mapping, load_keys),
 	    cmocka_unit_test_setup(test_cosign_bad_keys, load_keys),
 	    cmocka_unit_test_setup(test_images_pins, load_keys),
+	    cmocka_unit_test(test_signature),
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
 

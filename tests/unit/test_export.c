@@ -118,7 +118,7 @@ static struct sn_policy *contract_policy(const char *text, int strict)
 	struct sn_policy *p = NULL;
 	struct sn_err e = {0};
 
-	if (sn_policy_parse_contract(&p, text, strlen(text), "c.yaml", NULL, strict, &e) != 0)
+	if (sn_policy_parse_contract(&p, text, strlen(text), "c.yaml", NULL, strict, 0, &e) != 0)
 		fail_msg("contract: %s", e.msg);
 	return p;
 }

@@ -114,7 +114,7 @@ static void test_vouched_forms(void **state)
 	v = contract_verifier(&ctx, "mapping.yaml",
 	                      "env:\n  type: env\n"
 	                      "workload:\n  type: workload\n" POD("  ") /* then a comment */
-	                      "  # the end of the workload\nenvWorkloadSignature: c2ln\n");
+	                      "  # the end of the workload\nattestationPublicKey: c2ln\n");
 	check_app_vouched(v);
 	signet_verifier_free(v);
 	signet_ctx_free(ctx);
@@ -207,6 +207,19 @@ static void test_verifier_options_versions(void **state)
 	old.version = 2;
 	assert_int_equal(signet_verifier_new(&v, ctx, &old), 0);
 	assert_int_equal(v->opts.allow_digest_pinned, 0);
+	signet_verifier_free(v);
+	/* require_signed_contract (version 5) refuses this unsigned contract;
+	 * a version 4 struct ends before it: not read, accepted as before. */
+	o.require_signed_contract = 1;
+	v = NULL;
+	assert_int_equal(signet_verifier_new(&v, ctx, &o), SIGNET_EBADINPUT);
+	assert_null(v);
+	assert_non_null(
+	    strstr(signet_ctx_errmsg(ctx), "unsigned contract refused (--require-signed-contract)"));
+	memcpy(&old, &o, sizeof(old));
+	old.version = 4;
+	assert_int_equal(signet_verifier_new(&v, ctx, &old), 0);
+	assert_int_equal(v->opts.require_signed_contract, 0);
 	signet_verifier_free(v);
 	old.version = SIGNET_VERIFIER_OPTIONS_VERSION + 1;
 	assert_int_equal(signet_verifier_new(&v, ctx, &old), SIGNET_EINVAL);
