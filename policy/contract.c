@@ -890,15 +890,37 @@ out:
 	return rc;
 }
 
+/* Decrypts a section (hpb_decrypt) and walks its text with fn, as if it
+ * had been written in the clear; the text is wiped after. */
+static int decrypt_walk(struct sn_yaml *y, struct contract *c, const char *section, size_t line,
+                        const unsigned char *epw, size_t epw_len, const unsigned char *ct, size_t ct_len,
+                        sn_yaml_value_fn fn)
+{
+	unsigned char *plain = NULL;
+	size_t plen = 0;
+	char *what = NULL;
+	int rc;
+
+	if ((rc = hpb_decrypt(&plain, &plen, y, c, section, line, epw, epw_len, ct, ct_len)) != 0)
+		return rc;
+	if ((what = sn_aprintf(c->e, "%s: %s (decrypted)", c->name, section)) == NULL)
+		rc = SIGNET_ENOMEM;
+	else
+		rc = parse_text(c, what, 0, (const char *)plain, plen, section, fn);
+	OPENSSL_cleanse(plain, plen);
+	free(plain);
+	free(what);
+	return rc;
+}
+
 /* A "hyper-protect-basic.<password>.<data>" section (the current scalar). */
 static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
                              size_t line)
 {
-	size_t len, plen = 0, pwl = 0, ctl = 0;
+	size_t len, pwl = 0, ctl = 0;
 	const char *text = sn_yaml_text(y, &len);
 	const char *p1 = text + strlen(HPB_PREFIX), *end = text + len, *dot;
-	unsigned char *pw = NULL, *ct = NULL, *plain = NULL;
-	char *what = NULL;
+	unsigned char *pw = NULL, *ct = NULL;
 	int rc;
 
 	dot = memchr(p1, '.', (size_t)(end - p1));
@@ -928,24 +950,13 @@ static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *
 		              c->name, section);
 		goto out;
 	}
-	if ((rc = hpb_decrypt(&plain, &plen, y, c, section, line, pw, pwl, ct, ctl)) != 0)
-		goto out;
-	if ((what = sn_aprintf(c->e, "%s: %s (decrypted)", c->name, section)) == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	rc = parse_text(c, what, 0, (const char *)plain, plen, section, fn);
+	rc = decrypt_walk(y, c, section, line, pw, pwl, ct, ctl, fn);
 out:
-	if (plain != NULL) {
-		OPENSSL_cleanse(plain, plen);
-		free(plain);
-	}
 	if (pw != NULL) {
 		OPENSSL_cleanse(pw, pwl);
 		free(pw);
 	}
 	free(ct);
-	free(what);
 	return rc;
 }
 
@@ -1025,9 +1036,8 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 static int read_encrypted_env(struct sn_yaml *y, struct contract *c)
 {
 	const char *p1 = c->env_value + strlen(HPB_PREFIX), *dot = strchr(p1, '.');
-	unsigned char *pw = NULL, *ct = NULL, *plain = NULL;
-	size_t pwl = 0, ctl = 0, plen = 0;
-	char *what = NULL;
+	unsigned char *pw = NULL, *ct = NULL;
+	size_t pwl = 0, ctl = 0;
 	int rc;
 
 	/* The form was checked when env was read. */
@@ -1036,24 +1046,13 @@ static int read_encrypted_env(struct sn_yaml *y, struct contract *c)
 		rc = sn_enomem(c->e);
 		goto out;
 	}
-	if ((rc = hpb_decrypt(&plain, &plen, y, c, "env", c->env_line, pw, pwl, ct, ctl)) != 0)
-		goto out;
-	if ((what = sn_aprintf(c->e, "%s: env (decrypted)", c->name)) == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	rc = parse_text(c, what, 0, (const char *)plain, plen, "env", env_value);
+	rc = decrypt_walk(y, c, "env", c->env_line, pw, pwl, ct, ctl, env_value);
 out:
-	if (plain != NULL) {
-		OPENSSL_cleanse(plain, plen);
-		free(plain);
-	}
 	if (pw != NULL) {
 		OPENSSL_cleanse(pw, pwl);
 		free(pw);
 	}
 	free(ct);
-	free(what);
 	return rc;
 }
 
