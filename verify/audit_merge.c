@@ -368,6 +368,26 @@ nomem:
 	return NULL;
 }
 
+/* Adds each count of from (an object of integers, or NULL) to into's, a
+ * key not seen before going last.  Returns 0, SIGNET_ELIMIT (a sum over
+ * LLONG_MAX) or SIGNET_ENOMEM. */
+static int add_counts(json_t *into, json_t *from)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(from, key, v)
+	{
+		json_int_t had = json_integer_value(json_object_get(into, key));
+
+		if (had > LLONG_MAX - json_integer_value(v))
+			return SIGNET_ELIMIT;
+		if (json_object_set_new(into, key, json_integer(had + json_integer_value(v))) != 0)
+			return SIGNET_ENOMEM;
+	}
+	return 0;
+}
+
 /* The summary of the whole run from the shards' ones: counts summed,
  * bySigner merged in ORDER, "shard": null; key order and formatting as the
  * shards' summaries. */
@@ -409,24 +429,12 @@ static int merge_summaries(signet_audit_record **out, struct shard_in *in, size_
 		}
 		if (orphans > (unsigned long long)LLONG_MAX || unlooked_repos > (unsigned long long)LLONG_MAX)
 			goto toobig;
-		json_object_foreach(json_object_get(s, "bySigner"), key, v)
-		{
-			json_int_t had = json_integer_value(json_object_get(by, key));
-
-			if (had > LLONG_MAX - json_integer_value(v))
-				goto toobig;
-			if (json_object_set_new(by, key, json_integer(had + json_integer_value(v))) != 0)
+		/* bySigner and byFormat: summed per key, in the order first seen. */
+		if ((rc = add_counts(by, json_object_get(s, "bySigner"))) != 0 ||
+		    (rc = add_counts(fmt, json_object_get(s, "byFormat"))) != 0) {
+			if (rc == SIGNET_ENOMEM)
 				goto nomem;
-		}
-		/* byFormat: summed per kind, in the order first seen. */
-		json_object_foreach(json_object_get(s, "byFormat"), key, v)
-		{
-			json_int_t had = json_integer_value(json_object_get(fmt, key));
-
-			if (had > LLONG_MAX - json_integer_value(v))
-				goto toobig;
-			if (json_object_set_new(fmt, key, json_integer(had + json_integer_value(v))) != 0)
-				goto nomem;
+			goto toobig;
 		}
 	}
 	/* The first shard's summary, values replaced in place: same key order. */
