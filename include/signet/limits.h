@@ -34,5 +34,10 @@
 #define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
 #define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */
 #define SIGNET_MAX_WORKLOAD_IMAGES 1024		/* image occurrences in one gated workload */
+#define SIGNET_MAX_TRUSTED_ROOT_SIZE    (1024u * 1024u) /* bytes of a trusted_root.json */
+#define SIGNET_MAX_TRUSTED_ROOT_ENTRIES 32              /* CAs, logs or TSAs of each kind in a trusted root */
+#define SIGNET_MAX_CERT_CHAIN           8               /* certificates in one chain (trusted root, bundle) */
+#define SIGNET_MAX_CERT_SIZE            (64u * 1024u)   /* bytes of one DER certificate or public key */
+#define SIGNET_MAX_TIMESTAMPS           8               /* RFC 3161 timestamps in one bundle */
 
 #endif
