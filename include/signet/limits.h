@@ -34,5 +34,10 @@
 #define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
 #define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */
 #define SIGNET_MAX_WORKLOAD_IMAGES 1024		/* image occurrences in one gated workload */
+#define SIGNET_MAX_TLOG_ENTRIES           16           /* transparency log entries in one bundle */
+#define SIGNET_MAX_TLOG_BODY_SIZE         (64u * 1024u) /* bytes of one entry's canonicalizedBody */
+#define SIGNET_MAX_INCLUSION_PROOF_HASHES 64            /* hashes in one inclusion proof (a tree of 2^64) */
+#define SIGNET_MAX_CHECKPOINT_SIZE        (16u * 1024u) /* bytes of one checkpoint (signed note) */
+#define SIGNET_MAX_TIMESTAMP_SIZE         (64u * 1024u) /* bytes of one RFC 3161 timestamp response */
 
 #endif
