@@ -39,5 +39,10 @@
 #define SIGNET_MAX_CERT_CHAIN           8               /* certificates in one chain (trusted root, bundle) */
 #define SIGNET_MAX_CERT_SIZE            (64u * 1024u)   /* bytes of one DER certificate or public key */
 #define SIGNET_MAX_TIMESTAMPS           8               /* RFC 3161 timestamps in one bundle */
+#define SIGNET_MAX_TLOG_ENTRIES           16           /* transparency log entries in one bundle */
+#define SIGNET_MAX_TLOG_BODY_SIZE         (64u * 1024u) /* bytes of one entry's canonicalizedBody */
+#define SIGNET_MAX_INCLUSION_PROOF_HASHES 64            /* hashes in one inclusion proof (a tree of 2^64) */
+#define SIGNET_MAX_CHECKPOINT_SIZE        (16u * 1024u) /* bytes of one checkpoint (signed note) */
+#define SIGNET_MAX_TIMESTAMP_SIZE         (64u * 1024u) /* bytes of one RFC 3161 timestamp response */
 
 #endif
