@@ -258,6 +258,15 @@ static int requirement_json(json_t *list, struct render *r, const struct sn_requ
 		break;
 	case SN_REQ_SIGNED_BY:
 	case SN_REQ_SIGSTORE_SIGNED:
+		if (q->keyless != NULL) {
+			/* Not rendered as fulcio: a trusted root does not map
+			 * to it one to one (several CAs, validity periods). */
+			if ((rc = warn(r, "%s: keyless (%s): exported as reject", label,
+			               q->keyless->source != NULL ? q->keyless->source : "a trusted root")) ==
+			    0)
+				rc = set_str(o, "type", "reject", label, r->e);
+			break;
+		}
 		if (q->n_keys == 0 || q->keys == NULL) {
 			rc =
 			    sn_seterr(r->e, SIGNET_EINVAL, "%s: a signature requirement without keys", label);
