@@ -146,6 +146,38 @@ keyless 1 other
 expect_match "sha256:${D2#sha256:}" "$ERR"
 expect_exit 1 -- node "$ORACLE_DIR/oracle.js" verify-keyless "$T/other.json" "$ROOT" "${D1#sha256:}" "$EMAIL" "$ISSUER"
 
+echo "# bundle v0.2 with an x509CertificateChain (leaf, intermediate): allowed; v0.3 carries the leaf alone"
+LEAF=$(jq -r '.verificationMaterial.certificate.rawBytes' "$T/good.json")
+INTER=$(openssl x509 -in "$K/ca/inter.crt" -outform DER | base64 -w0)
+jq --arg l "$LEAF" --arg i "$INTER" '.mediaType = "application/vnd.dev.sigstore.bundle+json;version=0.2" |
+	.verificationMaterial |= (del(.certificate) | .x509CertificateChain = {certificates: [{rawBytes: $l}, {rawBytes: $i}]})' \
+	"$T/good.json" >"$T/chain02.json"
+attach chain02
+judge 0 chain02 ""
+jq '.mediaType = "application/vnd.dev.sigstore.bundle.v0.3+json"' "$T/chain02.json" >"$T/chain03.json"
+attach chain03
+judge 1 chain03 'an x509CertificateChain in a v0.3 bundle'
+
+echo "# limits crossed: SIGNET_MAX_CERT_CHAIN, SIGNET_MAX_CERT_SIZE, SIGNET_MAX_TIMESTAMPS"
+jq '.verificationMaterial.x509CertificateChain.certificates |= [range(9) as $i | .[0]]' "$T/chain02.json" >"$T/chain9.json"
+attach chain9
+keyless 1 chain9
+expect_match 'x509CertificateChain.certificates: 9, more than the limit of 8 \(SIGNET_MAX_CERT_CHAIN\)' "$ERR"
+jq --arg b "$(head -c 65540 /dev/zero | base64 -w0)" '.verificationMaterial.certificate.rawBytes = $b' \
+	"$T/good.json" >"$T/bigcert.json"
+attach bigcert
+keyless 1 bigcert
+expect_match 'certificate.rawBytes: larger than the limit of 65536 bytes \(SIGNET_MAX_CERT_SIZE\)' "$ERR"
+jq '.verificationMaterial.timestampVerificationData.rfc3161Timestamps |= (.[0] as $t | [range(9) | $t])' \
+	"$T/tsa.json" >"$T/tsa9.json"
+attach tsa9
+keyless 1 tsa9
+expect_match 'rfc3161Timestamps: 9, more than the limit of 8 \(SIGNET_MAX_TIMESTAMPS\)' "$ERR"
+jq '.verificationMaterial.timestampVerificationData.rfc3161Timestamps |= (.[0] as $t | [range(8) | $t])' \
+	"$T/tsa.json" >"$T/tsa8.json"
+attach tsa8
+keyless 0 tsa8
+
 echo "# nothing keyless without a pinned identity: a usage error"
 verify 2 good --trusted-root "$ROOT"
 expect_match 'nothing keyless is accepted without a pinned identity' "$ERR"

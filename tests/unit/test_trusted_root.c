@@ -254,6 +254,16 @@ static void test_limits(void **state)
 		json_array_append_new(certs, json_deep_copy(json_array_get(certs, 0)));
 	refused(j, SIGNET_ELIMIT,
 	        "certificateAuthorities[0].certChain.certificates: 9 entries, more than the limit of 8");
+	/* SIGNET_MAX_CERT_SIZE: base64 of more than 64 KiB */
+	big = malloc(90001);
+	assert_non_null(big);
+	memset(big, 'A', 90000);
+	big[90000] = '\0';
+	j = good();
+	json_object_set_new(json_object_get(json_array_get(json_object_get(j, "tlogs"), 0), "publicKey"),
+	                    "rawBytes", json_string(big));
+	refused(j, SIGNET_ELIMIT, "tlogs[0].publicKey.rawBytes: longer than the limit of 65536 bytes");
+	free(big);
 	/* SIGNET_MAX_TRUSTED_ROOT_SIZE */
 	big = malloc(SIGNET_MAX_TRUSTED_ROOT_SIZE + 1);
 	assert_non_null(big);
