@@ -227,6 +227,15 @@ jq '.tlogs[0].logId.keyId = "AAAA"' "$ROOT" >"$T/badroot.json"
 verify 2 good --trusted-root "$T/badroot.json" --certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISSUER"
 expect_match 'trusted root .*badroot.json: tlogs\[0\]\.logId\.keyId: is not the SHA-256 of publicKey\.rawBytes' "$ERR"
 
+echo "# policy lint describes the keyless trust; export writes reject (containers/image reads no trusted root)"
+expect_exit 0 -- "$SIGNET" policy lint --trusted-root "$ROOT" --certificate-identity "$EMAIL" \
+	--certificate-oidc-issuer "$ISSUER"
+expect_match "keyless: certificate identity $EMAIL, OIDC issuer $ISSUER, trusted root .*trusted_root.json \(1 CAs, 1 logs, 1 timestamp authorities\)" "$OUT"
+expect_exit 0 -- "$SIGNET" policy export --trusted-root "$ROOT" --certificate-identity "$EMAIL" \
+	--certificate-oidc-issuer "$ISSUER" -o "$T/exported"
+expect_eq "$(jq -c . "$T/exported/policy.json")" '{"default":[{"type":"reject"}]}' "the exported policy"
+expect_match 'warning: default: keyless \(trusted root .*\): exported as reject' "$ERR"
+
 echo "# gate pins a keyless-signed image, refuses a tampered one"
 printf 'services:\n  app:\n    image: %s\n' "$REG/test/kl-good:v1" >"$T/compose.yaml"
 expect_exit 0 -- "$SIGNET" gate --tls-verify=false --registries.d "$T/regd" --trusted-root "$ROOT" \
