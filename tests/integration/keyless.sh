@@ -120,6 +120,15 @@ judge 1 good 'identity does not match: the certificate.s OIDC issuer is "https:/
 	1 "$EMAIL" https://other.example.com
 judge 1 good 'identity does not match: the certificate.s OIDC issuer' 1 "$EMAIL" "$ISSUER/"
 
+echo "# a URI SAN (a CI workflow identity)"
+WF=https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main
+GHA=https://token.actions.githubusercontent.com
+mk leaf ci "$WF" "$GHA" $((NOW - 60)) $((NOW + 540))
+craft ci ci
+attach ci
+judge 0 ci "" 0 "$WF" "$GHA"
+judge 1 ci 'identity does not match: the certificate.s subject is "https://github.com/org/repo/' 1 "$WF-x" "$GHA"
+
 echo "# refused: the transparency log evidence"
 craft none -- --no-set --no-proof
 attach none
