@@ -111,6 +111,15 @@ craft expired old
 attach expired
 judge 1 expired 'not valid at the signing time'
 
+echo "# refused: the CA of the trusted root is not valid at the signing time (validFor)"
+jq '.certificateAuthorities[].validFor = {start: "2020-01-01T00:00:00Z", end: "2021-01-01T00:00:00Z"}' "$ROOT" \
+	>"$T/oldroot.json"
+expect_exit 1 -- "$SIGNET" verify --tls-verify=false --registries.d "$T/regd" --trusted-root "$T/oldroot.json" \
+	--certificate-identity "$EMAIL" --certificate-oidc-issuer "$ISSUER" "docker://$REG/test/kl-good:v1"
+expect_match 'does not chain to the trusted root .*: no certificate authority of it is valid at that time' "$ERR"
+expect_exit 1 -- node "$ORACLE_DIR/oracle.js" verify-keyless "$T/good.json" "$T/oldroot.json" "${D1#sha256:}" \
+	"$EMAIL" "$ISSUER"
+
 echo "# refused: the identity (SAN, then OIDC issuer), exact"
 judge 1 good 'identity does not match: the certificate.s subject is "alice@example.com", the pinned one "bob@example.com"' \
 	1 bob@example.com
