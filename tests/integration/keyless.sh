@@ -138,6 +138,42 @@ attach ci
 judge 0 ci "" 0 "$WF" "$GHA"
 judge 1 ci 'identity does not match: the certificate.s subject is "https://github.com/org/repo/' 1 "$WF-x" "$GHA"
 
+echo "# leaves made here from the test CA's intermediate: the issuer in the deprecated extension only"
+# xleaf NAME EXTENSION-LINES...: NAME.key, NAME.crt, valid for the next 10 minutes
+xleaf() {
+	local name=$1
+	shift
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$K/$name.key" 2>/dev/null
+	openssl req -new -key "$K/$name.key" -subj "/O=signet-test" -out "$K/$name.csr"
+	{
+		echo "[leaf]"
+		echo "basicConstraints = critical,CA:FALSE"
+		echo "keyUsage = critical,digitalSignature"
+		printf '%s\n' "$@"
+	} >"$K/$name.ext"
+	openssl ca -batch -config "$K/ca/ca.cnf" -keyfile "$K/ca/inter.key" -cert "$K/ca/inter.crt" \
+		-in "$K/$name.csr" -out "$K/$name.crt" -notext -extensions leaf -extfile "$K/$name.ext" \
+		-startdate "$(date -u -d @$((NOW - 60)) +%Y%m%d%H%M%SZ)" \
+		-enddate "$(date -u -d @$((NOW + 540)) +%Y%m%d%H%M%SZ)" 2>"$K/$name.log" || die "xleaf $name failed"
+}
+IHEX=$(printf %s "$ISSUER" | od -An -tx1 -v | tr -d ' \n' | sed 's/../&:/g; s/:$//')
+xleaf v1iss "extendedKeyUsage = codeSigning" "subjectAltName = critical,email:$EMAIL" \
+	"1.3.6.1.4.1.57264.1.1 = DER:$IHEX"
+craft v1iss v1iss
+attach v1iss
+judge 0 v1iss ""
+echo "# refused where sigstore-js allows (docs/differences.md): no codeSigning usage, two SANs"
+xleaf noeku "extendedKeyUsage = serverAuth" "subjectAltName = critical,email:$EMAIL" \
+	"1.3.6.1.4.1.57264.1.8 = ASN1:UTF8String:$ISSUER"
+craft noeku noeku
+attach noeku
+judge 1 noeku 'not for code signing' 0
+xleaf twosan "extendedKeyUsage = codeSigning" "subjectAltName = critical,email:$EMAIL,email:bob@example.com" \
+	"1.3.6.1.4.1.57264.1.8 = ASN1:UTF8String:$ISSUER"
+craft twosan twosan
+attach twosan
+judge 1 twosan 'identity does not match: the certificate has 2 subject alternative names' 0
+
 echo "# refused: the transparency log evidence"
 craft none -- --no-set --no-proof
 attach none
