@@ -275,6 +275,9 @@ static void test_hashedrekord(void **state)
 	b.subj.payload = other;
 	b.subj.payload_len = sizeof(other);
 	check(&b, &log_key, 1, SIGNET_EDENIED, "is about another signature: its data hash");
+	b.subj.payload = NULL; /* an empty message is another message too */
+	b.subj.payload_len = 0;
+	check(&b, &log_key, 1, SIGNET_EDENIED, "is about another signature: its data hash");
 	b.subj.payload = b.payload;
 	b.subj.payload_len = len;
 	b.subj.cert_len--;
@@ -318,12 +321,19 @@ static void test_subject_mismatch(void **state)
 {
 	struct bundle b;
 	unsigned char other[64];
+	size_t len;
 
 	(void)state;
 	load(&b, "good");
+	len = b.subj.payload_len;
 	memset(other, 0x42, sizeof(other));
 	b.subj.payload = other; /* another statement */
+	b.subj.payload_len = sizeof(other);
 	check(&b, &log_key, 1, SIGNET_EDENIED, "is about another signature: its payloadHash");
+	b.subj.payload = NULL;
+	b.subj.payload_len = 0;
+	check(&b, &log_key, 1, SIGNET_EDENIED, "is about another signature: its payloadHash");
+	b.subj.payload_len = len;
 	b.subj.payload = b.payload;
 	b.subj.cert_len--; /* another certificate */
 	check(&b, &log_key, 1, SIGNET_EDENIED, "is about another signature: its verifier");
