@@ -430,6 +430,20 @@ static void test_proof_edits(void **state)
 		json_object_set_new(json_object_get(proof, "checkpoint"), "envelope", json_string(line));
 		check(&b, &log_key, 1, SIGNET_EDENIED,
 		      "checkpoint signature does not verify: no signature by the log's key");
+		/* The log's note cosigned by a witness: the witness line is ignored. */
+		snprintf(line, sizeof(line), "%s\xe2\x80\x94 witness AAAAAAAAAAAA\n", envl);
+		json_object_set_new(json_object_get(proof, "checkpoint"), "envelope", json_string(line));
+		assert_int_equal(check(&b, &log_key, 1, 0, NULL), -1);
+		/* A signature line by the log's key hint that does not verify spoils it. */
+		memset(hinted, 0, sizeof(hinted));
+		memcpy(hinted, log_key.log_id, 4);
+		sn_buf_reset(&enc);
+		assert_int_equal(sn_base64_encode(&enc, hinted, 12, 0, &e), 0);
+		snprintf(line, sizeof(line), "%s\xe2\x80\x94 rekor.signet.test %.*s\n", envl, (int)enc.len,
+		         (char *)enc.data);
+		json_object_set_new(json_object_get(proof, "checkpoint"), "envelope", json_string(line));
+		check(&b, &log_key, 1, SIGNET_EDENIED,
+		      "checkpoint signature does not verify with the log's key");
 		/* Not a signed note. */
 		json_object_set_new(json_object_get(proof, "checkpoint"), "envelope",
 		                    json_string("no note\n"));
