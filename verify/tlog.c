@@ -201,7 +201,8 @@ static int about_another(struct sn_err *e, const char *why)
 	return sn_seterr(e, SIGNET_EDENIED, "%s is about another signature: %s", WHAT, why);
 }
 
-/* {"algorithm": "sha256", "value": hex} equals SHA-256(d). */
+/* {"algorithm": "sha256", "value": hex}: *match = whether it is SHA-256(d[n])
+ * (match NULL: its shape only). */
 static int hash_matches(json_t *h, const char *path, const unsigned char *d, size_t n, int *match,
                         struct sn_err *e)
 {
@@ -218,9 +219,9 @@ static int hash_matches(json_t *h, const char *path, const unsigned char *d, siz
 	if (strcmp(json_string_value(alg), "sha256") != 0)
 		return sn_seterr(e, SIGNET_EBADINPUT, "%s: %s.algorithm: \"%.40s\", not sha256", WHAT, path,
 		                 json_string_value(alg));
-	if (d == NULL)
-		return 0; /* the shape only */
-	sha256(md, d, n);
+	if (match == NULL)
+		return 0;
+	sha256(md, d != NULL ? d : (const unsigned char *)"", n);
 	hex(want, md, sizeof(md));
 	*match = json_string_length(val) == 64 && strcmp(json_string_value(val), want) == 0;
 	return 0;
@@ -306,7 +307,7 @@ static int dsse_body(json_t *spec, const struct sn_tlog_subject *subj, struct sn
 		return about_another(e, "its payloadHash is not the SHA-256 of the bundle's payload");
 	/* envelopeHash is over the envelope as Rekor serialised it, which a
 	 * verifier cannot rebuild byte for byte; its shape is still checked. */
-	if (eh != NULL && (rc = hash_matches(eh, "body.spec.envelopeHash", NULL, 0, &match, e)) != 0)
+	if (eh != NULL && (rc = hash_matches(eh, "body.spec.envelopeHash", NULL, 0, NULL, e)) != 0)
 		return rc;
 	return 0;
 }

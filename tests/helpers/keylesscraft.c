@@ -5,12 +5,16 @@
  * material of fixtures/make-keyless.sh: a Fulcio-like leaf signs the
  * DSSE in-toto statement, a test transparency log "integrates" it.
  *
- *   keylesscraft sign --leaf-key K --image-digest sha256:HEX -o SIG.bin
- *       the raw DSSE signature (DER ECDSA) of the statement, for
- *       `openssl ts -query -data SIG.bin` before building the bundle
+ *   keylesscraft statement --image-digest sha256:HEX -o STATEMENT.json
+ *       the statement alone (the message of --message-signature)
+ *   keylesscraft sign --leaf-key K --image-digest sha256:HEX
+ *       [--message-signature] -o SIG.bin
+ *       the raw signature (DER ECDSA) of the statement's DSSE encoding (or
+ *       of the statement itself), for `openssl ts -query -data SIG.bin`
+ *       before building the bundle
  *   keylesscraft bundle --leaf-key K --leaf-cert C --log-key L
  *       --image-digest sha256:HEX [--repo R] [--integrated-time T]
- *       [--sig SIG.bin] [--no-set] [--no-proof]
+ *       [--sig SIG.bin] [--no-set] [--no-proof] [--message-signature]
  *       [--tamper proof|set|checkpoint|body] [--tsr TSR] -o BUNDLE.json
  *
  * The statement is exactly the one `signet sign --format bundle` signs
@@ -21,6 +25,11 @@
  * so it is recorded nowhere.  --sig reuses a signature made by `sign`
  * (ECDSA signatures are randomised, so a timestamp over it needs it
  * first); without it the leaf signs afresh.
+ * --message-signature makes a messageSignature bundle instead (the leaf
+ * signs the statement bytes themselves; messageDigest = their SHA-256)
+ * whose log entry is a Rekor hashedrekord 0.0.1 body (data.hash = the
+ * SHA-256, signature.content, signature.publicKey.content = the leaf
+ * certificate's PEM in base64).
  *
  * The log entry is a Rekor dsse 0.0.1 body (what Rekor and sigstore-js
  * record for a DSSE bundle): payloadHash = SHA-256 of the payload, the one
@@ -290,16 +299,20 @@ static char *canonical(json_t *v)
 struct opts {
 	const char *leaf_key, *leaf_cert, *log_key, *digest, *repo, *sig, *tamper, *tsr, *out;
 	long long itime;
-	int no_set, no_proof;
+	int no_set, no_proof, message;
 };
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: keylesscraft sign --leaf-key K --image-digest sha256:HEX -o SIG.bin\n"
-	                "       keylesscraft bundle --leaf-key K --leaf-cert C --log-key L "
-	                "--image-digest sha256:HEX [--repo R]\n"
-	                "                [--integrated-time T] [--sig SIG.bin] [--no-set] [--no-proof]\n"
-	                "                [--tamper proof|set|checkpoint|body] [--tsr TSR] -o BUNDLE.json\n");
+	fprintf(stderr,
+	        "usage: keylesscraft statement --image-digest sha256:HEX -o STATEMENT.json\n"
+	        "       keylesscraft sign --leaf-key K --image-digest sha256:HEX [--message-signature] "
+	        "-o SIG.bin\n"
+	        "       keylesscraft bundle --leaf-key K --leaf-cert C --log-key L "
+	        "--image-digest sha256:HEX [--repo R]\n"
+	        "                [--integrated-time T] [--sig SIG.bin] [--no-set] [--no-proof] "
+	        "[--message-signature]\n"
+	        "                [--tamper proof|set|checkpoint|body] [--tsr TSR] -o BUNDLE.json\n");
 	exit(2);
 }
 
@@ -317,6 +330,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "--no-proof") == 0) {
 			o->no_proof = 1;
+			continue;
+		}
+		if (strcmp(a, "--message-signature") == 0) {
+			o->message = 1;
 			continue;
 		}
 		if (v == NULL)
@@ -377,10 +394,17 @@ static json_t *tlog_entry(const struct opts *o, X509 *cert, const char *payload,
 	hex(md_hex, md, 32);
 	sha256(md, env_text, strlen(env_text));
 	hex(env_hex, md, 32);
-	body = json_pack("{s:s, s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:[{s:s, s:s}]}}", "apiVersion", "0.0.1",
-	                 "kind", "dsse", "spec", "envelopeHash", "algorithm", "sha256", "value", env_hex,
-	                 "payloadHash", "algorithm", "sha256", "value", md_hex, "signatures", "signature",
-	                 sig_b64, "verifier", b64((const unsigned char *)cert_pem, strlen(cert_pem)));
+	if (o->message)
+		body = json_pack("{s:s, s:s, s:{s:{s:{s:s, s:s}}, s:{s:s, s:{s:s}}}}", "apiVersion", "0.0.1",
+		                 "kind", "hashedrekord", "spec", "data", "hash", "algorithm", "sha256",
+		                 "value", md_hex, "signature", "content", sig_b64, "publicKey", "content",
+		                 b64((const unsigned char *)cert_pem, strlen(cert_pem)));
+	else
+		body = json_pack("{s:s, s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:[{s:s, s:s}]}}", "apiVersion",
+		                 "0.0.1", "kind", "dsse", "spec", "envelopeHash", "algorithm", "sha256",
+		                 "value", env_hex, "payloadHash", "algorithm", "sha256", "value", md_hex,
+		                 "signatures", "signature", sig_b64, "verifier",
+		                 b64((const unsigned char *)cert_pem, strlen(cert_pem)));
 	if (body == NULL)
 		die("cannot build the Rekor body");
 	body_text = canonical(body);
@@ -388,9 +412,9 @@ static json_t *tlog_entry(const struct opts *o, X509 *cert, const char *payload,
 	snprintf(idx, sizeof(idx), "%d", LEAF_INDEX);
 	snprintf(itime, sizeof(itime), "%lld", o->itime);
 	snprintf(size, sizeof(size), "%d", TREE_SIZE);
-	entry =
-	    json_pack("{s:s, s:{s:s}, s:{s:s, s:s}, s:s}", "logIndex", idx, "logId", "keyId", b64(logid, 32),
-	              "kindVersion", "kind", "dsse", "version", "0.0.1", "integratedTime", itime);
+	entry = json_pack("{s:s, s:{s:s}, s:{s:s, s:s}, s:s}", "logIndex", idx, "logId", "keyId",
+	                  b64(logid, 32), "kindVersion", "kind", o->message ? "hashedrekord" : "dsse",
+	                  "version", "0.0.1", "integratedTime", itime);
 	if (entry == NULL)
 		die("cannot build the entry");
 
@@ -458,10 +482,19 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	parse(&o, argc, argv);
-	if (o.leaf_key == NULL || o.digest == NULL || o.out == NULL)
+	if (o.digest == NULL || o.out == NULL || (o.leaf_key == NULL && strcmp(argv[1], "statement") != 0))
 		usage();
 	payload = statement(o.digest);
-	p = pae(payload);
+	if (strcmp(argv[1], "statement") == 0) {
+		write_file(o.out, payload, strlen(payload));
+		return 0;
+	}
+	if (o.message) {
+		p.d = (unsigned char *)payload;
+		p.n = strlen(payload);
+	} else {
+		p = pae(payload);
+	}
 	leaf = load_key(o.leaf_key);
 	if (strcmp(argv[1], "sign") == 0) {
 		sig = sign(leaf, p.d, p.n);
@@ -503,9 +536,17 @@ int main(int argc, char **argv)
 			    vm, "timestampVerificationData",
 			    json_pack("{s:[{s:s}]}", "rfc3161Timestamps", "signedTimestamp", b64(t.d, t.n)));
 		}
-		bundle =
-		    json_pack("{s:s, s:o, s:o}", "mediaType", "application/vnd.dev.sigstore.bundle.v0.3+json",
-		              "verificationMaterial", vm, "dsseEnvelope", env);
+		if (o.message) {
+			unsigned char md[32];
+
+			sha256(md, payload, strlen(payload));
+			json_decref(env);
+			env = json_pack("{s:{s:s, s:s}, s:s}", "messageDigest", "algorithm", "SHA2_256",
+			                "digest", b64(md, 32), "signature", b64(sig.d, sig.n));
+		}
+		bundle = json_pack("{s:s, s:o, s:o}", "mediaType",
+		                   "application/vnd.dev.sigstore.bundle.v0.3+json", "verificationMaterial",
+		                   vm, o.message ? "messageSignature" : "dsseEnvelope", env);
 		if (bundle == NULL || (text = json_dumps(bundle, JSON_COMPACT)) == NULL)
 			die("cannot build the bundle");
 		write_file(o.out, text, strlen(text));

@@ -6,7 +6,8 @@
 # it.  sigstore-js (tests/sigstore-js/oracle.js verify-keyless, offline,
 # the trusted root as its only trust) must accept the good bundles and
 # refuse each broken one, for the reason it was broken:
-#   - accepted: SET and inclusion proof; inclusion proof alone;
+#   - accepted: SET and inclusion proof (DSSE with a dsse entry, message
+#     signature with a hashedrekord entry); inclusion proof alone;
 #     a certificate expired now but valid at integratedTime; an RFC 3161
 #     timestamp added;
 #   - refused: tampered inclusion proof, SET, checkpoint signature; a log
@@ -47,10 +48,10 @@ craft() {
 	"$KEYLESSCRAFT" bundle --leaf-key "$K/$leaf.key" --leaf-cert "$K/$leaf.crt" --log-key "$K/log.key" \
 		--image-digest "$D" --repo test/keyless "$@" -o "$T/$name.json" || die "keylesscraft $name failed"
 }
-# oracle NAME [HEX SAN ISSUER]: sigstore-js on $T/NAME.json
+# oracle NAME [HEX SAN ISSUER [STATEMENT]]: sigstore-js on $T/NAME.json
 oracle() {
 	node "$ORACLE_DIR/oracle.js" verify-keyless "$T/$1.json" "$K/trusted_root.json" "${2:-${D#sha256:}}" \
-		"${3:-$EMAIL}" "${4:-$ISSUER}"
+		"${3:-$EMAIL}" "${4:-$ISSUER}" ${5:+"$5"}
 }
 
 echo "# accepted"
@@ -65,6 +66,10 @@ expect_exit 0 -- oracle backdated
 mk tsr "$T/sig.bin" "$T/sig.tsr"
 craft tsa -- --sig "$T/sig.bin" --tsr "$T/sig.tsr"
 expect_exit 0 -- oracle tsa
+"$KEYLESSCRAFT" statement --image-digest "$D" -o "$T/statement.json" || die "keylesscraft statement failed"
+craft message -- --message-signature
+expect_exit 0 -- oracle message "${D#sha256:}" "$EMAIL" "$ISSUER" "$T/statement.json"
+expect_match '^verified: ' "$OUT"
 
 echo "# refused: the transparency log evidence"
 craft t-proof -- --tamper proof
@@ -82,6 +87,9 @@ expect_match 'invalid checkpoint signature' "$ERR"
 craft t-body -- --tamper body
 expect_exit 1 -- oracle t-body
 expect_match 'tlog entry signature mismatch' "$ERR"
+craft t-body-message -- --message-signature --tamper body
+expect_exit 1 -- oracle t-body-message "${D#sha256:}" "$EMAIL" "$ISSUER" "$T/statement.json"
+expect_match 'sigstore-js: signature mismatch' "$ERR"
 # Bundles v0.2 and later must carry the inclusion proof; the SET alone was
 # bundle v0.1's evidence.
 craft set-only -- --no-proof
