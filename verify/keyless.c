@@ -200,6 +200,21 @@ static int leaf_cert(X509 **out, unsigned char **der, size_t *der_len, json_t *v
 		                 "bundle: verificationMaterial.x509CertificateChain.certificates: %zu, more "
 		                 "than the limit of %d (SIGNET_MAX_CERT_CHAIN)",
 		                 json_array_size(certs), SIGNET_MAX_CERT_CHAIN);
+	/* The others are not used, but must be certificates too. */
+	for (size_t i = 1; i < json_array_size(certs); i++) {
+		char path[96];
+		unsigned char *d = NULL;
+		size_t n = 0;
+		X509 *x = NULL;
+		int rc;
+
+		(void)snprintf(path, sizeof(path),
+		               "verificationMaterial.x509CertificateChain.certificates[%zu]", i);
+		if ((rc = leaf_from(&x, &d, &n, json_array_get(certs, i), path, e)) != 0)
+			return rc;
+		X509_free(x);
+		free(d);
+	}
 	return leaf_from(out, der, der_len, json_array_get(certs, 0),
 	                 "verificationMaterial.x509CertificateChain.certificates[0]", e);
 }

@@ -212,6 +212,11 @@ jq '.mediaType = "application/vnd.dev.sigstore.bundle.v0.3+json"' "$T/chain02.js
 attach chain03
 judge 1 chain03 'an x509CertificateChain in a v0.3 bundle'
 
+jq '.verificationMaterial.x509CertificateChain.certificates[1].rawBytes = "AAAA"' "$T/chain02.json" >"$T/chainbad.json"
+attach chainbad
+keyless 1 chainbad
+expect_match 'x509CertificateChain.certificates\[1\].rawBytes: not a DER X.509 certificate' "$ERR"
+
 echo "# limits crossed: SIGNET_MAX_CERT_CHAIN, SIGNET_MAX_CERT_SIZE, SIGNET_MAX_TIMESTAMPS"
 jq '.verificationMaterial.x509CertificateChain.certificates |= [range(9) as $i | .[0]]' "$T/chain02.json" >"$T/chain9.json"
 attach chain9
