@@ -799,9 +799,9 @@ static int read_record(struct signet_attestation *a, unsigned char **text, size_
 	have_enc = exists(enc);
 	if (have_plain == have_enc) {
 		rc = sn_seterr(e, have_plain ? SIGNET_EBADINPUT : SIGNET_ENOTFOUND,
-		               "attestation record %s: %s " RECORD_FILE " and " RECORD_ENC_FILE
+		               "attestation record %s: holds %s " RECORD_FILE " %s " RECORD_ENC_FILE
 		               " (a record is one of them)",
-		               dir, have_plain ? "holds both" : "holds neither");
+		               dir, have_plain ? "both" : "neither", have_plain ? "and" : "nor");
 		goto out;
 	}
 	a->encrypted = have_enc;
