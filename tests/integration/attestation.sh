@@ -59,27 +59,26 @@ C="$T/contract.yaml"
 contract "$C"
 
 # ---- records as the guest writes them ----------------------------------------
-# checksums [LABEL-PREFIX]: the text of se-checksums.txt for the values in
-# V (contract labels "contract:NAME" unless another prefix is given).
+# checksums: the text of se-checksums.txt for the values in V.
 checksums() {
-	local prefix=${1-contract:} f s
+	local f s
 	printf '%s\n' "25.11.0" "Machine Type/Plant/Serial: 3931/02/8A018" "Image age: 3 days since creation."
 	echo "$(printf 'base image' | sha) baseimage"
 	for f in root.tar.gz cidata/meta-data cidata/user-data cidata/vendor-data; do
 		echo "$(printf '%s' "$f" | sha) $f"
 	done
 	for s in workload env attestationPublicKey envWorkloadSignature; do
-		echo "$(sha <"$V/$s") $prefix$s"
+		echo "$(sha <"$V/$s") contract:$s"
 	done
 }
 # record DIR KEY [TEXT-FILE]: DIR/se-checksums.txt (TEXT-FILE, or the
 # checksums) and DIR/se-signature.bin signed with KEY.
 record() {
-	local d=$1 key=$2
+	local d=$1 signer=$2
 	rm -rf "$d"
 	mkdir -p "$d"
 	if [[ -n ${3-} ]]; then cp "$3" "$d/se-checksums.txt"; else checksums >"$d/se-checksums.txt"; fi
-	openssl dgst -sha256 -sign "$key" -out "$d/se-signature.bin" "$d/se-checksums.txt" || die "openssl dgst -sign failed"
+	openssl dgst -sha256 -sign "$signer" -out "$d/se-signature.bin" "$d/se-checksums.txt" || die "openssl dgst -sign failed"
 }
 # encrypt_record DIR: se-checksums.txt becomes se-checksums.txt.enc,
 # encrypted for the auditor with IBM's commands (the signature stays over
@@ -215,11 +214,11 @@ echo "# certificates: revoked, expired, another root, no CRL for a level (fail c
 # verifies, the chain of CERT does not (exit 1), and openssl verify
 # -crl_check_all refuses it too.
 chain_refused() {
-	local cert=$1 key=$2 re=$3
+	local cert=$1 signer=$2 re=$3
 	shift 3
 	local -a pki=("$@") ossl=()
 	[[ ${#pki[@]} -gt 0 ]] || pki=("${CHAIN[@]}")
-	record "$R" "$key"
+	record "$R" "$signer"
 	attest 1 --cert "$cert" "${pki[@]}" --contract "$C" "$R"
 	expect_match "^signature: ok\$" "$OUT"
 	expect_match "^chain: FAILED: $re" "$OUT"
