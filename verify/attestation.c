@@ -31,6 +31,7 @@
  *    for ("unknown") fails like one that differs: the guest booted with a
  *    contract other than the one the auditor holds.
  */
+#include "verify/verify.h"
 #include "policy/policy.h"
 
 #include "base/digest.h"
@@ -258,29 +259,37 @@ static int contract_value(struct sn_yaml *y, const char *key, size_t line, void 
 	return sha256_hex(x->hex[i], text, len, y->e);
 }
 
-static int read_contract(struct expected *x, const char *path, struct sn_err *e)
+/* The contract text data (len bytes, named source in messages). */
+static int parse_contract(struct expected *x, const void *data, size_t len, const char *source,
+                          struct sn_err *e)
 {
-	struct sn_buf b;
 	struct sn_yaml y;
 	char *what;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	if ((rc = sn_file_read(&b, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_CONTRACT, 0, e)) != 0)
-		return rc;
-	if ((what = sn_aprintf(e, WHAT_CONTRACT " %s", path)) == NULL) {
-		sn_buf_wipe_free(&b);
+	if ((what = sn_aprintf(e, WHAT_CONTRACT " %s", source)) == NULL)
 		return SIGNET_ENOMEM;
-	}
-	rc = sn_yaml_open(&y, b.data != NULL ? (const char *)b.data : "", b.len, what, 0, 1, e);
+	rc = sn_yaml_open(&y, data != NULL ? data : "", len, what, 0, 1, e);
 	if (rc == 0 && y.ev.type != YAML_MAPPING_START_EVENT)
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
 		               "%s: the top level must be a mapping (workload, env, ...)", what);
 	if (rc == 0 && (rc = sn_yaml_walk_mapping(&y, contract_value, x)) == 0)
 		rc = sn_yaml_finish(&y);
 	sn_yaml_close(&y);
-	sn_buf_wipe_free(&b); /* may hold credentials */
 	free(what);
+	return rc;
+}
+
+static int read_contract(struct expected *x, const char *path, struct sn_err *e)
+{
+	struct sn_buf b;
+	int rc;
+
+	if ((rc = sn_file_read(&b, path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_CONTRACT, 0, e)) != 0)
+		return rc;
+	rc = parse_contract(x, b.data, b.len, path, e);
+	sn_buf_wipe_free(&b); /* may hold credentials */
 	return rc;
 }
 
@@ -728,6 +737,37 @@ static int read_cert(X509 **out, const char *path, struct sn_err *e)
 out:
 	sk_X509_pop_free(st, X509_free);
 	ERR_clear_error();
+	return rc;
+}
+
+/* ---- the record alone (the fuzz harness) ------------------------------ */
+
+int sn_attestation_parse(signet_attestation **out, const char *name, const char *text, size_t len,
+                         const char *contract, size_t contract_len, struct sn_err *e)
+{
+	struct signet_attestation *a;
+	struct expected x;
+	int rc;
+
+	if (len > SIGNET_MAX_ATTESTATION_RECORD_SIZE)
+		return sn_seterr(e, SIGNET_ELIMIT,
+		                 "%s: larger than the limit of %u bytes "
+		                 "(SIGNET_MAX_ATTESTATION_RECORD_SIZE)",
+		                 name, SIGNET_MAX_ATTESTATION_RECORD_SIZE);
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return sn_enomem(e);
+	if ((a->record_path = sn_strdup(name, e)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	if (contract != NULL && (rc = parse_contract(&x, contract, contract_len, "(fuzz)", e)) != 0)
+		goto out;
+	if ((rc = parse_record(a, text, len, contract != NULL ? &x : NULL, e)) != 0)
+		goto out;
+	*out = a;
+	a = NULL;
+out:
+	signet_attestation_free(a);
 	return rc;
 }
 
