@@ -5,9 +5,10 @@
  *
  * What IBM documents and signet follows ("Attestation", Hyper Protect
  * Virtual Servers): the guest writes se-checksums.txt, a short header (the
- * image release, "Machine Type/Plant/Serial: ...", "Image age: ...") and
+ * image release, "Machine Type/Plant/Serial: ...", "Image age: ...", since
+ * 26.7 the validity of the encryption and attestation certificates) and
  * then "<sha256 hex> <name>" lines: the base image, the root partition,
- * the cloud-init files and, for the contract, "contract:workload",
+ * the cloud-init files, the SBOM and, for the contract, "contract:workload",
  * "contract:env", "contract:attestationPublicKey" and
  * "contract:envWorkloadSignature": sha256 of each contract value as it
  * was given (the hyper-protect-basic string when encrypted).  With an

@@ -147,6 +147,25 @@ echo "# without --contract the contract checksums are listed, not compared"
 attest 0 --cert "$P/attest.crt" "${CHAIN[@]}" "$R"
 expect_match "^contract:workload: unchecked \(line 9\): sha256 $(sha <"$V/workload")\$" "$OUT"
 
+echo "# the 26.7 layout IBM documents: five header lines, more recorded files, no envWorkloadSignature"
+{
+	printf '%s\n' "26.7.1" "Machine Type/Plant/Serial: 8562/02/4C598" "Image age: 10 days since creation." \
+		"Encryption Certificate valid until: Jul 06 06:44:41 2027 UTC" \
+		"Attestation Certificate valid until: Jul 06 12:28:59 2027 UTC"
+	for f in certificate_expiry_date.json root.tar.gz baseimage sbom /dev/disk/by-label/cidata cidata/meta-data \
+		cidata/user-data cidata/vendor-data; do
+		echo "$(printf '%s' "$f" | sha) $f"
+	done
+	for s in workload env attestationPublicKey; do echo "$(sha <"$V/$s") contract:$s"; done
+} >"$T/ibm-26.txt"
+record "$R" "$P/attest.key" "$T/ibm-26.txt"
+contract "$T/unsigned.yaml" workload env attestationPublicKey
+attest 0 --cert "$P/attest.crt" "${CHAIN[@]}" --contract "$T/unsigned.yaml" --json "$R"
+expect_eq "$(jq -r '.header[4]' "$OUT")" "Attestation Certificate valid until: Jul 06 12:28:59 2027 UTC" "fifth header line"
+expect_eq "$(jq -r '[.checksums[] | .status] | join(",")' "$OUT")" \
+	"recorded,recorded,recorded,recorded,recorded,recorded,recorded,recorded,matched,matched,matched" "statuses"
+expect_eq "$(jq -r '.checksums[4].name' "$OUT")" "/dev/disk/by-label/cidata" "a name with slashes"
+
 echo "# labels as releases spell them: parsed leniently, compared strictly"
 {
 	checksums | sed -n '1,8p'
