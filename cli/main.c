@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
 	{ "policy", cmd_policy, "lint, explain or export a policy" },
 	{ "contract", cmd_contract, "HPCR contract helpers: print the images section pinning keys" },
+	{ "attestation", cmd_attestation, "verify an HPCR attestation record: signature, chain, contract" },
 #if SIGNET_HAVE_SIGNER
 	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
 	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },

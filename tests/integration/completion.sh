@@ -72,6 +72,7 @@ expect_comp "signet ve" verify version
 expect_comp "signet help st" standalone-verify standalone-sign
 expect_comp "signet policy " lint explain export --help
 expect_comp "signet contract " images --help
+expect_comp "signet attestation " verify --help
 expect_comp "signet key " generate --help
 expect_comp "signet audit m" merge
 
@@ -106,6 +107,7 @@ gate
 standalone-verify
 policy export
 contract images
+attestation verify
 sign
 standalone-sign
 key generate
