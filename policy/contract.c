@@ -50,15 +50,6 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#define HPB_PREFIX            "hyper-protect-basic."
-#define ENC_MAGIC             "Salted__"
-#define ENC_SALT_LEN          8
-#define ENC_HEADER_LEN        16    /* "Salted__" + salt */
-#define ENC_PBKDF2_ITERATIONS 10000 /* openssl enc -pbkdf2's default */
-#define ENC_KEY_LEN           32    /* AES-256 */
-#define ENC_IV_LEN            16
-#define AES_BLOCK             16
-
 #define NO_KEY_REASON    "no key is pinned for this repository in the contract"
 #define DCT_REASON       "Docker Content Trust is not supported yet"
 #define WHAT_CONTRACT    "contract"
@@ -793,150 +784,31 @@ out:
 	return rc;
 }
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1; /* never prompt: a protected key is refused */
-}
-
 static int load_private_key(struct contract *c)
 {
-	struct sn_buf b;
-	EVP_PKEY *k = NULL;
-	BIO *bio;
-	int rc;
-
 	if (c->pkey != NULL)
 		return 0;
-	if ((rc = sn_file_read(&b, c->key_path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_PRIVATE_KEY, 0, c->e)) != 0)
-		return rc;
-	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL) {
-		k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-		BIO_free(bio);
-	}
-	sn_buf_wipe_free(&b);
-	ERR_clear_error();
-	if (k == NULL)
-		return sn_seterr(c->e, SIGNET_EBADINPUT,
-		                 WHAT_PRIVATE_KEY
-		                 " %s: not a PEM private key, or protected by a passphrase (not supported)",
-		                 c->key_path);
-	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
-		EVP_PKEY_free(k);
-		return sn_seterr(c->e, SIGNET_EBADINPUT,
-		                 WHAT_PRIVATE_KEY
-		                 " %s: not an RSA key (hyper-protect-basic encrypts with RSA)",
-		                 c->key_path);
-	}
-	c->pkey = k;
-	return 0;
+	return sn_hpb_load_key(&c->pkey, c->key_path, WHAT_PRIVATE_KEY, c->e);
 }
 
-/* Decrypts a hyper-protect-basic section: epw is the RSA-encrypted
- * password, ct the openssl enc output.  *plain (NUL-terminated, a secret:
- * wipe and free) receives the text. */
-static int hpb_decrypt(unsigned char **plain, size_t *plain_len, struct sn_yaml *y, struct contract *c,
-                       const char *section, size_t line, const unsigned char *epw, size_t epw_len,
-                       const unsigned char *ct, size_t ct_len)
-{
-	unsigned char kiv[ENC_KEY_LEN + ENC_IV_LEN];
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_CIPHER_CTX *cctx = NULL;
-	unsigned char *pw = NULL, *out = NULL;
-	size_t pw_cap = 0, pw_len = 0, pass_len, out_cap = 0;
-	int n1 = 0, n2 = 0, rc;
-
-	if (ct_len < ENC_HEADER_LEN + AES_BLOCK || memcmp(ct, ENC_MAGIC, strlen(ENC_MAGIC)) != 0 ||
-	    (ct_len - ENC_HEADER_LEN) % AES_BLOCK != 0 || ct_len > INT_MAX) {
-		return bad(y, line,
-		           "%s: the encrypted data is not what `openssl enc -aes-256-cbc -pbkdf2` writes "
-		           "(\"Salted__\", 8 bytes of salt, whole AES blocks)",
-		           section);
-	}
-	if ((rc = load_private_key(c)) != 0)
-		return rc;
-	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, c->pkey, NULL)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	if (EVP_PKEY_decrypt_init(pctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_decrypt(pctx, NULL, &pw_cap, epw, epw_len) <= 0 || pw_cap == 0) {
-		rc = bad(y, line, "%s: cannot decrypt the password with the private key %s", section,
-		         c->key_path);
-		goto out;
-	}
-	if ((pw = malloc(pw_cap)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	pw_len = pw_cap;
-	if (EVP_PKEY_decrypt(pctx, pw, &pw_len, epw, epw_len) <= 0) {
-		rc = bad(
-		    y, line,
-		    "%s: cannot decrypt the password with the private key %s: not the key the contract was "
-		    "encrypted for, or the section is damaged",
-		    section, c->key_path);
-		goto out;
-	}
-	/* openssl enc -pass stdin: the password is the first line. */
-	for (pass_len = 0; pass_len < pw_len && pw[pass_len] != '\n' && pw[pass_len] != '\0'; pass_len++)
-		;
-	if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pass_len, ct + strlen(ENC_MAGIC), ENC_SALT_LEN,
-	                      ENC_PBKDF2_ITERATIONS, EVP_sha256(), (int)sizeof(kiv), kiv) != 1) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	out_cap = ct_len - ENC_HEADER_LEN + AES_BLOCK + 1;
-	if ((cctx = EVP_CIPHER_CTX_new()) == NULL || (out = malloc(out_cap)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	if (EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, kiv, kiv + ENC_KEY_LEN) != 1 ||
-	    EVP_DecryptUpdate(cctx, out, &n1, ct + ENC_HEADER_LEN, (int)(ct_len - ENC_HEADER_LEN)) != 1 ||
-	    EVP_DecryptFinal_ex(cctx, out + n1, &n2) != 1) {
-		rc = bad(y, line,
-		         "%s: cannot decrypt with the private key %s: not the key the contract was encrypted "
-		         "for, or "
-		         "the section is damaged",
-		         section, c->key_path);
-		goto out;
-	}
-	out[n1 + n2] = '\0';
-	*plain = out;
-	*plain_len = (size_t)(n1 + n2);
-	out = NULL;
-	rc = 0;
-out:
-	OPENSSL_cleanse(kiv, sizeof(kiv));
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pw_cap);
-		free(pw);
-	}
-	if (out != NULL) {
-		OPENSSL_cleanse(out, out_cap);
-		free(out);
-	}
-	EVP_CIPHER_CTX_free(cctx);
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return rc;
-}
-
-/* Decrypts a section (hpb_decrypt) and walks its text with fn, as if it
- * had been written in the clear; the text is wiped after. */
+/* Decrypts a section (sn_hpb_decrypt) and walks its text with fn, as if
+ * it had been written in the clear; the text is wiped after. */
 static int decrypt_walk(struct sn_yaml *y, struct contract *c, const char *section, size_t line,
-                        const unsigned char *epw, size_t epw_len, const unsigned char *ct, size_t ct_len,
-                        sn_yaml_value_fn fn)
+                        const struct sn_hpb *h, sn_yaml_value_fn fn)
 {
+	struct sn_hpb_names names = {NULL, WHAT_CONTRACT, "section"};
 	unsigned char *plain = NULL;
 	size_t plen = 0;
 	char *what = NULL;
 	int rc;
 
-	if ((rc = hpb_decrypt(&plain, &plen, y, c, section, line, epw, epw_len, ct, ct_len)) != 0)
+	if ((rc = load_private_key(c)) != 0)
+		return rc;
+	if ((names.what = what = sn_aprintf(c->e, "%s: %s", y->what, section)) == NULL)
+		return SIGNET_ENOMEM;
+	rc = sn_hpb_decrypt(&plain, &plen, c->pkey, c->key_path, h, &names, line, c->e);
+	free(what);
+	if (rc != 0)
 		return rc;
 	if ((what = sn_aprintf(c->e, "%s: %s (decrypted)", c->name, section)) == NULL)
 		rc = SIGNET_ENOMEM;
@@ -952,34 +824,25 @@ static int decrypt_walk(struct sn_yaml *y, struct contract *c, const char *secti
 static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
                              size_t line)
 {
-	size_t len, pwl = 0, ctl = 0;
+	struct sn_hpb h = {0};
+	size_t len;
 	const char *text = sn_yaml_text(y, &len);
-	const char *p1 = text + strlen(HPB_PREFIX), *end = text + len, *dot;
-	unsigned char *pw = NULL, *ct = NULL;
+	char *what;
 	int rc;
 
-	dot = memchr(p1, '.', (size_t)(end - p1));
-	if (dot == NULL || dot == p1 || dot + 1 == end ||
-	    memchr(dot + 1, '.', (size_t)(end - dot - 1)) != NULL)
-		return bad(y, line,
-		           "%s: an encrypted section is hyper-protect-basic.<base64 password>.<base64 data>",
-		           section);
-	if ((rc = sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1))) != 0 ||
-	    (rc = sn_base64_decode(&ct, &ctl, dot + 1, (size_t)(end - dot - 1))) != 0) {
-		rc = rc == SIGNET_ENOMEM
-		         ? sn_enomem(c->e)
-		         : bad(y, line,
-		               "%s: the encrypted %s of the hyper-protect-basic section is not base64",
-		               section, pw == NULL ? "password" : "data");
-		goto out;
-	}
+	if ((what = sn_aprintf(c->e, "%s: %s", y->what, section)) == NULL)
+		return SIGNET_ENOMEM;
+	rc = sn_hpb_split(&h, text, len, what, line, c->e);
+	free(what);
+	if (rc != 0)
+		return rc;
 	if (c->facts != NULL) {
 		/* Reported: decrypted (and read) only with the key. */
 		c->env_encrypted |= fn == env_value;
 		c->env_line = line;
 		if (c->key_path == NULL)
 			goto out;
-		if ((rc = decrypt_walk(y, c, section, line, pw, pwl, ct, ctl, fn)) == 0)
+		if ((rc = decrypt_walk(y, c, section, line, &h, fn)) == 0)
 			c->facts->decrypted[fn == env_value ? SN_SECTION_ENV : SN_SECTION_WORKLOAD] = 1;
 		goto out;
 	}
@@ -995,13 +858,9 @@ static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *
 		              c->name, section);
 		goto out;
 	}
-	rc = decrypt_walk(y, c, section, line, pw, pwl, ct, ctl, fn);
+	rc = decrypt_walk(y, c, section, line, &h, fn);
 out:
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pwl);
-		free(pw);
-	}
-	free(ct);
+	sn_hpb_clear(&h);
 	return rc;
 }
 
@@ -1043,7 +902,7 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 		c->workload_len = len;
 	else
 		c->env_len = len;
-	if (len >= strlen(HPB_PREFIX) && memcmp(text, HPB_PREFIX, strlen(HPB_PREFIX)) == 0) {
+	if (sn_hpb_is_encrypted(text, len)) {
 		if (c->facts != NULL)
 			c->facts->form[idx] = SN_FORM_ENCRYPTED;
 		return encrypted_section(y, c, section, fn, line);
@@ -1100,24 +959,14 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
  * decrypted and walked again for its signingKey. */
 static int read_encrypted_env(struct sn_yaml *y, struct contract *c)
 {
-	const char *p1 = c->env_value + strlen(HPB_PREFIX), *dot = strchr(p1, '.');
-	unsigned char *pw = NULL, *ct = NULL;
-	size_t pwl = 0, ctl = 0;
+	struct sn_hpb h = {0};
 	int rc;
 
 	/* The form was checked when env was read. */
-	if (dot == NULL || sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1)) != 0 ||
-	    sn_base64_decode(&ct, &ctl, dot + 1, strlen(dot + 1)) != 0) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	rc = decrypt_walk(y, c, "env", c->env_line, pw, pwl, ct, ctl, env_value);
-out:
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pwl);
-		free(pw);
-	}
-	free(ct);
+	if ((rc = sn_hpb_split(&h, c->env_value, c->env_len, c->name, c->env_line, c->e)) != 0)
+		return rc;
+	rc = decrypt_walk(y, c, "env", c->env_line, &h, env_value);
+	sn_hpb_clear(&h);
 	return rc;
 }
 

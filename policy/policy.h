@@ -13,6 +13,8 @@
 #include "registry/registry.h"
 #include <openssl/types.h>
 
+#include <openssl/types.h>
+
 /* ---- identity matching (identity.c) -------------------------------- */
 
 /* containers-policy.json signedIdentity rules (SPEC §4.1). */
@@ -311,6 +313,53 @@ struct sn_contract_facts {
 int sn_contract_inspect(struct sn_contract_facts *f, const void *data, size_t len, const char *source,
                         const char *contract_key, struct sn_err *e);
 void sn_contract_facts_clear(struct sn_contract_facts *f);
+
+/* ---- hyper-protect-basic decryption (hpb.c) ------------------------ */
+
+/* The format of IBM's "Contract encryption", shared by the contract's
+ * encrypted sections and the encrypted attestation record
+ * (se-checksums.txt.enc): SN_HPB_PREFIX + base64(RSA PKCS#1 v1.5 of a
+ * password) + "." + base64(openssl enc -aes-256-cbc -pbkdf2 -pass stdin). */
+#define SN_HPB_PREFIX "hyper-protect-basic."
+
+/* The two decoded parts (epw a secret: sn_hpb_clear wipes it). */
+struct sn_hpb {
+	unsigned char *epw; /* the RSA-encrypted password */
+	size_t epw_len;
+	unsigned char *ct; /* "Salted__", salt, AES-256-CBC blocks */
+	size_t ct_len;
+};
+
+/* How a decryption failure names what was decrypted: "<what>: cannot
+ * decrypt ... not the key the <subject> was encrypted for, or the <part>
+ * is damaged" ("contract c.yaml: workload", "contract", "section"). */
+struct sn_hpb_names {
+	const char *what;
+	const char *subject;
+	const char *part;
+};
+
+/* text (len bytes) starts with SN_HPB_PREFIX. */
+int sn_hpb_is_encrypted(const char *text, size_t len);
+/* Splits and decodes text into *out (cleared with sn_hpb_clear): exactly
+ * three dot-separated parts, standard base64.  0, SIGNET_EBADINPUT ("<what>:
+ * ...", " (line N)" added when line is not 0) or SIGNET_ENOMEM. */
+int sn_hpb_split(struct sn_hpb *out, const char *text, size_t len, const char *what, size_t line,
+                 struct sn_err *e);
+void sn_hpb_clear(struct sn_hpb *h);
+/* Loads an unencrypted PEM RSA private key from path into *out (the
+ * caller's, EVP_PKEY_free); what names it in messages ("contract private
+ * key").  0, SIGNET_ENOTFOUND / SIGNET_EIO / SIGNET_ELIMIT (reading),
+ * SIGNET_EBADINPUT (not a PEM private key, protected, not RSA), ENOMEM. */
+int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct sn_err *e);
+/* Decrypts h with key (read from key_path, named in messages): *plain
+ * receives the text, NUL-terminated, *plain_len its length without the
+ * NUL (a secret: OPENSSL_cleanse and free).  The password is cut at its
+ * first newline or NUL, as `openssl enc -pass stdin` reads it.  line, if
+ * not 0, is added to messages as " (line N)".  0, SIGNET_EBADINPUT (not
+ * openssl enc output, wrong key or damaged data) or SIGNET_ENOMEM. */
+int sn_hpb_decrypt(unsigned char **plain, size_t *plain_len, EVP_PKEY *key, const char *key_path,
+                   const struct sn_hpb *h, const struct sn_hpb_names *n, size_t line, struct sn_err *e);
 
 /* NULL when data (len bytes) is exactly one ASCII-armored OpenPGP public
  * key block: the BEGIN PGP PUBLIC KEY BLOCK line first, the END line, then

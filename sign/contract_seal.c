@@ -46,7 +46,6 @@
 
 #include <signet/contract.h>
 
-#define HPB_PREFIX            "hyper-protect-basic."
 #define ENC_MAGIC             "Salted__"
 #define ENC_SALT_LEN          8
 #define ENC_PBKDF2_ITERATIONS 10000 /* openssl enc -pbkdf2's default */
@@ -481,7 +480,7 @@ static int hpb_encrypt(struct seal *s, struct sn_buf *out, const unsigned char *
 		               s->o->encrypt_cert);
 		goto out;
 	}
-	if ((rc = sn_buf_append_str(out, HPB_PREFIX, s->e)) != 0 ||
+	if ((rc = sn_buf_append_str(out, SN_HPB_PREFIX, s->e)) != 0 ||
 	    (rc = sn_base64_encode(out, epw, epw_len, 0, s->e)) != 0 ||
 	    (rc = sn_buf_append_str(out, ".", s->e)) != 0 ||
 	    (rc = sn_base64_encode(out, blob, hdr + (size_t)n1 + (size_t)n2, 0, s->e)) != 0)
