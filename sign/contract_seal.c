@@ -56,7 +56,6 @@
 /* Draws of a password before giving up; one draw is clean with
  * probability (254/256)^32 > 0.77, so 64 never all fail in practice. */
 #define SEAL_PASSWORD_DRAWS 64
-#define SEAL_PEM_FILE_MAX   (1024u * 1024u) /* a key, certificate, CA or CRL file */
 
 #define WHAT_SIGN_KEY    "--sign-key"
 #define WHAT_SIGN_CERT   "--sign-cert"
@@ -92,7 +91,7 @@ static int pem_file(BIO **bio, struct sn_buf *b, const char *path, const char *w
 {
 	int rc;
 
-	if ((rc = sn_file_read(b, path, SEAL_PEM_FILE_MAX, what, 0, e)) != 0)
+	if ((rc = sn_file_read(b, path, SIGNET_MAX_PKI_FILE_SIZE, what, 0, e)) != 0)
 		return rc;
 	if (b->len > INT_MAX || (*bio = BIO_new_mem_buf(b->data, (int)b->len)) == NULL) {
 		sn_buf_wipe_free(b);

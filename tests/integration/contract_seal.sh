@@ -198,6 +198,10 @@ seal 1 --encrypt-cert "$H/encrypt.crt" --ca "$H/chain.pem" --crl "$H/root.crl" -
 expect_match "not trusted: unable to get certificate CRL" "$ERR"
 seal 1 --encrypt-cert "$H/expired-encrypt.crt" "${CHAIN[@]}" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
 expect_match "^signet: --encrypt-cert .*expired-encrypt\.crt: not trusted: certificate has expired" "$ERR"
+# SIGNET_MAX_PKI_FILE_SIZE: a --ca file of 1 MiB + 1 byte
+{ cat "$H/chain.pem"; head -c $((1024 * 1024 + 1 - $(wc -c <"$H/chain.pem"))) /dev/zero | tr '\0' '#'; } >"$T/big.pem"
+seal 2 --encrypt-cert "$H/encrypt.crt" --ca "$T/big.pem" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
+expect_match "^signet: --ca: .*big\.pem: larger than the limit of 1048576 bytes" "$ERR"
 # a self-signed test certificate is its own --ca
 sh "$MC" keypair "$T/selfsigned" >"$T/kp.log" 2>&1 || { cat "$T/kp.log"; die "make-contracts.sh keypair failed"; }
 seal 0 --encrypt-cert "$T/selfsigned/hpcr.crt" --ca "$T/selfsigned/hpcr.crt" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/self.yaml"
