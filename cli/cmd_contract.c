@@ -8,8 +8,7 @@
 
 #include <jansson.h>
 
-#define MAX_PINS  256
-#define MAX_FILES 64 /* --ca, --crl */
+#define MAX_PINS 256
 
 static const char contract_help[] =
     "Usage: signet contract images [--rhs REPOSITORY=KEYFILE]... [--cosign REPOSITORY=PUBKEY.pem]...\n"
@@ -338,6 +337,8 @@ static const char seal_help[] =
     "expired or not yet valid; the signing certificate expired), 2 bad usage or input (no\n"
     "--ca, a contract that does not parse, a signingKey that is not --sign-key's), 3 cannot\n"
     "read a file or write the output.\n";
+
+#define MAX_FILES 64 /* --ca, --crl */
 
 enum { OPT_ENCRYPT_CERT = 0x320, OPT_CA, OPT_CRL, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_SECTIONS };
 
