@@ -11,17 +11,18 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is"},
-    {"verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest"},
-    {"audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports"},
-    {"gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing"},
-    {"standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)"},
-    {"policy", cmd_policy, "lint, explain or export a policy"},
-    {"contract", cmd_contract, "HPCR contract helpers: pin keys (images), seal, verify"},
+	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is" },
+	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest" },
+	{ "audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports" },
+	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing" },
+	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
+	{ "policy", cmd_policy, "lint, explain or export a policy" },
+	{ "contract", cmd_contract, "HPCR contract helpers: pin keys (images), seal, verify" },
+	{ "attestation", cmd_attestation, "verify an HPCR attestation record: signature, chain, contract" },
 #if SIGNET_HAVE_SIGNER
-    {"sign", cmd_sign, "sign an image and store the signature where verifiers look"},
-    {"standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)"},
-    {"key", cmd_key, "generate a key pair for cosign-format signing"},
+	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
+	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },
+	{ "key", cmd_key, "generate a key pair for cosign-format signing" },
 #endif
 };
 

@@ -28,6 +28,7 @@ _signet_opts()
 		*) echo "--rhs --cosign --output --help" ;;
 		esac
 		;;
+	attestation) echo "--cert --ca --crl --key --contract --json --help" ;;
 	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --format --recursive
 		--registries.d --lookaside $_signet_common_opts" ;;
 	standalone-sign) echo "--gpg-key --key --passphrase-file --output --help" ;;
@@ -41,7 +42,7 @@ _signet_value()
 {
 	case $1 in
 	--policy | --contract | --contract-key | --key | --authfile | --repos | --html | --output | -o | \
-		--passphrase-file | --encrypt-cert | --ca | --crl | --sign-key | --sign-cert)
+		--passphrase-file | --cert | --ca | --crl | --encrypt-cert | --sign-key | --sign-cert)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$2")
 		;;
@@ -129,7 +130,7 @@ _signet()
 
 	if ((${#words[@]} <= 2)); then
 		mapfile -t COMPREPLY < <(compgen -W 'inspect verify audit gate standalone-verify policy contract
-			sign standalone-sign key help version --help --version' -- "$cur")
+			attestation sign standalone-sign key help version --help --version' -- "$cur")
 		_signet_trim "$cur"
 		return 0
 	fi
@@ -138,12 +139,13 @@ _signet()
 	case $cmd in
 	help)
 		((${#words[@]} == 3)) && mapfile -t COMPREPLY < <(compgen -W 'inspect verify audit gate
-			standalone-verify policy contract sign standalone-sign key' -- "$cur")
+			standalone-verify policy contract attestation sign standalone-sign key' -- "$cur")
 		return 0
 		;;
-	policy | contract | key | audit)
+	policy | contract | key | audit | attestation)
 		if ((${#words[@]} == 3)); then
 			case $cmd in
+			attestation) mapfile -t COMPREPLY < <(compgen -W 'verify --help' -- "$cur") ;;
 			policy) mapfile -t COMPREPLY < <(compgen -W 'lint explain export --help' -- "$cur") ;;
 			contract) mapfile -t COMPREPLY < <(compgen -W 'images seal verify --help' -- "$cur") ;;
 			key) mapfile -t COMPREPLY < <(compgen -W 'generate --help' -- "$cur") ;;
@@ -182,6 +184,10 @@ _signet()
 	case $cmd/$sub in
 	inspect/* | verify/* | sign/* | policy/explain | audit/)
 		_signet_image "$cur"
+		;;
+	attestation/verify)
+		compopt -o filenames 2>/dev/null || true # only inside a completion
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		;;
 	gate/* | standalone-verify/* | standalone-sign/* | audit/merge | audit/render | policy/lint | \
 		contract/seal | contract/verify)

@@ -36,5 +36,9 @@
 #define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
 #define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */
 #define SIGNET_MAX_WORKLOAD_IMAGES 1024		/* image occurrences in one gated workload */
+#define SIGNET_MAX_ATTESTATION_RECORD_SIZE    (1024u * 1024u) /* se-checksums.txt or .enc, bytes */
+#define SIGNET_MAX_ATTESTATION_LINES          4096u           /* lines of se-checksums.txt */
+#define SIGNET_MAX_ATTESTATION_LINE_LENGTH    4096u           /* bytes of one of its lines */
+#define SIGNET_MAX_ATTESTATION_SIGNATURE_SIZE 2048u           /* se-signature.bin (RSA 16384) */
 
 #endif

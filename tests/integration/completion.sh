@@ -72,6 +72,7 @@ expect_comp "signet ve" verify version
 expect_comp "signet help st" standalone-verify standalone-sign
 expect_comp "signet policy " lint explain export --help
 expect_comp "signet contract " images seal verify --help
+expect_comp "signet attestation " verify --help
 expect_comp "signet key " generate --help
 expect_comp "signet audit m" merge
 
@@ -108,6 +109,7 @@ policy export
 contract images
 contract seal
 contract verify
+attestation verify
 sign
 standalone-sign
 key generate
