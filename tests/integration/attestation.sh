@@ -209,7 +209,7 @@ signature_agrees "$R" "$P/encrypt.crt"
 expect_match "^signature: FAILED: .* with the key of ${P//./\\.}/encrypt\.crt " "$OUT"
 expect_match "^chain: ok: " "$OUT"
 
-echo "# certificates: revoked, expired, another root, no CRL for a level (fail closed)"
+echo "# certificates: revoked, expired, another root, no CRL for a level (fail closed), an expired CRL"
 # chain_refused CERT KEY REGEX [--ca/--crl ...]: the record signed by KEY
 # verifies, the chain of CERT does not (exit 1), and openssl verify
 # -crl_check_all refuses it too.
@@ -249,6 +249,9 @@ chain_refused "$P/attest.crt" "$P/attest.key" \
 chain_refused "$P/attest.crt" "$P/attest.key" \
 	'certificate ".*test-attestation" \(depth 0\): unable to get certificate CRL: no CRL from its issuer' \
 	--ca "$P/root.crt" --ca "$P/inter.crt"
+chain_refused "$P/attest.crt" "$P/attest.key" \
+	'certificate ".*test-attestation" \(depth 0\): CRL has expired$' \
+	--ca "$P/root.crt" --ca "$P/inter.crt" --crl "$P/inter-expired.crl" --crl "$P/root.crl"
 record "$R" "$P/attest.key"
 attest 1 --cert "$P/attest.crt" --contract "$C" "$R"
 expect_match "^chain: FAILED: no self-signed root among the --ca files: the chain of ${P//./\\.}/attest\.crt cannot be checked\$" "$OUT"
