@@ -183,7 +183,7 @@ cp "$OUT" "$C/attest-sealed.yaml"
 cverify 0 "$C/attest-sealed.yaml" --contract-key "$H/encrypt.key"
 expect_match '^  attestationPublicKey: +present$' "$OUT"
 
-echo "# the encryption certificate: no --ca, another root, revoked, expired"
+echo "# the encryption certificate: no --ca, another root, revoked, an expired CRL, expired"
 seal 2 --encrypt-cert "$H/encrypt.crt" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
 expect_match "^signet: --encrypt-cert .*encrypt\.crt: no --ca given to check it with" "$ERR"
 seal 1 --encrypt-cert "$H/encrypt.crt" --ca "$H/other-root.crt" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
@@ -196,6 +196,8 @@ expect_match "^signet: --encrypt-cert .*revoked\.crt: not trusted: certificate r
 seal 0 --encrypt-cert "$H/revoked.crt" --ca "$H/chain.pem" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/revoked-nocrl.yaml"
 seal 1 --encrypt-cert "$H/encrypt.crt" --ca "$H/chain.pem" --crl "$H/root.crl" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
 expect_match "not trusted: unable to get certificate CRL" "$ERR"
+seal 1 --encrypt-cert "$H/encrypt.crt" --ca "$H/chain.pem" --crl "$H/inter-expired.crl" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
+expect_match "^signet: --encrypt-cert .*encrypt\.crt: not trusted: CRL has expired" "$ERR"
 seal 1 --encrypt-cert "$H/expired-encrypt.crt" "${CHAIN[@]}" --sign-key "$K/sign.key" "$C/plain.yaml" -o "$C/no.yaml"
 expect_match "^signet: --encrypt-cert .*expired-encrypt\.crt: not trusted: certificate has expired" "$ERR"
 # SIGNET_MAX_PKI_FILE_SIZE: a --ca file of 1 MiB + 1 byte
