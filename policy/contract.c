@@ -87,6 +87,8 @@ struct contract {
 	int env_encrypted;
 	char *signature;
 	char *signing_key;
+	/* sn_contract_inspect: report instead of enforce (NULL: the guest). */
+	struct sn_contract_facts *facts;
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -723,6 +725,39 @@ static int keep_workload_mapping(struct contract *c, const yaml_mark_t *start, c
 	return keep_workload(c, indent, start->column, (const char *)c->data + from, to - from);
 }
 
+/* For sn_contract_inspect: the section mapping written in the file from
+ * start to end as YAML text of its own (facts->text[idx]), each line
+ * without the mapping's indentation. */
+static int mapping_text(struct contract *c, int idx, const yaml_mark_t *start, const yaml_mark_t *end)
+{
+	size_t from = mark_offset(c, start->index), to = mark_offset(c, end->index), n = 0;
+	const char *p, *stop;
+	char *out;
+
+	if (from == SIZE_MAX || to == SIZE_MAX || to < from)
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 "%s: the contract is not UTF-8 text, so its %s section cannot be read again",
+		                 c->name, idx == SN_SECTION_WORKLOAD ? "workload" : "env");
+	if ((out = malloc(to - from + 1)) == NULL)
+		return sn_enomem(c->e);
+	for (p = (const char *)c->data + from, stop = (const char *)c->data + to; p < stop;) {
+		const char *eol = memchr(p, '\n', (size_t)(stop - p));
+		size_t line = eol != NULL ? (size_t)(eol - p) + 1 : (size_t)(stop - p), cut = 0;
+
+		/* The first line starts at the mapping's column already. */
+		if (p != (const char *)c->data + from)
+			while (cut < start->column && cut < line && p[cut] == ' ')
+				cut++;
+		memcpy(out + n, p + cut, line - cut);
+		n += line - cut;
+		p += line;
+	}
+	out[n] = '\0';
+	c->facts->text[idx] = out;
+	c->facts->text_len[idx] = n;
+	return 0;
+}
+
 /* Parses text (YAML held in a string, or decrypted) as the section. */
 static int parse_text(struct contract *c, const char *what, size_t line_base, const char *text, size_t len,
                       const char *section, sn_yaml_value_fn fn)
@@ -801,6 +836,16 @@ static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *
 	free(what);
 	if (rc != 0)
 		return rc;
+	if (c->facts != NULL) {
+		/* Reported: decrypted (and read) only with the key. */
+		c->env_encrypted |= fn == env_value;
+		c->env_line = line;
+		if (c->key_path == NULL)
+			goto out;
+		if ((rc = decrypt_walk(y, c, section, line, &h, fn)) == 0)
+			c->facts->decrypted[fn == env_value ? SN_SECTION_ENV : SN_SECTION_WORKLOAD] = 1;
+		goto out;
+	}
 	if (fn == env_value) { /* decrypted only to check a signature */
 		c->env_encrypted = 1;
 		c->env_line = line;
@@ -824,6 +869,7 @@ out:
 static int section_value(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
                          size_t line)
 {
+	int idx = fn == workload_value ? SN_SECTION_WORKLOAD : SN_SECTION_ENV;
 	const char *text;
 	char *what = NULL;
 	size_t len;
@@ -832,8 +878,15 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 	if (y->ev.type == YAML_MAPPING_START_EVENT) {
 		yaml_mark_t start = y->ev.start_mark;
 
-		if ((rc = sn_yaml_walk_mapping(y, fn, c)) != 0 || fn != workload_value)
+		if ((rc = sn_yaml_walk_mapping(y, fn, c)) != 0)
 			return rc;
+		if (c->facts != NULL) {
+			c->facts->form[idx] = SN_FORM_MAPPING;
+			if ((rc = mapping_text(c, idx, &start, &y->ev.end_mark)) != 0)
+				return rc;
+		}
+		if (fn != workload_value)
+			return 0;
 		return keep_workload_mapping(c, &start, &y->ev.end_mark);
 	}
 	if (y->ev.type != YAML_SCALAR_EVENT)
@@ -849,8 +902,17 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 		c->workload_len = len;
 	else
 		c->env_len = len;
-	if (sn_hpb_is_encrypted(text, len))
+	if (sn_hpb_is_encrypted(text, len)) {
+		if (c->facts != NULL)
+			c->facts->form[idx] = SN_FORM_ENCRYPTED;
 		return encrypted_section(y, c, section, fn, line);
+	}
+	if (c->facts != NULL) {
+		c->facts->form[idx] = SN_FORM_STRING;
+		if ((c->facts->text[idx] = sn_strndup(text, len, c->e)) == NULL)
+			return SIGNET_ENOMEM;
+		c->facts->text_len[idx] = len;
+	}
 	/* YAML in a string.  In a literal block (|) the text's lines are
 	 * the file's lines from the one after the indicator: report those. */
 	if (y->ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE)
@@ -880,7 +942,10 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 	if (strcmp(key, "attestationPublicKey") == 0) {
 		if (y->ev.type != YAML_SCALAR_EVENT)
 			return bad(y, line, "%s must be a string", key);
-		return 0; /* not interpreted */
+		if (c->facts == NULL)
+			return 0; /* not interpreted */
+		(void)sn_yaml_text(y, &c->facts->attestation_key_len);
+		return sn_yaml_dup_text(y, &c->facts->attestation_key, key);
 	}
 	return bad(y, line,
 	           "unknown top-level key \"%.100s\" (a contract has workload, env, attestationPublicKey and "
@@ -941,7 +1006,8 @@ static int check_signature(struct sn_yaml *y, struct contract *c)
 		    "%s: envWorkloadSignature is given but env has no signingKey to check it with", c->name);
 	return sn_contract_sig_check(c->name, c->signature, strlen(c->signature), c->workload_value,
 	                             c->workload_len, c->env_value, c->env_len, c->signing_key,
-	                             strlen(c->signing_key), c->e);
+	                             strlen(c->signing_key), c->facts != NULL ? &c->facts->signer : NULL,
+	                             c->e);
 }
 
 /* ---- loading --------------------------------------------------------- */
@@ -962,8 +1028,43 @@ static int default_reject(struct contract *c)
 	return 0;
 }
 
-int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
-                             const char *contract_key, int strict, int require_signed, struct sn_err *e)
+/* The signature's verdict: the guest refuses the contract (a refusal is
+ * a bad contract, SIGNET_EBADINPUT, as any); inspect records it. */
+static int signature_verdict(struct sn_yaml *y, struct contract *c)
+{
+	int rc = check_signature(y, c);
+
+	if (c->facts == NULL)
+		return rc == SIGNET_EDENIED ? SIGNET_EBADINPUT : rc;
+	if (rc == 0 || rc == SIGNET_ENOMEM)
+		return rc;
+	c->facts->sig_rc = rc;
+	c->facts->have_signer = c->facts->signer.bits > 0;
+	if ((c->facts->sig_msg = sn_strdup(c->e->msg, c->e)) == NULL)
+		return SIGNET_ENOMEM;
+	sn_err_clear(c->e);
+	return 0;
+}
+
+/* Moves what the walk kept into the facts. */
+static void keep_facts(struct contract *c)
+{
+	struct sn_contract_facts *f = c->facts;
+
+	f->value[SN_SECTION_WORKLOAD] = c->workload_value;
+	f->value_len[SN_SECTION_WORKLOAD] = c->workload_len;
+	f->value[SN_SECTION_ENV] = c->env_value;
+	f->value_len[SN_SECTION_ENV] = c->env_len;
+	f->signature = c->signature;
+	f->signing_key = c->signing_key;
+	if (f->sig_rc == 0 && f->signature != NULL)
+		f->have_signer = 1;
+	c->workload_value = c->env_value = c->signature = c->signing_key = NULL;
+}
+
+static int parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+                          const char *contract_key, int strict, int require_signed,
+                          struct sn_contract_facts *facts, struct sn_err *e)
 {
 	struct contract c;
 	struct sn_yaml y;
@@ -975,6 +1076,7 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 	c.e = e;
 	c.key_path = contract_key;
 	c.require_signed = require_signed;
+	c.facts = facts;
 	c.data = data;
 	c.len = len;
 	if (len > SIGNET_MAX_POLICY_FILE_SIZE)
@@ -1014,8 +1116,10 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 		               c.name, c.have_workload ? "env" : "workload");
 		goto out;
 	}
-	if ((rc = check_signature(&y, &c)) != 0)
+	if ((rc = signature_verdict(&y, &c)) != 0)
 		goto out;
+	if (facts != NULL)
+		keep_facts(&c);
 	*out = c.p;
 	c.p = NULL;
 out:
@@ -1029,6 +1133,46 @@ out:
 	free(c.signing_key);
 	sn_policy_free(c.p);
 	free(c.name);
+	return rc;
+}
+
+int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+                             const char *contract_key, int strict, int require_signed, struct sn_err *e)
+{
+	return parse_contract(out, data, len, source, contract_key, strict, require_signed, NULL, e);
+}
+
+void sn_contract_facts_clear(struct sn_contract_facts *f)
+{
+	if (f == NULL)
+		return;
+	for (int i = 0; i < SN_SECTIONS; i++) {
+		sn_free_secret(f->value[i]);
+		if (f->text[i] != NULL) {
+			OPENSSL_cleanse(f->text[i], f->text_len[i]);
+			free(f->text[i]);
+		}
+	}
+	free(f->signing_key);
+	free(f->attestation_key);
+	free(f->signature);
+	free(f->sig_msg);
+	memset(f, 0, sizeof(*f));
+}
+
+int sn_contract_inspect(struct sn_contract_facts *f, const void *data, size_t len, const char *source,
+                        const char *contract_key, struct sn_err *e)
+{
+	struct sn_policy *p = NULL;
+	int rc;
+
+	if (f == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "contract: no facts to fill");
+	memset(f, 0, sizeof(*f));
+	rc = parse_contract(&p, data, len, source, contract_key, 0, 0, f, e);
+	sn_policy_free(p);
+	if (rc != 0)
+		sn_contract_facts_clear(f);
 	return rc;
 }
 

@@ -11,7 +11,7 @@ _signet_common_opts='--tls-verify --cert-dir --creds --authfile --json --verbose
 _signet_trust_opts='--policy --contract --contract-key --strict --allow-digest-pinned
 	--require-signed-contract --key --registries.d --lookaside --platform --annotation'
 
-# _signet_opts COMMAND: the long options of COMMAND.
+# _signet_opts COMMAND [SUBCOMMAND]: the long options of COMMAND.
 _signet_opts()
 {
 	case $1 in
@@ -21,7 +21,13 @@ _signet_opts()
 	gate) echo "--output $_signet_trust_opts --timeout $_signet_common_opts" ;;
 	standalone-verify) echo "--help" ;;
 	policy) echo "$_signet_trust_opts --format --output --force $_signet_common_opts" ;;
-	contract) echo "--rhs --cosign --output --help" ;;
+	contract)
+		case ${2-} in
+		seal) echo "--encrypt-cert --ca --crl --sign-key --sign-cert --sections --output --help" ;;
+		verify) echo "--contract-key --json --help" ;;
+		*) echo "--rhs --cosign --output --help" ;;
+		esac
+		;;
 	attestation) echo "--cert --ca --crl --key --contract --json --help" ;;
 	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --format --recursive
 		--registries.d --lookaside $_signet_common_opts" ;;
@@ -36,7 +42,7 @@ _signet_value()
 {
 	case $1 in
 	--policy | --contract | --contract-key | --key | --authfile | --repos | --html | --output | -o | \
-		--passphrase-file | --cert | --ca | --crl)
+		--passphrase-file | --cert | --ca | --crl | --encrypt-cert | --sign-key | --sign-cert)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$2")
 		;;
@@ -46,6 +52,7 @@ _signet_value()
 		;;
 	--tls-verify) mapfile -t COMPREPLY < <(compgen -W 'true false' -- "$2") ;;
 	--store) mapfile -t COMPREPLY < <(compgen -W 'auto attach lookaside' -- "$2") ;;
+	--sections) mapfile -t COMPREPLY < <(compgen -W 'workload env workload,env' -- "$2") ;;
 	--format)
 		# sign: the signature's format; policy export: the policy's ($cmd is _signet's)
 		if [[ ${cmd-} == sign ]]; then
@@ -140,7 +147,7 @@ _signet()
 			case $cmd in
 			attestation) mapfile -t COMPREPLY < <(compgen -W 'verify --help' -- "$cur") ;;
 			policy) mapfile -t COMPREPLY < <(compgen -W 'lint explain export --help' -- "$cur") ;;
-			contract) mapfile -t COMPREPLY < <(compgen -W 'images --help' -- "$cur") ;;
+			contract) mapfile -t COMPREPLY < <(compgen -W 'images seal verify --help' -- "$cur") ;;
 			key) mapfile -t COMPREPLY < <(compgen -W 'generate --help' -- "$cur") ;;
 			audit)
 				# merge, render, or the first word of a SOURCE
@@ -171,7 +178,7 @@ _signet()
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(_signet_opts "$cmd")" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$(_signet_opts "$cmd" "$sub")" -- "$cur")
 		return 0
 	fi
 	case $cmd/$sub in
@@ -182,7 +189,8 @@ _signet()
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		;;
-	gate/* | standalone-verify/* | standalone-sign/* | audit/merge | audit/render | policy/lint)
+	gate/* | standalone-verify/* | standalone-sign/* | audit/merge | audit/render | policy/lint | \
+		contract/seal | contract/verify)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		;;

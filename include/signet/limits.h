@@ -25,6 +25,8 @@
 #define SIGNET_REQUEST_TIMEOUT_MS 60000L		/* default whole-request timeout */
 #define SIGNET_IMAGE_TIMEOUT_MS        120000L /* default deadline of one image, every request included */
 #define SIGNET_MAX_POLICY_FILE_SIZE (16u * 1024u * 1024u) /* policy.json, contract, registries.d file */
+#define SIGNET_MAX_PKI_FILE_SIZE                                                                             \
+	(1024u * 1024u) /* a certificate, CA, CRL or key file for sealing a contract */
 #define SIGNET_MAX_NAME_LENGTH 255			/* docker reference name (host/path) */
 #define SIGNET_MAX_RETRIES 3				/* retries on 429/5xx per request */
 #define SIGNET_MAX_RETRY_AFTER_S 30			/* longest Retry-After honoured, seconds */
