@@ -100,14 +100,15 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1; /* never prompt: a protected key is refused */
 }
 
-int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct sn_err *e)
+int sn_rsa_key_load(EVP_PKEY **out, const char *path, size_t max, const char *what, const char *why_rsa,
+                    struct sn_err *e)
 {
 	struct sn_buf b;
 	EVP_PKEY *k = NULL;
 	BIO *bio;
 	int rc;
 
-	if ((rc = sn_file_read(&b, path, SIGNET_MAX_POLICY_FILE_SIZE, what, 0, e)) != 0)
+	if ((rc = sn_file_read(&b, path, max, what, 0, e)) != 0)
 		return rc;
 	if (b.len <= INT_MAX && (bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL) {
 		k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
@@ -121,11 +122,16 @@ int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct s
 		                 what, path);
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
 		EVP_PKEY_free(k);
-		return sn_seterr(e, SIGNET_EBADINPUT,
-		                 "%s %s: not an RSA key (hyper-protect-basic encrypts with RSA)", what, path);
+		return sn_seterr(e, SIGNET_EBADINPUT, "%s %s: not an RSA key (%s)", what, path, why_rsa);
 	}
 	*out = k;
 	return 0;
+}
+
+int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct sn_err *e)
+{
+	return sn_rsa_key_load(out, path, SIGNET_MAX_POLICY_FILE_SIZE, what,
+	                       "hyper-protect-basic encrypts with RSA", e);
 }
 
 int sn_hpb_decrypt(unsigned char **plain, size_t *plain_len, EVP_PKEY *key, const char *key_path,

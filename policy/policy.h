@@ -352,6 +352,11 @@ void sn_hpb_clear(struct sn_hpb *h);
  * key").  0, SIGNET_ENOTFOUND / SIGNET_EIO / SIGNET_ELIMIT (reading),
  * SIGNET_EBADINPUT (not a PEM private key, protected, not RSA), ENOMEM. */
 int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct sn_err *e);
+/* An RSA private key from the PEM file path (at most max bytes, read and
+ * wiped; never a passphrase prompt: a protected key is refused).  what
+ * names the file in messages, why_rsa says why only RSA will do. */
+int sn_rsa_key_load(EVP_PKEY **out, const char *path, size_t max, const char *what, const char *why_rsa,
+                    struct sn_err *e);
 /* Decrypts h with key (read from key_path, named in messages): *plain
  * receives the text, NUL-terminated, *plain_len its length without the
  * NUL (a secret: OPENSSL_cleanse and free).  The password is cut at its

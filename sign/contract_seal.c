@@ -100,40 +100,10 @@ static int pem_file(BIO **bio, struct sn_buf *b, const char *path, const char *w
 	return 0;
 }
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1; /* never prompt: a protected key is refused */
-}
-
 static int load_sign_key(struct seal *s)
 {
-	const char *path = s->o->sign_key;
-	struct sn_buf b;
-	BIO *bio = NULL;
-	int rc;
-
-	if ((rc = pem_file(&bio, &b, path, WHAT_SIGN_KEY, s->e)) != 0)
-		return rc;
-	s->sign_key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-	BIO_free(bio);
-	sn_buf_wipe_free(&b);
-	ERR_clear_error();
-	if (s->sign_key == NULL)
-		return sn_seterr(s->e, SIGNET_EBADINPUT,
-		                 WHAT_SIGN_KEY
-		                 " %s: not a PEM private key, or protected by a passphrase (not "
-		                 "supported)",
-		                 path);
-	if (EVP_PKEY_get_base_id(s->sign_key) != EVP_PKEY_RSA)
-		return sn_seterr(s->e, SIGNET_EBADINPUT,
-		                 WHAT_SIGN_KEY " %s: not an RSA key (the contract signature is RSA PKCS#1 "
-		                               "v1.5 / SHA-256)",
-		                 path);
-	return 0;
+	return sn_rsa_key_load(&s->sign_key, s->o->sign_key, SIGNET_MAX_PKI_FILE_SIZE, WHAT_SIGN_KEY,
+	                       "the contract signature is RSA PKCS#1 v1.5 / SHA-256", s->e);
 }
 
 /* One PEM certificate from path into *out (the caller's). */
