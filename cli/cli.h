@@ -232,6 +232,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_standalone_verify(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_contract(int argc, char **argv);
+int cmd_attestation(int argc, char **argv);
 #if SIGNET_HAVE_SIGNER
 int cmd_sign(int argc, char **argv);
 int cmd_standalone_sign(int argc, char **argv);

@@ -17,7 +17,8 @@ static const struct command commands[] = {
 	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing" },
 	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
 	{ "policy", cmd_policy, "lint, explain or export a policy" },
-	{ "contract", cmd_contract, "HPCR contract helpers: print the images section pinning keys" },
+	{ "contract", cmd_contract, "HPCR contract helpers: pin keys (images), seal, verify" },
+	{ "attestation", cmd_attestation, "verify an HPCR attestation record: signature, chain, contract" },
 #if SIGNET_HAVE_SIGNER
 	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
 	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },

@@ -50,15 +50,6 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#define HPB_PREFIX            "hyper-protect-basic."
-#define ENC_MAGIC             "Salted__"
-#define ENC_SALT_LEN          8
-#define ENC_HEADER_LEN        16    /* "Salted__" + salt */
-#define ENC_PBKDF2_ITERATIONS 10000 /* openssl enc -pbkdf2's default */
-#define ENC_KEY_LEN           32    /* AES-256 */
-#define ENC_IV_LEN            16
-#define AES_BLOCK             16
-
 #define NO_KEY_REASON    "no key is pinned for this repository in the contract"
 #define DCT_REASON       "Docker Content Trust is not supported yet"
 #define WHAT_CONTRACT    "contract"
@@ -96,6 +87,8 @@ struct contract {
 	int env_encrypted;
 	char *signature;
 	char *signing_key;
+	/* sn_contract_inspect: report instead of enforce (NULL: the guest). */
+	struct sn_contract_facts *facts;
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -732,6 +725,39 @@ static int keep_workload_mapping(struct contract *c, const yaml_mark_t *start, c
 	return keep_workload(c, indent, start->column, (const char *)c->data + from, to - from);
 }
 
+/* For sn_contract_inspect: the section mapping written in the file from
+ * start to end as YAML text of its own (facts->text[idx]), each line
+ * without the mapping's indentation. */
+static int mapping_text(struct contract *c, int idx, const yaml_mark_t *start, const yaml_mark_t *end)
+{
+	size_t from = mark_offset(c, start->index), to = mark_offset(c, end->index), n = 0;
+	const char *p, *stop;
+	char *out;
+
+	if (from == SIZE_MAX || to == SIZE_MAX || to < from)
+		return sn_seterr(c->e, SIGNET_EBADINPUT,
+		                 "%s: the contract is not UTF-8 text, so its %s section cannot be read again",
+		                 c->name, idx == SN_SECTION_WORKLOAD ? "workload" : "env");
+	if ((out = malloc(to - from + 1)) == NULL)
+		return sn_enomem(c->e);
+	for (p = (const char *)c->data + from, stop = (const char *)c->data + to; p < stop;) {
+		const char *eol = memchr(p, '\n', (size_t)(stop - p));
+		size_t line = eol != NULL ? (size_t)(eol - p) + 1 : (size_t)(stop - p), cut = 0;
+
+		/* The first line starts at the mapping's column already. */
+		if (p != (const char *)c->data + from)
+			while (cut < start->column && cut < line && p[cut] == ' ')
+				cut++;
+		memcpy(out + n, p + cut, line - cut);
+		n += line - cut;
+		p += line;
+	}
+	out[n] = '\0';
+	c->facts->text[idx] = out;
+	c->facts->text_len[idx] = n;
+	return 0;
+}
+
 /* Parses text (YAML held in a string, or decrypted) as the section. */
 static int parse_text(struct contract *c, const char *what, size_t line_base, const char *text, size_t len,
                       const char *section, sn_yaml_value_fn fn)
@@ -758,150 +784,31 @@ out:
 	return rc;
 }
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1; /* never prompt: a protected key is refused */
-}
-
 static int load_private_key(struct contract *c)
 {
-	struct sn_buf b;
-	EVP_PKEY *k = NULL;
-	BIO *bio;
-	int rc;
-
 	if (c->pkey != NULL)
 		return 0;
-	if ((rc = sn_file_read(&b, c->key_path, SIGNET_MAX_POLICY_FILE_SIZE, WHAT_PRIVATE_KEY, 0, c->e)) != 0)
-		return rc;
-	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL) {
-		k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
-		BIO_free(bio);
-	}
-	sn_buf_wipe_free(&b);
-	ERR_clear_error();
-	if (k == NULL)
-		return sn_seterr(c->e, SIGNET_EBADINPUT,
-		                 WHAT_PRIVATE_KEY
-		                 " %s: not a PEM private key, or protected by a passphrase (not supported)",
-		                 c->key_path);
-	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
-		EVP_PKEY_free(k);
-		return sn_seterr(c->e, SIGNET_EBADINPUT,
-		                 WHAT_PRIVATE_KEY
-		                 " %s: not an RSA key (hyper-protect-basic encrypts with RSA)",
-		                 c->key_path);
-	}
-	c->pkey = k;
-	return 0;
+	return sn_hpb_load_key(&c->pkey, c->key_path, WHAT_PRIVATE_KEY, c->e);
 }
 
-/* Decrypts a hyper-protect-basic section: epw is the RSA-encrypted
- * password, ct the openssl enc output.  *plain (NUL-terminated, a secret:
- * wipe and free) receives the text. */
-static int hpb_decrypt(unsigned char **plain, size_t *plain_len, struct sn_yaml *y, struct contract *c,
-                       const char *section, size_t line, const unsigned char *epw, size_t epw_len,
-                       const unsigned char *ct, size_t ct_len)
-{
-	unsigned char kiv[ENC_KEY_LEN + ENC_IV_LEN];
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_CIPHER_CTX *cctx = NULL;
-	unsigned char *pw = NULL, *out = NULL;
-	size_t pw_cap = 0, pw_len = 0, pass_len, out_cap = 0;
-	int n1 = 0, n2 = 0, rc;
-
-	if (ct_len < ENC_HEADER_LEN + AES_BLOCK || memcmp(ct, ENC_MAGIC, strlen(ENC_MAGIC)) != 0 ||
-	    (ct_len - ENC_HEADER_LEN) % AES_BLOCK != 0 || ct_len > INT_MAX) {
-		return bad(y, line,
-		           "%s: the encrypted data is not what `openssl enc -aes-256-cbc -pbkdf2` writes "
-		           "(\"Salted__\", 8 bytes of salt, whole AES blocks)",
-		           section);
-	}
-	if ((rc = load_private_key(c)) != 0)
-		return rc;
-	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, c->pkey, NULL)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	if (EVP_PKEY_decrypt_init(pctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_decrypt(pctx, NULL, &pw_cap, epw, epw_len) <= 0 || pw_cap == 0) {
-		rc = bad(y, line, "%s: cannot decrypt the password with the private key %s", section,
-		         c->key_path);
-		goto out;
-	}
-	if ((pw = malloc(pw_cap)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	pw_len = pw_cap;
-	if (EVP_PKEY_decrypt(pctx, pw, &pw_len, epw, epw_len) <= 0) {
-		rc = bad(
-		    y, line,
-		    "%s: cannot decrypt the password with the private key %s: not the key the contract was "
-		    "encrypted for, or the section is damaged",
-		    section, c->key_path);
-		goto out;
-	}
-	/* openssl enc -pass stdin: the password is the first line. */
-	for (pass_len = 0; pass_len < pw_len && pw[pass_len] != '\n' && pw[pass_len] != '\0'; pass_len++)
-		;
-	if (PKCS5_PBKDF2_HMAC((const char *)pw, (int)pass_len, ct + strlen(ENC_MAGIC), ENC_SALT_LEN,
-	                      ENC_PBKDF2_ITERATIONS, EVP_sha256(), (int)sizeof(kiv), kiv) != 1) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	out_cap = ct_len - ENC_HEADER_LEN + AES_BLOCK + 1;
-	if ((cctx = EVP_CIPHER_CTX_new()) == NULL || (out = malloc(out_cap)) == NULL) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	if (EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, kiv, kiv + ENC_KEY_LEN) != 1 ||
-	    EVP_DecryptUpdate(cctx, out, &n1, ct + ENC_HEADER_LEN, (int)(ct_len - ENC_HEADER_LEN)) != 1 ||
-	    EVP_DecryptFinal_ex(cctx, out + n1, &n2) != 1) {
-		rc = bad(y, line,
-		         "%s: cannot decrypt with the private key %s: not the key the contract was encrypted "
-		         "for, or "
-		         "the section is damaged",
-		         section, c->key_path);
-		goto out;
-	}
-	out[n1 + n2] = '\0';
-	*plain = out;
-	*plain_len = (size_t)(n1 + n2);
-	out = NULL;
-	rc = 0;
-out:
-	OPENSSL_cleanse(kiv, sizeof(kiv));
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pw_cap);
-		free(pw);
-	}
-	if (out != NULL) {
-		OPENSSL_cleanse(out, out_cap);
-		free(out);
-	}
-	EVP_CIPHER_CTX_free(cctx);
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return rc;
-}
-
-/* Decrypts a section (hpb_decrypt) and walks its text with fn, as if it
- * had been written in the clear; the text is wiped after. */
+/* Decrypts a section (sn_hpb_decrypt) and walks its text with fn, as if
+ * it had been written in the clear; the text is wiped after. */
 static int decrypt_walk(struct sn_yaml *y, struct contract *c, const char *section, size_t line,
-                        const unsigned char *epw, size_t epw_len, const unsigned char *ct, size_t ct_len,
-                        sn_yaml_value_fn fn)
+                        const struct sn_hpb *h, sn_yaml_value_fn fn)
 {
+	struct sn_hpb_names names = {NULL, WHAT_CONTRACT, "section"};
 	unsigned char *plain = NULL;
 	size_t plen = 0;
 	char *what = NULL;
 	int rc;
 
-	if ((rc = hpb_decrypt(&plain, &plen, y, c, section, line, epw, epw_len, ct, ct_len)) != 0)
+	if ((rc = load_private_key(c)) != 0)
+		return rc;
+	if ((names.what = what = sn_aprintf(c->e, "%s: %s", y->what, section)) == NULL)
+		return SIGNET_ENOMEM;
+	rc = sn_hpb_decrypt(&plain, &plen, c->pkey, c->key_path, h, &names, line, c->e);
+	free(what);
+	if (rc != 0)
 		return rc;
 	if ((what = sn_aprintf(c->e, "%s: %s (decrypted)", c->name, section)) == NULL)
 		rc = SIGNET_ENOMEM;
@@ -917,25 +824,26 @@ static int decrypt_walk(struct sn_yaml *y, struct contract *c, const char *secti
 static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
                              size_t line)
 {
-	size_t len, pwl = 0, ctl = 0;
+	struct sn_hpb h = {0};
+	size_t len;
 	const char *text = sn_yaml_text(y, &len);
-	const char *p1 = text + strlen(HPB_PREFIX), *end = text + len, *dot;
-	unsigned char *pw = NULL, *ct = NULL;
+	char *what;
 	int rc;
 
-	dot = memchr(p1, '.', (size_t)(end - p1));
-	if (dot == NULL || dot == p1 || dot + 1 == end ||
-	    memchr(dot + 1, '.', (size_t)(end - dot - 1)) != NULL)
-		return bad(y, line,
-		           "%s: an encrypted section is hyper-protect-basic.<base64 password>.<base64 data>",
-		           section);
-	if ((rc = sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1))) != 0 ||
-	    (rc = sn_base64_decode(&ct, &ctl, dot + 1, (size_t)(end - dot - 1))) != 0) {
-		rc = rc == SIGNET_ENOMEM
-		         ? sn_enomem(c->e)
-		         : bad(y, line,
-		               "%s: the encrypted %s of the hyper-protect-basic section is not base64",
-		               section, pw == NULL ? "password" : "data");
+	if ((what = sn_aprintf(c->e, "%s: %s", y->what, section)) == NULL)
+		return SIGNET_ENOMEM;
+	rc = sn_hpb_split(&h, text, len, what, line, c->e);
+	free(what);
+	if (rc != 0)
+		return rc;
+	if (c->facts != NULL) {
+		/* Reported: decrypted (and read) only with the key. */
+		c->env_encrypted |= fn == env_value;
+		c->env_line = line;
+		if (c->key_path == NULL)
+			goto out;
+		if ((rc = decrypt_walk(y, c, section, line, &h, fn)) == 0)
+			c->facts->decrypted[fn == env_value ? SN_SECTION_ENV : SN_SECTION_WORKLOAD] = 1;
 		goto out;
 	}
 	if (fn == env_value) { /* decrypted only to check a signature */
@@ -950,13 +858,9 @@ static int encrypted_section(struct sn_yaml *y, struct contract *c, const char *
 		              c->name, section);
 		goto out;
 	}
-	rc = decrypt_walk(y, c, section, line, pw, pwl, ct, ctl, fn);
+	rc = decrypt_walk(y, c, section, line, &h, fn);
 out:
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pwl);
-		free(pw);
-	}
-	free(ct);
+	sn_hpb_clear(&h);
 	return rc;
 }
 
@@ -965,6 +869,7 @@ out:
 static int section_value(struct sn_yaml *y, struct contract *c, const char *section, sn_yaml_value_fn fn,
                          size_t line)
 {
+	int idx = fn == workload_value ? SN_SECTION_WORKLOAD : SN_SECTION_ENV;
 	const char *text;
 	char *what = NULL;
 	size_t len;
@@ -973,8 +878,15 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 	if (y->ev.type == YAML_MAPPING_START_EVENT) {
 		yaml_mark_t start = y->ev.start_mark;
 
-		if ((rc = sn_yaml_walk_mapping(y, fn, c)) != 0 || fn != workload_value)
+		if ((rc = sn_yaml_walk_mapping(y, fn, c)) != 0)
 			return rc;
+		if (c->facts != NULL) {
+			c->facts->form[idx] = SN_FORM_MAPPING;
+			if ((rc = mapping_text(c, idx, &start, &y->ev.end_mark)) != 0)
+				return rc;
+		}
+		if (fn != workload_value)
+			return 0;
 		return keep_workload_mapping(c, &start, &y->ev.end_mark);
 	}
 	if (y->ev.type != YAML_SCALAR_EVENT)
@@ -990,8 +902,17 @@ static int section_value(struct sn_yaml *y, struct contract *c, const char *sect
 		c->workload_len = len;
 	else
 		c->env_len = len;
-	if (len >= strlen(HPB_PREFIX) && memcmp(text, HPB_PREFIX, strlen(HPB_PREFIX)) == 0)
+	if (sn_hpb_is_encrypted(text, len)) {
+		if (c->facts != NULL)
+			c->facts->form[idx] = SN_FORM_ENCRYPTED;
 		return encrypted_section(y, c, section, fn, line);
+	}
+	if (c->facts != NULL) {
+		c->facts->form[idx] = SN_FORM_STRING;
+		if ((c->facts->text[idx] = sn_strndup(text, len, c->e)) == NULL)
+			return SIGNET_ENOMEM;
+		c->facts->text_len[idx] = len;
+	}
 	/* YAML in a string.  In a literal block (|) the text's lines are
 	 * the file's lines from the one after the indicator: report those. */
 	if (y->ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE)
@@ -1021,7 +942,10 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
 	if (strcmp(key, "attestationPublicKey") == 0) {
 		if (y->ev.type != YAML_SCALAR_EVENT)
 			return bad(y, line, "%s must be a string", key);
-		return 0; /* not interpreted */
+		if (c->facts == NULL)
+			return 0; /* not interpreted */
+		(void)sn_yaml_text(y, &c->facts->attestation_key_len);
+		return sn_yaml_dup_text(y, &c->facts->attestation_key, key);
 	}
 	return bad(y, line,
 	           "unknown top-level key \"%.100s\" (a contract has workload, env, attestationPublicKey and "
@@ -1035,24 +959,14 @@ static int top_value(struct sn_yaml *y, const char *key, size_t line, void *ctx)
  * decrypted and walked again for its signingKey. */
 static int read_encrypted_env(struct sn_yaml *y, struct contract *c)
 {
-	const char *p1 = c->env_value + strlen(HPB_PREFIX), *dot = strchr(p1, '.');
-	unsigned char *pw = NULL, *ct = NULL;
-	size_t pwl = 0, ctl = 0;
+	struct sn_hpb h = {0};
 	int rc;
 
 	/* The form was checked when env was read. */
-	if (dot == NULL || sn_base64_decode(&pw, &pwl, p1, (size_t)(dot - p1)) != 0 ||
-	    sn_base64_decode(&ct, &ctl, dot + 1, strlen(dot + 1)) != 0) {
-		rc = sn_enomem(c->e);
-		goto out;
-	}
-	rc = decrypt_walk(y, c, "env", c->env_line, pw, pwl, ct, ctl, env_value);
-out:
-	if (pw != NULL) {
-		OPENSSL_cleanse(pw, pwl);
-		free(pw);
-	}
-	free(ct);
+	if ((rc = sn_hpb_split(&h, c->env_value, c->env_len, c->name, c->env_line, c->e)) != 0)
+		return rc;
+	rc = decrypt_walk(y, c, "env", c->env_line, &h, env_value);
+	sn_hpb_clear(&h);
 	return rc;
 }
 
@@ -1092,7 +1006,8 @@ static int check_signature(struct sn_yaml *y, struct contract *c)
 		    "%s: envWorkloadSignature is given but env has no signingKey to check it with", c->name);
 	return sn_contract_sig_check(c->name, c->signature, strlen(c->signature), c->workload_value,
 	                             c->workload_len, c->env_value, c->env_len, c->signing_key,
-	                             strlen(c->signing_key), c->e);
+	                             strlen(c->signing_key), c->facts != NULL ? &c->facts->signer : NULL,
+	                             c->e);
 }
 
 /* ---- loading --------------------------------------------------------- */
@@ -1113,8 +1028,43 @@ static int default_reject(struct contract *c)
 	return 0;
 }
 
-int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
-                             const char *contract_key, int strict, int require_signed, struct sn_err *e)
+/* The signature's verdict: the guest refuses the contract (a refusal is
+ * a bad contract, SIGNET_EBADINPUT, as any); inspect records it. */
+static int signature_verdict(struct sn_yaml *y, struct contract *c)
+{
+	int rc = check_signature(y, c);
+
+	if (c->facts == NULL)
+		return rc == SIGNET_EDENIED ? SIGNET_EBADINPUT : rc;
+	if (rc == 0 || rc == SIGNET_ENOMEM)
+		return rc;
+	c->facts->sig_rc = rc;
+	c->facts->have_signer = c->facts->signer.bits > 0;
+	if ((c->facts->sig_msg = sn_strdup(c->e->msg, c->e)) == NULL)
+		return SIGNET_ENOMEM;
+	sn_err_clear(c->e);
+	return 0;
+}
+
+/* Moves what the walk kept into the facts. */
+static void keep_facts(struct contract *c)
+{
+	struct sn_contract_facts *f = c->facts;
+
+	f->value[SN_SECTION_WORKLOAD] = c->workload_value;
+	f->value_len[SN_SECTION_WORKLOAD] = c->workload_len;
+	f->value[SN_SECTION_ENV] = c->env_value;
+	f->value_len[SN_SECTION_ENV] = c->env_len;
+	f->signature = c->signature;
+	f->signing_key = c->signing_key;
+	if (f->sig_rc == 0 && f->signature != NULL)
+		f->have_signer = 1;
+	c->workload_value = c->env_value = c->signature = c->signing_key = NULL;
+}
+
+static int parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+                          const char *contract_key, int strict, int require_signed,
+                          struct sn_contract_facts *facts, struct sn_err *e)
 {
 	struct contract c;
 	struct sn_yaml y;
@@ -1126,6 +1076,7 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 	c.e = e;
 	c.key_path = contract_key;
 	c.require_signed = require_signed;
+	c.facts = facts;
 	c.data = data;
 	c.len = len;
 	if (len > SIGNET_MAX_POLICY_FILE_SIZE)
@@ -1165,8 +1116,10 @@ int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t le
 		               c.name, c.have_workload ? "env" : "workload");
 		goto out;
 	}
-	if ((rc = check_signature(&y, &c)) != 0)
+	if ((rc = signature_verdict(&y, &c)) != 0)
 		goto out;
+	if (facts != NULL)
+		keep_facts(&c);
 	*out = c.p;
 	c.p = NULL;
 out:
@@ -1180,6 +1133,46 @@ out:
 	free(c.signing_key);
 	sn_policy_free(c.p);
 	free(c.name);
+	return rc;
+}
+
+int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
+                             const char *contract_key, int strict, int require_signed, struct sn_err *e)
+{
+	return parse_contract(out, data, len, source, contract_key, strict, require_signed, NULL, e);
+}
+
+void sn_contract_facts_clear(struct sn_contract_facts *f)
+{
+	if (f == NULL)
+		return;
+	for (int i = 0; i < SN_SECTIONS; i++) {
+		sn_free_secret(f->value[i]);
+		if (f->text[i] != NULL) {
+			OPENSSL_cleanse(f->text[i], f->text_len[i]);
+			free(f->text[i]);
+		}
+	}
+	free(f->signing_key);
+	free(f->attestation_key);
+	free(f->signature);
+	free(f->sig_msg);
+	memset(f, 0, sizeof(*f));
+}
+
+int sn_contract_inspect(struct sn_contract_facts *f, const void *data, size_t len, const char *source,
+                        const char *contract_key, struct sn_err *e)
+{
+	struct sn_policy *p = NULL;
+	int rc;
+
+	if (f == NULL)
+		return sn_seterr(e, SIGNET_EINVAL, "contract: no facts to fill");
+	memset(f, 0, sizeof(*f));
+	rc = parse_contract(&p, data, len, source, contract_key, 0, 0, f, e);
+	sn_policy_free(p);
+	if (rc != 0)
+		sn_contract_facts_clear(f);
 	return rc;
 }
 

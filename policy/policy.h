@@ -13,6 +13,9 @@
 #include "base/pgp.h"
 #include "registry/registries_d.h"
 #include "registry/registry.h"
+#include <openssl/types.h>
+
+#include <openssl/types.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -312,15 +315,147 @@ int sn_policy_load_contract(struct sn_policy **out, const char *path, const char
 int sn_policy_parse_contract(struct sn_policy **out, const void *data, size_t len, const char *source,
                              const char *contract_key, int strict, int require_signed, struct sn_err *e);
 
-/* contract_sig.c: checks envWorkloadSignature sig (base64, sig_len
- * bytes) over workload then env with signing_key (PEM public key or
- * certificate, or base64 of either; a certificate within its dates).
- * name is "contract FILE".  0, SIGNET_EBADINPUT (the message says which
- * check failed: not base64, expired certificate, does not verify, ...) or
- * SIGNET_ENOMEM. */
+/* ---- the contract signature (contract_sig.c) ----------------------- */
+
+#define SN_CONTRACT_DATE_MAX 64  /* "YYYY-MM-DD HH:MM:SS UTC" */
+#define SN_CONTRACT_WHO_MAX  512 /* "contract FILE: env.signingKey" */
+
+/* Who signed a contract, as env.signingKey says. */
+struct sn_contract_signer {
+	int is_cert;                          /* a certificate (else a public key) */
+	int bits;                             /* the RSA key's size */
+	char not_after[SN_CONTRACT_DATE_MAX]; /* the certificate's notAfter: the contract's expiry */
+	char subject[256];                    /* the certificate's subject (one line) */
+};
+
+/* Checks envWorkloadSignature sig (base64, sig_len bytes) over workload
+ * then env with signing_key (PEM public key or certificate, or base64 of
+ * either; a certificate within its dates).  name is "contract FILE".
+ * who, if not NULL, is filled once the key is read.  Returns 0,
+ * SIGNET_EDENIED (a refusal: the signature does not verify, the
+ * certificate expired or is not yet valid), SIGNET_EBADINPUT (not base64,
+ * no RSA key, ...; the message says which), SIGNET_ENOMEM.  This is the
+ * one check: the guest (sn_policy_parse_contract) and `contract verify`
+ * (sn_contract_inspect) both decide with it. */
 int sn_contract_sig_check(const char *name, const char *sig, size_t sig_len, const char *workload,
                           size_t workload_len, const char *env, size_t env_len, const char *signing_key,
-                          size_t signing_key_len, struct sn_err *e);
+                          size_t signing_key_len, struct sn_contract_signer *who, struct sn_err *e);
+
+/* The RSA public key of a signingKey value text (len bytes: PEM public
+ * key or certificate, or base64 of either) into *key, and the certificate
+ * into *cert when it is one and cert is not NULL (else *cert is NULL);
+ * both the caller's.  Dates are not checked (sn_contract_cert_dates).
+ * name prefixes the messages.  0, SIGNET_EBADINPUT, SIGNET_ENOMEM. */
+int sn_contract_signing_key(EVP_PKEY **key, X509 **cert, const char *name, const char *text, size_t len,
+                            struct sn_err *e);
+
+/* 0 when now is within cert's notBefore..notAfter, else SIGNET_EDENIED
+ * "<who>: signing certificate expired on DATE ..." / "... is not valid
+ * before DATE". */
+int sn_contract_cert_dates(const X509 *cert, const char *who, struct sn_err *e);
+
+/* ---- what a contract holds (contract.c) ----------------------------- */
+
+enum sn_contract_section { SN_SECTION_WORKLOAD = 0, SN_SECTION_ENV = 1, SN_SECTIONS = 2 };
+enum sn_contract_form {
+	SN_FORM_ABSENT = 0,
+	SN_FORM_MAPPING = 1,   /* a YAML mapping in the contract */
+	SN_FORM_STRING = 2,    /* a string holding YAML */
+	SN_FORM_ENCRYPTED = 3, /* hyper-protect-basic.<password>.<data> */
+};
+
+/* The facts sn_contract_inspect reads; every pointer is owned (clear with
+ * sn_contract_facts_clear, which wipes the secrets). */
+struct sn_contract_facts {
+	int form[SN_SECTIONS];      /* enum sn_contract_form */
+	int decrypted[SN_SECTIONS]; /* encrypted, and decrypted with the key given */
+	/* A string section's value as written (the encrypted string when
+	 * encrypted; NULL for a mapping): what envWorkloadSignature covers. */
+	char *value[SN_SECTIONS];
+	size_t value_len[SN_SECTIONS];
+	/* A plain section's YAML as a document of its own: the string, or
+	 * the mapping's lines in the file with their indentation removed
+	 * (NULL when encrypted).  A secret (credentials). */
+	char *text[SN_SECTIONS];
+	size_t text_len[SN_SECTIONS];
+	char *signing_key;     /* env.signingKey, when env could be read */
+	char *attestation_key; /* attestationPublicKey as given, or NULL */
+	size_t attestation_key_len;
+	char *signature; /* envWorkloadSignature, or NULL */
+	/* The decision on the signature, by the guest's check_signature: 0
+	 * verified (or unsigned), SIGNET_EDENIED refused, SIGNET_EBADINPUT
+	 * cannot be checked (sig_msg says why); signer when it was read. */
+	int sig_rc;
+	char *sig_msg;
+	int have_signer;
+	struct sn_contract_signer signer;
+};
+
+/*
+ * Reads the contract data (len bytes; source names it) as
+ * sn_policy_parse_contract does, with the same schema and the same
+ * decision on the signature, but to report instead of enforce: an
+ * encrypted section is decrypted (and its YAML checked) only when
+ * contract_key is given, and the signature's verdict goes into
+ * f->sig_rc / sig_msg instead of failing.  *f (zeroed here first) holds
+ * the facts on success; cleared on failure.  Returns 0 or, for a contract
+ * that cannot be read, as sn_policy_parse_contract.
+ */
+int sn_contract_inspect(struct sn_contract_facts *f, const void *data, size_t len, const char *source,
+                        const char *contract_key, struct sn_err *e);
+void sn_contract_facts_clear(struct sn_contract_facts *f);
+
+/* ---- hyper-protect-basic decryption (hpb.c) ------------------------ */
+
+/* The format of IBM's "Contract encryption", shared by the contract's
+ * encrypted sections and the encrypted attestation record
+ * (se-checksums.txt.enc): SN_HPB_PREFIX + base64(RSA PKCS#1 v1.5 of a
+ * password) + "." + base64(openssl enc -aes-256-cbc -pbkdf2 -pass stdin). */
+#define SN_HPB_PREFIX "hyper-protect-basic."
+
+/* The two decoded parts (epw a secret: sn_hpb_clear wipes it). */
+struct sn_hpb {
+	unsigned char *epw; /* the RSA-encrypted password */
+	size_t epw_len;
+	unsigned char *ct; /* "Salted__", salt, AES-256-CBC blocks */
+	size_t ct_len;
+};
+
+/* How a decryption failure names what was decrypted: "<what>: cannot
+ * decrypt ... not the key the <subject> was encrypted for, or the <part>
+ * is damaged" ("contract c.yaml: workload", "contract", "section"). */
+struct sn_hpb_names {
+	const char *what;
+	const char *subject;
+	const char *part;
+};
+
+/* text (len bytes) starts with SN_HPB_PREFIX. */
+int sn_hpb_is_encrypted(const char *text, size_t len);
+/* Splits and decodes text into *out (cleared with sn_hpb_clear): exactly
+ * three dot-separated parts, standard base64.  0, SIGNET_EBADINPUT ("<what>:
+ * ...", " (line N)" added when line is not 0) or SIGNET_ENOMEM. */
+int sn_hpb_split(struct sn_hpb *out, const char *text, size_t len, const char *what, size_t line,
+                 struct sn_err *e);
+void sn_hpb_clear(struct sn_hpb *h);
+/* Loads an unencrypted PEM RSA private key from path into *out (the
+ * caller's, EVP_PKEY_free); what names it in messages ("contract private
+ * key").  0, SIGNET_ENOTFOUND / SIGNET_EIO / SIGNET_ELIMIT (reading),
+ * SIGNET_EBADINPUT (not a PEM private key, protected, not RSA), ENOMEM. */
+int sn_hpb_load_key(EVP_PKEY **out, const char *path, const char *what, struct sn_err *e);
+/* An RSA private key from the PEM file path (at most max bytes, read and
+ * wiped; never a passphrase prompt: a protected key is refused).  what
+ * names the file in messages, why_rsa says why only RSA will do. */
+int sn_rsa_key_load(EVP_PKEY **out, const char *path, size_t max, const char *what, const char *why_rsa,
+                    struct sn_err *e);
+/* Decrypts h with key (read from key_path, named in messages): *plain
+ * receives the text, NUL-terminated, *plain_len its length without the
+ * NUL (a secret: OPENSSL_cleanse and free).  The password is cut at its
+ * first newline or NUL, as `openssl enc -pass stdin` reads it.  line, if
+ * not 0, is added to messages as " (line N)".  0, SIGNET_EBADINPUT (not
+ * openssl enc output, wrong key or damaged data) or SIGNET_ENOMEM. */
+int sn_hpb_decrypt(unsigned char **plain, size_t *plain_len, EVP_PKEY *key, const char *key_path,
+                   const struct sn_hpb *h, const struct sn_hpb_names *n, size_t line, struct sn_err *e);
 
 /* NULL when data (len bytes) is exactly one ASCII-armored OpenPGP public
  * key block: the BEGIN PGP PUBLIC KEY BLOCK line first, the END line, then

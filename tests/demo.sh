@@ -3,8 +3,10 @@
 # The README's demo: a throwaway registry on loopback (TLS with a CA made
 # here), a small image built offline and pushed with skopeo, signed with a
 # throwaway GnuPG key, verified, and then denied once the tag is moved to
-# another image and once its signature is tampered with.  Run after
-# .ci/setup.
+# another image and once its signature is tampered with; then the key is
+# pinned in a deployment contract that gates a compose file, and the
+# contract is sealed (encrypted and signed) and refused once tampered
+# with.  Run after .ci/setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SRCDIR=$PWD
@@ -86,6 +88,28 @@ run 1 "$SIGNET" gate --contract "$T/contract.yaml" --cert-dir "$REG_CA_DIR" --lo
 	-o "$T/compose.pinned.yml" "$T/compose.yml"
 [[ ! -e $T/compose.pinned.yml ]] || die "a denied gate wrote its output"
 echo "(nothing written)"
+
+step "provider: seal the contract: encrypt it for the image's certificate, sign it"
+sh fixtures/make-hpcr-chain.sh "$T/hpcr" >"$T/hpcr.log" 2>&1 || { cat "$T/hpcr.log"; die "test chain"; }
+openssl genrsa -out "$T/contract-sign.key" 2048 2>/dev/null
+echo "a test chain like IBM's in $T/hpcr: root.crt, inter.crt, inter.crl, encrypt.crt"
+run 0 "$SIGNET" contract seal --encrypt-cert "$T/hpcr/encrypt.crt" --ca "$T/hpcr/inter.crt" --ca "$T/hpcr/root.crt" \
+	--crl "$T/hpcr/inter.crl" --sign-key "$T/contract-sign.key" "$T/contract.yaml" -o "$T/contract.sealed.yaml"
+cut -c1-100 "$T/contract.sealed.yaml"
+run 0 "$SIGNET" contract verify --contract-key "$T/hpcr/encrypt.key" "$T/contract.sealed.yaml"
+
+step "guest: verify with the sealed contract, its signature required"
+run 0 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --lookaside "$SIGS" --contract "$T/contract.sealed.yaml" \
+	--contract-key "$T/hpcr/encrypt.key" --require-signed-contract "$IMAGE"
+
+step "attack 3: the sealed contract's workload is swapped for another one: refused"
+printf '%s\n' "type: workload" "images: {}" >"$T/other-workload.yaml"
+{
+	echo "workload: $(bash fixtures/make-contracts.sh encrypt "$T/other-workload.yaml" "$T/hpcr/encrypt.crt" 2>/dev/null)"
+	grep -v '^workload: ' "$T/contract.sealed.yaml"
+} >"$T/contract.tampered.yaml"
+run 2 "$SIGNET" verify --cert-dir "$REG_CA_DIR" --lookaside "$SIGS" --contract "$T/contract.tampered.yaml" \
+	--contract-key "$T/hpcr/encrypt.key" --require-signed-contract "$IMAGE"
 
 FINISHED=1
 gpgconf --kill all >/dev/null 2>&1 || true

@@ -10,6 +10,8 @@
 #include "base/pem.h"
 #include "registry/registry.h"
 
+#include <signet/attestation.h>
+
 /* ---- signature blobs (blob.c) --------------------------------------- */
 
 enum sn_sig_format {
@@ -300,5 +302,18 @@ int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, 
  */
 int sn_statement_parse(struct sn_payload **out, const void *data, size_t len, const char *repository,
                        struct sn_err *e);
+
+/* ---- attestation records (attestation.c) ----------------------------- */
+
+/*
+ * The checksums text of an attestation record (len bytes, named name in
+ * messages) parsed and, with contract (contract_len bytes of YAML; NULL:
+ * none), compared as signet_attestation_verify compares them; no file is
+ * read and no signature or chain is checked (both verdicts stay "not
+ * verified").  For the fuzz harness.  0 with *out (signet_attestation_free),
+ * SIGNET_EBADINPUT, SIGNET_ELIMIT or SIGNET_ENOMEM.
+ */
+int sn_attestation_parse(signet_attestation **out, const char *name, const char *text, size_t len,
+                         const char *contract, size_t contract_len, struct sn_err *e);
 
 #endif

@@ -12,7 +12,7 @@ _signet_trust_opts='--policy --contract --contract-key --strict --allow-digest-p
 	--require-signed-contract --key --trusted-root --certificate-identity --certificate-oidc-issuer
 	--registries.d --lookaside --platform --annotation'
 
-# _signet_opts COMMAND: the long options of COMMAND.
+# _signet_opts COMMAND [SUBCOMMAND]: the long options of COMMAND.
 _signet_opts()
 {
 	case $1 in
@@ -22,7 +22,14 @@ _signet_opts()
 	gate) echo "--output $_signet_trust_opts --timeout $_signet_common_opts" ;;
 	standalone-verify) echo "--help" ;;
 	policy) echo "$_signet_trust_opts --format --output --force $_signet_common_opts" ;;
-	contract) echo "--rhs --cosign --output --help" ;;
+	contract)
+		case ${2-} in
+		seal) echo "--encrypt-cert --ca --crl --sign-key --sign-cert --sections --output --help" ;;
+		verify) echo "--contract-key --json --help" ;;
+		*) echo "--rhs --cosign --output --help" ;;
+		esac
+		;;
+	attestation) echo "--cert --ca --crl --key --contract --json --help" ;;
 	sign) echo "--gpg-key --key --passphrase-file --sign-identity --annotation --store --format --recursive
 		--registries.d --lookaside $_signet_common_opts" ;;
 	standalone-sign) echo "--gpg-key --key --passphrase-file --output --help" ;;
@@ -36,7 +43,7 @@ _signet_value()
 {
 	case $1 in
 	--policy | --contract | --contract-key | --key | --authfile | --repos | --html | --output | -o | \
-		--passphrase-file | --trusted-root)
+		--passphrase-file | --trusted-root | --cert | --ca | --crl | --encrypt-cert | --sign-key | --sign-cert)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$2")
 		;;
@@ -46,6 +53,7 @@ _signet_value()
 		;;
 	--tls-verify) mapfile -t COMPREPLY < <(compgen -W 'true false' -- "$2") ;;
 	--store) mapfile -t COMPREPLY < <(compgen -W 'auto attach lookaside' -- "$2") ;;
+	--sections) mapfile -t COMPREPLY < <(compgen -W 'workload env workload,env' -- "$2") ;;
 	--format)
 		# sign: the signature's format; policy export: the policy's ($cmd is _signet's)
 		if [[ ${cmd-} == sign ]]; then
@@ -123,7 +131,7 @@ _signet()
 
 	if ((${#words[@]} <= 2)); then
 		mapfile -t COMPREPLY < <(compgen -W 'inspect verify audit gate standalone-verify policy contract
-			sign standalone-sign key help version --help --version' -- "$cur")
+			attestation sign standalone-sign key help version --help --version' -- "$cur")
 		_signet_trim "$cur"
 		return 0
 	fi
@@ -132,14 +140,15 @@ _signet()
 	case $cmd in
 	help)
 		((${#words[@]} == 3)) && mapfile -t COMPREPLY < <(compgen -W 'inspect verify audit gate
-			standalone-verify policy contract sign standalone-sign key' -- "$cur")
+			standalone-verify policy contract attestation sign standalone-sign key' -- "$cur")
 		return 0
 		;;
-	policy | contract | key | audit)
+	policy | contract | key | audit | attestation)
 		if ((${#words[@]} == 3)); then
 			case $cmd in
+			attestation) mapfile -t COMPREPLY < <(compgen -W 'verify --help' -- "$cur") ;;
 			policy) mapfile -t COMPREPLY < <(compgen -W 'lint explain export --help' -- "$cur") ;;
-			contract) mapfile -t COMPREPLY < <(compgen -W 'images --help' -- "$cur") ;;
+			contract) mapfile -t COMPREPLY < <(compgen -W 'images seal verify --help' -- "$cur") ;;
 			key) mapfile -t COMPREPLY < <(compgen -W 'generate --help' -- "$cur") ;;
 			audit)
 				# merge, render, or the first word of a SOURCE
@@ -170,14 +179,19 @@ _signet()
 		return 0
 	fi
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$(_signet_opts "$cmd")" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "$(_signet_opts "$cmd" "$sub")" -- "$cur")
 		return 0
 	fi
 	case $cmd/$sub in
 	inspect/* | verify/* | sign/* | policy/explain | audit/)
 		_signet_image "$cur"
 		;;
-	gate/* | standalone-verify/* | standalone-sign/* | audit/merge | audit/render | policy/lint)
+	attestation/verify)
+		compopt -o filenames 2>/dev/null || true # only inside a completion
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		;;
+	gate/* | standalone-verify/* | standalone-sign/* | audit/merge | audit/render | policy/lint | \
+		contract/seal | contract/verify)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		;;

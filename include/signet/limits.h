@@ -25,6 +25,8 @@
 #define SIGNET_REQUEST_TIMEOUT_MS 60000L		/* default whole-request timeout */
 #define SIGNET_IMAGE_TIMEOUT_MS        120000L /* default deadline of one image, every request included */
 #define SIGNET_MAX_POLICY_FILE_SIZE (16u * 1024u * 1024u) /* policy.json, contract, registries.d file */
+#define SIGNET_MAX_PKI_FILE_SIZE                                                                             \
+	(1024u * 1024u) /* a certificate, CA, CRL or key file for sealing a contract */
 #define SIGNET_MAX_NAME_LENGTH 255			/* docker reference name (host/path) */
 #define SIGNET_MAX_RETRIES 3				/* retries on 429/5xx per request */
 #define SIGNET_MAX_RETRY_AFTER_S 30			/* longest Retry-After honoured, seconds */
@@ -44,5 +46,9 @@
 #define SIGNET_MAX_INCLUSION_PROOF_HASHES 64            /* hashes in one inclusion proof (a tree of 2^64) */
 #define SIGNET_MAX_CHECKPOINT_SIZE        (16u * 1024u) /* bytes of one checkpoint (signed note) */
 #define SIGNET_MAX_TIMESTAMP_SIZE         (64u * 1024u) /* bytes of one RFC 3161 timestamp response */
+#define SIGNET_MAX_ATTESTATION_RECORD_SIZE    (1024u * 1024u) /* se-checksums.txt or .enc, bytes */
+#define SIGNET_MAX_ATTESTATION_LINES          4096u           /* lines of se-checksums.txt */
+#define SIGNET_MAX_ATTESTATION_LINE_LENGTH    4096u           /* bytes of one of its lines */
+#define SIGNET_MAX_ATTESTATION_SIGNATURE_SIZE 2048u           /* se-signature.bin (RSA 16384) */
 
 #endif

@@ -11,6 +11,7 @@
 #include <signet/gate.h>
 #include <signet/audit.h>
 #include <signet/contract.h>
+#include <signet/attestation.h>
 #include <signet/export.h>
 
 #endif

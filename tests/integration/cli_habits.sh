@@ -15,7 +15,7 @@ D1=$(sha256_of "$T/m.json")
 printf '{"default":[{"type":"insecureAcceptAnything"}]}\n' >"$T/accept.json"
 printf '{"default":[{"type":"reject"}]}\n' >"$T/reject.json"
 
-COMMANDS=(inspect verify audit gate standalone-verify policy contract sign standalone-sign key)
+COMMANDS=(inspect verify audit gate standalone-verify policy contract attestation sign standalone-sign key)
 
 echo "# signet help CMD is signet CMD --help"
 for c in "${COMMANDS[@]}"; do
@@ -42,6 +42,7 @@ for c in "${COMMANDS[@]}"; do
 	policy) argv=(policy lint) ;;
 	key) argv=(key generate) ;;
 	contract) argv=(contract images) ;;
+	attestation) argv=(attestation verify) ;;
 	*) argv=("$c") ;;
 	esac
 	expect_exit 2 -- "$SIGNET" "${argv[@]}" --no-such-option

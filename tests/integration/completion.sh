@@ -71,7 +71,8 @@ expect_eq "$(cat "$T/offered")" "$(cat "$T/listed")" "the commands offered"
 expect_comp "signet ve" verify version
 expect_comp "signet help st" standalone-verify standalone-sign
 expect_comp "signet policy " lint explain export --help
-expect_comp "signet contract " images --help
+expect_comp "signet contract " images seal verify --help
+expect_comp "signet attestation " verify --help
 expect_comp "signet key " generate --help
 expect_comp "signet audit m" merge
 
@@ -106,6 +107,9 @@ gate
 standalone-verify
 policy export
 contract images
+contract seal
+contract verify
+attestation verify
 sign
 standalone-sign
 key generate

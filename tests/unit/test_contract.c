@@ -1189,6 +1189,59 @@ static void test_images_pins(void **state)
 	signet_ctx_free(ctx);
 }
 
+/* ---- sn_contract_inspect: what contract verify and seal read -------- */
+
+static void test_inspect(void **state)
+{
+	static const char text[] = "workload:\n"
+	                           "    type: workload\n"
+	                           "    # a comment\n"
+	                           "    images:\n"
+	                           "      rhs: {}\n"
+	                           "env: |\n"
+	                           "  type: env\n"
+	                           "attestationPublicKey: \"a\\nb\"\n";
+	static const char sealed[] = "workload: hyper-protect-basic.QUFB.QUFBQQ==\n"
+	                             "env: \"type: env\"\n"
+	                             "envWorkloadSignature: QUFB\n";
+	struct sn_contract_facts f;
+	struct sn_err e = {0};
+
+	(void)state;
+	assert_int_equal(sn_contract_inspect(&f, text, strlen(text), "i.yaml", NULL, &e), 0);
+	assert_int_equal(f.form[SN_SECTION_WORKLOAD], SN_FORM_MAPPING);
+	assert_null(f.value[SN_SECTION_WORKLOAD]);
+	/* the mapping's lines without their indentation, comments kept */
+	assert_string_equal(f.text[SN_SECTION_WORKLOAD], "type: workload\n# a comment\nimages:\n  rhs: {}\n");
+	assert_int_equal(f.form[SN_SECTION_ENV], SN_FORM_STRING);
+	assert_string_equal(f.value[SN_SECTION_ENV], "type: env\n");
+	assert_string_equal(f.text[SN_SECTION_ENV], "type: env\n");
+	assert_int_equal(f.attestation_key_len, 3);
+	assert_memory_equal(f.attestation_key, "a\nb", 3);
+	assert_null(f.signature);
+	assert_int_equal(f.sig_rc, 0);
+	sn_contract_facts_clear(&f);
+
+	/* encrypted without a key: reported, not an error; the signature
+	 * cannot be checked (env is a string but has no signingKey) */
+	assert_int_equal(sn_contract_inspect(&f, sealed, strlen(sealed), "s.yaml", NULL, &e), 0);
+	assert_int_equal(f.form[SN_SECTION_WORKLOAD], SN_FORM_ENCRYPTED);
+	assert_int_equal(f.decrypted[SN_SECTION_WORKLOAD], 0);
+	assert_null(f.text[SN_SECTION_WORKLOAD]);
+	assert_string_equal(f.value[SN_SECTION_WORKLOAD], "hyper-protect-basic.QUFB.QUFBQQ==");
+	assert_string_equal(f.signature, "QUFB");
+	assert_int_equal(f.sig_rc, SIGNET_EBADINPUT);
+	assert_non_null(strstr(f.sig_msg, "env has no signingKey"));
+	sn_contract_facts_clear(&f);
+	/* the guest refuses the same contract */
+	assert_int_equal(sn_policy_parse_contract(&(struct sn_policy *){NULL}, sealed, strlen(sealed),
+	                                          "s.yaml", NULL, 0, 0, &e),
+	                 SIGNET_EBADINPUT);
+	/* a contract that does not parse is an error, the facts cleared */
+	assert_int_equal(sn_contract_inspect(&f, "boot: x\n", 8, "b.yaml", NULL, &e), SIGNET_EBADINPUT);
+	assert_null(f.value[SN_SECTION_ENV]);
+}
+
 /* ---- the contract signature (contract_sig.c) ------------------------ */
 
 /* Parses text (require_signed given); returns the code, message in *msg. */
@@ -1315,6 +1368,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_cosign_bad_keys, load_keys),
 	    cmocka_unit_test_setup(test_images_pins, load_keys),
 	    cmocka_unit_test(test_signature),
+	    cmocka_unit_test(test_inspect),
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
 
