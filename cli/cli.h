@@ -131,6 +131,9 @@ enum {
 	OPT_PLATFORM,
 	OPT_ALLOW_DIGEST_PINNED,
 	OPT_REQUIRE_SIGNED_CONTRACT,
+	OPT_TRUSTED_ROOT,
+	OPT_CERT_IDENTITY,
+	OPT_CERT_OIDC_ISSUER,
 };
 
 #define CLI_TRUST_LONGOPTS                                                     \
@@ -141,6 +144,9 @@ enum {
 	{ "strict", no_argument, NULL, OPT_STRICT },                           \
 	{ "allow-digest-pinned", no_argument, NULL, OPT_ALLOW_DIGEST_PINNED }, \
 	{ "require-signed-contract", no_argument, NULL, OPT_REQUIRE_SIGNED_CONTRACT }, \
+	{ "trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT },         \
+	{ "certificate-identity", required_argument, NULL, OPT_CERT_IDENTITY }, \
+	{ "certificate-oidc-issuer", required_argument, NULL, OPT_CERT_OIDC_ISSUER }, \
 	{ "registries.d", required_argument, NULL, OPT_REGISTRIES_D },         \
 	{ "lookaside", required_argument, NULL, OPT_LOOKASIDE },               \
 	{ "platform", required_argument, NULL, OPT_PLATFORM },                 \
@@ -162,6 +168,13 @@ enum {
 	"                       signedBy) or PEM (cosign.pub; sigstoreSigned: .sig attachments and\n" \
 	"                       cosign v3 Sigstore bundles); repeatable, keys of one kind; instead of\n" \
 	"                       a policy\n"                                                              \
+	"  --trusted-root FILE  keyless: a sigstore trusted_root.json; every image must carry a Sigstore\n" \
+	"                       bundle whose Fulcio certificate chains to it at a signing time its\n"     \
+	"                       transparency log or timestamp authority proves; instead of a policy\n"   \
+	"  --certificate-identity ID\n"                                                                  \
+	"                       with --trusted-root (required): the certificate's SAN, exactly\n"       \
+	"  --certificate-oidc-issuer URL\n"                                                              \
+	"                       with --trusted-root (required): the certificate's OIDC issuer, exactly\n" \
 	"  --registries.d DIR   where signatures are stored (default: the containers locations)\n"         \
 	"  --lookaside URL      read signatures from this lookaside instead (file://, http(s)://)\n"        \
 	"  --platform OS/ARCH   the instance to choose from a multi-platform index (default: this machine)\n" \

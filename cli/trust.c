@@ -67,6 +67,15 @@ int cli_trust_option(struct cli_trust *t, int opt, const char *arg)
 		t->vopts.allow_digest_pinned = 1;
 		return 0;
 	case OPT_REQUIRE_SIGNED_CONTRACT: t->vopts.require_signed_contract = 1; return 0;
+	case OPT_TRUSTED_ROOT:
+		t->vopts.trusted_root_file = arg;
+		return 0;
+	case OPT_CERT_IDENTITY:
+		t->vopts.certificate_identity = arg;
+		return 0;
+	case OPT_CERT_OIDC_ISSUER:
+		t->vopts.certificate_oidc_issuer = arg;
+		return 0;
 	case OPT_REGISTRIES_D:
 		t->vopts.registries_d = arg;
 		return 0;
@@ -93,10 +102,21 @@ int cli_trust_finish(struct cli_trust *t)
 {
 	static char policy[4096];
 	signet_verifier_options *o = &t->vopts;
-	int sources = (o->policy_file != NULL) + (o->contract_file != NULL) + (o->n_key_files != 0);
+	int sources = (o->policy_file != NULL) + (o->contract_file != NULL) + (o->n_key_files != 0) +
+		      (o->trusted_root_file != NULL);
 
 	if (sources > 1) {
-		cli_usage_error("give one of --policy, --contract and --key");
+		cli_usage_error("give one of --policy, --contract, --key and --trusted-root");
+		return -1;
+	}
+	/* Nothing keyless is accepted without a pinned identity. */
+	if ((o->trusted_root_file != NULL || o->certificate_identity != NULL ||
+	     o->certificate_oidc_issuer != NULL) &&
+	    (o->trusted_root_file == NULL || o->certificate_identity == NULL ||
+	     o->certificate_oidc_issuer == NULL || o->certificate_identity[0] == '\0' ||
+	     o->certificate_oidc_issuer[0] == '\0')) {
+		cli_usage_error("--trusted-root, --certificate-identity and --certificate-oidc-issuer go "
+				"together: nothing keyless is accepted without a pinned identity");
 		return -1;
 	}
 	if ((o->contract_key != NULL || o->strict || o->allow_digest_pinned) && o->contract_file == NULL) {
@@ -113,7 +133,7 @@ int cli_trust_finish(struct cli_trust *t)
 	}
 	if (sources == 0) {
 		if ((o->policy_file = containers_default(policy, sizeof(policy), "policy.json", 0)) == NULL) {
-			cli_usage_error("no policy: give --policy, --contract or --key (no policy.json in "
+			cli_usage_error("no policy: give --policy, --contract, --key or --trusted-root (no policy.json in "
 					"$HOME/.config/containers or /etc/containers)");
 			return -1;
 		}
@@ -159,7 +179,7 @@ void cli_policy_source_write(FILE *f, void (*put)(FILE *f, const char *s), const
 			fputs(" (a default location, not named with --policy)", f);
 		return;
 	}
-	fputs(strcmp(kind, "contract") == 0 ? "contract" : "keys", f);
+	fputs(strcmp(kind, "contract") == 0 ? "contract" : strcmp(kind, "trusted-root") == 0 ? "trusted root" : "keys", f);
 	for (size_t i = 0; i < n_files; i++) {
 		fputs(i == 0 ? " " : ", ", f);
 		put(f, files[i]);
@@ -175,6 +195,8 @@ void cli_trust_print_source(const struct cli_trust *t, FILE *f)
 		cli_policy_source_write(f, put_raw, "policy", &o->policy_file, 1, !o->policy_is_default);
 	else if (o->contract_file != NULL)
 		cli_policy_source_write(f, put_raw, "contract", &o->contract_file, 1, 1);
+	else if (o->trusted_root_file != NULL)
+		cli_policy_source_write(f, put_raw, "trusted-root", &o->trusted_root_file, 1, 1);
 	else
 		cli_policy_source_write(f, put_raw, "keys", o->key_files, o->n_key_files, 1);
 	fputc('\n', f);
@@ -187,9 +209,10 @@ json_t *cli_trust_source_json(const struct cli_trust *t)
 
 	if (files == NULL)
 		return NULL;
-	if (o->policy_file != NULL || o->contract_file != NULL) {
-		if (json_array_append_new(files, json_string(o->policy_file != NULL ? o->policy_file
-										      : o->contract_file)) != 0)
+	if (o->policy_file != NULL || o->contract_file != NULL || o->trusted_root_file != NULL) {
+		if (json_array_append_new(files, json_string(o->policy_file != NULL     ? o->policy_file
+							     : o->contract_file != NULL ? o->contract_file
+											: o->trusted_root_file)) != 0)
 			goto fail;
 	} else {
 		for (size_t i = 0; i < o->n_key_files; i++)
@@ -197,7 +220,11 @@ json_t *cli_trust_source_json(const struct cli_trust *t)
 				goto fail;
 	}
 	return json_pack("{s:s, s:o, s:b}", "Kind",
-			 o->policy_file != NULL ? "policy" : o->contract_file != NULL ? "contract" : "keys", "Files",
+			 o->policy_file != NULL	      ? "policy"
+			 : o->contract_file != NULL   ? "contract"
+			 : o->trusted_root_file != NULL ? "trusted-root"
+							: "keys",
+			 "Files",
 			 files, "Named", !o->policy_is_default);
 fail:
 	json_decref(files);

@@ -258,6 +258,15 @@ static int requirement_json(json_t *list, struct render *r, const struct sn_requ
 		break;
 	case SN_REQ_SIGNED_BY:
 	case SN_REQ_SIGSTORE_SIGNED:
+		if (q->keyless != NULL) {
+			/* Not rendered as fulcio: a trusted root does not map
+			 * to it one to one (several CAs, validity periods). */
+			if ((rc = warn(r, "%s: keyless (%s): exported as reject", label,
+			               q->keyless->source != NULL ? q->keyless->source : "a trusted root")) ==
+			    0)
+				rc = set_str(o, "type", "reject", label, r->e);
+			break;
+		}
 		if (q->n_keys == 0 || q->keys == NULL) {
 			rc =
 			    sn_seterr(r->e, SIGNET_EINVAL, "%s: a signature requirement without keys", label);
@@ -744,19 +753,22 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 		return sn_seterr(e, SIGNET_EINVAL,
 		                 "signet_policy_export: invalid arguments or options version");
 	/* Versions 1 to 3 end before key_files, 4 before
-	 * require_signed_contract: read no further (export reads no other
-	 * field added since version 1). */
+	 * require_signed_contract, 5 before trusted_root_file: read no
+	 * further (export reads no other field added since version 1). */
 	memcpy(&current, trust,
 	       trust->version < 4    ? offsetof(signet_verifier_options, key_files)
 	       : trust->version == 4 ? offsetof(signet_verifier_options, require_signed_contract)
+	       : trust->version == 5 ? offsetof(signet_verifier_options, trusted_root_file)
 	                             : sizeof(current));
 	trust = &current;
 	sources = (trust->policy_file != NULL) + (trust->contract_file != NULL) +
-	          (trust->n_gpg_key_files != 0) + (trust->n_key_files != 0);
+	          (trust->n_gpg_key_files != 0) + (trust->n_key_files != 0) +
+	          (trust->trusted_root_file != NULL);
 	if (sources != 1)
 		return sn_seterr(
 		    e, SIGNET_EINVAL,
-		    "export needs exactly one source of trust: a policy, a contract, or pinned keys");
+		    "export needs exactly one source of trust: a policy, a contract, pinned keys, "
+		    "or a trusted root");
 	if (trust->n_gpg_key_files != 0 && trust->gpg_key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_policy_export: gpg_key_files is NULL");
 	if (trust->n_key_files != 0 && trust->key_files == NULL)
@@ -773,8 +785,11 @@ int signet_policy_export(char **warnings, signet_ctx *ctx, const signet_verifier
 		                             trust->require_signed_contract, e);
 	else if (trust->n_gpg_key_files != 0)
 		rc = sn_policy_from_key_files(&p, trust->gpg_key_files, trust->n_gpg_key_files, 0, e);
-	else
+	else if (trust->n_key_files != 0)
 		rc = sn_policy_from_key_files(&p, trust->key_files, trust->n_key_files, 1, e);
+	else
+		rc = sn_policy_from_keyless(&p, trust->trusted_root_file, trust->certificate_identity,
+		                            trust->certificate_oidc_issuer, e);
 	if (rc != 0)
 		goto out;
 	if (trust->registries_d != NULL && (rc = sn_registries_d_load(&rd, trust->registries_d, e)) != 0)

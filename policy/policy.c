@@ -57,6 +57,7 @@ void sn_requirement_clear(struct sn_requirement *r)
 	free(r->keys);
 	free(r->key_names);
 	sn_identity_spec_clear(&r->identity);
+	sn_keyless_free(r->keyless);
 	free(r->unsupported);
 	free(r->where);
 	memset(r, 0, sizeof(*r));

@@ -8,12 +8,17 @@
 #ifndef SN_POLICY_H
 #define SN_POLICY_H
 
+#include <stdint.h>
+
 #include "base/pgp.h"
 #include "registry/registries_d.h"
 #include "registry/registry.h"
 #include <openssl/types.h>
 
 #include <openssl/types.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 /* ---- identity matching (identity.c) -------------------------------- */
 
@@ -64,6 +69,89 @@ void sn_identity_spec_clear(struct sn_identity_spec *spec);
  * reference that does not parse is SIGNET_EBADINPUT. */
 int sn_identity_match_exact_text(const char *expected, const char *signed_ref, struct sn_err *e);
 
+/* ---- keyless trust: trusted_root.json (trusted_root.c) ------------- */
+
+/* A certificate authority or timestamp authority of a trusted root. */
+struct sn_trusted_ca {
+	STACK_OF(X509) * chain;          /* certChain as written: issuing CA first, root last */
+	int64_t valid_from, valid_until; /* validFor, unix seconds; valid_until 0: open */
+};
+
+/* A transparency log of a trusted root. */
+struct sn_trusted_log {
+	unsigned char log_id[32]; /* SHA-256 of the key's DER SubjectPublicKeyInfo (checked) */
+	EVP_PKEY *key;
+	int64_t valid_from, valid_until; /* as above */
+};
+
+/* What keyless signatures are checked against: sigstore's TrustedRoot. */
+struct sn_trusted_root {
+	struct sn_trusted_ca *cas; /* certificateAuthorities */
+	size_t n_cas;
+	struct sn_trusted_log *logs; /* tlogs (Rekor) */
+	size_t n_logs;
+	struct sn_trusted_ca *tsas; /* timestampAuthorities */
+	size_t n_tsas;
+};
+
+/*
+ * Parses a trusted_root.json (sigstore protobuf-specs TrustedRoot as JSON,
+ * mediaType application/vnd.dev.sigstore.trustedroot+json;version=0.1)
+ * strictly: every member known (ctlogs are parsed as tlogs and not used:
+ * signet checks no SCT), of the right JSON type; base64 standard and
+ * padded; times RFC 3339 UTC ("2023-01-01T00:00:00[.frac]Z"); DER
+ * certificates and keys without trailing bytes; each tlog's logId.keyId
+ * the SHA-256 of its publicKey.rawBytes; at most
+ * SIGNET_MAX_TRUSTED_ROOT_ENTRIES of each list and SIGNET_MAX_CERT_CHAIN
+ * certificates per chain; at least one certificate authority and one tlog.
+ * source names the data in messages ("trusted root FILE: tlogs[0].logId
+ * .keyId: ...").  Returns 0 (*out filled, the caller clears it),
+ * SIGNET_EBADINPUT, SIGNET_EUNSUPPORTED (a key signet cannot use),
+ * SIGNET_ELIMIT or SIGNET_ENOMEM.
+ */
+int sn_trusted_root_parse(struct sn_trusted_root *out, const void *data, size_t len, const char *source,
+                          struct sn_err *e);
+/* The same from the file path (at most SIGNET_MAX_TRUSTED_ROOT_SIZE);
+ * also SIGNET_ENOTFOUND / SIGNET_EIO. */
+int sn_trusted_root_load(struct sn_trusted_root *out, const char *path, struct sn_err *e);
+/*
+ * The trusted root of containers-policy.json's fulcio form: the CA
+ * certificates of ca_pem (one or more PEM CERTIFICATE blocks, each a
+ * trust anchor, as containers/image takes them) and the Rekor public keys
+ * log_keys[0..n_logs) (PEM PUBLIC KEY each), all valid forever.  Names
+ * for messages: ca_name, log_names[i].  Returns as sn_trusted_root_parse.
+ */
+int sn_trusted_root_from_pem(struct sn_trusted_root *out, const struct sn_buf *ca_pem, const char *ca_name,
+                             const struct sn_buf *log_keys, const char *const *log_names, size_t n_logs,
+                             struct sn_err *e);
+void sn_trusted_root_clear(struct sn_trusted_root *r);
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" into unix seconds (the
+ * fraction is dropped).  0 or -1. */
+int sn_rfc3339_parse(int64_t *out, const char *s);
+
+/* A keyless requirement: what signs (a certificate chaining to root) and
+ * who (the pinned identity, compared exactly). */
+struct sn_keyless {
+	struct sn_trusted_root root;
+	char *subject; /* the certificate's SAN, an email address or a URI */
+	char *issuer;  /* the OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8 or .1.1) */
+	char *source;  /* where the trust root came from, for messages */
+};
+void sn_keyless_free(struct sn_keyless *k);
+
+/*
+ * The policy of `--trusted-root FILE --certificate-identity SUBJECT
+ * --certificate-oidc-issuer ISSUER`: every image sigstoreSigned keyless,
+ * a Sigstore bundle whose certificate chains to the trusted root and names
+ * exactly subject and issuer, matchRepository (a bundle names only the
+ * digest).  All three needed (SIGNET_EINVAL otherwise: nothing keyless
+ * is accepted without a pinned identity); else as sn_trusted_root_load.
+ */
+struct sn_policy;
+int sn_policy_from_keyless(struct sn_policy **out, const char *trusted_root, const char *subject,
+                           const char *issuer, struct sn_err *e);
+
 /* ---- the policy model (policy.c; sources: policy_json.c, contract.c) -
  *
  * Every policy source (containers-policy.json, the HPCR contract) is turned
@@ -89,6 +177,9 @@ struct sn_requirement {
 	char **key_names;
 	size_t n_keys;
 	struct sn_identity_spec identity; /* default matchRepoDigestOrExact */
+	/* SIGSTORE_SIGNED keyless (n_keys 0): the trust root and the pinned
+	 * identity (owned), else NULL. */
+	struct sn_keyless *keyless;
 	char *unsupported;		  /* UNSUPPORTED: why, for the denial */
 	char *where;			  /* where it was written: file + JSON path or contract path */
 };

@@ -25,8 +25,13 @@
  * What parses but signet cannot check becomes SN_REQ_UNSUPPORTED, which
  * always denies: signedBy keyType signedByGPGKeys, X509Certificates or
  * signedByX509CAs (containers/image refuses them when evaluating, too),
- * sigstoreSigned with fulcio, pki, or a Rekor public key, and
+ * sigstoreSigned with pki, or a Rekor public key alone (with keys), and
  * signedBaseLayer.  Their key files are not read.
+ *
+ * sigstoreSigned with fulcio is keyless: its CA (caPath or caData, PEM
+ * certificates, each a trust anchor) and its Rekor key(s) make the trust
+ * root (policy.h: sn_trusted_root_from_pem), oidcIssuer and subjectEmail
+ * the pinned identity; verify/keyless.c checks bundles against them.
  *
  * Key files (keyPath, keyPaths) are read when the policy is loaded, not
  * when it is evaluated as containers/image does; a relative path is
@@ -889,6 +894,49 @@ static int check_pki(struct pctx *c, json_t *obj)
 	return 0;
 }
 
+/* The keyless trust of a fulcio requirement: its CA certificates and the
+ * Rekor keys (rsrc) as a trusted root, its oidcIssuer and subjectEmail as
+ * the pinned identity. */
+static int load_fulcio(struct pctx *c, json_t *obj, const char *rsrc, struct sn_requirement *r)
+{
+	static const char *const ca[] = {"caPath", "caData"};
+	json_t *f = json_object_get(obj, "fulcio");
+	struct sn_requirement cas, logs;
+	const char *src = NULL;
+	struct sn_keyless *k;
+	size_t saved;
+	int rc;
+
+	memset(&cas, 0, sizeof(cas));
+	memset(&logs, 0, sizeof(logs));
+	if ((k = r->keyless = calloc(1, sizeof(*k))) == NULL)
+		return sn_enomem(c->e);
+	if ((k->subject = sn_strdup(json_string_value(json_object_get(f, "subjectEmail")), c->e)) == NULL ||
+	    (k->issuer = sn_strdup(json_string_value(json_object_get(f, "oidcIssuer")), c->e)) == NULL)
+		return SIGNET_ENOMEM;
+	(void)count_present(f, ca, 2, &src);
+	saved = jp_key(c, "fulcio", 0);
+	if ((rc = load_keys(c, f, src, &cas)) != 0)
+		goto out;
+	jp_pop(c, saved);
+	if ((rc = load_keys(c, obj, rsrc, &logs)) != 0)
+		goto out;
+	saved = jp_key(c, "fulcio", 0);
+	if ((k->source = sn_aprintf(c->e, "policy %s: %s", c->source, c->path)) == NULL) {
+		rc = SIGNET_ENOMEM;
+		goto out;
+	}
+	jp_pop(c, saved);
+	rc = sn_trusted_root_from_pem(&k->root, &cas.keys[0], cas.key_names[0], logs.keys,
+	                              (const char *const *)logs.key_names, logs.n_keys, c->e);
+	if (rc != 0 && rc != SIGNET_ENOMEM)
+		sn_errctx(c->e, "policy %s: %s: ", c->source, c->path);
+out:
+	sn_requirement_clear(&cas);
+	sn_requirement_clear(&logs);
+	return rc;
+}
+
 static int parse_sigstore_signed(struct pctx *c, json_t *obj, struct sn_requirement *r)
 {
 	static const char *const fields[] = {"type",
@@ -943,8 +991,10 @@ static int parse_sigstore_signed(struct pctx *c, json_t *obj, struct sn_requirem
 		return rc;
 	if ((rc = parse_signed_identity(c, obj, &r->identity)) != 0)
 		return rc;
-	if (strcmp(src, "fulcio") == 0)
-		return set_unsupported(c, r, "sigstoreSigned: keyless (Fulcio) is not supported yet");
+	if (strcmp(src, "fulcio") == 0) {
+		r->type = SN_REQ_SIGSTORE_SIGNED;
+		return c->load_keys ? load_fulcio(c, obj, rsrc, r) : 0;
+	}
 	if (strcmp(src, "pki") == 0)
 		return set_unsupported(c, r, "sigstoreSigned: X.509 PKI (pki) is not supported yet");
 	if (nrekor > 0)

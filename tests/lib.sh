@@ -361,6 +361,44 @@ _skopeo_flags() {
 	fi
 }
 
+# push_referrer REPO DIGEST BUNDLE-FILE: pushes BUNDLE (a Sigstore bundle
+# v0.3) as a referrer of DIGEST in REPO of $REG the way cosign v3 does on a
+# registry without the referrers API (the artifact manifest, then the
+# sha256-<hex> tag's index with it added); prints the referrer's digest.
+push_referrer() {
+	local repo=$1 digest=$2 bundle=$3 f bd md idx tag
+	local MT_MANIFEST=application/vnd.oci.image.manifest.v1+json
+	local MT_INDEX=application/vnd.oci.image.index.v1+json
+	local MT_BUNDLE=application/vnd.dev.sigstore.bundle.v0.3+json
+	local MT_EMPTY=application/vnd.oci.empty.v1+json SIGN_PREDICATE=https://sigstore.dev/cosign/sign/v1
+	f=$(mktemp "$T/ref.XXXXXX")
+	printf '{}' >"$f.empty"
+	reg_put_blob "$repo" "$f.empty" >/dev/null
+	bd=$(reg_put_blob "$repo" "$bundle")
+	reg_manifest "$repo" "$digest" >"$f.subject"
+	jq -cn --arg mt "$MT_MANIFEST" --arg at "$MT_BUNDLE" --arg em "$MT_EMPTY" \
+		--arg ed "$(sha256_of "$f.empty")" --arg bd "$bd" --argjson bs "$(stat -c %s "$bundle")" \
+		--arg sd "$digest" --argjson ss "$(stat -c %s "$f.subject")" --arg p "$SIGN_PREDICATE" \
+		'{schemaVersion: 2, mediaType: $mt, artifactType: $at,
+		  config: {mediaType: $em, digest: $ed, size: 2},
+		  layers: [{mediaType: $at, digest: $bd, size: $bs}],
+		  subject: {mediaType: $mt, digest: $sd, size: $ss},
+		  annotations: {"dev.sigstore.bundle.content": "dsse-envelope",
+		                "dev.sigstore.bundle.predicateType": $p}}' | tr -d '\n' >"$f"
+	md=$(sha256_of "$f")
+	reg_put_manifest "$repo" "$md" "$f"
+	tag=${digest/:/-}
+	idx=$(reg_manifest "$repo" "$tag" "$MT_INDEX" 2>/dev/null) ||
+		idx="{\"schemaVersion\":2,\"mediaType\":\"$MT_INDEX\",\"manifests\":[]}"
+	jq -c --arg mt "$MT_MANIFEST" --arg at "$MT_BUNDLE" --arg md "$md" --argjson ms "$(stat -c %s "$f")" \
+		--arg p "$SIGN_PREDICATE" \
+		'.manifests += [{mediaType: $mt, digest: $md, size: $ms, artifactType: $at,
+		                 annotations: {"dev.sigstore.bundle.predicateType": $p}}]' <<<"$idx" |
+		tr -d '\n' >"$f.index"
+	reg_put_manifest "$repo" "$tag" "$f.index" "$MT_INDEX"
+	echo "$md"
+}
+
 # push_image SRC DEST [SKOPEO-FLAGS...]: skopeo copy SRC (oci:$IMAGES:TAG)
 # to docker://$REG/DEST in the registry's mode.
 push_image() {

@@ -986,8 +986,8 @@ static json_t *file_name(const char *path)
 
 /* Where the verdicts came from, as `signet verify --json` says it (its
  * "Policy" object, with the audit records' lower-case keys):
- * {"kind": "policy"|"contract"|"keys", "files": [...], "named": bool}.
- * NULL: out of memory. */
+ * {"kind": "policy"|"contract"|"keys"|"trusted-root", "files": [...],
+ * "named": bool}.  NULL: out of memory. */
 static json_t *policy_source(const struct signet_verifier *v)
 {
 	const struct signet_verifier_options *o = &v->opts;
@@ -1001,6 +1001,8 @@ static json_t *policy_source(const struct signet_verifier *v)
 		jrc |= json_array_append_new(files, file_name(o->policy_file));
 	else if (o->contract_file != NULL)
 		jrc |= json_array_append_new(files, file_name(o->contract_file));
+	else if (o->trusted_root_file != NULL)
+		jrc |= json_array_append_new(files, file_name(o->trusted_root_file));
 	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_gpg_key_files; i++)
 		jrc |= json_array_append_new(files, file_name(o->gpg_key_files[i]));
 	for (size_t i = 0; o->policy_file == NULL && o->contract_file == NULL && i < o->n_key_files; i++)
@@ -1009,7 +1011,10 @@ static json_t *policy_source(const struct signet_verifier *v)
 		json_decref(files);
 		return NULL;
 	}
-	kind = o->policy_file != NULL ? "policy" : o->contract_file != NULL ? "contract" : "keys";
+	kind = o->policy_file != NULL         ? "policy"
+	       : o->contract_file != NULL     ? "contract"
+	       : o->trusted_root_file != NULL ? "trusted-root"
+	                                      : "keys";
 	return json_pack("{s:s, s:o, s:b}", "kind", kind, "files", files, "named", !o->policy_is_default);
 }
 

@@ -84,17 +84,19 @@ static const char *summary_problem(json_t *summary)
 	kind = str(policy, "kind");
 	files = json_object_get(policy, "files");
 	if (!json_is_object(policy) || kind == NULL ||
-	    (strcmp(kind, "policy") != 0 && strcmp(kind, "contract") != 0 && strcmp(kind, "keys") != 0) ||
+	    (strcmp(kind, "policy") != 0 && strcmp(kind, "contract") != 0 && strcmp(kind, "keys") != 0 &&
+	     strcmp(kind, "trusted-root") != 0) ||
 	    !json_is_array(files) || !json_is_boolean(json_object_get(policy, "named")))
 		return "\"policy\" is not "
-		       "{\"kind\": \"policy\"|\"contract\"|\"keys\", \"files\": [...], \"named\": bool}";
+		       "{\"kind\": \"policy\"|\"contract\"|\"keys\"|\"trusted-root\", \"files\": [...], "
+		       "\"named\": bool}";
 	json_array_foreach(files, i, f)
 	{
 		if (!json_is_string(f))
 			return "\"policy\": \"files\" holds something else than file names";
 	}
 	if (strcmp(kind, "keys") != 0 && json_array_size(files) != 1)
-		return "\"policy\": a policy or a contract is one file";
+		return "\"policy\": a policy, a contract or a trusted root is one file";
 	return NULL;
 }
 

@@ -68,6 +68,8 @@ static int b64(unsigned char **out, size_t *len, json_t *s, const char *path, st
 	return 0;
 }
 
+/* verificationMaterial: exactly one of publicKey, certificate and
+ * x509CertificateChain (the last two read by keyless.c). */
 static int check_material(json_t *vm, struct sn_err *e)
 {
 	static const char *const known[] = {
@@ -75,18 +77,23 @@ static int check_material(json_t *vm, struct sn_err *e)
 	    NULL};
 	static const char *const pk_known[] = {"hint", NULL};
 	json_t *pk, *v;
-	int rc;
+	int rc, n;
 
 	if ((rc = members_known(vm, "verificationMaterial", known, e)) != 0)
 		return rc;
-	if (json_object_get(vm, "certificate") != NULL || json_object_get(vm, "x509CertificateChain") != NULL)
-		return sn_seterr(
-		    e, SIGNET_EUNSUPPORTED,
-		    "bundle: verificationMaterial: a certificate (keyless signing); signet verifies "
-		    "key-based bundles only (a publicKey)");
-	if ((rc = member(&pk, vm, "verificationMaterial", "publicKey", JSON_OBJECT, 1, e)) != 0 ||
-	    (rc = members_known(pk, "verificationMaterial.publicKey", pk_known, e)) != 0 ||
-	    (rc = member(&v, pk, "verificationMaterial.publicKey", "hint", JSON_STRING, 0, e)) != 0 ||
+	n = (json_object_get(vm, "publicKey") != NULL) + (json_object_get(vm, "certificate") != NULL) +
+	    (json_object_get(vm, "x509CertificateChain") != NULL);
+	if (n != 1)
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "bundle: verificationMaterial: exactly one of publicKey, certificate and "
+		                 "x509CertificateChain must be given, %s",
+		                 n == 0 ? "none is" : "more than one is");
+	if ((rc = member(&pk, vm, "verificationMaterial", "publicKey", JSON_OBJECT, 0, e)) != 0 ||
+	    (pk != NULL && (rc = members_known(pk, "verificationMaterial.publicKey", pk_known, e)) != 0) ||
+	    (pk != NULL &&
+	     (rc = member(&v, pk, "verificationMaterial.publicKey", "hint", JSON_STRING, 0, e)) != 0) ||
+	    (rc = member(&v, vm, "verificationMaterial", "certificate", JSON_OBJECT, 0, e)) != 0 ||
+	    (rc = member(&v, vm, "verificationMaterial", "x509CertificateChain", JSON_OBJECT, 0, e)) != 0 ||
 	    (rc = member(&v, vm, "verificationMaterial", "tlogEntries", JSON_ARRAY, 0, e)) != 0 ||
 	    (rc = member(&v, vm, "verificationMaterial", "timestampVerificationData", JSON_OBJECT, 0, e)) !=
 	        0)
@@ -112,30 +119,37 @@ static int pae(struct sn_buf *out, const char *type, size_t type_len, const unsi
 	return 0;
 }
 
-int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, struct sn_buf *statement,
-                     struct sn_signer *signer, struct sn_err *e)
+void sn_bundle_clear(struct sn_bundle *b)
+{
+	if (b == NULL)
+		return;
+	json_decref(b->root);
+	free(b->payload);
+	free(b->sig);
+	sn_buf_free(&b->pae);
+	memset(b, 0, sizeof(*b));
+}
+
+int sn_bundle_parse(struct sn_bundle *out, const unsigned char *chunk, size_t len, struct sn_err *e)
 {
 	static const char *const top_known[] = {"mediaType", "verificationMaterial", "dsseEnvelope",
 	                                        "messageSignature", NULL};
 	static const char *const env_known[] = {"payload", "payloadType", "signatures", NULL};
 	static const char *const sig_known[] = {"sig", "keyid", NULL};
-	struct sn_signer who = {NULL, NULL, NULL};
-	unsigned char *body = NULL, *sig = NULL;
-	size_t body_len = 0, sig_len = 0;
-	json_t *root = NULL, *mt, *vm, *env, *pl, *pt, *sigs, *s0, *v;
-	struct sn_buf signed_bytes, out;
+	struct sn_bundle b;
+	json_t *mt, *env, *pl, *pt, *sigs, *s0, *v;
 	int rc;
 
-	sn_buf_init(&signed_bytes, SIGNET_MAX_SIGNATURE_SIZE + 256u, "DSSE encoding");
-	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
-	if ((rc = sn_json_parse(&root, chunk, len, "bundle", e)) != 0)
+	memset(&b, 0, sizeof(b));
+	sn_buf_init(&b.pae, SIGNET_MAX_SIGNATURE_SIZE + 256u, "DSSE encoding");
+	if ((rc = sn_json_parse(&b.root, chunk, len, "bundle", e)) != 0)
 		return rc;
-	if (!json_is_object(root)) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT, "bundle: not a JSON object (%s)", sn_json_kind(root));
+	if (!json_is_object(b.root)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT, "bundle: not a JSON object (%s)", sn_json_kind(b.root));
 		goto out;
 	}
-	if ((rc = members_known(root, "(top level)", top_known, e)) != 0 ||
-	    (rc = member(&mt, root, "", "mediaType", JSON_STRING, 1, e)) != 0)
+	if ((rc = members_known(b.root, "(top level)", top_known, e)) != 0 ||
+	    (rc = member(&mt, b.root, "", "mediaType", JSON_STRING, 1, e)) != 0)
 		goto out;
 	if (!sn_bundle_media_type(json_string_value(mt))) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
@@ -143,17 +157,17 @@ int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, 
 		               json_string_value(mt));
 		goto out;
 	}
-	if ((rc = member(&vm, root, "", "verificationMaterial", JSON_OBJECT, 1, e)) != 0 ||
-	    (rc = check_material(vm, e)) != 0)
+	if ((rc = member(&b.material, b.root, "", "verificationMaterial", JSON_OBJECT, 1, e)) != 0 ||
+	    (rc = check_material(b.material, e)) != 0)
 		goto out;
-	if (json_object_get(root, "messageSignature") != NULL) {
+	if (json_object_get(b.root, "messageSignature") != NULL) {
 		rc = sn_seterr(
 		    e, SIGNET_EUNSUPPORTED,
 		    "bundle: messageSignature: a signature over a blob (cosign sign-blob); an image "
 		    "signature is a dsseEnvelope");
 		goto out;
 	}
-	if ((rc = member(&env, root, "", "dsseEnvelope", JSON_OBJECT, 1, e)) != 0 ||
+	if ((rc = member(&env, b.root, "", "dsseEnvelope", JSON_OBJECT, 1, e)) != 0 ||
 	    (rc = members_known(env, "dsseEnvelope", env_known, e)) != 0 ||
 	    (rc = member(&pl, env, "dsseEnvelope", "payload", JSON_STRING, 1, e)) != 0 ||
 	    (rc = member(&pt, env, "dsseEnvelope", "payloadType", JSON_STRING, 1, e)) != 0 ||
@@ -179,15 +193,40 @@ int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, 
 	}
 	if ((rc = members_known(s0, "dsseEnvelope.signatures[0]", sig_known, e)) != 0 ||
 	    (rc = member(&v, s0, "dsseEnvelope.signatures[0]", "sig", JSON_STRING, 1, e)) != 0 ||
-	    (rc = b64(&sig, &sig_len, v, "dsseEnvelope.signatures[0].sig", e)) != 0 ||
+	    (rc = b64(&b.sig, &b.sig_len, v, "dsseEnvelope.signatures[0].sig", e)) != 0 ||
 	    (rc = member(&v, s0, "dsseEnvelope.signatures[0]", "keyid", JSON_STRING, 0, e)) != 0 ||
-	    (rc = b64(&body, &body_len, pl, "dsseEnvelope.payload", e)) != 0)
+	    (rc = b64(&b.payload, &b.payload_len, pl, "dsseEnvelope.payload", e)) != 0)
 		goto out;
-	if ((rc = pae(&signed_bytes, json_string_value(pt), json_string_length(pt), body, body_len, e)) !=
-	        0 ||
-	    (rc = sn_sigstore_check(state, sig, sig_len, signed_bytes.data, signed_bytes.len, &who, e)) !=
-	        0 ||
-	    (rc = sn_buf_append(&out, body, body_len, e)) != 0)
+	b.payload_type = json_string_value(pt);
+	if ((rc = pae(&b.pae, b.payload_type, json_string_length(pt), b.payload, b.payload_len, e)) != 0)
+		goto out;
+	*out = b;
+	memset(&b, 0, sizeof(b));
+out:
+	sn_bundle_clear(&b);
+	return rc;
+}
+
+int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, struct sn_buf *statement,
+                     struct sn_signer *signer, struct sn_err *e)
+{
+	struct sn_signer who = {NULL, NULL, NULL};
+	struct sn_bundle b;
+	struct sn_buf out;
+	int rc;
+
+	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
+	if ((rc = sn_bundle_parse(&b, chunk, len, e)) != 0)
+		return rc;
+	if (json_object_get(b.material, "publicKey") == NULL) {
+		rc = sn_seterr(e, SIGNET_EUNSUPPORTED,
+		               "bundle: verificationMaterial: a certificate (keyless signing), but this "
+		               "requirement pins public keys (a keyless bundle is checked against a trusted "
+		               "root and a pinned identity: --trusted-root, or sigstoreSigned fulcio)");
+		goto out;
+	}
+	if ((rc = sn_sigstore_check(state, b.sig, b.sig_len, b.pae.data, b.pae.len, &who, e)) != 0 ||
+	    (rc = sn_buf_append(&out, b.payload, b.payload_len, e)) != 0)
 		goto out;
 	*statement = out;
 	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
@@ -195,11 +234,8 @@ int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, 
 	memset(&who, 0, sizeof(who));
 out:
 	sn_signer_clear(&who);
-	sn_buf_free(&signed_bytes);
 	sn_buf_free(&out);
-	free(body);
-	free(sig);
-	json_decref(root);
+	sn_bundle_clear(&b);
 	return rc;
 }
 

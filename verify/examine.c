@@ -18,7 +18,10 @@
 
 void sn_req_kind(struct sn_req_kind *k, const struct sn_requirement *r)
 {
-	if (r->type == SN_REQ_SIGSTORE_SIGNED)
+	if (r->type == SN_REQ_SIGSTORE_SIGNED && r->keyless != NULL)
+		*k = (struct sn_req_kind){&sn_keyless_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
+		                          "a keyless Sigstore bundle"};
+	else if (r->type == SN_REQ_SIGSTORE_SIGNED)
 		*k = (struct sn_req_kind){&sn_sigstore_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
 		                          "a sigstore (cosign) signature"};
 	else
@@ -45,8 +48,10 @@ int sn_req_state(struct sn_req_state **out, struct signet_verifier *v, const str
 	v->states = n;
 	n = &v->states[v->n_states];
 	*n = (struct sn_req_state){.req = r, .backend = k.backend};
-	if ((rc = k.backend->verifier_new(&n->state, r->keys, (const char *const *)r->key_names, r->n_keys,
-	                                  e)) != 0) {
+	rc = r->keyless != NULL ? sn_keyless_verifier_new(&n->state, r->keyless, e)
+	                        : k.backend->verifier_new(&n->state, r->keys,
+	                                                  (const char *const *)r->key_names, r->n_keys, e);
+	if (rc != 0) {
 		sn_errctx(e, "%s: ", r->where != NULL ? r->where : "requirement");
 		return rc;
 	}

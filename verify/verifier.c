@@ -147,6 +147,9 @@ static int keep_options(struct signet_verifier *v, const signet_verifier_options
 	    keep_string(&v->opts.registries_d, v, o->registries_d, e) != 0 ||
 	    keep_string(&v->opts.lookaside, v, o->lookaside, e) != 0 ||
 	    keep_string(&v->opts.platform, v, o->platform, e) != 0 ||
+	    keep_string(&v->opts.trusted_root_file, v, o->trusted_root_file, e) != 0 ||
+	    keep_string(&v->opts.certificate_identity, v, o->certificate_identity, e) != 0 ||
+	    keep_string(&v->opts.certificate_oidc_issuer, v, o->certificate_oidc_issuer, e) != 0 ||
 	    keep_strings(&v->opts.gpg_key_files, v, o->gpg_key_files, o->n_gpg_key_files, e) != 0 ||
 	    keep_strings(&v->opts.key_files, v, o->key_files, o->n_key_files, e) != 0 ||
 	    keep_strings(&v->opts.annotations, v, o->annotations, o->n_annotations, e) != 0)
@@ -269,17 +272,22 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 	       : given->version == 2 ? offsetof(signet_verifier_options, allow_digest_pinned)
 	       : given->version == 3 ? offsetof(signet_verifier_options, key_files)
 	       : given->version == 4 ? offsetof(signet_verifier_options, require_signed_contract)
+	       : given->version == 5 ? offsetof(signet_verifier_options, trusted_root_file)
 	                             : sizeof(current));
 	current.version = SIGNET_VERIFIER_OPTIONS_VERSION;
 	sources = (opts->policy_file != NULL) + (opts->contract_file != NULL) + (opts->n_gpg_key_files != 0) +
-	          (opts->n_key_files != 0);
+	          (opts->n_key_files != 0) + (opts->trusted_root_file != NULL);
 	if (sources != 1)
 		return sn_seterr(e, SIGNET_EINVAL,
-				 "a verifier needs exactly one source of trust: a policy, a contract, or pinned keys");
+				 "a verifier needs exactly one source of trust: a policy, a contract, pinned keys, or a trusted root");
 	if (opts->n_gpg_key_files != 0 && opts->gpg_key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: gpg_key_files is NULL");
 	if (opts->n_key_files != 0 && opts->key_files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: key_files is NULL");
+	if ((opts->certificate_identity != NULL || opts->certificate_oidc_issuer != NULL) &&
+	    opts->trusted_root_file == NULL)
+		return sn_seterr(e, SIGNET_EINVAL,
+				 "signet_verifier_new: a certificate identity or OIDC issuer without a trusted root");
 	if (opts->policy_is_default && opts->policy_file == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "signet_verifier_new: policy_is_default without a policy_file");
 	if ((v = calloc(1, sizeof(*v))) == NULL)
@@ -294,8 +302,11 @@ int signet_verifier_new(signet_verifier **out, signet_ctx *ctx, const signet_ver
 		                             opts->strict, opts->require_signed_contract, e);
 	else if (opts->n_gpg_key_files != 0)
 		rc = sn_policy_from_key_files(&v->policy, opts->gpg_key_files, opts->n_gpg_key_files, 0, e);
-	else
+	else if (opts->n_key_files != 0)
 		rc = sn_policy_from_key_files(&v->policy, opts->key_files, opts->n_key_files, 1, e);
+	else
+		rc = sn_policy_from_keyless(&v->policy, opts->trusted_root_file, opts->certificate_identity,
+					    opts->certificate_oidc_issuer, e);
 	if (rc != 0 || (rc = gather_vouched(v, e)) != 0)
 		goto fail;
 	/* Credentials a contract carries for its registries. */

@@ -223,11 +223,52 @@ extern const struct sn_sig_backend sn_sigstore_backend;
 int sn_sigstore_check(const void *state, const unsigned char *sig, size_t sig_len, const unsigned char *data,
                       size_t len, struct sn_signer *signer, struct sn_err *e);
 
+/* ---- keyless Sigstore bundles (keyless.c) ----------------------------- */
+
+struct sn_keyless; /* policy/policy.h */
+
+/*
+ * The keyless backend: Sigstore bundles whose verificationMaterial is a
+ * Fulcio certificate, checked offline against a trusted root and the
+ * pinned identity of a keyless requirement (keyless.c lists every rule).
+ * Its state is made with sn_keyless_verifier_new (its verifier_new
+ * refuses key files); the state borrows k, which must outlive it.  verify
+ * returns the signed statement and, as signer, fingerprint = the
+ * certificate's SAN, signing_fingerprint = the key id of its key, uid =
+ * "SAN (OIDC issuer ISSUER)".  Refusals are SIGNET_EDENIED whose message
+ * says which rule failed ("does not chain to the trusted root", "not valid
+ * at the signing time", "identity does not match", "no verified signing
+ * time", or tlog.c's own), SIGNET_EBADINPUT / SIGNET_EUNSUPPORTED /
+ * SIGNET_ELIMIT for a bundle that does not parse.
+ */
+extern const struct sn_sig_backend sn_keyless_backend;
+int sn_keyless_verifier_new(void **state, const struct sn_keyless *k, struct sn_err *e);
+
 /* ---- Sigstore bundles (bundle.c) ------------------------------------- */
 
 #define SN_INTOTO_PAYLOAD_TYPE  "application/vnd.in-toto+json"
 #define SN_INTOTO_STATEMENT_V1  "https://in-toto.io/Statement/v1"
 #define SN_INTOTO_STATEMENT_V01 "https://in-toto.io/Statement/v0.1"
+
+/* A Sigstore bundle parsed: what the key-based check (sn_bundle_verify)
+ * and the keyless one (keyless.c) read. */
+struct sn_bundle {
+	json_t *root;           /* the whole bundle (owned) */
+	json_t *material;       /* verificationMaterial (borrowed from root) */
+	unsigned char *payload; /* the DSSE envelope's payload, decoded */
+	size_t payload_len;
+	const char *payload_type; /* its payloadType (borrowed from root) */
+	unsigned char *sig;       /* the one DSSE signature, decoded */
+	size_t sig_len;
+	struct sn_buf pae; /* the bytes signed: the DSSE pre-authentication encoding */
+};
+
+/* Parses a bundle strictly, as sn_bundle_verify describes, without checking
+ * its signature; verificationMaterial holds exactly one of publicKey,
+ * certificate and x509CertificateChain (their contents are read by their
+ * checks).  *out is the caller's (sn_bundle_clear); untouched on failure. */
+int sn_bundle_parse(struct sn_bundle *out, const unsigned char *chunk, size_t len, struct sn_err *e);
+void sn_bundle_clear(struct sn_bundle *b);
 
 /*
  * Verifies a Sigstore bundle (the chunk after SN_BUNDLE_BLOB_HEADER)
@@ -242,7 +283,8 @@ int sn_sigstore_check(const void *state, const unsigned char *sig, size_t sig_le
  * the envelope's payload (initialized here), *signer the key.  Unknown
  * members, wrong JSON types and bad base64 are SIGNET_EBADINPUT naming the
  * JSON path ("bundle: dsseEnvelope.signatures[0].sig: ..."); a
- * certificate (keyless) or a messageSignature is SIGNET_EUNSUPPORTED; a
+ * certificate (keyless: keyless.c checks those) or a messageSignature is
+ * SIGNET_EUNSUPPORTED; a
  * bad signature SIGNET_EDENIED.  Outputs untouched on failure.
  */
 int sn_bundle_verify(const void *state, const unsigned char *chunk, size_t len, struct sn_buf *statement,

@@ -9,7 +9,8 @@
 
 _signet_common_opts='--tls-verify --cert-dir --creds --authfile --json --verbose --quiet --help'
 _signet_trust_opts='--policy --contract --contract-key --strict --allow-digest-pinned
-	--require-signed-contract --key --registries.d --lookaside --platform --annotation'
+	--require-signed-contract --key --trusted-root --certificate-identity --certificate-oidc-issuer
+	--registries.d --lookaside --platform --annotation'
 
 # _signet_opts COMMAND [SUBCOMMAND]: the long options of COMMAND.
 _signet_opts()
@@ -42,7 +43,7 @@ _signet_value()
 {
 	case $1 in
 	--policy | --contract | --contract-key | --key | --authfile | --repos | --html | --output | -o | \
-		--passphrase-file | --cert | --ca | --crl | --encrypt-cert | --sign-key | --sign-cert)
+		--passphrase-file | --trusted-root | --cert | --ca | --crl | --encrypt-cert | --sign-key | --sign-cert)
 		compopt -o filenames 2>/dev/null || true # only inside a completion
 		mapfile -t COMPREPLY < <(compgen -f -- "$2")
 		;;
@@ -66,7 +67,7 @@ _signet_value()
 			linux/ppc64le' -- "$2")
 		;;
 	--creds | --lookaside | --timeout | --jobs | -j | --shard | --annotation | -a | --gpg-key | \
-		--sign-identity | --identity | --rhs | --cosign)
+		--sign-identity | --identity | --rhs | --cosign | --certificate-identity | --certificate-oidc-issuer)
 		COMPREPLY=() # a value, but nothing to offer
 		;;
 	*) return 1 ;;

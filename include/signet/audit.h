@@ -189,7 +189,8 @@ SIGNET_EXPORT int signet_audit_record_orphans_not_looked_for(const signet_audit_
 SIGNET_EXPORT size_t signet_audit_record_signer_count(const signet_audit_record *rec);
 SIGNET_EXPORT const char *signet_audit_record_signer(const signet_audit_record *rec, size_t i,
                                                      unsigned long long *count);
-/* Where the verdicts came from: "policy", "contract" or "keys" (NULL: not
+/* Where the verdicts came from: "policy", "contract", "keys" or
+ * "trusted-root" (keyless, since verifier options version 6) (NULL: not
  * recorded, a file written before signet recorded it); *named 0 for a
  * policy.json found in a default location (may be NULL). */
 SIGNET_EXPORT const char *signet_audit_record_policy_kind(const signet_audit_record *rec, int *named);

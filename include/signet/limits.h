@@ -36,6 +36,16 @@
 #define SIGNET_MAX_CREDHELPER_REPLY    (64u * 1024u)        /* bytes a credential helper may answer */
 #define SIGNET_CREDHELPER_TIMEOUT_MS   10000L               /* a credential helper is killed after this */
 #define SIGNET_MAX_WORKLOAD_IMAGES 1024		/* image occurrences in one gated workload */
+#define SIGNET_MAX_TRUSTED_ROOT_SIZE    (1024u * 1024u) /* bytes of a trusted_root.json */
+#define SIGNET_MAX_TRUSTED_ROOT_ENTRIES 32              /* CAs, logs or TSAs of each kind in a trusted root */
+#define SIGNET_MAX_CERT_CHAIN           8               /* certificates in one chain (trusted root, bundle) */
+#define SIGNET_MAX_CERT_SIZE            (64u * 1024u)   /* bytes of one DER certificate or public key */
+#define SIGNET_MAX_TIMESTAMPS           8               /* RFC 3161 timestamps in one bundle */
+#define SIGNET_MAX_TLOG_ENTRIES           16           /* transparency log entries in one bundle */
+#define SIGNET_MAX_TLOG_BODY_SIZE         (64u * 1024u) /* bytes of one entry's canonicalizedBody */
+#define SIGNET_MAX_INCLUSION_PROOF_HASHES 64            /* hashes in one inclusion proof (a tree of 2^64) */
+#define SIGNET_MAX_CHECKPOINT_SIZE        (16u * 1024u) /* bytes of one checkpoint (signed note) */
+#define SIGNET_MAX_TIMESTAMP_SIZE         (64u * 1024u) /* bytes of one RFC 3161 timestamp response */
 #define SIGNET_MAX_ATTESTATION_RECORD_SIZE    (1024u * 1024u) /* se-checksums.txt or .enc, bytes */
 #define SIGNET_MAX_ATTESTATION_LINES          4096u           /* lines of se-checksums.txt */
 #define SIGNET_MAX_ATTESTATION_LINE_LENGTH    4096u           /* bytes of one of its lines */

@@ -22,7 +22,7 @@ extern "C" {
 
 typedef struct signet_verifier signet_verifier;
 
-#define SIGNET_VERIFIER_OPTIONS_VERSION 5
+#define SIGNET_VERIFIER_OPTIONS_VERSION 6
 
 typedef struct signet_verifier_options {
 	unsigned int version; /* SIGNET_VERIFIER_OPTIONS_VERSION */
@@ -110,19 +110,36 @@ typedef struct signet_verifier_options {
 	 * contract refused").  0 (and versions 1 to 4): unsigned contracts
 	 * are accepted as before. */
 	int require_signed_contract;
+	/* Since version 6; a source of trust on its own (not with the others
+	 * above).  Keyless (Fulcio) signatures, offline: trusted_root_file is
+	 * a sigstore trusted_root.json (its certificate authorities,
+	 * transparency logs and timestamp authorities), and the policy is
+	 * "every image sigstoreSigned keyless, matchRepository": a Sigstore
+	 * bundle whose certificate chains to one of the root's CAs at the
+	 * signing time proven by a transparency log entry or an RFC 3161
+	 * timestamp, whose signature verifies with the certificate's key, and
+	 * whose certificate names exactly certificate_identity (its SAN, an
+	 * email address or a URI) and certificate_oidc_issuer (Fulcio's OIDC
+	 * issuer extension).  All three are needed together (SIGNET_EINVAL
+	 * otherwise: nothing keyless is accepted without a pinned identity);
+	 * a trusted root that does not parse is SIGNET_EBADINPUT naming the
+	 * JSON path.  docs/cosign.md lists every rule. */
+	const char *trusted_root_file;
+	const char *certificate_identity;
+	const char *certificate_oidc_issuer;
 } signet_verifier_options;
 
 #define SIGNET_VERIFIER_OPTIONS_INIT                                                                         \
 	{                                                                                                    \
 		SIGNET_VERIFIER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, \
-		    0, NULL, 0, 0                                                                            \
+		    0, NULL, 0, 0, NULL, NULL, NULL                                                          \
 	}
 
 /*
  * Creates a verifier.  ctx is borrowed and must outlive the verifier.
  * opts->version is 1 (the struct without policy_is_default), 2 (without
  * allow_digest_pinned), 3 (without key_files), 4 (without
- * require_signed_contract) or 5.
+ * require_signed_contract), 5 (without the keyless trust) or 6.
  * Returns 0, SIGNET_EINVAL (no keys, bad options), SIGNET_EBADINPUT (a key
  * file or registries.d that does not parse, a private key in key_files;
  * the message names it), SIGNET_EUNSUPPORTED (a PEM key of another type,

@@ -303,7 +303,7 @@ static void test_parse_refused(void **state)
 	     "0,"
 	     "\"bySigner\":{},\"orphans\":0,\"policy\":{\"kind\":\"policy\",\"files\":[\"a\",\"b\"],"
 	     "\"named\":true}}",
-	     "L:3: summary record: \"policy\": a policy or a contract is one file"},
+	     "L:3: summary record: \"policy\": a policy, a contract or a trusted root is one file"},
 	    {"{\"type\":\"summary\",\"images\":0,\"allowed\":0,\"denied\":0,\"errors\":0,\"foreignIdentity\":"
 	     "0,"
 	     "\"bySigner\":{},\"orphans\":0,\"shard\":2}",

@@ -221,6 +221,32 @@ static void test_verifier_options_versions(void **state)
 	assert_int_equal(signet_verifier_new(&v, ctx, &old), 0);
 	assert_int_equal(v->opts.require_signed_contract, 0);
 	signet_verifier_free(v);
+	/* The keyless trust (version 6): a second source next to the
+	 * contract, refused; a version 5 struct ends before it: not read. */
+	o.require_signed_contract = 0;
+	o.trusted_root_file = "/nonexistent/trusted_root.json";
+	o.certificate_identity = "a@example.com";
+	o.certificate_oidc_issuer = "https://issuer.example";
+	v = NULL;
+	assert_int_equal(signet_verifier_new(&v, ctx, &o), SIGNET_EINVAL);
+	assert_non_null(strstr(signet_ctx_errmsg(ctx), "exactly one source of trust"));
+	memcpy(&old, &o, sizeof(old));
+	old.version = 5;
+	assert_int_equal(signet_verifier_new(&v, ctx, &old), 0);
+	assert_null(v->opts.trusted_root_file);
+	signet_verifier_free(v);
+	/* Alone: an identity without a trusted root, a root without the
+	 * identity, both SIGNET_EINVAL; a root that cannot be read, ENOTFOUND. */
+	o.contract_file = NULL;
+	o.trusted_root_file = NULL;
+	assert_int_equal(signet_verifier_new(&v, ctx, &o), SIGNET_EINVAL);
+	o.trusted_root_file = "/nonexistent/trusted_root.json";
+	o.certificate_identity = NULL;
+	assert_int_equal(signet_verifier_new(&v, ctx, &o), SIGNET_EINVAL);
+	assert_non_null(
+	    strstr(signet_ctx_errmsg(ctx), "nothing keyless is accepted without a pinned identity"));
+	o.certificate_identity = "a@example.com";
+	assert_int_equal(signet_verifier_new(&v, ctx, &o), SIGNET_ENOTFOUND);
 	old.version = SIGNET_VERIFIER_OPTIONS_VERSION + 1;
 	assert_int_equal(signet_verifier_new(&v, ctx, &old), SIGNET_EINVAL);
 	signet_ctx_free(ctx);
