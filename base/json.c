@@ -2,6 +2,8 @@
 /* base/json.c: strict JSON parsing for untrusted documents. */
 #include "base/json.h"
 
+#include <string.h>
+
 #include <openssl/crypto.h>
 
 /* Nesting depth of the arrays and objects in data, counted outside of
@@ -68,6 +70,23 @@ int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, 
 int sn_json_parse_secret(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e)
 {
 	return parse(out, data, len, what, 1, e);
+}
+
+const char *sn_json_unknown_member(json_t *o, const char *const *names)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v)
+	{
+		size_t i;
+
+		for (i = 0; names[i] != NULL && strcmp(names[i], key) != 0; i++)
+			;
+		if (names[i] == NULL)
+			return key;
+	}
+	return NULL;
 }
 
 const char *sn_json_kind(const json_t *v)

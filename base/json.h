@@ -20,6 +20,10 @@ int sn_json_parse(json_t **out, const void *data, size_t len, const char *what, 
  * credential helper's reply): a syntax error's message gives the line and
  * column but never the text near it. */
 int sn_json_parse_secret(json_t **out, const void *data, size_t len, const char *what, struct sn_err *e);
+/* The first member of object o whose name is none of names
+ * (NULL-terminated), or NULL: for strict readers that refuse unknown
+ * members (each names the place in its own message). */
+const char *sn_json_unknown_member(json_t *o, const char *const *names);
 /* "an object", "a string", ... for messages about the wrong JSON type. */
 const char *sn_json_kind(const json_t *v);
 

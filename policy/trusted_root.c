@@ -65,19 +65,9 @@ static void pop(struct trctx *c, size_t old)
 /* Every member of o is one of names (NULL-terminated). */
 static int known(struct trctx *c, json_t *o, const char *const *names)
 {
-	const char *key;
-	json_t *v;
+	const char *key = sn_json_unknown_member(o, names);
 
-	json_object_foreach(o, key, v)
-	{
-		size_t i;
-
-		for (i = 0; names[i] != NULL && strcmp(names[i], key) != 0; i++)
-			;
-		if (names[i] == NULL)
-			return trerr(c, SIGNET_EBADINPUT, "unknown member \"%.100s\"", key);
-	}
-	return 0;
+	return key == NULL ? 0 : trerr(c, SIGNET_EBADINPUT, "unknown member \"%.100s\"", key);
 }
 
 /* *out = o.name, of kind; absent is an error when required. */

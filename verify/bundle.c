@@ -22,20 +22,11 @@
 /* Each member of o is one of the NULL-terminated names. */
 static int members_known(json_t *o, const char *path, const char *const *names, struct sn_err *e)
 {
-	const char *key;
-	json_t *v;
+	const char *key = sn_json_unknown_member(o, names);
 
-	json_object_foreach(o, key, v)
-	{
-		size_t i;
-
-		for (i = 0; names[i] != NULL && strcmp(names[i], key) != 0; i++)
-			;
-		if (names[i] == NULL)
-			return sn_seterr(e, SIGNET_EBADINPUT, "bundle: %s: unknown member \"%.100s\"", path,
-			                 key);
-	}
-	return 0;
+	return key == NULL
+	           ? 0
+	           : sn_seterr(e, SIGNET_EBADINPUT, "bundle: %s: unknown member \"%.100s\"", path, key);
 }
 
 /* o.name must be present and of kind (JSON_OBJECT, JSON_STRING, ...). */
