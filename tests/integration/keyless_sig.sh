@@ -146,6 +146,13 @@ judge() {
 	oracle "$ocode" "$name" "$san" "$iss"
 }
 
+# variant NAME JQ-FILTER: the good layer's parts with the bundle annotation passed through JQ-FILTER
+variant() {
+	mkdir -p "$T/$1" && cp "$T/good/payload.json" "$T/good/sig.b64" "$T/good/cert.pem" "$T/good/chain.pem" "$T/$1/"
+	jq -c "$2" "$T/good/bundle.json" >"$T/$1/bundle.json"
+	attach "$1"
+}
+
 echo "# allowed: a good layer; a certificate expired now but valid at integratedTime"
 craft good
 attach good
@@ -181,10 +188,7 @@ judge 1 t-set 'dev.sigstore.cosign/bundle annotation: transparency log entry: si
 craft t-body -- --tamper body
 attach t-body
 judge 1 t-body 'transparency log entry is about another signature: its signature is not the bundle.s'
-jq -c '.Payload.integratedTime -= 1' "$T/good/bundle.json" >"$T/t-time.json"
-mkdir -p "$T/t-time" && cp "$T/good/payload.json" "$T/good/sig.b64" "$T/good/cert.pem" "$T/good/chain.pem" "$T/t-time/"
-cp "$T/t-time.json" "$T/t-time/bundle.json"
-attach t-time
+variant t-time '.Payload.integratedTime -= 1'
 judge 1 t-time 'signed entry timestamp does not verify'
 
 echo "# refused: the payload names another digest; the signature is tampered with"
@@ -238,12 +242,22 @@ verify 1 junkchain --policy "$T/fulcio.json"
 expect_match 'the dev.sigstore.cosign/chain annotation: not PEM CERTIFICATE blocks' "$ERR"
 
 echo "# a malformed bundle annotation: refused, naming it"
-jq -c '.Payload.logID = "zz"' "$T/good/bundle.json" >"$T/badann.json"
-mkdir -p "$T/badann" && cp "$T/good/payload.json" "$T/good/sig.b64" "$T/good/cert.pem" "$T/good/chain.pem" "$T/badann/"
-cp "$T/badann.json" "$T/badann/bundle.json"
-attach badann
+variant badann '.Payload.logID = "zz"'
 verify 1 badann --policy "$T/fulcio.json"
 expect_match 'dev.sigstore.cosign/bundle annotation: Payload: .*logID not 64 hexadecimal digits' "$ERR"
+variant extraann '.Payload.kind = "hashedrekord"'
+verify 1 extraann --policy "$T/fulcio.json"
+expect_match 'dev.sigstore.cosign/bundle annotation: Payload: unknown member "kind"' "$ERR"
+variant negtime '.Payload.integratedTime = -1'
+verify 1 negtime --policy "$T/fulcio.json"
+expect_match 'dev.sigstore.cosign/bundle annotation: Payload.integratedTime: missing or not a non-negative integer' "$ERR"
+oracle 1 negtime
+echo "# a limit crossed: 9 certificates in the chain annotation (SIGNET_MAX_CERT_CHAIN)"
+for _ in 1 2 3 4 5 6 7 8 9; do cat "$K/ca/inter.crt"; done >"$T/chain9.pem"
+craft chain9 -- --chain "$T/chain9.pem"
+attach chain9
+verify 1 chain9 --policy "$T/fulcio.json"
+expect_match 'dev.sigstore.cosign/chain annotation: more than the limit of 8 certificates' "$ERR"
 
 echo "# the audit counts a keyless .sig layer as sigstore, signed by the SAN"
 expect_exit 0 -- "$SIGNET" audit --json --tls-verify=false --registries.d "$T/regd" --trusted-root "$ROOT" \
