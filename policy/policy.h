@@ -125,6 +125,13 @@ int sn_trusted_root_from_pem(struct sn_trusted_root *out, const struct sn_buf *c
                              const struct sn_buf *log_keys, const char *const *log_names, size_t n_logs,
                              struct sn_err *e);
 void sn_trusted_root_clear(struct sn_trusted_root *r);
+/* Appends each PEM CERTIFICATE block of data[len] (whitespace between
+ * them only; at least one, at most SIGNET_MAX_CERT_CHAIN in chain) to
+ * chain, DER without trailing bytes.  Messages start with what.  0,
+ * SIGNET_EBADINPUT, SIGNET_ELIMIT or SIGNET_ENOMEM; on failure chain may
+ * hold the certificates read before the error (the caller frees it). */
+int sn_certs_from_pem(STACK_OF(X509) * chain, const void *data, size_t len, const char *what,
+                      struct sn_err *e);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fraction]Z" into unix seconds (the
  * fraction is dropped).  0 or -1. */

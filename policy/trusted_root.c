@@ -486,10 +486,10 @@ int sn_trusted_root_load(struct sn_trusted_root *out, const char *path, struct s
 }
 
 /* Each PEM CERTIFICATE block of pem (whitespace between them only). */
-static int certs_from_pem(struct trctx *c, STACK_OF(X509) * chain, const struct sn_buf *pem)
+static int certs_from_pem(struct trctx *c, STACK_OF(X509) * chain, const void *data, size_t len)
 {
 	static const char end[] = "-----END CERTIFICATE-----";
-	const unsigned char *p = pem->data, *stop = pem->data + pem->len;
+	const unsigned char *p = data, *stop = p + len;
 	int rc;
 
 	while (p < stop) {
@@ -529,6 +529,14 @@ static int certs_from_pem(struct trctx *c, STACK_OF(X509) * chain, const struct 
 	return sk_X509_num(chain) > 0 ? 0 : trerr(c, SIGNET_EBADINPUT, "no certificate");
 }
 
+int sn_certs_from_pem(STACK_OF(X509) * chain, const void *data, size_t len, const char *what,
+                      struct sn_err *e)
+{
+	struct trctx c = {what, e, ""};
+
+	return certs_from_pem(&c, chain, data, len);
+}
+
 int sn_trusted_root_from_pem(struct sn_trusted_root *out, const struct sn_buf *ca_pem, const char *ca_name,
                              const struct sn_buf *log_keys, const char *const *log_names, size_t n_logs,
                              struct sn_err *e)
@@ -548,7 +556,7 @@ int sn_trusted_root_from_pem(struct sn_trusted_root *out, const struct sn_buf *c
 		rc = sn_enomem(e);
 		goto out;
 	}
-	if ((rc = certs_from_pem(&c, r.cas[0].chain, ca_pem)) != 0)
+	if ((rc = certs_from_pem(&c, r.cas[0].chain, ca_pem->data, ca_pem->len)) != 0)
 		goto out;
 	for (size_t i = 0; i < n_logs; i++) {
 		struct sn_pem blk = {NULL, NULL, 0};

@@ -20,7 +20,7 @@ void sn_req_kind(struct sn_req_kind *k, const struct sn_requirement *r)
 {
 	if (r->type == SN_REQ_SIGSTORE_SIGNED && r->keyless != NULL)
 		*k = (struct sn_req_kind){&sn_keyless_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
-		                          "a keyless Sigstore bundle"};
+		                          "a keyless Sigstore signature"};
 	else if (r->type == SN_REQ_SIGSTORE_SIGNED)
 		*k = (struct sn_req_kind){&sn_sigstore_backend, SN_SIG_SIGSTORE_JSON, SN_PAYLOAD_TYPE_COSIGN,
 		                          "a sigstore (cosign) signature"};

@@ -1,33 +1,43 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * verify/keyless.c: keyless (Fulcio) Sigstore bundles, offline, against a
- * trusted root and a pinned identity.  keyless_decide is the one place
- * every rule about a keyless bundle is applied, in this order (the table
- * in docs/cosign.md says the same):
+ * verify/keyless.c: keyless (Fulcio) Sigstore signatures, offline, against
+ * a trusted root and a pinned identity, in two forms: Sigstore bundles
+ * (cosign v3) and cosign v2's .sig layers that carry a certificate
+ * (annotations dev.sigstore.cosign/certificate, /chain and /bundle, the
+ * last one the Rekor SET of a hashedrekord entry).  Each form's reader
+ * does step 1 and hands keyless_decide, the one place every other rule is
+ * applied, a struct keyless_sig; the order (the table in docs/cosign.md
+ * says the same):
  *
- *   1. the bundle parses (bundle.c) and its verificationMaterial is a
- *      certificate or an x509CertificateChain: the leaf (its first
- *      certificate) is what is checked; other certificates in the bundle
- *      are not trusted for anything;
- *   2. a signing time is proven: every tlogEntries[] element verifies
- *      (tlog.c: the entry is about this signature and certificate, from a
- *      log of the trusted root, with a signed entry timestamp or an
- *      inclusion proof that verifies; at least one entry), and every RFC
- *      3161 timestamp verifies against a timestamp authority of the root;
+ *   1. the signature parses and carries a certificate: a bundle's
+ *      verificationMaterial certificate or x509CertificateChain, whose
+ *      leaf (its first certificate) is what is checked, the other
+ *      certificates not trusted for anything; a .sig layer's certificate
+ *      annotation (one PEM certificate), its chain annotation's
+ *      certificates used only as untrusted intermediates;
+ *   2. a signing time is proven: every log entry verifies (tlog.c: the
+ *      entry is about this signature and certificate, from a log of the
+ *      trusted root, with a signed entry timestamp or an inclusion proof
+ *      that verifies; at least one entry; a .sig layer's bundle annotation
+ *      is read as a bundle v0.1 entry, SET required, body a hashedrekord
+ *      0.0.1 over SHA-256 of the payload), and every RFC 3161 timestamp
+ *      of a bundle verifies against a timestamp authority of the root;
  *      the verified times are the integrated times the log vouches for
  *      and the timestamps' genTime; none is "no verified signing time";
  *   3. at each verified time: the leaf is within notBefore..notAfter, and
  *      it chains (X509_verify_cert at that time) to a certificate
  *      authority of the trusted root whose validFor holds that time; its
  *      extended key usage includes codeSigning;
- *   4. the DSSE signature verifies with the leaf's public key;
+ *   4. the signature verifies with the leaf's public key (a bundle's over
+ *      the DSSE pre-authentication encoding, a .sig layer's over the
+ *      payload);
  *   5. the leaf's identity is exactly the pinned one: its one subject
  *      alternative name (an email address or a URI) and its OIDC issuer
  *      (extension 1.3.6.1.4.1.57264.1.8, a DER UTF8String; else the
  *      deprecated 1.3.6.1.4.1.57264.1.1, raw bytes).
- * The statement the bundle signs is returned for the caller (examine.c),
- * which checks that it names the manifest's digest, as for key-based
- * bundles.
+ * The statement (bundle) or payload (.sig) signed is returned for the
+ * caller (examine.c), which checks that it names the manifest's digest
+ * and the identity claim, as for key-based signatures.
  */
 #include "tlog.h"
 #include "verify.h"
@@ -53,6 +63,27 @@ struct keyless_verifier {
 	size_t n_logs;
 	struct sn_tsa *tsas;
 	size_t n_tsas;
+};
+
+/* One keyless signature, of either form (a bundle, a cosign .sig layer),
+ * as keyless_decide judges it.  All borrowed. */
+struct keyless_sig {
+	const char *what;     /* "bundle" or "cosign signature", for messages */
+	const char *sig_name; /* "DSSE signature" or "signature", for messages */
+	X509 *leaf;
+	STACK_OF(X509) * untrusted; /* intermediates the signature offers, or NULL */
+	const unsigned char *sig;   /* the signature ... */
+	size_t sig_len;
+	const unsigned char *signed_data; /* ... over these bytes */
+	size_t signed_len;
+	struct sn_tlog_subject subj;  /* what the log entries must be about */
+	json_t *tlog_entries;         /* the log entries, in the bundle's form */
+	const char *entries_name;     /* their name in messages; NULL: the bundle annotation */
+	const char *need;             /* the proof each entry must carry ... */
+	const char *need_in;          /* ... in this form */
+	json_t *material;             /* verificationMaterial (its timestamps), or NULL */
+	const unsigned char *payload; /* what the caller parses: statement or payload */
+	size_t payload_len;
 };
 
 static void keyless_verifier_free(void *state)
@@ -222,9 +253,9 @@ static int leaf_cert(X509 **out, unsigned char **der, size_t *der_len, json_t *v
 /* Every RFC 3161 timestamp of timestampVerificationData, verified; their
  * genTime appended to times[]. */
 static int timestamps(int64_t *times, size_t *n_times, json_t *vm, const struct keyless_verifier *v,
-                      const struct sn_bundle *b, struct sn_err *e)
+                      const unsigned char *sig, size_t sig_len, struct sn_err *e)
 {
-	json_t *tvd = json_object_get(vm, "timestampVerificationData"), *list, *val;
+	json_t *tvd = vm != NULL ? json_object_get(vm, "timestampVerificationData") : NULL, *list, *val;
 	const char *key;
 
 	if (tvd == NULL)
@@ -273,7 +304,7 @@ static int timestamps(int64_t *times, size_t *n_times, json_t *vm, const struct 
 			                       "bundle: verificationMaterial.timestampVerificationData."
 			                       "rfc3161Timestamps[%zu].signedTimestamp: not valid base64",
 			                       i);
-		rc = sn_tsa_verify(&t, tok, tok_len, b->sig, b->sig_len, v->tsas, v->n_tsas, e);
+		rc = sn_tsa_verify(&t, tok, tok_len, sig, sig_len, v->tsas, v->n_tsas, e);
 		free(tok);
 		if (rc != 0) {
 			sn_errctx(e, "bundle: rfc3161Timestamps[%zu]: ", i);
@@ -284,52 +315,40 @@ static int timestamps(int64_t *times, size_t *n_times, json_t *vm, const struct 
 	return 0;
 }
 
-/* Every tlogEntries[] element verified (at least one); the integrated
- * times the log vouches for appended to times[]. */
-static int log_entries(int64_t *times, size_t *n_times, json_t *vm, const struct keyless_verifier *v,
-                       const struct sn_bundle *b, const unsigned char *cert_der, size_t cert_len,
-                       struct sn_err *e)
+/* Every log entry of ks verified (at least one); the integrated times
+ * the log vouches for appended to times[]. */
+static int log_entries(int64_t *times, size_t *n_times, const struct keyless_verifier *v,
+                       const struct keyless_sig *ks, struct sn_err *e)
 {
-	const char *mt = json_string_value(json_object_get(b->root, "mediaType"));
-	int v01 = mt != NULL && strcmp(mt, SN_MT_SIGSTORE_BUNDLE_V01) == 0;
-	json_t *list = json_object_get(vm, "tlogEntries");
-	struct sn_tlog_subject subj = {.sig = b->sig,
-	                               .sig_len = b->sig_len,
-	                               .cert_der = cert_der,
-	                               .cert_len = cert_len,
-	                               .payload = b->payload,
-	                               .payload_len = b->payload_len,
-	                               .payload_type = b->payload_type};
+	json_t *list = ks->tlog_entries;
 
-	if (list == NULL || json_array_size(list) == 0)
-		return sn_seterr(
-		    e, SIGNET_EDENIED,
-		    "bundle: no transparency log proof: verificationMaterial has no tlogEntries (a "
-		    "keyless signature must be in a transparency log of the trusted root)");
+	if (json_array_size(list) == 0)
+		return sn_seterr(e, SIGNET_EDENIED, "%s: no transparency log proof", ks->what);
 	if (json_array_size(list) > SIGNET_MAX_TLOG_ENTRIES)
 		return sn_seterr(e, SIGNET_ELIMIT,
-		                 "bundle: verificationMaterial.tlogEntries: %zu, more than the limit of %d "
+		                 "%s: verificationMaterial.tlogEntries: %zu, more than the limit of %d "
 		                 "(SIGNET_MAX_TLOG_ENTRIES)",
-		                 json_array_size(list), SIGNET_MAX_TLOG_ENTRIES);
+		                 ks->what, json_array_size(list), SIGNET_MAX_TLOG_ENTRIES);
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *entry = json_array_get(list, i);
-		const char *need = v01 ? "inclusionPromise" : "inclusionProof";
 		int64_t t = -1;
 		int rc;
 
-		/* What each bundle version must carry (as sigstore-js checks
-		 * it): v0.1 the signed entry timestamp, later ones the
-		 * inclusion proof. */
-		if (json_is_object(entry) && json_object_get(entry, need) == NULL)
-			return sn_seterr(
-			    e, SIGNET_EDENIED,
-			    "bundle: tlogEntries[%zu]: no transparency log proof: no %s, which a "
-			    "bundle %s must carry",
-			    i, need, v01 ? "v0.1" : "v0.2 or later");
-		rc = sn_tlog_entry_verify(&t, json_array_get(list, i), v->logs, v->n_logs, &subj, e);
-
+		/* What each form must carry (as sigstore-js checks a bundle):
+		 * bundle v0.1 and a .sig layer the signed entry timestamp,
+		 * later bundles the inclusion proof. */
+		if (json_is_object(entry) && json_object_get(entry, ks->need) == NULL)
+			return sn_seterr(e, SIGNET_EDENIED,
+			                 "%s: tlogEntries[%zu]: no transparency log proof: no %s, which %s "
+			                 "must carry",
+			                 ks->what, i, ks->need, ks->need_in);
+		rc = sn_tlog_entry_verify(&t, entry, v->logs, v->n_logs, &ks->subj, e);
 		if (rc != 0) {
-			sn_errctx(e, "bundle: tlogEntries[%zu]: ", i);
+			if (ks->entries_name != NULL)
+				sn_errctx(e, "%s: %s[%zu]: ", ks->what, ks->entries_name, i);
+			else
+				sn_errctx(e, "%s: the %s annotation: ", ks->what,
+				          SN_COSIGN_BUNDLE_ANNOTATION);
 			return rc;
 		}
 		if (t >= 0)
@@ -345,9 +364,10 @@ static int within(int64_t t, int64_t from, int64_t until)
 }
 
 /* Step 3 at time t: the leaf's dates, its chain to a CA of the trusted
- * root valid at t, its codeSigning usage. */
-static int chain_at(X509 *leaf, int64_t t, const struct sn_trusted_root *root, const char *source,
-                    struct sn_err *e)
+ * root valid at t (through untrusted intermediates, if any), its
+ * codeSigning usage. */
+static int chain_at(X509 *leaf, STACK_OF(X509) * untrusted, int64_t t, const struct sn_trusted_root *root,
+                    const char *source, struct sn_err *e)
 {
 	const char *why = "no certificate authority of it is valid at that time";
 	int64_t nb, na;
@@ -379,7 +399,7 @@ static int chain_at(X509 *leaf, int64_t t, const struct sn_trusted_root *root, c
 		for (int j = 0; j < sk_X509_num(ca->chain); j++)
 			if (X509_STORE_add_cert(store, sk_X509_value(ca->chain, j)) != 1)
 				goto next;
-		if (X509_STORE_CTX_init(ctx, store, leaf, NULL) != 1)
+		if (X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1)
 			goto next;
 		param = X509_STORE_CTX_get0_param(ctx);
 		/* Every certificate of the CA's chain is pinned, as the
@@ -411,8 +431,8 @@ static int chain_at(X509 *leaf, int64_t t, const struct sn_trusted_root *root, c
 	return 0;
 }
 
-/* Step 4: the DSSE signature with the leaf's key. */
-static int signature_check(X509 *leaf, const struct sn_bundle *b, struct sn_err *e)
+/* Step 4: the signature with the leaf's key. */
+static int signature_check(X509 *leaf, const struct keyless_sig *ks, struct sn_err *e)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(leaf);
 	EVP_MD_CTX *md;
@@ -427,12 +447,12 @@ static int signature_check(X509 *leaf, const struct sn_bundle *b, struct sn_err 
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		return sn_enomem(e);
 	ok = EVP_DigestVerifyInit_ex(md, NULL, sn_sigstore_key_digest(pk), NULL, NULL, pk, NULL) == 1 &&
-	     EVP_DigestVerify(md, b->sig, b->sig_len, b->pae.data, b->pae.len) == 1;
+	     EVP_DigestVerify(md, ks->sig, ks->sig_len, ks->signed_data, ks->signed_len) == 1;
 	EVP_MD_CTX_free(md);
 	ERR_clear_error();
 	return ok ? 0
 	          : sn_seterr(e, SIGNET_EDENIED,
-	                      "signature: the DSSE signature does not verify with the certificate's key");
+	                      "signature: the %s does not verify with the certificate's key", ks->sig_name);
 }
 
 /* A printable copy of n bytes (NUL and controls refused: 0). */
@@ -515,37 +535,23 @@ static int leaf_issuer(char issuer[IDENTITY_MAX + 1], X509 *leaf, struct sn_err 
 	return 0;
 }
 
-/* The one decision about a keyless bundle (the rules at the top). */
-static int keyless_decide(const struct keyless_verifier *v, const unsigned char *chunk, size_t len,
-                          struct sn_buf *statement, struct sn_signer *signer, struct sn_err *e)
+/* The one decision about a keyless signature, of either form (the rules
+ * at the top, from step 2). */
+static int keyless_decide(const struct keyless_verifier *v, const struct keyless_sig *ks,
+                          struct sn_buf *payload, struct sn_signer *signer, struct sn_err *e)
 {
 	const struct sn_keyless *k = v->k;
 	int64_t times[MAX_SIGNING_TIMES];
 	char san[IDENTITY_MAX + 1], issuer[IDENTITY_MAX + 1], id[SN_SIGSTORE_KEY_ID_MAX];
 	struct sn_signer who = {NULL, NULL, NULL};
-	unsigned char *der = NULL;
-	size_t der_len = 0, n_times = 0;
-	struct sn_bundle b;
+	size_t n_times = 0;
 	struct sn_buf out;
-	X509 *leaf = NULL;
 	int rc;
 
-	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
-	if ((rc = sn_bundle_parse(&b, chunk, len, e)) != 0)
-		return rc;
-	/* 1. the certificate (bundle v0.3 carries the leaf alone) */
-	if (json_object_get(b.material, "x509CertificateChain") != NULL &&
-	    strcmp(json_string_value(json_object_get(b.root, "mediaType")), SN_MT_SIGSTORE_BUNDLE_V03) == 0) {
-		rc = sn_seterr(e, SIGNET_EBADINPUT,
-		               "bundle: verificationMaterial: an x509CertificateChain in a v0.3 bundle (v0.3 "
-		               "carries the leaf alone, as certificate)");
-		goto out;
-	}
-	if ((rc = leaf_cert(&leaf, &der, &der_len, b.material, e)) != 0)
-		goto out;
+	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signed payload");
 	/* 2. the signing time */
-	if ((rc = log_entries(times, &n_times, b.material, v, &b, der, der_len, e)) != 0 ||
-	    (rc = timestamps(times, &n_times, b.material, v, &b, e)) != 0)
+	if ((rc = log_entries(times, &n_times, v, ks, e)) != 0 ||
+	    (rc = timestamps(times, &n_times, ks->material, v, ks->sig, ks->sig_len, e)) != 0)
 		goto out;
 	if (n_times == 0) {
 		rc = sn_seterr(e, SIGNET_EDENIED,
@@ -555,11 +561,11 @@ static int keyless_decide(const struct keyless_verifier *v, const unsigned char 
 	}
 	/* 3. the chain, at every verified time */
 	for (size_t i = 0; i < n_times; i++)
-		if ((rc = chain_at(leaf, times[i], &k->root, k->source, e)) != 0)
+		if ((rc = chain_at(ks->leaf, ks->untrusted, times[i], &k->root, k->source, e)) != 0)
 			goto out;
 	/* 4. the signature; 5. the identity */
-	if ((rc = signature_check(leaf, &b, e)) != 0 || (rc = leaf_san(san, leaf, e)) != 0 ||
-	    (rc = leaf_issuer(issuer, leaf, e)) != 0)
+	if ((rc = signature_check(ks->leaf, ks, e)) != 0 || (rc = leaf_san(san, ks->leaf, e)) != 0 ||
+	    (rc = leaf_issuer(issuer, ks->leaf, e)) != 0)
 		goto out;
 	if (strcmp(san, k->subject) != 0) {
 		rc = sn_seterr(
@@ -577,25 +583,293 @@ static int keyless_decide(const struct keyless_verifier *v, const unsigned char 
 		    issuer, k->issuer);
 		goto out;
 	}
-	if ((rc = sn_sigstore_key_id(id, X509_get0_pubkey(leaf), e)) != 0)
+	if ((rc = sn_sigstore_key_id(id, X509_get0_pubkey(ks->leaf), e)) != 0)
 		goto out;
 	if ((who.fingerprint = sn_strdup(san, e)) == NULL ||
 	    (who.signing_fingerprint = sn_strdup(id, e)) == NULL ||
 	    (who.uid = sn_aprintf(e, "%s (OIDC issuer %s)", san, issuer)) == NULL ||
-	    (rc = sn_buf_append(&out, b.payload, b.payload_len, e)) != 0) {
+	    (rc = sn_buf_append(&out, ks->payload, ks->payload_len, e)) != 0) {
 		rc = SIGNET_ENOMEM;
 		goto out;
 	}
-	*statement = out;
-	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "bundle statement");
+	*payload = out;
+	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signed payload");
 	*signer = who;
 	memset(&who, 0, sizeof(who));
 out:
 	sn_signer_clear(&who);
 	sn_buf_free(&out);
+	return rc;
+}
+
+/* The bundle form: step 1, then keyless_decide. */
+static int keyless_bundle(const struct keyless_verifier *v, const unsigned char *chunk, size_t len,
+                          struct sn_buf *statement, struct sn_signer *signer, struct sn_err *e)
+{
+	struct keyless_sig ks = {
+	    .what = "bundle", .sig_name = "DSSE signature", .entries_name = "tlogEntries"};
+	unsigned char *der = NULL;
+	size_t der_len = 0;
+	struct sn_bundle b;
+	const char *mt;
+	X509 *leaf = NULL;
+	int rc, v01;
+
+	if ((rc = sn_bundle_parse(&b, chunk, len, e)) != 0)
+		return rc;
+	mt = json_string_value(json_object_get(b.root, "mediaType"));
+	v01 = mt != NULL && strcmp(mt, SN_MT_SIGSTORE_BUNDLE_V01) == 0;
+	/* 1. the certificate (bundle v0.3 carries the leaf alone) */
+	if (json_object_get(b.material, "x509CertificateChain") != NULL && mt != NULL &&
+	    strcmp(mt, SN_MT_SIGSTORE_BUNDLE_V03) == 0) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "bundle: verificationMaterial: an x509CertificateChain in a v0.3 bundle (v0.3 "
+		               "carries the leaf alone, as certificate)");
+		goto out;
+	}
+	if ((rc = leaf_cert(&leaf, &der, &der_len, b.material, e)) != 0)
+		goto out;
+	ks.tlog_entries = json_object_get(b.material, "tlogEntries");
+	if (json_array_size(ks.tlog_entries) == 0) {
+		rc =
+		    sn_seterr(e, SIGNET_EDENIED,
+		              "bundle: no transparency log proof: verificationMaterial has no tlogEntries (a "
+		              "keyless signature must be in a transparency log of the trusted root)");
+		goto out;
+	}
+	ks.leaf = leaf;
+	ks.sig = b.sig;
+	ks.sig_len = b.sig_len;
+	ks.signed_data = b.pae.data;
+	ks.signed_len = b.pae.len;
+	ks.need = v01 ? "inclusionPromise" : "inclusionProof";
+	ks.need_in = v01 ? "a bundle v0.1" : "a bundle v0.2 or later";
+	ks.material = b.material;
+	ks.payload = b.payload;
+	ks.payload_len = b.payload_len;
+	ks.subj = (struct sn_tlog_subject){.sig = b.sig,
+	                                   .sig_len = b.sig_len,
+	                                   .cert_der = der,
+	                                   .cert_len = der_len,
+	                                   .payload = b.payload,
+	                                   .payload_len = b.payload_len,
+	                                   .payload_type = b.payload_type};
+	rc = keyless_decide(v, &ks, statement, signer, e);
+out:
 	X509_free(leaf);
 	free(der);
 	sn_bundle_clear(&b);
+	return rc;
+}
+
+/* The leaf of the certificate annotation: exactly one PEM CERTIFICATE. */
+static int cosign_leaf(X509 **out, struct sn_pem *pem, const char *text, size_t len, struct sn_err *e)
+{
+	const unsigned char *p;
+	X509 *x;
+	int rc;
+
+	if ((rc = sn_pem_decode(pem, text, len,
+	                        "cosign signature: the " SN_COSIGN_CERTIFICATE_ANNOTATION " annotation",
+	                        e)) != 0)
+		return rc;
+	if (strcmp(pem->label, "CERTIFICATE") != 0)
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "cosign signature: the %s annotation: a PEM \"%.64s\" block, not a "
+		                 "CERTIFICATE",
+		                 SN_COSIGN_CERTIFICATE_ANNOTATION, pem->label);
+	if (pem->der_len > SIGNET_MAX_CERT_SIZE)
+		return sn_seterr(e, SIGNET_ELIMIT,
+		                 "cosign signature: the %s annotation: larger than the limit of %u bytes "
+		                 "(SIGNET_MAX_CERT_SIZE)",
+		                 SN_COSIGN_CERTIFICATE_ANNOTATION, SIGNET_MAX_CERT_SIZE);
+	p = pem->der;
+	x = d2i_X509(NULL, &p, (long)pem->der_len);
+	if (x == NULL || p != pem->der + pem->der_len) {
+		X509_free(x);
+		ERR_clear_error();
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "cosign signature: the %s annotation: not a DER X.509 certificate%s",
+		                 SN_COSIGN_CERTIFICATE_ANNOTATION, x != NULL ? " (trailing bytes)" : "");
+	}
+	*out = x;
+	return 0;
+}
+
+/* A non-negative integer member of the bundle annotation's Payload. */
+static int rekor_int(json_int_t *out, json_t *o, const char *name, struct sn_err *e)
+{
+	json_t *v = json_object_get(o, name);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "cosign signature: the %s annotation: Payload.%s: missing or not a "
+		                 "non-negative integer",
+		                 SN_COSIGN_BUNDLE_ANNOTATION, name);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/*
+ * The bundle annotation ({"SignedEntryTimestamp": base64, "Payload":
+ * {"body": base64, "integratedTime": N, "logIndex": N, "logID": hex}},
+ * cosign's RekorBundle) as a one-element tlogEntries array in the bundle's
+ * form, so that tlog.c verifies it as it verifies a bundle v0.1's entry:
+ * the SET over {body, integratedTime, logID, logIndex} with the log whose
+ * id is logID, the body a hashedrekord 0.0.1.
+ */
+static int rekor_entries(json_t **out, const char *text, size_t len, struct sn_err *e)
+{
+	static const char what[] = "cosign signature: the " SN_COSIGN_BUNDLE_ANNOTATION " annotation";
+	static const char *const payload_names[] = {"body", "integratedTime", "logIndex", "logID", NULL};
+	json_t *root = NULL, *set, *pl, *body, *logid, *val, *entry = NULL;
+	unsigned char id[32];
+	char itime[32], index[32];
+	json_int_t it, ix;
+	struct sn_buf kid;
+	const char *key, *hx;
+	int rc;
+
+	sn_buf_init(&kid, 64, "log id");
+	if ((rc = sn_json_parse(&root, text, len, what, e)) != 0)
+		return rc;
+	set = json_object_get(root, "SignedEntryTimestamp");
+	pl = json_object_get(root, "Payload");
+	if (!json_is_object(root) || json_object_size(root) != 2 || !json_is_string(set) ||
+	    !json_is_object(pl)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "%s: not an object of exactly SignedEntryTimestamp (a string) and Payload "
+		               "(an object)",
+		               what);
+		goto out;
+	}
+	json_object_foreach(pl, key, val)
+	{
+		size_t i;
+
+		for (i = 0; payload_names[i] != NULL && strcmp(payload_names[i], key) != 0; i++)
+			;
+		if (payload_names[i] == NULL) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: Payload: unknown member \"%.100s\"", what,
+			               key);
+			goto out;
+		}
+	}
+	body = json_object_get(pl, "body");
+	logid = json_object_get(pl, "logID");
+	if ((rc = rekor_int(&it, pl, "integratedTime", e)) != 0 ||
+	    (rc = rekor_int(&ix, pl, "logIndex", e)) != 0)
+		goto out;
+	if (!json_is_string(body) || !json_is_string(logid) || json_string_length(logid) != 2 * sizeof(id)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "%s: Payload: body missing or not a string, or logID not 64 hexadecimal "
+		               "digits",
+		               what);
+		goto out;
+	}
+	hx = json_string_value(logid);
+	for (size_t i = 0; i < sizeof(id); i++) {
+		unsigned hi, lo;
+
+		if (sscanf(hx + 2 * i, "%1x%1x", &hi, &lo) != 2) {
+			rc = sn_seterr(e, SIGNET_EBADINPUT, "%s: Payload.logID: not hexadecimal", what);
+			goto out;
+		}
+		id[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if ((rc = sn_base64_encode(&kid, id, sizeof(id), 0, e)) != 0 ||
+	    (rc = sn_buf_append(&kid, "", 1, e)) != 0)
+		goto out;
+	(void)snprintf(itime, sizeof(itime), "%lld", (long long)it);
+	(void)snprintf(index, sizeof(index), "%lld", (long long)ix);
+	entry = json_pack("[{s:s, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:O}, s:O}]", "logIndex", index, "logId",
+	                  "keyId", (const char *)kid.data, "kindVersion", "kind", "hashedrekord", "version",
+	                  "0.0.1", "integratedTime", itime, "inclusionPromise", "signedEntryTimestamp", set,
+	                  "canonicalizedBody", body);
+	if (entry == NULL) {
+		rc = sn_enomem(e);
+		goto out;
+	}
+	*out = entry;
+out:
+	sn_buf_free(&kid);
+	json_decref(root);
+	return rc;
+}
+
+/* The .sig form (cosign v2): the layer's payload, signature and
+ * certificate, chain and bundle annotations; then keyless_decide. */
+static int keyless_cosign(const struct keyless_verifier *v, const unsigned char *chunk, size_t len,
+                          struct sn_buf *payload, struct sn_signer *signer, struct sn_err *e)
+{
+	struct keyless_sig ks = {.what = "cosign signature",
+	                         .sig_name = "signature",
+	                         .need = "inclusionPromise",
+	                         .need_in = "a .sig layer"};
+	struct sn_pem pem = {NULL, NULL, 0};
+	STACK_OF(X509) *chain = NULL;
+	struct sn_cosign_sig s;
+	json_t *cert, *inter, *bundle, *entries = NULL;
+	X509 *leaf = NULL;
+	int rc;
+
+	if ((rc = sn_cosign_sig_parse(&s, chunk, len, e)) != 0)
+		return rc;
+	cert = json_object_get(s.annotations, SN_COSIGN_CERTIFICATE_ANNOTATION);
+	inter = json_object_get(s.annotations, SN_COSIGN_CHAIN_ANNOTATION);
+	bundle = json_object_get(s.annotations, SN_COSIGN_BUNDLE_ANNOTATION);
+	/* 1. the certificate; the chain's certificates only as untrusted
+	 * intermediates */
+	if (cert == NULL) {
+		rc = sn_seterr(e, SIGNET_EDENIED,
+		               "cosign signature: no %s annotation: a key-based signature (a keyless "
+		               "requirement needs a Fulcio certificate)",
+		               SN_COSIGN_CERTIFICATE_ANNOTATION);
+		goto out;
+	}
+	if ((rc = cosign_leaf(&leaf, &pem, json_string_value(cert), json_string_length(cert), e)) != 0)
+		goto out;
+	if (inter != NULL) {
+		if ((chain = sk_X509_new_null()) == NULL) {
+			rc = sn_enomem(e);
+			goto out;
+		}
+		if ((rc = sn_certs_from_pem(chain, json_string_value(inter), json_string_length(inter),
+		                            "cosign signature: the " SN_COSIGN_CHAIN_ANNOTATION " annotation",
+		                            e)) != 0)
+			goto out;
+	}
+	if (bundle == NULL) {
+		rc = sn_seterr(e, SIGNET_EDENIED,
+		               "cosign signature: no transparency log proof: no %s annotation (a keyless "
+		               "signature must be in a transparency log of the trusted root)",
+		               SN_COSIGN_BUNDLE_ANNOTATION);
+		goto out;
+	}
+	if ((rc = rekor_entries(&entries, json_string_value(bundle), json_string_length(bundle), e)) != 0)
+		goto out;
+	ks.leaf = leaf;
+	ks.untrusted = chain;
+	ks.sig = s.sig;
+	ks.sig_len = s.sig_len;
+	ks.signed_data = s.payload;
+	ks.signed_len = s.payload_len;
+	ks.tlog_entries = entries;
+	ks.payload = s.payload;
+	ks.payload_len = s.payload_len;
+	ks.subj = (struct sn_tlog_subject){.sig = s.sig,
+	                                   .sig_len = s.sig_len,
+	                                   .cert_der = pem.der,
+	                                   .cert_len = pem.der_len,
+	                                   .payload = s.payload,
+	                                   .payload_len = s.payload_len};
+	rc = keyless_decide(v, &ks, payload, signer, e);
+out:
+	json_decref(entries);
+	sk_X509_pop_free(chain, X509_free);
+	X509_free(leaf);
+	sn_pem_clear(&pem);
+	sn_cosign_sig_clear(&s);
 	return rc;
 }
 
@@ -612,13 +886,13 @@ static int keyless_verify(void *state, const void *blob, size_t len, struct sn_b
 		                 SIGNET_MAX_SIGNATURE_SIZE);
 	if ((rc = sn_sig_detect(&fmt, &chunk, &chunk_len, blob, len, e)) != 0)
 		return rc;
-	if (fmt != SN_SIG_SIGSTORE_BUNDLE)
-		return sn_seterr(e, SIGNET_EUNSUPPORTED,
-		                 "signature blob: %s; keyless signatures are read from Sigstore bundles only",
-		                 fmt == SN_SIG_SIGSTORE_JSON
-		                     ? "a .sig attachment signature (cosign v2 format)"
-		                     : "an OpenPGP simple signing signature");
-	return keyless_decide(state, chunk, chunk_len, payload, signer, e);
+	if (fmt == SN_SIG_SIGSTORE_BUNDLE)
+		return keyless_bundle(state, chunk, chunk_len, payload, signer, e);
+	if (fmt == SN_SIG_SIGSTORE_JSON)
+		return keyless_cosign(state, chunk, chunk_len, payload, signer, e);
+	return sn_seterr(e, SIGNET_EUNSUPPORTED,
+	                 "signature blob: an OpenPGP simple signing signature; keyless signatures are "
+	                 "Sigstore bundles or cosign .sig layers with a certificate");
 }
 
 static int keyless_describe(void *state, struct sn_buf *out, struct sn_err *e)

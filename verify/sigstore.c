@@ -227,38 +227,22 @@ static int string_member(const char **out, size_t *out_len, json_t *o, const cha
 	return 0;
 }
 
-static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_buf *payload,
-                           struct sn_signer *signer, struct sn_err *e)
+int sn_cosign_sig_parse(struct sn_cosign_sig *out, const unsigned char *chunk, size_t chunk_len,
+                        struct sn_err *e)
 {
-	const struct sigstore_verifier *v = state;
-	struct sn_signer who = {NULL, NULL, NULL};
-	const unsigned char *chunk;
+	struct sn_cosign_sig s = {NULL, NULL, NULL, 0, NULL, 0};
 	const char *mime, *pl, *sig_b64, *key;
-	size_t chunk_len, mime_len, pl_len, sig_b64_len, body_len = 0, sig_len = 0;
-	unsigned char *body = NULL, *sig = NULL;
-	enum sn_sig_format fmt;
-	struct sn_buf out;
-	json_t *root = NULL, *ann, *val;
+	size_t mime_len, pl_len, sig_b64_len;
+	json_t *val;
 	int rc;
 
-	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
-	if (len > SIGNET_MAX_SIGNATURE_SIZE)
-		return sn_seterr(e, SIGNET_ELIMIT, "signature blob is larger than the limit of %u bytes",
-		                 SIGNET_MAX_SIGNATURE_SIZE);
-	if ((rc = sn_sig_detect(&fmt, &chunk, &chunk_len, blob, len, e)) != 0)
+	if ((rc = sn_json_parse(&s.root, chunk, chunk_len, "signature blob", e)) != 0)
 		return rc;
-	if (fmt == SN_SIG_SIGSTORE_BUNDLE)
-		return sn_bundle_verify(v, chunk, chunk_len, payload, signer, e);
-	if (fmt != SN_SIG_SIGSTORE_JSON)
-		return sn_seterr(e, SIGNET_EBADINPUT,
-		                 "signature blob: an OpenPGP simple signing signature, not a sigstore one");
-	if ((rc = sn_json_parse(&root, chunk, chunk_len, "signature blob", e)) != 0)
-		return rc;
-	if (!json_is_object(root)) {
+	if (!json_is_object(s.root)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: the JSON is not an object");
 		goto out;
 	}
-	json_object_foreach(root, key, val)
+	json_object_foreach(s.root, key, val)
 	{
 		if (strcmp(key, "mimeType") != 0 && strcmp(key, "payload") != 0 &&
 		    strcmp(key, "annotations") != 0) {
@@ -266,8 +250,8 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 			goto out;
 		}
 	}
-	if ((rc = string_member(&mime, &mime_len, root, "mimeType", e)) != 0 ||
-	    (rc = string_member(&pl, &pl_len, root, "payload", e)) != 0)
+	if ((rc = string_member(&mime, &mime_len, s.root, "mimeType", e)) != 0 ||
+	    (rc = string_member(&pl, &pl_len, s.root, "payload", e)) != 0)
 		goto out;
 	if (mime == NULL) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no mimeType");
@@ -285,13 +269,13 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		               pl == NULL ? "no" : "an empty");
 		goto out;
 	}
-	ann = json_object_get(root, "annotations");
-	if (ann == NULL || !json_is_object(ann)) {
+	s.annotations = json_object_get(s.root, "annotations");
+	if (s.annotations == NULL || !json_is_object(s.annotations)) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: %s",
-		               ann == NULL ? "no annotations" : "annotations is not an object");
+		               s.annotations == NULL ? "no annotations" : "annotations is not an object");
 		goto out;
 	}
-	json_object_foreach(ann, key, val)
+	json_object_foreach(s.annotations, key, val)
 	{
 		if (!json_is_string(val)) {
 			rc = sn_seterr(e, SIGNET_EBADINPUT,
@@ -299,7 +283,8 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 			goto out;
 		}
 	}
-	if ((rc = string_member(&sig_b64, &sig_b64_len, ann, SN_COSIGN_SIGNATURE_ANNOTATION, e)) != 0)
+	if ((rc = string_member(&sig_b64, &sig_b64_len, s.annotations, SN_COSIGN_SIGNATURE_ANNOTATION, e)) !=
+	    0)
 		goto out;
 	if (sig_b64 == NULL) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT, "signature blob: no %s annotation",
@@ -312,21 +297,63 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 		               SN_COSIGN_SIGNATURE_ANNOTATION, SN_SIGSTORE_MAX_SIGNATURE_B64);
 		goto out;
 	}
-	if ((rc = sn_base64_decode(&sig, &sig_len, sig_b64, sig_b64_len)) != 0) {
+	if ((rc = sn_base64_decode(&s.sig, &s.sig_len, sig_b64, sig_b64_len)) != 0) {
 		rc = rc == SIGNET_ENOMEM ? sn_enomem(e)
 		                         : sn_seterr(e, SIGNET_EBADINPUT,
 		                                     "signature blob: the %s annotation is not valid base64",
 		                                     SN_COSIGN_SIGNATURE_ANNOTATION);
 		goto out;
 	}
-	if ((rc = sn_base64_decode(&body, &body_len, pl, pl_len)) != 0) {
+	if ((rc = sn_base64_decode(&s.payload, &s.payload_len, pl, pl_len)) != 0) {
 		rc = rc == SIGNET_ENOMEM
 		         ? sn_enomem(e)
 		         : sn_seterr(e, SIGNET_EBADINPUT, "signature blob: the payload is not valid base64");
 		goto out;
 	}
-	if ((rc = sn_sigstore_check(v, sig, sig_len, body, body_len, &who, e)) != 0 ||
-	    (rc = sn_buf_append(&out, body, body_len, e)) != 0)
+	*out = s;
+	return 0;
+out:
+	sn_cosign_sig_clear(&s);
+	return rc;
+}
+
+void sn_cosign_sig_clear(struct sn_cosign_sig *s)
+{
+	if (s == NULL)
+		return;
+	free(s->payload);
+	free(s->sig);
+	json_decref(s->root);
+	memset(s, 0, sizeof(*s));
+}
+
+static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_buf *payload,
+                           struct sn_signer *signer, struct sn_err *e)
+{
+	const struct sigstore_verifier *v = state;
+	struct sn_signer who = {NULL, NULL, NULL};
+	struct sn_cosign_sig s;
+	const unsigned char *chunk;
+	enum sn_sig_format fmt;
+	struct sn_buf out;
+	size_t chunk_len;
+	int rc;
+
+	if (len > SIGNET_MAX_SIGNATURE_SIZE)
+		return sn_seterr(e, SIGNET_ELIMIT, "signature blob is larger than the limit of %u bytes",
+		                 SIGNET_MAX_SIGNATURE_SIZE);
+	if ((rc = sn_sig_detect(&fmt, &chunk, &chunk_len, blob, len, e)) != 0)
+		return rc;
+	if (fmt == SN_SIG_SIGSTORE_BUNDLE)
+		return sn_bundle_verify(v, chunk, chunk_len, payload, signer, e);
+	if (fmt != SN_SIG_SIGSTORE_JSON)
+		return sn_seterr(e, SIGNET_EBADINPUT,
+		                 "signature blob: an OpenPGP simple signing signature, not a sigstore one");
+	if ((rc = sn_cosign_sig_parse(&s, chunk, chunk_len, e)) != 0)
+		return rc;
+	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
+	if ((rc = sn_sigstore_check(v, s.sig, s.sig_len, s.payload, s.payload_len, &who, e)) != 0 ||
+	    (rc = sn_buf_append(&out, s.payload, s.payload_len, e)) != 0)
 		goto out;
 	*payload = out;
 	sn_buf_init(&out, SIGNET_MAX_SIGNATURE_SIZE, "signature payload");
@@ -335,9 +362,7 @@ static int sigstore_verify(void *state, const void *blob, size_t len, struct sn_
 out:
 	sn_signer_clear(&who);
 	sn_buf_free(&out);
-	free(body);
-	free(sig);
-	json_decref(root);
+	sn_cosign_sig_clear(&s);
 	return rc;
 }
 

@@ -223,17 +223,36 @@ extern const struct sn_sig_backend sn_sigstore_backend;
 int sn_sigstore_check(const void *state, const unsigned char *sig, size_t sig_len, const unsigned char *data,
                       size_t len, struct sn_signer *signer, struct sn_err *e);
 
+/* A cosign .sig signature (the chunk after SN_SIGSTORE_BLOB_HEADER) parsed
+ * as the sigstore backend's verify describes, its signature not checked:
+ * payload and signature decoded, every annotation a string.  *out is the
+ * caller's (sn_cosign_sig_clear), untouched on failure.  0,
+ * SIGNET_EBADINPUT, SIGNET_EUNSUPPORTED (another mimeType) or
+ * SIGNET_ENOMEM. */
+struct sn_cosign_sig {
+	json_t *root;        /* owned */
+	json_t *annotations; /* borrowed from root */
+	unsigned char *payload;
+	size_t payload_len;
+	unsigned char *sig;
+	size_t sig_len;
+};
+int sn_cosign_sig_parse(struct sn_cosign_sig *out, const unsigned char *chunk, size_t len, struct sn_err *e);
+void sn_cosign_sig_clear(struct sn_cosign_sig *s);
+
 /* ---- keyless Sigstore bundles (keyless.c) ----------------------------- */
 
 struct sn_keyless; /* policy/policy.h */
 
 /*
  * The keyless backend: Sigstore bundles whose verificationMaterial is a
- * Fulcio certificate, checked offline against a trusted root and the
- * pinned identity of a keyless requirement (keyless.c lists every rule).
+ * Fulcio certificate, and cosign .sig layers ("\0sigstore-json\n" blobs)
+ * carrying a certificate annotation, checked offline against a trusted
+ * root and the pinned identity of a keyless requirement (keyless.c lists
+ * every rule).
  * Its state is made with sn_keyless_verifier_new (its verifier_new
  * refuses key files); the state borrows k, which must outlive it.  verify
- * returns the signed statement and, as signer, fingerprint = the
+ * returns the signed statement (bundle) or payload (.sig) and, as signer, fingerprint = the
  * certificate's SAN, signing_fingerprint = the key id of its key, uid =
  * "SAN (OIDC issuer ISSUER)".  Refusals are SIGNET_EDENIED whose message
  * says which rule failed ("does not chain to the trusted root", "not valid

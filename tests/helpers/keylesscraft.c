@@ -52,6 +52,22 @@
  *               the bundle's
  * --tsr adds the RFC 3161 TimeStampResp (DER file) as
  * timestampVerificationData.rfc3161Timestamps[0].signedTimestamp.
+ *
+ *   keylesscraft sig --leaf-key K --leaf-cert C --log-key L
+ *       --image-digest sha256:HEX --repo R [--chain CHAIN.pem]
+ *       [--integrated-time T] [--no-set] [--tamper set|body|sig] -o DIR
+ *       the parts of a cosign v2 keyless .sig layer, in DIR: payload.json
+ *       (the simple signing payload cosign writes: docker-reference R,
+ *       docker-manifest-digest HEX), sig.b64 (the leaf's ECDSA signature of
+ *       it, for the dev.cosignproject.cosign/signature annotation),
+ *       cert.pem (the leaf, dev.sigstore.cosign/certificate), chain.pem
+ *       (a copy of CHAIN.pem, or empty: dev.sigstore.cosign/chain) and,
+ *       unless --no-set, bundle.json (dev.sigstore.cosign/bundle: the
+ *       SignedEntryTimestamp and Payload {body, integratedTime, logIndex,
+ *       logID} of a Rekor hashedrekord 0.0.1 entry as in --message-signature
+ *       bundles).  Tampering: set and body as for bundles; sig flips a byte
+ *       of the signature in sig.b64 and in the entry alike (the log
+ *       vouches for it, the leaf's key does not).
  * Exit 0, or 1 with a message on stderr; 2 for a usage error.
  */
 #include <jansson.h>
@@ -297,7 +313,7 @@ static char *canonical(json_t *v)
 }
 
 struct opts {
-	const char *leaf_key, *leaf_cert, *log_key, *digest, *repo, *sig, *tamper, *tsr, *out;
+	const char *leaf_key, *leaf_cert, *log_key, *digest, *repo, *sig, *tamper, *tsr, *chain, *out;
 	long long itime;
 	int no_set, no_proof, message;
 };
@@ -312,7 +328,11 @@ static void usage(void)
 	        "--image-digest sha256:HEX [--repo R]\n"
 	        "                [--integrated-time T] [--sig SIG.bin] [--no-set] [--no-proof] "
 	        "[--message-signature]\n"
-	        "                [--tamper proof|set|checkpoint|body] [--tsr TSR] -o BUNDLE.json\n");
+	        "                [--tamper proof|set|checkpoint|body] [--tsr TSR] -o BUNDLE.json\n"
+	        "       keylesscraft sig --leaf-key K --leaf-cert C --log-key L --image-digest sha256:HEX "
+	        "--repo R\n"
+	        "                [--chain CHAIN.pem] [--integrated-time T] [--no-set] [--tamper "
+	        "set|body|sig] -o DIR\n");
 	exit(2);
 }
 
@@ -354,6 +374,8 @@ static void parse(struct opts *o, int argc, char **argv)
 			slot = &o->tamper;
 		else if (strcmp(a, "--tsr") == 0)
 			slot = &o->tsr;
+		else if (strcmp(a, "--chain") == 0)
+			slot = &o->chain;
 		else if (strcmp(a, "-o") == 0)
 			slot = &o->out;
 		else if (strcmp(a, "--integrated-time") == 0) {
@@ -369,7 +391,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		i++;
 	}
 	if (o->tamper != NULL && strcmp(o->tamper, "proof") != 0 && strcmp(o->tamper, "set") != 0 &&
-	    strcmp(o->tamper, "checkpoint") != 0 && strcmp(o->tamper, "body") != 0)
+	    strcmp(o->tamper, "checkpoint") != 0 && strcmp(o->tamper, "body") != 0 &&
+	    strcmp(o->tamper, "sig") != 0)
 		usage();
 }
 
@@ -472,6 +495,80 @@ static json_t *tlog_entry(const struct opts *o, X509 *cert, const char *payload,
 	return entry;
 }
 
+static X509 *read_cert(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	X509 *cert = f != NULL ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+
+	if (f != NULL)
+		fclose(f);
+	if (cert == NULL)
+		die("cannot read the certificate %s", path);
+	return cert;
+}
+
+static char *dir_file(const char *dir, const char *name)
+{
+	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* The sig mode: a cosign v2 keyless .sig layer's parts in o->out. */
+static void sig_layer(struct opts *o, EVP_PKEY *leaf)
+{
+	X509 *cert = read_cert(o->leaf_cert);
+	char *payload, *cert_pem = pem_of_cert(cert), *sig_b64, logid_hex[65];
+	unsigned char logid[32], *spki = NULL;
+	EVP_PKEY *log = load_key(o->log_key);
+	int spki_len = i2d_PUBKEY(log, &spki);
+	struct blob sig, other, chain = {NULL, 0};
+	json_t *pl, *entry, *ann;
+
+	if (o->repo == NULL || spki_len <= 0)
+		usage();
+	sha256(logid, spki, (size_t)spki_len);
+	hex(logid_hex, logid, 32);
+	pl = json_pack("{s:{s:{s:s}, s:{s:s}, s:s}, s:n}", "critical", "identity", "docker-reference",
+	               o->repo, "image", "docker-manifest-digest", o->digest, "type",
+	               "cosign container image signature", "optional");
+	if (pl == NULL || (payload = json_dumps(pl, JSON_COMPACT)) == NULL)
+		die("cannot build the payload");
+	sig = sign(leaf, payload, strlen(payload));
+	if (o->tamper != NULL && strcmp(o->tamper, "sig") == 0)
+		sig.d[sig.n / 2] ^= 0x01;
+	other = sig;
+	if (o->tamper != NULL && strcmp(o->tamper, "body") == 0) {
+		other.d = xmalloc(sig.n);
+		memcpy(other.d, sig.d, sig.n);
+		other.d[sig.n - 1] ^= 0x01;
+	}
+	o->message = 1;
+	o->no_proof = 1;
+	entry = tlog_entry(o, cert, payload, &other, "");
+	sig_b64 = b64(sig.d, sig.n);
+	write_file(dir_file(o->out, "payload.json"), payload, strlen(payload));
+	write_file(dir_file(o->out, "sig.b64"), sig_b64, strlen(sig_b64));
+	write_file(dir_file(o->out, "cert.pem"), cert_pem, strlen(cert_pem));
+	if (o->chain != NULL)
+		chain = read_file(o->chain);
+	write_file(dir_file(o->out, "chain.pem"), chain.d != NULL ? chain.d : (unsigned char *)"", chain.n);
+	if (!o->no_set) {
+		char *text;
+
+		ann = json_pack(
+		    "{s:O, s:{s:O, s:I, s:I, s:s}}", "SignedEntryTimestamp",
+		    json_object_get(json_object_get(entry, "inclusionPromise"), "signedEntryTimestamp"),
+		    "Payload", "body", json_object_get(entry, "canonicalizedBody"), "integratedTime",
+		    (json_int_t)o->itime, "logIndex", (json_int_t)LEAF_INDEX, "logID", logid_hex);
+		if (ann == NULL || (text = json_dumps(ann, JSON_COMPACT)) == NULL)
+			die("cannot build the bundle annotation");
+		write_file(dir_file(o->out, "bundle.json"), text, strlen(text));
+	}
+	EVP_PKEY_free(log);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -484,6 +581,12 @@ int main(int argc, char **argv)
 	parse(&o, argc, argv);
 	if (o.digest == NULL || o.out == NULL || (o.leaf_key == NULL && strcmp(argv[1], "statement") != 0))
 		usage();
+	if (strcmp(argv[1], "sig") == 0) {
+		if (o.leaf_cert == NULL || o.log_key == NULL)
+			usage();
+		sig_layer(&o, load_key(o.leaf_key));
+		return 0;
+	}
 	payload = statement(o.digest);
 	if (strcmp(argv[1], "statement") == 0) {
 		write_file(o.out, payload, strlen(payload));

@@ -19,6 +19,18 @@
 //                                     statement signs sha256:HEX; else 1 and why
 //                                     (a messageSignature bundle signs the
 //                                     file STATEMENT)
+//   node oracle.js verify-keyless-sig MANIFEST.json PAYLOAD TRUSTED_ROOT.json HEX SAN ISSUER
+//                                     the first layer of a cosign v2 .sig
+//                                     manifest (MANIFEST, its blob PAYLOAD)
+//                                     carrying a certificate, converted to
+//                                     the bundle v0.1 it stands for (message
+//                                     signature over PAYLOAD, the certificate
+//                                     and chain annotations as the
+//                                     x509CertificateChain, the bundle
+//                                     annotation as the one tlogEntries[]
+//                                     element with its SET; none without it),
+//                                     then verified as verify-keyless does;
+//                                     PAYLOAD must name sha256:HEX
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -97,6 +109,65 @@ function verifyKeyless(bundleFile, rootFile, hex, san, issuer, statementFile)
 	checkStatement(bundle, hex, artifact);
 }
 
+// PEM certificates of text, as DER in base64.
+function pemCerts(text)
+{
+	const re = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g;
+	const out = [];
+	let m;
+	while ((m = re.exec(text || '')) !== null)
+		out.push({rawBytes : m[1].replace(/\s+/g, '')});
+	return out;
+}
+
+function verifyKeylessSig(manifestFile, payloadFile, rootFile, hex, san, issuer)
+{
+	const layer = JSON.parse(fs.readFileSync(manifestFile, 'utf8')).layers[0];
+	const ann = layer.annotations || {};
+	const payload = fs.readFileSync(payloadFile);
+	const certs = pemCerts(ann['dev.sigstore.cosign/certificate'])
+	                  .concat(pemCerts(ann['dev.sigstore.cosign/chain']));
+	const tlogEntries = [];
+	if (ann['dev.sigstore.cosign/bundle'] !== undefined) {
+		const rb = JSON.parse(ann['dev.sigstore.cosign/bundle']);
+		tlogEntries.push({
+			logIndex : String(rb.Payload.logIndex),
+			logId : {keyId : Buffer.from(rb.Payload.logID, 'hex').toString('base64')},
+			kindVersion : {kind : 'hashedrekord', version : '0.0.1'},
+			integratedTime : String(rb.Payload.integratedTime),
+			inclusionPromise : {signedEntryTimestamp : rb.SignedEntryTimestamp},
+			canonicalizedBody : rb.Payload.body,
+		});
+	}
+	const json = {
+		mediaType : 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+		verificationMaterial : {x509CertificateChain : {certificates : certs}, tlogEntries},
+		messageSignature : {
+			messageDigest : {
+				algorithm : 'SHA2_256',
+				digest : crypto.createHash('sha256').update(payload).digest('base64'),
+			},
+			signature : ann['dev.cosignproject.cosign/signature'],
+		},
+	};
+	const bundle = bundleFromJSON(json);
+	const root = TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(rootFile, 'utf8')));
+	const verifier = new Verifier(toTrustMaterial(root), {tlogThreshold : 1, ctlogThreshold : 0});
+	const signer = verifier.verify(toSignedEntity(bundle, payload), {
+		subjectAlternativeName : san,
+		extensions : {issuer},
+	});
+	if (signer.identity === undefined)
+		throw new Error('no certificate identity');
+	const st = JSON.parse(payload.toString('utf8'));
+	if (st.critical.type !== 'cosign container image signature')
+		throw new Error(`payload type ${st.critical.type}`);
+	if (st.critical.image['docker-manifest-digest'] !== `sha256:${hex}`)
+		throw new Error(
+		    `the payload names ${st.critical.image['docker-manifest-digest']}, not sha256:${hex}`);
+	console.log(`verified: .sig layer as ${json.mediaType}, sha256:${hex}`);
+}
+
 // The bundle is a cosign image signature of sha256:HEX (a DSSE envelope's
 // payload, or the artifact a message signature signs).
 function checkStatement(bundle, hex, artifact)
@@ -116,11 +187,13 @@ function checkStatement(bundle, hex, artifact)
 
 const [cmd, ...args] = process.argv.slice(2);
 Promise.resolve()
-    .then(() => (cmd === 'sign'     ? sign(...args)
-                 : cmd === 'verify' ? verify(...args)
-                 : cmd === 'verify-keyless'
-                     ? verifyKeyless(...args)
-                     : Promise.reject(new Error(`usage: oracle.js sign|verify|verify-keyless ...`))))
+    .then(() => (cmd === 'sign'             ? sign(...args)
+                 : cmd === 'verify'         ? verify(...args)
+                 : cmd === 'verify-keyless' ? verifyKeyless(...args)
+                 : cmd === 'verify-keyless-sig'
+                     ? verifyKeylessSig(...args)
+                     : Promise.reject(
+                           new Error(`usage: oracle.js sign|verify|verify-keyless|verify-keyless-sig ...`))))
     .catch((err) => {
 	    console.error(`sigstore-js: ${err.message}`);
 	    process.exit(1);
