@@ -13,8 +13,10 @@
  *      verificationMaterial certificate or x509CertificateChain, whose
  *      leaf (its first certificate) is what is checked, the other
  *      certificates not trusted for anything; a .sig layer's certificate
- *      annotation (one PEM certificate), its chain annotation's
- *      certificates used only as untrusted intermediates;
+ *      annotation (one PEM certificate); its chain annotation must be
+ *      PEM certificates but is not used (as sigstore-js ignores what a
+ *      signature offers beyond the leaf: the trusted root alone makes
+ *      the chain);
  *   2. a signing time is proven: every log entry verifies (tlog.c: the
  *      entry is about this signature and certificate, from a log of the
  *      trusted root, with a signed entry timestamp or an inclusion proof
@@ -71,7 +73,6 @@ struct keyless_sig {
 	const char *what;     /* "bundle" or "cosign signature", for messages */
 	const char *sig_name; /* "DSSE signature" or "signature", for messages */
 	X509 *leaf;
-	STACK_OF(X509) * untrusted; /* intermediates the signature offers, or NULL */
 	const unsigned char *sig;   /* the signature ... */
 	size_t sig_len;
 	const unsigned char *signed_data; /* ... over these bytes */
@@ -364,10 +365,9 @@ static int within(int64_t t, int64_t from, int64_t until)
 }
 
 /* Step 3 at time t: the leaf's dates, its chain to a CA of the trusted
- * root valid at t (through untrusted intermediates, if any), its
- * codeSigning usage. */
-static int chain_at(X509 *leaf, STACK_OF(X509) * untrusted, int64_t t, const struct sn_trusted_root *root,
-                    const char *source, struct sn_err *e)
+ * root valid at t, its codeSigning usage. */
+static int chain_at(X509 *leaf, int64_t t, const struct sn_trusted_root *root, const char *source,
+                    struct sn_err *e)
 {
 	const char *why = "no certificate authority of it is valid at that time";
 	int64_t nb, na;
@@ -399,7 +399,7 @@ static int chain_at(X509 *leaf, STACK_OF(X509) * untrusted, int64_t t, const str
 		for (int j = 0; j < sk_X509_num(ca->chain); j++)
 			if (X509_STORE_add_cert(store, sk_X509_value(ca->chain, j)) != 1)
 				goto next;
-		if (X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1)
+		if (X509_STORE_CTX_init(ctx, store, leaf, NULL) != 1)
 			goto next;
 		param = X509_STORE_CTX_get0_param(ctx);
 		/* Every certificate of the CA's chain is pinned, as the
@@ -561,7 +561,7 @@ static int keyless_decide(const struct keyless_verifier *v, const struct keyless
 	}
 	/* 3. the chain, at every verified time */
 	for (size_t i = 0; i < n_times; i++)
-		if ((rc = chain_at(ks->leaf, ks->untrusted, times[i], &k->root, k->source, e)) != 0)
+		if ((rc = chain_at(ks->leaf, times[i], &k->root, k->source, e)) != 0)
 			goto out;
 	/* 4. the signature; 5. the identity */
 	if ((rc = signature_check(ks->leaf, ks, e)) != 0 || (rc = leaf_san(san, ks->leaf, e)) != 0 ||
@@ -818,8 +818,10 @@ static int keyless_cosign(const struct keyless_verifier *v, const unsigned char 
 	cert = json_object_get(s.annotations, SN_COSIGN_CERTIFICATE_ANNOTATION);
 	inter = json_object_get(s.annotations, SN_COSIGN_CHAIN_ANNOTATION);
 	bundle = json_object_get(s.annotations, SN_COSIGN_BUNDLE_ANNOTATION);
-	/* 1. the certificate; the chain's certificates only as untrusted
-	 * intermediates */
+	/* 1. the certificate; the chain annotation is read strictly but
+	 * trusted for nothing, not even as intermediates: the chain is
+	 * built from the trusted root alone, as sigstore-js builds it
+	 * (docs/differences.md, sig-chain-intermediates) */
 	if (cert == NULL) {
 		rc = sn_seterr(e, SIGNET_EDENIED,
 		               "cosign signature: no %s annotation: a key-based signature (a keyless "
@@ -849,7 +851,6 @@ static int keyless_cosign(const struct keyless_verifier *v, const unsigned char 
 	if ((rc = rekor_entries(&entries, json_string_value(bundle), json_string_length(bundle), e)) != 0)
 		goto out;
 	ks.leaf = leaf;
-	ks.untrusted = chain;
 	ks.sig = s.sig;
 	ks.sig_len = s.sig_len;
 	ks.signed_data = s.payload;
