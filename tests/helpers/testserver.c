@@ -908,14 +908,17 @@ static char *api_referrers(const char *x, const char *digest, const char *query,
 		}
 		json_object_set_new(idx, "manifests", kept);
 		*filtered = 1;
-	} else if (strcmp(x, "othersubject") == 0 || strcmp(x, "typelie") == 0) {
+	} else if (strncmp(x, "othersubject", 12) == 0 || strncmp(x, "typelie", 7) == 0) {
 		/* A referrer made up from the real one: its subject another
 		 * image, or its one layer the image's first layer (not a
-		 * bundle) under the bundle artifactType. */
+		 * bundle) under the bundle artifactType.  X-beside lists the
+		 * real one first, then the lie. */
 		json_t *img = NULL;
 
 		if ((entry = api_bundle_entry(idx, &m)) == NULL)
 			goto out;
+		if (strstr(x, "-beside") != NULL)
+			json_array_insert_new(json_object_get(idx, "manifests"), 0, json_deep_copy(entry));
 		if (x[0] == 'o') {
 			json_object_set_new(
 			    json_object_get(m, "subject"), "digest",
@@ -1046,7 +1049,8 @@ static int route_api(int fd, struct req *rq)
  *		  api/othersubject lists, instead of the bundle referrer, a copy
  *		  whose subject is another digest; api/typelie a copy whose one
  *		  layer is the image's first layer (not a bundle) under the bundle
- *		  artifactType; api/baddigest serves the referrer manifest with a
+ *		  artifactType (api/othersubject-beside, api/typelie-beside: the
+ *		  real referrer listed first, then the lie); api/baddigest serves the referrer manifest with a
  *		  byte added, under the digest the index lists
  *
  * and, for the limits of SPEC §7 (route_limits; the list entries are

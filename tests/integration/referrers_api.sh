@@ -13,7 +13,9 @@
 #   - each lie, with its exit code and message: api/nofilter lists other
 #     artifact types (signet filters itself: still allowed, the other
 #     entries never fetched); api/othersubject, api/baddigest and
-#     api/typelie are refused, and never allowed on the lie alone.
+#     api/typelie are refused, the image never allowed on a lie, and
+#     refused too with the real bundle listed before the lie (X-beside);
+#     the gate writes nothing and the audit reports an error on a lie.
 . "${SRCDIR:?SRCDIR must name the source tree}/tests/lib.sh"
 need docker-registry skopeo jq curl node
 
@@ -151,8 +153,9 @@ expect_no_match "/manifests/sha256-[0-9a-f]{64} " "$T/hostile.log"
 
 # Every lie below is refused, the referrer's URL named; the image is never
 # allowed on it.  A referrer that contradicts what the API listed it for
-# (another subject, other bytes, no bundle in it) fails the whole lookup:
-# the registry's answer cannot be trusted, so it is not worked around.
+# (another subject, other bytes, no bundle in it) fails the whole lookup,
+# even listed after the real bundle (X-beside): the registry's answer
+# cannot be trusted, so it is not worked around.
 
 echo "# api/othersubject: a referrer whose subject is another image"
 hverify 2 othersubject --key "$K/k.pub"
@@ -170,5 +173,28 @@ hverify 2 typelie --key "$K/k.pub"
 expect_match "referrer docker://$H/api/typelie@sha256:[0-9a-f]{64}: its one layer is application/vnd\.oci\.image\.layer\.v1\.tar[^ ]*, not a Sigstore bundle" "$ERR"
 # The layer the lie points at is never fetched.
 expect_no_match "/blobs/" "$T/hostile.log"
+
+echo "# the lies listed after the real bundle: still refused, the valid bundle does not rescue them"
+hverify 2 othersubject-beside --key "$K/k.pub"
+expect_match "referrer docker://$H/api/othersubject-beside@sha256:[0-9a-f]{64}: its subject is not this image's manifest" "$ERR"
+expect_match "GET /v2/api/othersubject-beside/manifests/$REF auth=0 200" "$T/hostile.log"
+expect_match "GET /v2/api/othersubject-beside/blobs/$BUNDLE auth=0 200" "$T/hostile.log"
+hverify 2 typelie-beside --key "$K/k.pub"
+expect_match "referrer docker://$H/api/typelie-beside@sha256:[0-9a-f]{64}: its one layer is application/vnd\.oci\.image\.layer\.v1\.tar[^ ]*, not a Sigstore bundle" "$ERR"
+expect_match "GET /v2/api/typelie-beside/blobs/$BUNDLE auth=0 200" "$T/hostile.log"
+expect_eq "$(grep -c '/blobs/' "$T/hostile.log")" 1 "only the real bundle's blob fetched"
+
+echo "# a lie through the gate and the audit: not allowed, nothing written"
+printf 'services:\n  app:\n    image: %s\n' "$H/api/typelie:v1" >"$T/compose-lie.yaml"
+expect_exit 2 -- "$SIGNET" gate --tls-verify=false --registries.d "$T/regd" --key "$K/k.pub" \
+	-o "$T/compose-lie.pinned.yaml" "$T/compose-lie.yaml"
+[[ ! -e $T/compose-lie.pinned.yaml ]] && pass "the gate wrote nothing on a lie" || fail "the gate wrote on a lie"
+expect_match "not a Sigstore bundle" "$OUT"
+expect_exit 2 -- "$SIGNET" audit --json --tls-verify=false --registries.d "$T/regd" --key "$K/k.pub" \
+	"docker://$H/api/typelie:v1"
+expect_eq "$(jq -sc '.[] | select(.type == "image") | [.verdict, .pinned, (.signatures | length)]' "$OUT")" \
+	'["error",null,0]' "the audit's verdict on api/typelie:v1"
+jq -sr '.[] | select(.type == "image") | .reason' "$OUT" >"$T/reason"
+expect_match "referrer docker://$H/api/typelie@sha256:[0-9a-f]{64}: its one layer is .*, not a Sigstore bundle" "$T/reason"
 
 finish
