@@ -167,11 +167,18 @@ static int bundle_read(struct sn_sig_blob *blob, const struct where *w, const st
 		                                          : "its subject is not this image's manifest");
 		goto out;
 	}
-	if (m->n_layers != 1 || !sn_bundle_media_type(m->layers[0].media_type)) {
+	if (m->n_layers != 1) {
 		rc = sn_seterr(e, SIGNET_EBADINPUT,
 		               "referrer %s: a bundle referrer has exactly one layer, a Sigstore bundle (%zu "
 		               "layers)",
 		               loc, m->n_layers);
+		goto out;
+	}
+	/* Listed as a bundle, holding something else: not fetched. */
+	if (!sn_bundle_media_type(m->layers[0].media_type)) {
+		rc = sn_seterr(e, SIGNET_EBADINPUT,
+		               "referrer %s: its one layer is %.100s, not a Sigstore bundle", loc,
+		               m->layers[0].media_type != NULL ? m->layers[0].media_type : "(no media type)");
 		goto out;
 	}
 	layer = &m->layers[0];

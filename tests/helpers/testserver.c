@@ -21,11 +21,15 @@
  *	answers that status instead (a store that is down).  With --drip-ms,
  *	a body is sent one byte every MS milliseconds (a slow-drip store).
  *
- *   hostile --port P --port2 P2 [--basic]
+ *   hostile --port P --port2 P2 [--basic] [--root DIR]
  *	A registry that lies (see route_hostile for the repositories).  With
  *	--basic, every /v2/ request on P without an Authorization header gets
  *	a Basic challenge (any credentials are accepted), so a client sends
- *	its credentials and a test can see where they go.
+ *	its credentials and a test can see where they go.  With --root, the
+ *	repositories api/X answer from files a test copied out of a real
+ *	registry (an image and its bundle referrer) and a referrers API that
+ *	tells the lie X names (route_api); files over API_FILE_MAX bytes are
+ *	not served.
  *
  * Common options: --log FILE (one line per request: "PORT METHOD PATH
  * auth=0|1 STATUS"), --max-requests N (default 1000), --lifetime S
@@ -547,6 +551,10 @@ static void token_setup(void)
 static void hostile_setup(void)
 {
 	int n;
+	struct stat st;
+
+	if (opt.root != NULL && (stat(opt.root, &st) != 0 || !S_ISDIR(st.st_mode)))
+		die("--root %s is not a directory", opt.root);
 
 	sha256_digest(layer_digest, empty_tar, sizeof(empty_tar));
 	n = snprintf(config_json, sizeof(config_json),
@@ -794,6 +802,224 @@ static int route_referrers(int fd, struct req *rq)
 	return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
 }
 
+/* ---- hostile mode: the referrers API over real files (--root) ---------- */
+
+#define API_FILE_MAX SIGNET_MAX_MANIFEST_SIZE /* largest file api/X serves */
+#define MT_BUNDLE    "application/vnd.dev.sigstore.bundle.v0.3+json"
+
+/* The last manifest an api/X lie made up, served when asked by digest. */
+static struct {
+	char digest[80];
+	char *body;
+} api_made;
+
+/* Reads DIR/SUB/NAME (NAME a digest or a tag: no '/', no ".."), at most
+ * API_FILE_MAX bytes; *len its size.  NULL when there is none. */
+static char *api_file(const char *sub, const char *name, const char *suffix, size_t *len)
+{
+	char path[8192];
+	struct stat st;
+	char *data;
+	FILE *f;
+
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
+	    snprintf(path, sizeof(path), "%s/%s/%s%s", opt.root, sub, name, suffix) >= (int)sizeof(path))
+		return NULL;
+	if ((f = fopen(path, "rbe")) == NULL)
+		return NULL;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size > API_FILE_MAX ||
+	    (data = malloc((size_t)st.st_size + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	*len = fread(data, 1, (size_t)st.st_size, f);
+	fclose(f);
+	if (*len != (size_t)st.st_size) {
+		free(data);
+		return NULL;
+	}
+	data[*len] = '\0';
+	return data;
+}
+
+/* Remembers body (taken) as the made-up manifest; returns its digest. */
+static const char *api_make(char *body)
+{
+	free(api_made.body);
+	api_made.body = body;
+	sha256_digest(api_made.digest, body, strlen(body));
+	return api_made.digest;
+}
+
+/* The first bundle entry of the index, its manifest loaded as *m. */
+static json_t *api_bundle_entry(json_t *idx, json_t **m)
+{
+	size_t i, len;
+	json_t *d;
+	char *body;
+
+	json_array_foreach(json_object_get(idx, "manifests"), i, d)
+	{
+		const char *at = json_string_value(json_object_get(d, "artifactType"));
+		const char *digest = json_string_value(json_object_get(d, "digest"));
+
+		if (at == NULL || digest == NULL || strcmp(at, MT_BUNDLE) != 0 ||
+		    (body = api_file("manifests", digest, "", &len)) == NULL)
+			continue;
+		*m = json_loadb(body, len, 0, NULL);
+		free(body);
+		if (*m != NULL)
+			return d;
+	}
+	return NULL;
+}
+
+/* The referrers answer of api/X for the subject digest: the index DIR
+ * gives, filtered or not, or with the lie X tells.  *filtered is set when
+ * the artifactType filter was applied. */
+static char *api_referrers(const char *x, const char *digest, const char *query, int *filtered)
+{
+	json_t *idx, *entry, *m = NULL, *kept;
+	char want[512] = "", *body, *out = NULL;
+	size_t len, i;
+	json_t *d;
+
+	*filtered = 0;
+	if ((body = api_file("referrers", digest, ".json", &len)) == NULL)
+		return NULL;
+	idx = json_loadb(body, len, 0, NULL);
+	free(body);
+	if (idx == NULL)
+		return NULL;
+	for (const char *p = query; p != NULL && *p != '\0'; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
+		if (strncmp(p, "artifactType=", 13) == 0) {
+			snprintf(want, sizeof(want), "%.*s", (int)strcspn(p + 13, "&"), p + 13);
+			url_decode(want);
+		}
+	if (strcmp(x, "good") == 0 && want[0] != '\0') {
+		kept = json_array();
+		json_array_foreach(json_object_get(idx, "manifests"), i, d)
+		{
+			const char *at = json_string_value(json_object_get(d, "artifactType"));
+
+			if (at != NULL && strcmp(at, want) == 0)
+				json_array_append(kept, d);
+		}
+		json_object_set_new(idx, "manifests", kept);
+		*filtered = 1;
+	} else if (strncmp(x, "othersubject", 12) == 0 || strncmp(x, "typelie", 7) == 0) {
+		/* A referrer made up from the real one: its subject another
+		 * image, or its one layer the image's first layer (not a
+		 * bundle) under the bundle artifactType.  X-beside lists the
+		 * real one first, then the lie. */
+		json_t *img = NULL;
+
+		if ((entry = api_bundle_entry(idx, &m)) == NULL)
+			goto out;
+		if (strstr(x, "-beside") != NULL)
+			json_array_insert_new(json_object_get(idx, "manifests"), 0, json_deep_copy(entry));
+		if (x[0] == 'o') {
+			json_object_set_new(
+			    json_object_get(m, "subject"), "digest",
+			    json_string(
+			        "sha256:1111111111111111111111111111111111111111111111111111111111111111"));
+		} else {
+			if ((body = api_file("manifests", digest, "", &len)) == NULL ||
+			    (img = json_loadb(body, len, 0, NULL)) == NULL ||
+			    !json_is_object(json_array_get(json_object_get(img, "layers"), 0))) {
+				free(body);
+				json_decref(img);
+				goto out;
+			}
+			free(body);
+			json_array_set(json_object_get(m, "layers"), 0,
+			               json_array_get(json_object_get(img, "layers"), 0));
+			json_decref(img);
+		}
+		if ((body = json_dumps(m, JSON_COMPACT)) == NULL)
+			goto out;
+		json_object_set_new(entry, "size", json_integer((json_int_t)strlen(body)));
+		json_object_set_new(entry, "digest", json_string(api_make(body)));
+	}
+	/* nofilter, baddigest: the whole index, whatever was asked. */
+	out = json_dumps(idx, JSON_COMPACT);
+out:
+	json_decref(m);
+	json_decref(idx);
+	return out;
+}
+
+/* Repositories api/X with --root DIR: see route_hostile. */
+static int route_api(int fd, struct req *rq)
+{
+	const char *name = rq->path + 8, *slash = strchr(name, '/'), *ref;
+	char x[32], digest[80], extra[256], *body, *type, *t;
+	size_t len, tlen;
+	int status, filtered;
+
+	if (slash == NULL || (size_t)(slash - name) >= sizeof(x))
+		return respond_error(fd, rq, 404, "NAME_UNKNOWN", NULL);
+	snprintf(x, sizeof(x), "%.*s", (int)(slash - name), name);
+	if (strncmp(slash, "/referrers/", 11) == 0) {
+		if ((body = api_referrers(x, slash + 11, rq->query, &filtered)) == NULL)
+			return respond_error(fd, rq, 404, "MANIFEST_UNKNOWN", NULL);
+		status =
+		    respond(fd, rq, 200, MT_OCI_INDEX,
+		            filtered ? "OCI-Filters-Applied: artifactType\r\n" : NULL, body, strlen(body));
+		free(body);
+		return status;
+	}
+	if (strncmp(slash, "/blobs/", 7) == 0) {
+		if ((body = api_file("blobs", slash + 7, "", &len)) == NULL)
+			return respond_error(fd, rq, 404, "BLOB_UNKNOWN", NULL);
+		status = respond(fd, rq, 200, "application/octet-stream", NULL, body, len);
+		free(body);
+		return status;
+	}
+	if (strncmp(slash, "/manifests/", 11) != 0)
+		return respond_error(fd, rq, 404, "NOT_FOUND", NULL);
+	ref = slash + 11;
+	if (strncmp(ref, "sha256:", 7) == 0) {
+		snprintf(digest, sizeof(digest), "%s", ref);
+	} else {
+		if ((t = api_file("tags", ref, "", &tlen)) == NULL)
+			return respond_error(fd, rq, 404, "MANIFEST_UNKNOWN", NULL);
+		snprintf(digest, sizeof(digest), "%.*s", (int)strcspn(t, "\n"), t);
+		free(t);
+	}
+	if (api_made.body != NULL && strcmp(digest, api_made.digest) == 0) {
+		snprintf(extra, sizeof(extra), "Docker-Content-Digest: %s\r\n", digest);
+		return respond(fd, rq, 200, MT_OCI_MANIFEST, extra, api_made.body, strlen(api_made.body));
+	}
+	if ((body = api_file("manifests", digest, "", &len)) == NULL)
+		return respond_error(fd, rq, 404, "MANIFEST_UNKNOWN", NULL);
+	if ((type = api_file("manifests", digest, ".type", &tlen)) == NULL) {
+		free(body);
+		return respond_error(fd, rq, 500, "NO_TYPE", NULL);
+	}
+	type[strcspn(type, "\r\n")] = '\0';
+	snprintf(extra, sizeof(extra), "Docker-Content-Digest: %s\r\n", digest);
+	if (strcmp(x, "baddigest") == 0 && len > 1 && body[len - 1] == '}' &&
+	    strstr(body, "\"subject\"") != NULL) {
+		/* the referrer's bytes, one space added: another digest than
+		 * the one the index lists (and the header repeats) */
+		char *lie = malloc(len + 2);
+
+		if (lie == NULL)
+			die("out of memory");
+		memcpy(lie, body, len - 1);
+		memcpy(lie + len - 1, " }", 2);
+		free(body);
+		body = lie;
+		len++;
+	}
+	status = respond(fd, rq, 200, type, extra, body, len);
+	free(body);
+	free(type);
+	return status;
+}
+
 /*
  * Repositories (any tag or digest):
  *   good/image	  a correct manifest (a control)
@@ -812,6 +1038,20 @@ static int route_referrers(int fd, struct req *rq)
  *		  404 (no API), ref/notallowed 405 (no API either), ref/wrongtype 200 application/json,
  *ref/error 500, ref/manifest an image manifest as an index, ref/many an index of SIGNET_MAX_REFERRERS + 1
  *bundle entries
+ *   api/X	  with --root DIR only: an image and its Sigstore bundle referrer as
+ *		  files copied out of a real registry (route_api): manifests by
+ *		  digest from DIR/manifests/DIGEST (Content-Type in DIGEST.type),
+ *		  by tag through DIR/tags/TAG (a digest), blobs from
+ *		  DIR/blobs/DIGEST, the referrers API from
+ *		  DIR/referrers/DIGEST.json (an OCI index).  X tells what lie:
+ *		  api/good none (?artifactType= filters, with OCI-Filters-Applied);
+ *		  api/nofilter ignores the filter (other artifact types listed);
+ *		  api/othersubject lists, instead of the bundle referrer, a copy
+ *		  whose subject is another digest; api/typelie a copy whose one
+ *		  layer is the image's first layer (not a bundle) under the bundle
+ *		  artifactType (api/othersubject-beside, api/typelie-beside: the
+ *		  real referrer listed first, then the lie); api/baddigest serves the referrer manifest with a
+ *		  byte added, under the digest the index lists
  *
  * and, for the limits of SPEC §7 (route_limits; the list entries are
  * "t0000000", "t0000001", ... and "r0000000", ...):
@@ -864,6 +1104,8 @@ static int route_hostile(int fd, struct req *rq)
 		return respond_error(fd, rq, 401, "UNAUTHORIZED", "WWW-Authenticate: Basic realm=\"hostile\"\r\n");
 	if (strcmp(rq->path, "/v2/") == 0)
 		return respond(fd, rq, 200, "application/json", NULL, "{}", 2);
+	if (opt.root != NULL && strncmp(rq->path, "/v2/api/", 8) == 0)
+		return route_api(fd, rq);
 	if (b != NULL && m == NULL) {
 		if (strcmp(b + 7, config_digest) == 0)
 			return respond(fd, rq, 200, "application/octet-stream", NULL, config_json,
@@ -1065,7 +1307,8 @@ static long parse_num(const char *s, const char *what, long max)
 static void usage(void)
 {
 	die("usage: testserver token --port P --key KEY.pem --cert CERT.pem --issuer I --service S --user U "
-	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic] | "
+	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic] [--root "
+	    "DIR] | "
 	    "files --port P --root DIR [--fail-status STATUS] [--drip-ms MS]; "
 	    "[--log FILE] [--max-requests N] [--lifetime SECONDS]");
 }
