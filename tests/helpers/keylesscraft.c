@@ -509,9 +509,12 @@ static X509 *read_cert(const char *path)
 
 static char *dir_file(const char *dir, const char *name)
 {
-	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+	int w = snprintf(p, n, "%s/%s", dir, name);
 
-	sprintf(p, "%s/%s", dir, name);
+	if (w < 0 || (size_t)w >= n)
+		die("path %s/%s: cannot be formed", dir, name);
 	return p;
 }
 
