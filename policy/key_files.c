@@ -91,18 +91,10 @@ int sn_policy_from_key_files(struct sn_policy **out, const char *const *files, s
 
 	if (n == 0 || files == NULL)
 		return sn_seterr(e, SIGNET_EINVAL, "no key files");
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*r))) == NULL) {
-		free(p);
-		return sn_enomem(e);
-	}
-	p->n_default = 1;
-	p->index_signature_covers_instances = 1;
-	r = &p->default_reqs[0];
-	r->type = SN_REQ_SIGNED_BY;
-	r->identity.rule = SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT;
-	if ((p->source = sn_strdup("the keys given with --key", e)) == NULL ||
-	    (r->where = sn_strdup("pinned keys", e)) == NULL ||
-	    (r->keys = calloc(n, sizeof(*r->keys))) == NULL ||
+	if ((rc = sn_policy_one_requirement(&p, &r, SN_REQ_SIGNED_BY, SN_IDENTITY_MATCH_REPO_DIGEST_OR_EXACT,
+	                                    "the keys given with --key", "pinned keys", e)) != 0)
+		return rc;
+	if ((r->keys = calloc(n, sizeof(*r->keys))) == NULL ||
 	    (r->key_names = calloc(n, sizeof(*r->key_names))) == NULL) {
 		rc = sn_enomem(e);
 		goto fail;

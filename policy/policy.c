@@ -75,6 +75,31 @@ static void reqs_free(struct sn_requirement *reqs, size_t n)
 	free(reqs);
 }
 
+int sn_policy_one_requirement(struct sn_policy **out, struct sn_requirement **req, enum sn_req_type type,
+                              enum sn_identity_rule rule, const char *source, const char *where,
+                              struct sn_err *e)
+{
+	struct sn_policy *p;
+	struct sn_requirement *r;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*r))) == NULL) {
+		free(p);
+		return sn_enomem(e);
+	}
+	p->n_default = 1;
+	p->index_signature_covers_instances = 1;
+	r = &p->default_reqs[0];
+	r->type = type;
+	r->identity.rule = rule;
+	if ((p->source = sn_strdup(source, e)) == NULL || (r->where = sn_strdup(where, e)) == NULL) {
+		sn_policy_free(p);
+		return SIGNET_ENOMEM;
+	}
+	*out = p;
+	*req = r;
+	return 0;
+}
+
 void sn_policy_free(struct sn_policy *p)
 {
 	size_t i;

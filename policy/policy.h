@@ -246,6 +246,13 @@ void sn_policy_choose(struct sn_scope_choice *out, const struct sn_policy *p, co
 
 void sn_policy_free(struct sn_policy *p);
 void sn_requirement_clear(struct sn_requirement *r);
+/* A policy of one default requirement of type and identity rule (for
+ * trust given on the command line: --key, --trusted-root), its source and
+ * the requirement's where set to the strings given; *req is that
+ * requirement, to be filled in by the caller.  0 or SIGNET_ENOMEM. */
+int sn_policy_one_requirement(struct sn_policy **out, struct sn_requirement **req, enum sn_req_type type,
+                              enum sn_identity_rule rule, const char *source, const char *where,
+                              struct sn_err *e);
 
 /* policy_json.c: a containers-policy.json file, parsed strictly (SPEC §4.1):
  * unknown fields, duplicate fields, empty requirement lists, wrong types

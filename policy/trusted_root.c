@@ -614,6 +614,7 @@ int sn_policy_from_keyless(struct sn_policy **out, const char *trusted_root, con
 {
 	struct sn_requirement *r;
 	struct sn_policy *p;
+	char *source;
 	int rc;
 
 	if (trusted_root == NULL || subject == NULL || issuer == NULL || subject[0] == '\0' ||
@@ -622,20 +623,16 @@ int sn_policy_from_keyless(struct sn_policy **out, const char *trusted_root, con
 		    e, SIGNET_EINVAL,
 		    "keyless verification needs a trusted root, a certificate identity and an "
 		    "OIDC issuer together: nothing keyless is accepted without a pinned identity");
-	if ((p = calloc(1, sizeof(*p))) == NULL || (p->default_reqs = calloc(1, sizeof(*r))) == NULL) {
-		free(p);
-		return sn_enomem(e);
-	}
-	p->n_default = 1;
-	p->index_signature_covers_instances = 1;
-	r = &p->default_reqs[0];
-	r->type = SN_REQ_SIGSTORE_SIGNED;
 	/* A bundle's statement names only the digest; the repository it is
 	 * found in stands for the claim, as for keys given with --key. */
-	r->identity.rule = SN_IDENTITY_MATCH_REPOSITORY;
-	if ((p->source = sn_aprintf(e, "the trusted root %s (keyless)", trusted_root)) == NULL ||
-	    (r->where = sn_strdup("keyless trust (--trusted-root)", e)) == NULL ||
-	    (r->keyless = calloc(1, sizeof(*r->keyless))) == NULL) {
+	if ((source = sn_aprintf(e, "the trusted root %s (keyless)", trusted_root)) == NULL)
+		return SIGNET_ENOMEM;
+	rc = sn_policy_one_requirement(&p, &r, SN_REQ_SIGSTORE_SIGNED, SN_IDENTITY_MATCH_REPOSITORY, source,
+	                               "keyless trust (--trusted-root)", e);
+	free(source);
+	if (rc != 0)
+		return rc;
+	if ((r->keyless = calloc(1, sizeof(*r->keyless))) == NULL) {
 		rc = sn_enomem(e);
 		goto fail;
 	}
