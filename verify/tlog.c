@@ -258,12 +258,38 @@ static int verifier_matches(json_t *s, const char *path, const unsigned char *ce
 	return 0;
 }
 
+/* What a body records against subj, the same for each kind: the
+ * signature (base64 string sig), the certificate (verifier ver, checked when
+ * subj has one) and the SHA-256 of the signed bytes (hash object).  The
+ * paths name the members, what_ver and what_hash the body's words for the
+ * two in a refusal. */
+static int records_subject(json_t *sig, const char *sig_path, json_t *ver, const char *ver_path,
+                           const char *what_ver, json_t *hash, const char *hash_path, const char *what_hash,
+                           const struct sn_tlog_subject *subj, struct sn_err *e)
+{
+	int rc, match = 0;
+
+	if ((rc = b64_equals(sig, sig_path, subj->sig, subj->sig_len, &match, e)) != 0)
+		return rc;
+	if (!match)
+		return about_another(e, "its signature is not the bundle's");
+	if (subj->cert_der != NULL) {
+		if ((rc = verifier_matches(ver, ver_path, subj->cert_der, subj->cert_len, &match, e)) != 0)
+			return rc;
+		if (!match)
+			return about_another(e, what_ver);
+	}
+	if ((rc = hash_matches(hash, hash_path, subj->payload, subj->payload_len, &match, e)) != 0)
+		return rc;
+	return match ? 0 : about_another(e, what_hash);
+}
+
 static int dsse_body(json_t *spec, const struct sn_tlog_subject *subj, struct sn_err *e)
 {
 	static const char *const names[] = {"envelopeHash", "payloadHash", "signatures", NULL};
 	static const char *const sig_names[] = {"signature", "verifier", NULL};
 	json_t *ph, *eh, *sigs, *s0, *sig, *ver;
-	int rc, match;
+	int rc;
 
 	if ((rc = known(spec, "body.spec", names, e)) != 0 ||
 	    (rc = get(&eh, spec, "body.spec", "envelopeHash", JSON_OBJECT, 0, e)) != 0 ||
@@ -279,23 +305,11 @@ static int dsse_body(json_t *spec, const struct sn_tlog_subject *subj, struct sn
 	if ((rc = known(s0, "body.spec.signatures[0]", sig_names, e)) != 0 ||
 	    (rc = get(&sig, s0, "body.spec.signatures[0]", "signature", JSON_STRING, 1, e)) != 0 ||
 	    (rc = get(&ver, s0, "body.spec.signatures[0]", "verifier", JSON_STRING, 1, e)) != 0 ||
-	    (rc = b64_equals(sig, "body.spec.signatures[0].signature", subj->sig, subj->sig_len, &match,
-	                     e)) != 0)
+	    (rc = records_subject(
+	         sig, "body.spec.signatures[0].signature", ver, "body.spec.signatures[0].verifier",
+	         "its verifier is not the bundle's certificate", ph, "body.spec.payloadHash",
+	         "its payloadHash is not the SHA-256 of the bundle's payload", subj, e)) != 0)
 		return rc;
-	if (!match)
-		return about_another(e, "its signature is not the bundle's");
-	if (subj->cert_der != NULL) {
-		if ((rc = verifier_matches(ver, "body.spec.signatures[0].verifier", subj->cert_der,
-		                           subj->cert_len, &match, e)) != 0)
-			return rc;
-		if (!match)
-			return about_another(e, "its verifier is not the bundle's certificate");
-	}
-	if ((rc = hash_matches(ph, "body.spec.payloadHash", subj->payload, subj->payload_len, &match, e)) !=
-	    0)
-		return rc;
-	if (!match)
-		return about_another(e, "its payloadHash is not the SHA-256 of the bundle's payload");
 	/* envelopeHash is over the envelope as Rekor serialised it, which a
 	 * verifier cannot rebuild byte for byte; its shape is still checked. */
 	if (eh != NULL && (rc = hash_matches(eh, "body.spec.envelopeHash", NULL, 0, NULL, e)) != 0)
@@ -310,7 +324,7 @@ static int hashedrekord_body(json_t *spec, const struct sn_tlog_subject *subj, s
 	static const char *const sig_names[] = {"content", "publicKey", NULL};
 	static const char *const pk_names[] = {"content", NULL};
 	json_t *data, *hash, *sig, *content, *pk, *pkc;
-	int rc, match;
+	int rc;
 
 	if ((rc = known(spec, "body.spec", names, e)) != 0 ||
 	    (rc = get(&data, spec, "body.spec", "data", JSON_OBJECT, 1, e)) != 0 ||
@@ -321,25 +335,12 @@ static int hashedrekord_body(json_t *spec, const struct sn_tlog_subject *subj, s
 	    (rc = get(&content, sig, "body.spec.signature", "content", JSON_STRING, 1, e)) != 0 ||
 	    (rc = get(&pk, sig, "body.spec.signature", "publicKey", JSON_OBJECT, 1, e)) != 0 ||
 	    (rc = known(pk, "body.spec.signature.publicKey", pk_names, e)) != 0 ||
-	    (rc = get(&pkc, pk, "body.spec.signature.publicKey", "content", JSON_STRING, 1, e)) != 0 ||
-	    (rc = b64_equals(content, "body.spec.signature.content", subj->sig, subj->sig_len, &match, e)) !=
-	        0)
+	    (rc = get(&pkc, pk, "body.spec.signature.publicKey", "content", JSON_STRING, 1, e)) != 0)
 		return rc;
-	if (!match)
-		return about_another(e, "its signature is not the bundle's");
-	if (subj->cert_der != NULL) {
-		if ((rc = verifier_matches(pkc, "body.spec.signature.publicKey.content", subj->cert_der,
-		                           subj->cert_len, &match, e)) != 0)
-			return rc;
-		if (!match)
-			return about_another(e, "its public key is not the bundle's certificate");
-	}
-	if ((rc = hash_matches(hash, "body.spec.data.hash", subj->payload, subj->payload_len, &match, e)) !=
-	    0)
-		return rc;
-	if (!match)
-		return about_another(e, "its data hash is not the SHA-256 of the signed message");
-	return 0;
+	return records_subject(content, "body.spec.signature.content", pkc,
+	                       "body.spec.signature.publicKey.content",
+	                       "its public key is not the bundle's certificate", hash, "body.spec.data.hash",
+	                       "its data hash is not the SHA-256 of the signed message", subj, e);
 }
 
 /* The canonicalizedBody is a Rekor entry of kindVersion about subj. */
