@@ -87,46 +87,6 @@ static int check_repo_ref(const char *repo, const char *ref, struct sn_err *e)
 
 /* ---- URLs ------------------------------------------------------------- */
 
-/* Host and port (default port of the scheme filled in) of url. */
-static int url_hostport(const char *url, char **host, char **port)
-{
-	CURLU *u = curl_url();
-	int ok;
-
-	*host = *port = NULL;
-	if (u == NULL)
-		return 0;
-	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK;
-	curl_url_cleanup(u);
-	if (!ok) {
-		curl_free(*host);
-		curl_free(*port);
-		*host = *port = NULL;
-	}
-	return ok;
-}
-
-int sn_url_same_host(const char *a, const char *b)
-{
-	char *ha, *pa, *hb, *pb;
-	int same = 0;
-
-	if (a == NULL || b == NULL)
-		return 0;
-	if (url_hostport(a, &ha, &pa)) {
-		if (url_hostport(b, &hb, &pb)) {
-			same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0;
-			curl_free(hb);
-			curl_free(pb);
-		}
-		curl_free(ha);
-		curl_free(pa);
-	}
-	return same;
-}
-
 /* "https", "http", or NULL for anything else (caller curl_free()s). */
 static char *url_scheme(const char *url)
 {
