@@ -494,6 +494,21 @@ out:
 	return rc;
 }
 
+/* *url with "name=value" added to its query; nothing when value is NULL.
+ * Returns 0, or -1 (ENOMEM: *url parses and name is unreserved). */
+static int add_param(char **url, const char *name, const char *value)
+{
+	char *with;
+
+	if (value == NULL)
+		return 0;
+	if ((with = sn_url_add_query(*url, name, value)) == NULL)
+		return -1;
+	free(*url);
+	*url = with;
+	return 0;
+}
+
 /* Asks r->challenge.realm for a token for scope (NULL: none asked). */
 static int token_fetch(char **token, long *expires_s, struct sn_registry *r, const char *repo,
                        const char *scope, struct sn_err *e)
@@ -502,49 +517,42 @@ static int token_fetch(char **token, long *expires_s, struct sn_registry *r, con
 	struct sn_http_req req = {0};
 	struct sn_http_resp resp;
 	const char *user = NULL, *pass = NULL;
-	char *url = NULL, *scheme = NULL, *auth = NULL, *what = NULL, *q = NULL;
-	CURLU *u = NULL;
+	char *url = NULL, *auth = NULL, *what = NULL;
+	struct sn_url u = {0};
+	const char *why;
 	struct sn_buf body;
 	int rc;
 
 	sn_http_resp_init(&resp);
 	sn_buf_init(&body, SIGNET_MAX_TOKEN_RESPONSE_SIZE, "token response");
-	if ((u = curl_url()) == NULL) {
-		rc = sn_curl_fail(e);
+	if ((rc = sn_url_parse(&u, ch->realm, &why)) == SIGNET_ENOMEM) {
+		rc = sn_enomem(e);
 		goto out;
 	}
-	if (curl_url_set(u, CURLUPART_URL, ch->realm, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
+	if (rc != 0 && strcmp(why, "credentials in the URL") == 0) {
+		/* The realm is not quoted: it holds a secret. */
+		rc = sn_seterr(e, SIGNET_EREGISTRY,
+		               "registry %s: token realm: credentials in the URL (user:password@host) are "
+		               "refused",
+		               r->domain);
+		goto out;
+	}
+	if (rc != 0) {
 		rc = sn_seterr(e, SIGNET_EREGISTRY,
 		               "registry %s: token realm \"%.300s\" is not an http(s) URL", r->domain,
 		               ch->realm);
 		goto out;
 	}
-	if (strcmp(scheme, "http") == 0 && r->ctx->tls_verify) {
+	if (strcmp(u.scheme, "http") == 0 && r->ctx->tls_verify) {
 		rc = sn_seterr(e, SIGNET_EREGISTRY,
 		               "registry %s: refusing to fetch a token over plain HTTP from %.300s "
 		               "while TLS verification is on",
 		               r->domain, ch->realm);
 		goto out;
 	}
-	if (ch->service != NULL) {
-		if ((q = sn_aprintf(e, "service=%s", ch->service)) == NULL ||
-		    curl_url_set(u, CURLUPART_QUERY, q, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK) {
-			rc = sn_enomem(e);
-			goto out;
-		}
-		free(q);
-		q = NULL;
-	}
-	if (scope != NULL) {
-		if ((q = sn_aprintf(e, "scope=%s", scope)) == NULL ||
-		    curl_url_set(u, CURLUPART_QUERY, q, CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK) {
-			rc = sn_enomem(e);
-			goto out;
-		}
-	}
-	if (curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
+	/* realm?service=S&scope=X, each value percent-encoded */
+	if ((url = sn_url_string(&u)) == NULL || add_param(&url, "service", ch->service) != 0 ||
+	    add_param(&url, "scope", scope) != 0) {
 		rc = sn_enomem(e);
 		goto out;
 	}
@@ -586,10 +594,8 @@ out:
 	sn_http_resp_free(&resp);
 	sn_free_secret(auth);
 	free(what);
-	free(q);
-	curl_free(scheme);
-	curl_free(url);
-	curl_url_cleanup(u);
+	free(url);
+	sn_url_free(&u);
 	return rc;
 }
 

@@ -87,82 +87,18 @@ static int check_repo_ref(const char *repo, const char *ref, struct sn_err *e)
 
 /* ---- URLs ------------------------------------------------------------- */
 
-/* Host and port (default port of the scheme filled in) of url. */
-static int url_hostport(const char *url, char **host, char **port)
+/* "https", "http" (static strings), or NULL when url does not parse as
+ * an http(s) URL. */
+static const char *url_scheme(const char *url)
 {
-	CURLU *u = curl_url();
-	int ok;
+	struct sn_url u;
+	const char *scheme;
 
-	*host = *port = NULL;
-	if (u == NULL)
-		return 0;
-	ok = curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
-	     curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK;
-	curl_url_cleanup(u);
-	if (!ok) {
-		curl_free(*host);
-		curl_free(*port);
-		*host = *port = NULL;
-	}
-	return ok;
-}
-
-int sn_url_same_host(const char *a, const char *b)
-{
-	char *ha, *pa, *hb, *pb;
-	int same = 0;
-
-	if (a == NULL || b == NULL)
-		return 0;
-	if (url_hostport(a, &ha, &pa)) {
-		if (url_hostport(b, &hb, &pb)) {
-			same = strcasecmp(ha, hb) == 0 && strcmp(pa, pb) == 0;
-			curl_free(hb);
-			curl_free(pb);
-		}
-		curl_free(ha);
-		curl_free(pa);
-	}
-	return same;
-}
-
-/* "https", "http", or NULL for anything else (caller curl_free()s). */
-static char *url_scheme(const char *url)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL;
-
-	if (u == NULL)
+	if (sn_url_parse(&u, url, NULL) != 0)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
-		curl_free(scheme);
-		scheme = NULL;
-	}
-	curl_url_cleanup(u);
+	scheme = strcmp(u.scheme, "https") == 0 ? "https" : "http";
+	sn_url_free(&u);
 	return scheme;
-}
-
-/* ref (absolute or relative) resolved against base; optionally with
- * "query" appended.  Returns a malloc'ed URL or NULL. */
-static char *url_resolve(const char *base, const char *ref, const char *query)
-{
-	CURLU *u = curl_url();
-	char *s = NULL, *out = NULL;
-
-	if (u == NULL)
-		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
-	    (query == NULL ||
-	     curl_url_set(u, CURLUPART_QUERY, query, CURLU_APPENDQUERY | CURLU_URLENCODE) == CURLUE_OK) &&
-	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
-		out = strdup(s);
-	curl_free(s);
-	curl_url_cleanup(u);
-	return out;
 }
 
 /* The URL as it may appear in a message or a log line: whole on the host
@@ -760,8 +696,8 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 {
 	const char *origin = req->auth_origin != NULL ? req->auth_origin : req->url;
 	struct sn_http_req cur = *req;
-	char *url = NULL, *scheme = NULL, *next_scheme = NULL;
-	char *next = NULL, shown[1024], pbuf[320];
+	const char *scheme, *next_scheme;
+	char *url = NULL, *next = NULL, shown[1024], pbuf[320];
 	const char *peer = peer_name(r, req, pbuf, sizeof(pbuf));
 	int left = 0, rc;
 
@@ -792,8 +728,6 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 		}
 		next = NULL;
 		curl_easy_getinfo(r->curl, CURLINFO_REDIRECT_URL, &next);
-		curl_free(scheme);
-		curl_free(next_scheme);
 		scheme = url_scheme(url);
 		next_scheme = next != NULL ? url_scheme(next) : NULL;
 		if (next == NULL || scheme == NULL || next_scheme == NULL) {
@@ -825,8 +759,6 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 	resp->url = url;
 	url = NULL;
 out:
-	curl_free(scheme);
-	curl_free(next_scheme);
 	free(url);
 	return rc;
 }
@@ -1533,8 +1465,8 @@ out:
 int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *digest, const void *data,
                          size_t len, struct sn_err *e)
 {
-	char *url = NULL, *scope = NULL, *label = NULL, *put_url = NULL, *q = NULL;
-	char *base_scheme = NULL, *put_scheme = NULL;
+	char *url = NULL, *scope = NULL, *label = NULL, *put_url = NULL, *loc = NULL;
+	const char *base_scheme, *put_scheme;
 	struct sn_http_resp resp;
 	struct call c = {0};
 	int rc;
@@ -1594,11 +1526,8 @@ int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *di
 	}
 	/* ...and finish it with one PUT: Location (relative or absolute, maybe
 	 * with a query already) + digest=. */
-	if ((q = sn_aprintf(e, "digest=%s", digest)) == NULL) {
-		rc = SIGNET_ENOMEM;
-		goto out;
-	}
-	put_url = url_resolve(resp.url, resp.location, q);
+	if ((loc = sn_url_resolve(resp.url, resp.location)) != NULL)
+		put_url = sn_url_add_query(loc, "digest", digest);
 	base_scheme = url_scheme(r->base);
 	put_scheme = put_url != NULL ? url_scheme(put_url) : NULL;
 	if (put_url == NULL || base_scheme == NULL || put_scheme == NULL ||
@@ -1623,10 +1552,8 @@ int sn_registry_put_blob(struct sn_registry *r, const char *repo, const char *di
 		               resp.docker_digest);
 out:
 	sn_http_resp_free(&resp);
-	curl_free(base_scheme);
-	curl_free(put_scheme);
+	free(loc);
 	free(put_url);
-	free(q);
 	free(url);
 	free(scope);
 	free(label);
@@ -1890,10 +1817,11 @@ static int list_names(struct sn_registry *r, const struct list_spec *s, sn_name_
 		}
 		if (link == NULL)
 			break;
-		/* Only on to another page of the same registry. */
+		/* Only on to another page of the same registry (scheme, host and
+		 * port; the host in any case). */
 		free(next);
-		if ((next = url_resolve(resp.url, link, NULL)) == NULL || !sn_url_same_host(next, r->base) ||
-		    strncmp(next, r->base, strlen(r->base)) != 0) {
+		if ((next = sn_url_resolve(resp.url, link)) == NULL || !sn_url_same_host(next, r->base) ||
+		    url_scheme(next) != url_scheme(r->base)) {
 			rc = sn_seterr(e, SIGNET_EREGISTRY,
 			               "%s: refusing to follow the next-page link \"%.200s\" off %s", what,
 			               link, r->base);

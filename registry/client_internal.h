@@ -10,6 +10,7 @@
 
 #include "curl_load.h"
 #include "registry.h"
+#include "url.h"
 
 /* Bytes of one tags-list or catalog page: SIGNET_MAX_TAGS_PAGE names of
  * at most SIGNET_MAX_NAME_LENGTH characters, quoted and escaped, plus the
@@ -121,8 +122,6 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
                      struct sn_err *e);
 void sn_http_resp_init(struct sn_http_resp *resp);
 void sn_http_resp_free(struct sn_http_resp *resp);
-/* Same scheme-independent host:port?  1 yes, 0 no (or unparsable). */
-int sn_url_same_host(const char *a, const char *b);
 /* The target of the rel="next" link of a Link header value (RFC 8288):
  * *next (caller frees) is NULL when there is none.  Returns 0,
  * SIGNET_EREGISTRY ("malformed Link header ...") or SIGNET_ENOMEM. */

@@ -67,48 +67,17 @@ static void stub_slist_free_all(struct curl_slist *list)
 {
 }
 
-static CURLU *stub_url(void)
-{
-	return NULL;
-}
-
-static CURLUcode stub_url_set(CURLU *u, CURLUPart what, const char *part, unsigned int flags)
-{
-	return CURLUE_BAD_HANDLE;
-}
-
-static CURLUcode stub_url_get(const CURLU *u, CURLUPart what, char **part, unsigned int flags)
-{
-	if (part != NULL)
-		*part = NULL;
-	return CURLUE_BAD_HANDLE;
-}
-
-static void stub_url_cleanup(CURLU *u)
-{
-}
-
-/* Only ever given NULL: no stub returns a string. */
-static void stub_free(void *p)
-{
-}
-
 static const struct sn_curl_api stubs = {
-	.easy_init = stub_easy_init,
-	.easy_cleanup = stub_easy_void,
-	.easy_reset = stub_easy_void,
-	.easy_setopt = stub_easy_setopt,
-	.easy_perform = stub_easy_perform,
-	.easy_getinfo = stub_easy_getinfo,
-	.easy_strerror = stub_easy_strerror,
-	.easy_header = stub_easy_header,
-	.slist_append = stub_slist_append,
-	.slist_free_all = stub_slist_free_all,
-	.url = stub_url,
-	.url_set = stub_url_set,
-	.url_get = stub_url_get,
-	.url_cleanup = stub_url_cleanup,
-	.free = stub_free,
+    .easy_init = stub_easy_init,
+    .easy_cleanup = stub_easy_void,
+    .easy_reset = stub_easy_void,
+    .easy_setopt = stub_easy_setopt,
+    .easy_perform = stub_easy_perform,
+    .easy_getinfo = stub_easy_getinfo,
+    .easy_strerror = stub_easy_strerror,
+    .easy_header = stub_easy_header,
+    .slist_append = stub_slist_append,
+    .slist_free_all = stub_slist_free_all,
 };
 
 /* ---- loading ---------------------------------------------------------- */
@@ -119,11 +88,9 @@ static const struct {
 	const char *name;
 	size_t offset;
 } functions[] = {
-	SN_CURL_FN(easy_init),      SN_CURL_FN(easy_cleanup), SN_CURL_FN(easy_reset),
-	SN_CURL_FN(easy_setopt),    SN_CURL_FN(easy_perform), SN_CURL_FN(easy_getinfo),
-	SN_CURL_FN(easy_strerror),  SN_CURL_FN(easy_header),  SN_CURL_FN(slist_append),
-	SN_CURL_FN(slist_free_all), SN_CURL_FN(url),          SN_CURL_FN(url_set),
-	SN_CURL_FN(url_get),        SN_CURL_FN(url_cleanup),  SN_CURL_FN(free),
+    SN_CURL_FN(easy_init),    SN_CURL_FN(easy_cleanup),   SN_CURL_FN(easy_reset),    SN_CURL_FN(easy_setopt),
+    SN_CURL_FN(easy_perform), SN_CURL_FN(easy_getinfo),   SN_CURL_FN(easy_strerror), SN_CURL_FN(easy_header),
+    SN_CURL_FN(slist_append), SN_CURL_FN(slist_free_all),
 };
 _Static_assert(sizeof(functions) / sizeof(functions[0]) == sizeof(struct sn_curl_api) / sizeof(void (*)(void)),
                "every field of struct sn_curl_api is resolved");

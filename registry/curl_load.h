@@ -14,8 +14,9 @@
  * The registry code includes this header instead of <curl/curl.h> and
  * calls libcurl as usual: each function it uses is redefined as a macro
  * calling through the table.  When libcurl cannot be loaded, the table
- * holds stubs that fail as libcurl does (curl_easy_init() and curl_url()
- * return NULL, the others an error code) and sn_curl_load_error() says why.
+ * holds stubs that fail as libcurl does (curl_easy_init() returns NULL,
+ * the others an error code) and sn_curl_load_error() says why.  URLs are
+ * not libcurl's business: registry/url.h parses them.
  */
 #ifndef SN_CURL_LOAD_H
 #define SN_CURL_LOAD_H
@@ -46,11 +47,6 @@ struct sn_curl_api {
 	                         struct curl_header **hout);
 	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
 	void (*slist_free_all)(struct curl_slist *list);
-	CURLU *(*url)(void);
-	CURLUcode (*url_set)(CURLU *u, CURLUPart what, const char *part, unsigned int flags);
-	CURLUcode (*url_get)(const CURLU *u, CURLUPart what, char **part, unsigned int flags);
-	void (*url_cleanup)(CURLU *u);
-	void (*free)(void *p);
 };
 
 /* The table: libcurl's functions, or the failing stubs when libcurl could
@@ -61,7 +57,7 @@ const struct sn_curl_api *sn_curl(void);
  * <reason>" (static storage).  Loads libcurl on the first call. */
 const char *sn_curl_load_error(void);
 
-/* For a NULL from curl_easy_init() or curl_url(): records and returns
+/* For a NULL from curl_easy_init(): records and returns
  * SIGNET_EIO with sn_curl_load_error() when libcurl could not be loaded,
  * else SIGNET_ENOMEM ("out of memory"), which is what a NULL means then. */
 int sn_curl_fail(struct sn_err *e);
@@ -80,10 +76,5 @@ int sn_curl_fail(struct sn_err *e);
 #define curl_easy_header(...)     (sn_curl()->easy_header(__VA_ARGS__))
 #define curl_slist_append(...)    (sn_curl()->slist_append(__VA_ARGS__))
 #define curl_slist_free_all(...)  (sn_curl()->slist_free_all(__VA_ARGS__))
-#define curl_url()                (sn_curl()->url())
-#define curl_url_set(...)         (sn_curl()->url_set(__VA_ARGS__))
-#define curl_url_get(...)         (sn_curl()->url_get(__VA_ARGS__))
-#define curl_url_cleanup(...)     (sn_curl()->url_cleanup(__VA_ARGS__))
-#define curl_free(...)            (sn_curl()->free(__VA_ARGS__))
 
 #endif

@@ -25,48 +25,30 @@
  * the handle cache; messages name what (the URL may not be printable). */
 static int url_domain(char **out, const char *url, const char *what, struct sn_err *e)
 {
-	char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *pass = NULL;
-	CURLU *u = curl_url();
-	CURLUcode uc;
-	int rc = 0;
+	struct sn_url u;
+	const char *why;
+	int rc;
 
-	if (u == NULL)
-		return sn_curl_fail(e);
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		rc = sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": not an absolute http:// or https:// URL",
-		               what, url);
-		goto out;
+	if ((rc = sn_url_parse(&u, url, &why)) == SIGNET_ENOMEM)
+		return sn_enomem(e);
+	if (rc == 0) {
+		if ((*out = sn_url_authority(&u)) == NULL)
+			rc = sn_enomem(e);
+		sn_url_free(&u);
+		return rc;
 	}
-	if (curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
-	    curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) != CURLUE_NO_PASSWORD) {
+	if (strcmp(why, "credentials in the URL") == 0)
 		/* The URL is not quoted: it holds a secret. */
-		rc = sn_seterr(e, SIGNET_EINVAL,
-		               "%s URL: credentials in the URL (user:password@host) are refused: "
-		               "signet never sends credentials to a signature server",
-		               what);
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || host[0] == '\0') {
-		rc = sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": no host", what, url);
-		goto out;
-	}
-	uc = curl_url_get(u, CURLUPART_PORT, &port, 0);
-	if (uc != CURLUE_OK && uc != CURLUE_NO_PORT) {
-		rc = sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": invalid port", what, url);
-		goto out;
-	}
-	if ((*out = sn_aprintf(e, "%s%s%s", host, port != NULL ? ":" : "", port != NULL ? port : "")) == NULL)
-		rc = SIGNET_ENOMEM;
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
-	return rc;
+		return sn_seterr(e, SIGNET_EINVAL,
+		                 "%s URL: credentials in the URL (user:password@host) are refused: "
+		                 "signet never sends credentials to a signature server",
+		                 what);
+	if (strcmp(why, "no host") == 0 || strcmp(why, "invalid port") == 0)
+		return sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": %s", what, url, why);
+	if (strcmp(why, "not an http:// or https:// URL") == 0)
+		return sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": not an absolute http:// or https:// URL",
+		                 what, url);
+	return sn_seterr(e, SIGNET_EINVAL, "%s \"%.300s\": not a valid URL: %s", what, url, why);
 }
 
 int sn_http_fetch(struct sn_buf *out, int *found, struct signet_ctx *ctx, const char *url, size_t max,

@@ -699,6 +699,15 @@ static int route_limits(int fd, struct req *rq, const char *name, size_t name_le
 	}
 	if (strncmp(tail, "/manifests/", 11) != 0)
 		return -1;
+	/* Token realms that are not usable http(s) URLs. */
+	if (IS("realm/creds") || IS("realm/ftp")) {
+		snprintf(extra, sizeof(extra),
+		         "WWW-Authenticate: Bearer realm=\"%s://%s127.0.0.1:%d/token/exact\","
+		         "service=\"hostile\"\r\n",
+		         IS("realm/ftp") ? "ftp" : "http", IS("realm/ftp") ? "" : "realmuser:s3cret@",
+		         opt.port);
+		return respond_error(fd, rq, 401, "UNAUTHORIZED", extra);
+	}
 	if (UNDER("token/")) {
 		snprintf(want, sizeof(want), "Bearer tok-%.*s", (int)(name_len - 6), name + 6);
 		if (strcmp(rq->auth, want) == 0)
@@ -1060,6 +1069,9 @@ static int route_api(int fd, struct req *rq)
  *		  /token/exact answers a valid token response of exactly
  *		  SIGNET_MAX_TOKEN_RESPONSE_SIZE bytes, /token/big one byte more
  *		  (with Content-Length), /token/bigstream one byte more without
+ *   realm/creds  401 with a Bearer challenge whose realm holds credentials
+ *		  (http://realmuser:s3cret@127.0.0.1:PORT/token/exact);
+ *		  realm/ftp one whose realm is an ftp:// URL
  *   tags/page	  a tags list page of SIGNET_MAX_TAGS_PAGE + 1 entries
  *   tags/fullpage  one page of exactly SIGNET_MAX_TAGS_PAGE entries
  *   tags/total	  pages of SIGNET_MAX_TAGS_PAGE linked with Link headers,

@@ -94,6 +94,15 @@ else
 	fail "the page cycle took $((SECONDS - start)) s"
 fi
 
+# Token realms that are not usable http(s) URLs: refused (3) before any
+# token request; a realm holding credentials is not quoted.
+expect_exit 3 -- "${inspect[@]}" "docker://$H/realm/ftp:latest"
+expect_match "^signet: registry $H: token realm \"ftp://127\.0\.0\.1:$port/token/exact\" is not an http\(s\) URL$" "$ERR"
+expect_exit 3 -- "${inspect[@]}" "docker://$H/realm/creds:latest"
+expect_match "^signet: registry $H: token realm: credentials in the URL \(user:password@host\) are refused$" "$ERR"
+expect_no_match 's3cret|realmuser' "$ERR"
+expect_eq "$(count " /token/exact " "$T/hostile.log")" 0 "token requests to unusable realms"
+
 # Still up after all that.
 if kill -0 "$hostile_pid" 2>/dev/null; then pass "hostile server survived"; else fail "hostile server died"; fi
 

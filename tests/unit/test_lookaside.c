@@ -950,6 +950,19 @@ static void test_http_fetch_arguments(void **state)
 	assert_msg(&e, "not an absolute http:// or https:// URL");
 	assert_int_equal(sn_http_fetch(&b, &found, ctx, "http://bad_host!/x", 10, NULL, "thing", &e),
 	                 SIGNET_EINVAL);
+	assert_msg(&e, "thing \"http://bad_host!/x\": not a valid URL: invalid host");
+	assert_int_equal(sn_http_fetch(&b, &found, ctx, "http:///x", 10, NULL, "thing", &e), SIGNET_EINVAL);
+	assert_msg(&e, "thing \"http:///x\": no host");
+	assert_int_equal(sn_http_fetch(&b, &found, ctx, "http://127.0.0.1:0/x", 10, NULL, "thing", &e),
+	                 SIGNET_EINVAL);
+	assert_msg(&e, "thing \"http://127.0.0.1:0/x\": invalid port");
+	/* read by resolvers as 127.0.0.1: refused, not guessed */
+	assert_int_equal(sn_http_fetch(&b, &found, ctx, "http://127.1:1/x", 10, NULL, "thing", &e),
+	                 SIGNET_EINVAL);
+	assert_msg(&e, "not a valid URL: invalid IPv4 address");
+	assert_int_equal(sn_http_fetch(&b, &found, ctx, "http://127.0.0.1:1/a b", 10, NULL, "thing", &e),
+	                 SIGNET_EINVAL);
+	assert_msg(&e, "not a valid URL: a space, a control character or a byte outside ASCII");
 	assert_int_equal(found, 7);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(b.max, 10);
