@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* sign/openpgp_sign.c: simple signing with the provider's GnuPG key, through gpgme. */
 #include "sign.h"
+#include "gpgme_lazy.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gpgme.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 
@@ -33,6 +33,10 @@ static void gpgme_init_once(void)
 
 int sn_gpgme_init(struct sn_err *e)
 {
+	int rc;
+
+	if ((rc = sn_gpgme_load(e)) != 0)
+		return rc;
 	if (pthread_once(&gpgme_once, gpgme_init_once) != 0 || gpgme_init_failed)
 		return sn_seterr(e, SIGNET_EIO, "gpgme: no usable OpenPGP engine (is gpg installed?)");
 	return 0;

@@ -98,9 +98,11 @@ int sn_payload_create_optional(struct sn_buf *out, const char *type, const char 
 int sn_openpgp_sign(struct sn_buf *sig, const char *fingerprint, const char *passphrase_file,
                     const char *gnupghome, const void *payload, size_t len, struct sn_err *e);
 
-/* Initializes gpgme once per process (thread-safe) and checks that an
+/* Loads gpgme (libgpgme.so.11, on first use: sign/gpgme_lazy.h),
+ * initializes it once per process (thread-safe) and checks that an
  * OpenPGP engine (gpg) is available: signing only; verification never
- * starts gpg.  Returns 0 or SIGNET_EIO. */
+ * loads gpgme nor starts gpg.  Returns 0 or SIGNET_EIO (gpgme could not
+ * be loaded, the message says why; or no engine). */
 int sn_gpgme_init(struct sn_err *e);
 
 /* ---- sigstore (cosign) keys (sigstore_keys.c, sigstore_sign.c) -------- */

@@ -25,7 +25,7 @@
 #include <openssl/x509.h>
 
 #if SIGNET_HAVE_SODIUM
-#include <sodium.h>
+#include "sodium_lazy.h"
 #endif
 
 #define COSIGN_SALT_SIZE  32
@@ -124,13 +124,6 @@ static int get_int(json_int_t *out, json_t *o, const char *name, const char *wha
 	return 0;
 }
 
-static int sodium_ready(struct sn_err *e)
-{
-	if (sodium_init() < 0)
-		return sn_seterr(e, SIGNET_EIO, "libsodium could not be initialized");
-	return 0;
-}
-
 static int scrypt_key(unsigned char key[COSIGN_KEY_SIZE], const unsigned char *pass, size_t pass_len,
                       const unsigned char *salt, size_t salt_len, uint64_t n, struct sn_err *e)
 {
@@ -158,7 +151,7 @@ int sn_cosign_decrypt(unsigned char **plain, size_t *plain_len, const void *json
 	const char *name;
 	int rc;
 
-	if ((rc = sodium_ready(e)) != 0)
+	if ((rc = sn_sodium_load(e)) != 0)
 		return rc;
 	if ((rc = sn_json_parse(&root, json, json_len, what, e)) != 0)
 		return rc;
@@ -232,7 +225,7 @@ int sn_cosign_decrypt(unsigned char **plain, size_t *plain_len, const void *json
 	*plain_len = ct_len - COSIGN_MAC_SIZE;
 	pt = NULL;
 out:
-	sodium_memzero(key, sizeof(key));
+	OPENSSL_cleanse(key, sizeof(key));
 	if (pt != NULL)
 		OPENSSL_clear_free(pt, ct_len - COSIGN_MAC_SIZE + 1);
 	free(salt);
@@ -271,7 +264,7 @@ int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t pla
 		                 (unsigned long long)n);
 	if (plain_len > SN_PEM_MAX_SIZE)
 		return sn_seterr(e, SIGNET_EINVAL, "cosign key encryption: the key is too large");
-	if ((rc = sodium_ready(e)) != 0)
+	if ((rc = sn_sodium_load(e)) != 0)
 		return rc;
 	if (RAND_bytes(salt, sizeof(salt)) != 1 || RAND_bytes(nonce, sizeof(nonce)) != 1) {
 		ERR_clear_error();
@@ -306,7 +299,7 @@ int sn_cosign_encrypt(struct sn_buf *out, const unsigned char *plain, size_t pla
 	*out = res;
 	sn_buf_init(&res, SN_PEM_MAX_SIZE, "encrypted key");
 out:
-	sodium_memzero(key, sizeof(key));
+	OPENSSL_cleanse(key, sizeof(key));
 	sn_buf_free(&res);
 	free(text);
 	json_decref(root);
