@@ -1131,7 +1131,6 @@ enum sn_h1_outcome sn_h1_perform(struct sn_h1_pool *p, const struct sn_h1_reques
 		} else if ((oc = conn_open(p, rq, origin, &c, res->why, sizeof(res->why))) != SN_H1_DONE) {
 			goto out;
 		}
-		res->connected = 1;
 		c->deadline = rq->deadline_ms;
 		c->received = 0;
 		io.ctx = c;
