@@ -401,17 +401,6 @@ static enum sn_h1_outcome body_until_close(struct rd *r, const struct sn_h1_sink
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static enum sn_h1_outcome body_chunked(struct rd *r, const struct sn_h1_sink *sink)
 {
 	char line[SN_H1_MAX_CHUNK_LINE + 1];
@@ -429,10 +418,10 @@ static enum sn_h1_outcome body_chunked(struct rd *r, const struct sn_h1_sink *si
 		                  "a chunk-size line is longer than 1024 bytes (SN_H1_MAX_CHUNK_LINE)")) !=
 		    SN_H1_DONE)
 			return oc;
-		for (p = line; hexval(*p) >= 0; p++, digits++) {
+		for (p = line; sn_hex_digit((unsigned char)*p) >= 0; p++, digits++) {
 			if (size > (INT64_MAX >> 4))
 				return fail(r, SN_H1_MALFORMED, "a chunk size is too large");
-			size = size * 16 + hexval(*p);
+			size = size * 16 + sn_hex_digit((unsigned char)*p);
 		}
 		while (*p == ' ' || *p == '\t')
 			p++;
