@@ -41,8 +41,8 @@ int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)
 	if (creds_host != NULL &&
 	    (creds_host[0] == '\0' || strchr(creds_host, '/') != NULL || opts->creds == NULL))
 		return SIGNET_EINVAL;
-	/* No curl_global_init() here: libcurl is loaded and initialized on
-	 * the first network request (registry/curl_load.h). */
+	/* No global initialization here: libssl is loaded and initialized on
+	 * the first https connection (registry/http1.c). */
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		return SIGNET_ENOMEM;

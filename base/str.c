@@ -68,3 +68,14 @@ int sn_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	*out = (uint64_t)v;
 	return 0;
 }
+
+int sn_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * registry/client.c: the OCI distribution client on libcurl.
+ * registry/client.c: the OCI distribution client on http1.h's HTTP/1.1.
  *
- * One handle per registry host (kept in ctx->registries), one curl easy
- * handle in it so that connections are reused.  Each request is one
- * curl_easy_perform per hop: redirects are followed here, not by curl, so
- * that the Authorization header is dropped as soon as a redirect leaves the
+ * One handle per registry host (kept in ctx->registries), one connection
+ * pool in it so that connections are reused.  Each request is one
+ * sn_h1_perform per hop: redirects are followed here, so that the
+ * Authorization header is dropped as soon as a redirect leaves the
  * registry's host:port and https is never downgraded to http.  Bodies are
- * bounded while they stream (the transfer is aborted in the write callback
+ * bounded while they stream (the transfer is stopped in the body callback
  * once over the limit, or from the Content-Length header before any byte of
  * the body), digests are always recomputed here.
  *
  * HTTP outcome -> error code:
  *   connection, DNS, timeout, reset          SIGNET_ENETWORK (names the URL)
- *   TLS handshake / certificate              SIGNET_ETLS (curl's reason)
+ *   TLS handshake / certificate              SIGNET_ETLS (OpenSSL's reason)
+ *   an answer that breaks HTTP/1.1           SIGNET_EREGISTRY ("malformed HTTP answer: ...")
  *   401, 403                                 SIGNET_EAUTH (names the host, status, registry message)
  *   404                                      SIGNET_ENOTFOUND (names the image, blob or repository)
  *   any other unexpected status              SIGNET_EREGISTRY
@@ -170,14 +171,14 @@ static int bundle_add_file(struct sn_registry *r, const char *path, int must_exi
 /*
  * As containers-certs.d(5) and skopeo --cert-dir: every *.crt is a CA added
  * to the system's, X.cert + X.key a client certificate (only one pair is
- * supported with curl).  A directory that does not exist is ignored, as
+ * supported).  A directory that does not exist is ignored, as
  * skopeo does.
  */
 static int tls_setup(struct sn_registry *r, struct sn_err *e)
 {
 	const char *dir = r->ctx->cert_dir;
 	struct dirent **list = NULL;
-	char *path = NULL, *sys = NULL;
+	char *path = NULL;
 	int n, rc = 0, n_crt = 0;
 
 	if (r->tls_loaded || dir == NULL) {
@@ -233,9 +234,7 @@ static int tls_setup(struct sn_registry *r, struct sn_err *e)
 	}
 	/* CA certificates: the system bundle first, then the directory's. */
 	if (rc == 0 && n_crt > 0 && r->ctx->tls_verify) {
-		(void)curl_easy_getinfo(r->curl, CURLINFO_CAINFO, &sys);
-		if (sys != NULL)
-			rc = bundle_add_file(r, sys, 0, e);
+		rc = bundle_add_file(r, SN_SYSTEM_CA_FILE, 0, e);
 		for (int i = 0; i < n && rc == 0; i++) {
 			if (list[i]->d_name[0] == '.' || !ends_with(list[i]->d_name, ".crt"))
 				continue;
@@ -263,101 +262,55 @@ static int tls_setup(struct sn_registry *r, struct sn_err *e)
 
 /* ---- one transfer ----------------------------------------------------- */
 
+/* Where perform_once takes the answer (http1.h's sink). */
 struct xfer {
 	struct sn_buf *out;     /* 2xx body or NULL */
 	struct sn_buf *errbody; /* other bodies, truncated */
-	int head;
-	long status; /* from the status line of the answer being read */
+	long status;
 	int too_large, enomem, err_full;
 };
 
-static size_t header_cb(char *data, size_t size, size_t nmemb, void *userdata)
+static int on_head(void *ud, const struct sn_h1_answer *a, int64_t length)
 {
-	struct xfer *x = userdata;
-	size_t n = size * nmemb, i;
-	uint64_t v = 0;
+	struct xfer *x = ud;
 
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		/* a new answer (1xx, then the final one): "HTTP/1.1 200 OK" */
-		x->status = 0;
-		for (i = 5; i < n && data[i] != ' '; i++)
-			;
-		while (i < n && data[i] == ' ')
-			i++;
-		for (int k = 0; k < 3 && i < n && data[i] >= '0' && data[i] <= '9'; k++, i++)
-			x->status = x->status * 10 + (data[i] - '0');
-		return n;
+	x->status = a->status;
+	/* Refused before any byte of the body arrives. */
+	if (x->status >= 200 && x->status < 300 && x->out != NULL && length > (int64_t)x->out->max) {
+		x->too_large = 1;
+		return 1;
 	}
-	if (n > 15 && strncasecmp(data, "content-length:", 15) == 0 && x->status >= 200 && x->status < 300 &&
-	    !x->head && x->out != NULL) {
-		i = 15;
-		while (i < n && (data[i] == ' ' || data[i] == '\t'))
-			i++;
-		for (; i < n && data[i] >= '0' && data[i] <= '9'; i++) {
-			if (v > (UINT64_MAX - 9) / 10) {
-				v = UINT64_MAX;
-				break;
-			}
-			v = v * 10 + (uint64_t)(data[i] - '0');
-		}
-		/* Refused before any byte of the body arrives. */
-		if (v > (uint64_t)x->out->max) {
-			x->too_large = 1;
-			return 0;
-		}
-	}
-	return n;
+	return 0;
 }
 
-static size_t write_cb(char *data, size_t size, size_t nmemb, void *userdata)
+static int on_body(void *ud, const void *data, size_t n)
 {
-	struct xfer *x = userdata;
-	size_t n = size * nmemb, room;
+	struct xfer *x = ud;
+	size_t room;
 	int rc;
 
 	if (x->status >= 200 && x->status < 300) {
 		if (x->out == NULL)
-			return n;
+			return 0;
 		rc = sn_buf_append(x->out, data, n, NULL);
 		if (rc == SIGNET_ELIMIT)
 			x->too_large = 1;
 		else if (rc != 0)
 			x->enomem = 1;
-		return rc == 0 ? n : 0;
+		return rc;
 	}
 	if (x->status < 400)
-		return n; /* 1xx, 3xx: nothing to keep */
+		return 0; /* 3xx: nothing to keep */
 	room = x->errbody->max - x->errbody->len;
 	if (sn_buf_append(x->errbody, data, n < room ? n : room, NULL) != 0) {
 		x->enomem = 1;
-		return 0;
+		return 1;
 	}
 	if (n > room) {
 		x->err_full = 1; /* enough for a message: stop reading */
-		return 0;
+		return 1;
 	}
-	return n;
-}
-
-static int tls_error(CURLcode cc)
-{
-	switch (cc) {
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CLIENTCERT: return 1;
-	default: return 0;
-	}
+	return 0;
 }
 
 /* What OpenSSL says (the wording changed across versions) when the
@@ -378,44 +331,54 @@ static int plain_http_answer(const char *why)
 	" (the registry may speak plain HTTP, not HTTPS: to allow that, turn TLS verification off, "         \
 	"--tls-verify=false)"
 
-/* Worth another try: the connection broke, not a refusal or a timeout. */
-static int reset_error(CURLcode cc)
+static int header_copy(char **out, const struct sn_h1_answer *a, const char *name, size_t index)
 {
-	return cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING ||
-	       cc == CURLE_PARTIAL_FILE || cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
-}
-
-static int header_copy(char **out, CURL *c, const char *name, size_t index)
-{
-	struct curl_header *h = NULL;
+	const char *v = sn_h1_header(a, name, index);
 
 	*out = NULL;
-	if (curl_easy_header(c, name, index, CURLH_HEADER, -1, &h) != CURLHE_OK || h == NULL)
+	if (v == NULL)
 		return 0;
-	return (*out = strdup(h->value)) != NULL ? 0 : SIGNET_ENOMEM;
+	return (*out = strdup(v)) != NULL ? 0 : SIGNET_ENOMEM;
 }
 
-static int collect_headers(struct sn_registry *r, struct sn_http_resp *resp, struct sn_err *e)
+/* Retry-After (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date;
+ * seconds from now, 0 when absent, past or unreadable. */
+static long retry_after(const char *v)
 {
-	struct curl_header *h = NULL;
-	curl_off_t ra = 0;
-	size_t amount = 0;
+	struct tm tm = {0};
+	const char *end;
+	long s = 0;
 
-	if (header_copy(&resp->content_type, r->curl, "Content-Type", 0) != 0 ||
-	    header_copy(&resp->docker_digest, r->curl, "Docker-Content-Digest", 0) != 0 ||
-	    header_copy(&resp->location, r->curl, "Location", 0) != 0 ||
-	    header_copy(&resp->link, r->curl, "Link", 0) != 0)
-		return sn_enomem(e);
-	if (curl_easy_header(r->curl, "WWW-Authenticate", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h != NULL)
-		amount = h->amount;
-	for (size_t i = 0; i < amount && resp->n_www_auth < SN_MAX_CHALLENGE_HEADERS; i++) {
-		if (header_copy(&resp->www_auth[resp->n_www_auth], r->curl, "WWW-Authenticate", i) != 0)
-			return sn_enomem(e);
-		if (resp->www_auth[resp->n_www_auth] != NULL)
-			resp->n_www_auth++;
+	if (v == NULL)
+		return 0;
+	if (*v >= '0' && *v <= '9') {
+		for (; *v >= '0' && *v <= '9'; v++)
+			if ((s = s * 10 + (*v - '0')) > SIGNET_MAX_RETRY_AFTER_S)
+				return SIGNET_MAX_RETRY_AFTER_S;
+		return *v == '\0' ? s : 0;
 	}
-	if (curl_easy_getinfo(r->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
-		resp->retry_after_s = ra > SIGNET_MAX_RETRY_AFTER_S ? SIGNET_MAX_RETRY_AFTER_S : (long)ra;
+	end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return 0;
+	s = (long)(timegm(&tm) - time(NULL));
+	return s <= 0 ? 0 : s > SIGNET_MAX_RETRY_AFTER_S ? SIGNET_MAX_RETRY_AFTER_S : s;
+}
+
+static int collect_headers(const struct sn_h1_answer *a, struct sn_http_resp *resp, struct sn_err *e)
+{
+	size_t amount = sn_h1_header_count(a, "WWW-Authenticate");
+
+	if (header_copy(&resp->content_type, a, "Content-Type", 0) != 0 ||
+	    header_copy(&resp->docker_digest, a, "Docker-Content-Digest", 0) != 0 ||
+	    header_copy(&resp->location, a, "Location", 0) != 0 ||
+	    header_copy(&resp->link, a, "Link", 0) != 0)
+		return sn_enomem(e);
+	for (size_t i = 0; i < amount && resp->n_www_auth < SN_MAX_CHALLENGE_HEADERS; i++) {
+		if (header_copy(&resp->www_auth[resp->n_www_auth], a, "WWW-Authenticate", i) != 0)
+			return sn_enomem(e);
+		resp->n_www_auth++;
+	}
+	resp->retry_after_s = retry_after(sn_h1_header(a, "Retry-After", 0));
 	return 0;
 }
 
@@ -445,29 +408,6 @@ void sn_http_resp_free(struct sn_http_resp *resp)
 		resp_clear(resp);
 }
 
-static void slist_wipe_free(struct curl_slist *l)
-{
-	for (struct curl_slist *p = l; p != NULL; p = p->next)
-		OPENSSL_cleanse(p->data, strlen(p->data));
-	curl_slist_free_all(l);
-}
-
-static int slist_add(struct curl_slist **l, struct sn_err *e, const char *name, const char *value)
-{
-	struct curl_slist *n;
-	char *line;
-
-	if ((line = sn_aprintf(e, "%s: %s", name, value)) == NULL)
-		return SIGNET_ENOMEM;
-	n = curl_slist_append(*l, line);
-	OPENSSL_cleanse(line, strlen(line));
-	free(line);
-	if (n == NULL)
-		return sn_enomem(e);
-	*l = n;
-	return 0;
-}
-
 /* How messages name the server: req->peer, else "registry <domain>". */
 static const char *peer_name(const struct sn_registry *r, const struct sn_http_req *req, char *buf,
                              size_t size)
@@ -490,20 +430,28 @@ static int deadline_passed(const struct sn_registry *r, const struct sn_http_req
 	                 SIGNET_IMAGE_TIMEOUT_MS);
 }
 
-/* Was it the image's deadline, not a timeout of the request's own, that
- * cut the request that timed out? */
-static int deadline_bound(struct sn_registry *r, int64_t left_ms, long connect_ms, long request_ms)
+/* r's connections, made on first use with r's TLS settings. */
+static int pool_get(struct sn_registry *r, struct sn_err *e)
 {
-	curl_off_t connected_us = 0;
+	struct sn_h1_tls tls = {0};
 
-	if (left_ms > request_ms)
+	if (r->pool != NULL)
 		return 0;
-	if (left_ms <= connect_ms)
-		return 1;
-	/* The connect timeout was the shorter: it cut the request only if no
-	 * connection was made. */
-	return curl_easy_getinfo(r->curl, CURLINFO_CONNECT_TIME_T, &connected_us) == CURLE_OK &&
-	       connected_us > 0;
+	tls.verify = r->ctx->tls_verify;
+	if (r->ca_bundle.len > 0) {
+		tls.ca_pem = r->ca_bundle.data;
+		tls.ca_len = r->ca_bundle.len;
+	}
+	tls.client_cert = r->client_cert;
+	tls.client_key = r->client_key;
+	return sn_h1_pool_new(&r->pool, &tls) == 0 ? 0 : sn_enomem(e);
+}
+
+/* Frees n "Name: value" lines, wiping them (one may be credentials). */
+static void lines_wipe_free(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sn_free_secret(lines[i]);
 }
 
 /*
@@ -515,94 +463,63 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
                         int on_origin, struct sn_http_resp *resp, int *retryable, struct sn_err *e)
 {
 	const struct signet_ctx *ctx = r->ctx;
-	struct xfer x = {req->out, &resp->errbody, strcmp(req->method, "HEAD") == 0, 0, 0, 0, 0};
-	struct curl_slist *hdrs = NULL;
-	struct curl_blob ca;
+	struct xfer x = {req->out, &resp->errbody, 0, 0, 0, 0};
+	const struct sn_h1_sink sink = {on_head, on_body, &x};
+	struct sn_h1_request rq = {0};
+	struct sn_h1_answer a = {0};
+	struct sn_h1_result res;
+	struct sn_url u = {0};
+	char *lines[4] = {NULL};
+	size_t n_lines = 0;
 	char shown[1024], peer[320];
 	const long connect_ms =
 	    ctx->connect_timeout_ms > 0 ? ctx->connect_timeout_ms : SIGNET_CONNECT_TIMEOUT_MS;
 	const long request_ms =
 	    ctx->request_timeout_ms > 0 ? ctx->request_timeout_ms : SIGNET_REQUEST_TIMEOUT_MS;
+	const int64_t now = sn_now_ms();
 	int64_t left_ms = INT64_MAX;
-	const char *pn;
-	CURLcode cc;
+	const char *pn, *why = NULL;
 	int rc = 0;
 
 	*retryable = 0;
-	curl_easy_reset(r->curl); /* options only: connections and caches stay */
-	r->errbuf[0] = '\0';
 	safe_url(url, on_origin, shown, sizeof(shown));
+	pn = peer_name(r, req, peer, sizeof(peer));
 	/* No request outlives the deadline of the image being examined. */
-	if (ctx->deadline_ms != 0 && (left_ms = ctx->deadline_ms - sn_now_ms()) <= 0) {
+	if (ctx->deadline_ms != 0 && (left_ms = ctx->deadline_ms - now) <= 0) {
 		rc = deadline_passed(r, req, shown, e);
 		goto out;
 	}
-	if ((req->accept != NULL && (rc = slist_add(&hdrs, e, "Accept", req->accept)) != 0) ||
-	    (req->content_type != NULL &&
-	     (rc = slist_add(&hdrs, e, "Content-Type", req->content_type)) != 0) ||
-	    (send_auth && req->auth != NULL && (rc = slist_add(&hdrs, e, "Authorization", req->auth)) != 0))
+	if ((rc = pool_get(r, e)) != 0)
 		goto out;
-	if (req->body != NULL || strcmp(req->method, "PUT") == 0 || strcmp(req->method, "POST") == 0) {
-		struct curl_slist *n = curl_slist_append(hdrs, "Expect:");
-
-		if (n == NULL) {
-			rc = sn_enomem(e);
-			goto out;
-		}
-		hdrs = n;
+	if ((rc = sn_url_parse(&u, url, &why)) != 0) {
+		rc = rc == SIGNET_ENOMEM
+		         ? sn_enomem(e)
+		         : sn_seterr(e, SIGNET_EREGISTRY, "%s: %s %s: %s", pn, req->method, shown, why);
+		goto out;
 	}
-	curl_easy_setopt(r->curl, CURLOPT_URL, url);
-	curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
-	/* The library reads no environment: no proxy from http_proxy & co. */
-	curl_easy_setopt(r->curl, CURLOPT_PROXY, "");
-	curl_easy_setopt(r->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(r->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(r->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(r->curl, CURLOPT_UNRESTRICTED_AUTH, 0L);
-	curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	                 (long)(connect_ms < left_ms ? connect_ms : left_ms));
-	curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, (long)(request_ms < left_ms ? request_ms : left_ms));
-	curl_easy_setopt(r->curl, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(r->curl, CURLOPT_USERAGENT, SN_USER_AGENT);
-	curl_easy_setopt(r->curl, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(r->curl, CURLOPT_HEADERDATA, &x);
-	curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, hdrs);
-	if (ctx->tls_verify) {
-		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (r->ca_bundle.len > 0) {
-			ca.data = r->ca_bundle.data;
-			ca.len = r->ca_bundle.len;
-			ca.flags = CURL_BLOB_NOCOPY; /* lives as long as r->curl */
-			curl_easy_setopt(r->curl, CURLOPT_CAINFO_BLOB, &ca);
-		}
-	} else {
-		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(r->curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	if ((lines[n_lines++] = sn_aprintf(e, "User-Agent: %s", SN_USER_AGENT)) == NULL ||
+	    (req->accept != NULL && (lines[n_lines++] = sn_aprintf(e, "Accept: %s", req->accept)) == NULL) ||
+	    (req->content_type != NULL &&
+	     (lines[n_lines++] = sn_aprintf(e, "Content-Type: %s", req->content_type)) == NULL) ||
+	    (send_auth && req->auth != NULL &&
+	     (lines[n_lines++] = sn_aprintf(e, "Authorization: %s", req->auth)) == NULL)) {
+		rc = SIGNET_ENOMEM;
+		goto out;
 	}
-	if (r->client_cert != NULL) {
-		curl_easy_setopt(r->curl, CURLOPT_SSLCERT, r->client_cert);
-		curl_easy_setopt(r->curl, CURLOPT_SSLCERTTYPE, "PEM");
-		curl_easy_setopt(r->curl, CURLOPT_SSLKEY, r->client_key);
-		curl_easy_setopt(r->curl, CURLOPT_SSLKEYTYPE, "PEM");
-	}
-	if (x.head) {
-		curl_easy_setopt(r->curl, CURLOPT_NOBODY, 1L);
-	} else if (strcmp(req->method, "GET") == 0) {
-		curl_easy_setopt(r->curl, CURLOPT_HTTPGET, 1L);
-	} else {
-		/* PUT and POST send the body from memory */
-		curl_easy_setopt(r->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-		curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
-		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(r->curl, CURLOPT_CUSTOMREQUEST, req->method);
-	}
+	rq.method = req->method;
+	rq.url = &u;
+	rq.headers = (const char *const *)lines;
+	rq.n_headers = n_lines;
+	rq.body = req->body;
+	rq.body_len = req->body_len;
+	rq.has_body =
+	    req->body != NULL || strcmp(req->method, "PUT") == 0 || strcmp(req->method, "POST") == 0;
+	rq.connect_deadline_ms = now + (connect_ms < left_ms ? connect_ms : left_ms);
+	rq.deadline_ms = now + (request_ms < left_ms ? request_ms : left_ms);
 
 	sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s", req->method, shown);
-	cc = curl_easy_perform(r->curl);
-	if (x.enomem) {
+	sn_h1_perform(r->pool, &rq, &a, &sink, &res);
+	if (x.enomem || res.outcome == SN_H1_NOMEM) {
 		rc = sn_enomem(e);
 		goto out;
 	}
@@ -615,35 +532,40 @@ static int perform_once(struct sn_registry *r, const struct sn_http_req *req, co
 			               req->what != NULL ? req->what : shown, req->out->max);
 		goto out;
 	}
-	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && x.err_full)) {
-		const char *why = r->errbuf[0] != '\0' ? r->errbuf : curl_easy_strerror(cc);
-
-		sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s: %s", req->method, shown, why);
-		/* A TLS alert (e.g. the server wants a client certificate) comes
-		 * as a send/receive error from the SSL layer: not a reset. */
-		if ((cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR) && strstr(why, "SSL") != NULL)
-			cc = CURLE_SSL_CONNECT_ERROR;
-		*retryable = reset_error(cc);
-		pn = peer_name(r, req, peer, sizeof(peer));
-		if (tls_error(cc))
+	if (res.outcome != SN_H1_DONE && !(res.outcome == SN_H1_STOPPED && x.err_full)) {
+		sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s: %s", req->method, shown, res.why);
+		*retryable = res.outcome == SN_H1_RESET;
+		switch (res.outcome) {
+		case SN_H1_TLS:
 			rc = sn_seterr(e, SIGNET_ETLS, "%s: %s %s: TLS error: %s%s", pn, req->method, shown,
-			               why,
-			               r->ctx->tls_verify && plain_http_answer(why) ? PLAIN_HTTP_HINT : "");
-		else if (cc == CURLE_OPERATION_TIMEDOUT && deadline_bound(r, left_ms, connect_ms, request_ms))
-			rc = deadline_passed(r, req, shown, e);
-		else if (cc == CURLE_OPERATION_TIMEDOUT)
-			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: timed out: %s", pn, req->method, shown,
-			               why);
-		else
-			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: %s", pn, req->method, shown, why);
+			               res.why,
+			               ctx->tls_verify && plain_http_answer(res.why) ? PLAIN_HTTP_HINT : "");
+			break;
+		case SN_H1_TIMEOUT:
+			/* Cut by the image's deadline, or by a timeout of the request's own? */
+			if (ctx->deadline_ms != 0 && sn_now_ms() >= ctx->deadline_ms)
+				rc = deadline_passed(r, req, shown, e);
+			else
+				rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: timed out: %s", pn,
+				               req->method, shown, res.why);
+			break;
+		case SN_H1_MALFORMED:
+			rc = sn_seterr(e, SIGNET_EREGISTRY, "%s: %s %s: malformed HTTP answer: %s", pn,
+			               req->method, shown, res.why);
+			break;
+		default:
+			rc = sn_seterr(e, SIGNET_ENETWORK, "%s: %s %s: %s", pn, req->method, shown, res.why);
+			break;
+		}
 		goto out;
 	}
-	curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	resp->status = a.status;
 	sn_log(ctx, SIGNET_LOG_DEBUG, "%s %s: HTTP %ld", req->method, shown, resp->status);
-	rc = collect_headers(r, resp, e);
+	rc = collect_headers(&a, resp, e);
 out:
-	curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, NULL);
-	slist_wipe_free(hdrs);
+	lines_wipe_free(lines, n_lines);
+	sn_h1_answer_free(&a);
+	sn_url_free(&u);
 	return rc;
 }
 
@@ -726,8 +648,8 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 			               cur.method, shown, SIGNET_MAX_REDIRECTS);
 			goto out;
 		}
-		next = NULL;
-		curl_easy_getinfo(r->curl, CURLINFO_REDIRECT_URL, &next);
+		free(next);
+		next = resp->location != NULL ? sn_url_resolve(url, resp->location) : NULL;
 		scheme = url_scheme(url);
 		next_scheme = next != NULL ? url_scheme(next) : NULL;
 		if (next == NULL || scheme == NULL || next_scheme == NULL) {
@@ -759,6 +681,7 @@ int sn_http_exchange(struct sn_registry *r, const struct sn_http_req *req, struc
 	resp->url = url;
 	url = NULL;
 out:
+	free(next);
 	free(url);
 	return rc;
 }
@@ -841,8 +764,7 @@ static void registry_free(struct sn_registry *r)
 {
 	if (r == NULL)
 		return;
-	if (r->curl != NULL)
-		curl_easy_cleanup(r->curl);
+	sn_h1_pool_free(r->pool);
 	sn_auth_free(r);
 	sn_buf_free(&r->ca_bundle);
 	free(r->client_cert);
@@ -866,7 +788,7 @@ void sn_registry_free_all(struct signet_ctx *ctx)
 }
 
 /* A character filter, not the reference grammar (sn_ref_domain_ok): hosts
- * also come from lookaside URLs (as libcurl parsed them) and --registry,
+ * also come from lookaside URLs (as url.c parsed them) and --registry,
  * which the grammar would refuse more of; this only keeps what cannot be a
  * host name out of URLs and messages. */
 static int valid_domain(const char *d)
@@ -908,11 +830,6 @@ int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char
 	                         e)) == NULL) {
 		registry_free(r);
 		return SIGNET_ENOMEM;
-	}
-	/* Loads libcurl if this is the first use of it in the process. */
-	if ((r->curl = curl_easy_init()) == NULL) {
-		registry_free(r);
-		return sn_curl_fail(e);
 	}
 	r->next = ctx->registries;
 	ctx->registries = r;

@@ -8,7 +8,7 @@
 #ifndef SN_CLIENT_INTERNAL_H
 #define SN_CLIENT_INTERNAL_H
 
-#include "curl_load.h"
+#include "http1.h"
 #include "registry.h"
 #include "url.h"
 
@@ -68,10 +68,9 @@ struct sn_registry {
 	char *host;             /* what is contacted: "registry-1.docker.io", "localhost:5000" */
 	char *base;             /* "https://HOST" or "http://HOST" once probed, else NULL */
 	long probe_status;      /* HTTP status of the unauthenticated GET /v2/ */
-	CURL *curl;             /* one per registry: connections are reused */
-	char errbuf[CURL_ERROR_SIZE];
+	struct sn_h1_pool *pool; /* its connections (http1.h), made on first use */
 	int tls_loaded;
-	struct sn_buf ca_bundle; /* PEM: system bundle + cert_dir *.crt; empty: curl's defaults */
+	struct sn_buf ca_bundle; /* PEM: system bundle + cert_dir *.crt; empty: SN_SYSTEM_CA_FILE */
 	char *client_cert;       /* paths in cert_dir, or NULL */
 	char *client_key;
 	struct sn_challenge challenge; /* from the /v2/ probe or the last 401 */

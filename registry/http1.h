@@ -135,13 +135,12 @@ struct sn_h1_request {
 
 struct sn_h1_result {
 	enum sn_h1_outcome outcome;
-	int connected;  /* a connection was (or was already) established */
 	char why[512];  /* for any outcome but SN_H1_DONE; never holds a header value */
 };
 
 /* One exchange: takes an idle connection to the URL's origin or opens
  * one (all addresses of the name, in order, within connect_deadline_ms),
- * sends the request (Host and User-Agent added; the request bytes are
+ * sends the request (Host added, and Content-Length with a body; the bytes are
  * wiped after sending), reads the answer into a and sink, and keeps the
  * connection if it is reusable.  A kept connection that fails before any
  * byte of the answer arrived is replaced once by a new one (the server

@@ -6,7 +6,7 @@
  * A lookaside is a static web server, not a registry: there is no /v2/
  * probe, no challenge and no token, and no credentials are ever sent to it
  * (containers/image does not either).  What it shares with the registry
- * client (client.c, sn_http_exchange) is everything else: the curl handle
+ * client (client.c, sn_http_exchange) is everything else: the handle
  * cached per host:port in ctx->registries (connection reuse; a lookaside on
  * the registry's own host:port uses the registry's handle, which is safe
  * because credentials are only ever sent when a request carries them), the

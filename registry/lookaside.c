@@ -18,20 +18,6 @@
 
 /* ---- URLs ----------------------------------------------------------- */
 
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return c - 'A' + 10;
-}
-
 static int is_file_url(const char *u)
 {
 	return strncasecmp(u, "file://", 7) == 0;
@@ -51,7 +37,7 @@ const char *sn_lookaside_base_problem(const char *u)
 			return "contains a space or a control character";
 		if (c == '?' || c == '#')
 			return "a query or fragment is not supported in a lookaside URL";
-		if (c == '%' && !(is_hex(p[1]) && is_hex(p[2])))
+		if (c == '%' && (sn_hex_digit(p[1]) < 0 || sn_hex_digit(p[2]) < 0))
 			return "contains an invalid percent-escape";
 	}
 	if (strncasecmp(u, "https://", 8) == 0) {
@@ -162,12 +148,12 @@ static int file_url_path(char **out, const char *url, struct sn_err *e)
 			*q++ = *p;
 			continue;
 		}
-		if (!is_hex(p[1]) || !is_hex(p[2])) {
+		if (sn_hex_digit(p[1]) < 0 || sn_hex_digit(p[2]) < 0) {
 			free(path);
 			return sn_seterr(e, SIGNET_EBADINPUT,
 			                 "lookaside URL \"%.300s\": invalid percent-escape", url);
 		}
-		*q = (char)(hex_val(p[1]) * 16 + hex_val(p[2]));
+		*q = (char)(sn_hex_digit(p[1]) * 16 + sn_hex_digit(p[2]));
 		if (*q == '\0') {
 			free(path);
 			return sn_seterr(e, SIGNET_EBADINPUT,

@@ -114,8 +114,8 @@ int sn_manifest_is_index(const struct sn_manifest *m);
 /* ---- the registry client (client.c, auth.c, authfile.c) ----------- */
 
 /*
- * One handle per registry host, kept in ctx->registries and reused: one
- * curl handle (connection reuse), cached bearer tokens per scope, the
+ * One handle per registry host, kept in ctx->registries and reused: its
+ * connections (http1.h's pool), cached bearer tokens per scope, the
  * credentials for that host.  Returned handles are borrowed from ctx.
  * domain is a normalized reference domain ("docker.io" maps to
  * registry-1.docker.io).

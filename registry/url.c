@@ -31,11 +31,6 @@ static int is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static int to_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
@@ -73,7 +68,7 @@ static const char *check_bytes(const char *s)
 			return "a space, a control character or a byte outside ASCII in the URL";
 		if (*p == '\\')
 			return "a backslash in the URL";
-		if (*p == '%' && !(is_hex(p[1]) && is_hex(p[2])))
+		if (*p == '%' && (sn_hex_digit(p[1]) < 0 || sn_hex_digit(p[2]) < 0))
 			return "a percent sign that does not start a %XX escape in the URL";
 	}
 	return NULL;
@@ -110,7 +105,7 @@ static int looks_numeric(const char *host, size_t n)
 		return 0;
 	if (n - start >= 2 && host[start] == '0' && (host[start + 1] == 'x' || host[start + 1] == 'X')) {
 		for (size_t i = start + 2; i < n; i++) {
-			if (!is_hex((unsigned char)host[i]))
+			if (sn_hex_digit((unsigned char)host[i]) < 0)
 				return 0;
 		}
 		return 1;

@@ -18,7 +18,7 @@ expect_exit 0 -- "$SIGNET" standalone-sign "$T/m.json" "$REF" --gpg-key "$FPR_A"
 
 # traced CODE ARGS...: runs signet ARGS under strace (following forks);
 # the exit code must be CODE and the trace must hold exactly one execve
-# and no new process (threads, e.g. curl's resolver, are not processes:
+# and no new process (threads, e.g. audit -j workers, are not processes:
 # a clone with CLONE_THREAD is allowed).
 traced() {
 	local code=$1

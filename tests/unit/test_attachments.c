@@ -931,7 +931,7 @@ static void test_concurrent_writers(void **state)
 
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			signet_ctx *cctx = new_ctx(); /* never share curl handles across fork */
+			signet_ctx *cctx = new_ctx(); /* never share connections across fork */
 
 			(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 			for (int i = 0; i < 10; i++) {

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tests/unit/test_http1.c: the HTTP/1.1 answer reader (registry/http1.c)
+ * on answers held in memory, delivered whole and one byte at a time: every
+ * framing, what may be reused, and each refusal with its reason.  The
+ * transport against servers is in tests/integration (registry_auth for
+ * TLS, hostile_http for lying servers). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/http1.h"
+
+struct mem {
+	const char *data;
+	size_t len, pos, piece; /* piece: most bytes per read (0: all) */
+	int fail_at_end;        /* -1 (a broken connection) instead of 0 at the end */
+};
+
+static ssize_t mem_read(void *ctx, void *buf, size_t n, enum sn_h1_outcome *oc)
+{
+	struct mem *m = ctx;
+	size_t k = m->len - m->pos;
+
+	if (k == 0) {
+		if (m->fail_at_end) {
+			*oc = SN_H1_RESET;
+			return -1;
+		}
+		return 0;
+	}
+	if (m->piece != 0 && k > m->piece)
+		k = m->piece;
+	if (k > n)
+		k = n;
+	memcpy(buf, m->data + m->pos, k);
+	m->pos += k;
+	return (ssize_t)k;
+}
+
+struct got {
+	char body[4096];
+	size_t len;
+	int64_t length;
+	int heads;
+	size_t stop_after; /* stop once the body reaches this many bytes (0: never) */
+};
+
+static int got_head(void *ud, const struct sn_h1_answer *a, int64_t length)
+{
+	struct got *g = ud;
+
+	(void)a;
+	g->heads++;
+	g->length = length;
+	return 0;
+}
+
+static int got_body(void *ud, const void *data, size_t n)
+{
+	struct got *g = ud;
+
+	if (g->len + n > sizeof(g->body))
+		return 1;
+	memcpy(g->body + g->len, data, n);
+	g->len += n;
+	return g->stop_after != 0 && g->len >= g->stop_after;
+}
+
+struct run {
+	enum sn_h1_outcome oc;
+	int reusable;
+	struct sn_h1_answer a;
+	struct got g;
+	char why[256];
+};
+
+/* Reads text as an answer, in pieces of piece bytes (0: at once). */
+static void read_as(struct run *r, const char *text, size_t len, size_t piece, int head)
+{
+	struct mem m = {text, len, 0, piece, 0};
+	const struct sn_h1_io io = {mem_read, &m};
+	struct sn_h1_sink sink = {got_head, got_body, &r->g};
+
+	memset(&r->g, 0, sizeof(r->g));
+	r->oc = sn_h1_read_answer(&io, head, &r->a, &sink, &r->reusable, r->why, sizeof(r->why));
+}
+
+/* The same outcome whole and byte by byte; the byte-by-byte run is kept. */
+static void read_both(struct run *r, const char *text, int head)
+{
+	struct run whole;
+
+	read_as(&whole, text, strlen(text), 0, head);
+	read_as(r, text, strlen(text), 1, head);
+	assert_int_equal(whole.oc, r->oc);
+	assert_int_equal(whole.reusable, r->reusable);
+	assert_string_equal(whole.why, r->why);
+	assert_int_equal(whole.g.len, r->g.len);
+	sn_h1_answer_free(&whole.a);
+}
+
+static void expect_body(const struct run *r, const char *body)
+{
+	assert_int_equal(r->oc, SN_H1_DONE);
+	assert_int_equal(r->g.len, strlen(body));
+	assert_memory_equal(r->g.body, body, r->g.len);
+}
+
+static void test_content_length(void **state)
+{
+	struct run r;
+
+	(void)state;
+	read_both(&r, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello", 0);
+	expect_body(&r, "hello");
+	assert_int_equal(r.a.status, 200);
+	assert_int_equal(r.a.minor, 1);
+	assert_int_equal(r.g.length, 5);
+	assert_int_equal(r.g.heads, 1);
+	assert_int_equal(r.reusable, 1);
+	assert_string_equal(sn_h1_header(&r.a, "content-type", 0), "text/plain");
+	assert_null(sn_h1_header(&r.a, "content-type", 1));
+	sn_h1_answer_free(&r.a);
+	/* the same length repeated, in a field and a list, agrees */
+	read_both(&r, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2, 2\r\n\r\nhi", 0);
+	expect_body(&r, "hi");
+	sn_h1_answer_free(&r.a);
+	/* Connection: close: read, not reused */
+	read_both(&r, "HTTP/1.1 404 Not Found\r\nConnection: keep-alive, close\r\nContent-Length: 0\r\n\r\n",
+	          0);
+	expect_body(&r, "");
+	assert_int_equal(r.a.status, 404);
+	assert_int_equal(r.reusable, 0);
+	sn_h1_answer_free(&r.a);
+	/* bytes after the answer: nothing was pipelined, so not reused */
+	read_as(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1", 26 + 13 + 1 + 8, 0, 0);
+	expect_body(&r, "x");
+	assert_int_equal(r.reusable, 0);
+	sn_h1_answer_free(&r.a);
+}
+
+static void test_chunked(void **state)
+{
+	struct run r;
+
+	(void)state;
+	read_both(&r,
+	          "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n"
+	          "5;name=value\r\nhello\r\n1\r\n \r\nA \r\n0123456789\r\n0\r\nDigest: x\r\nOther: y\r\n\r\n",
+	          0);
+	expect_body(&r, "hello 0123456789");
+	assert_int_equal(r.g.length, -1);
+	assert_int_equal(r.reusable, 1);
+	sn_h1_answer_free(&r.a);
+}
+
+static void test_until_close(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* HTTP/1.0, bare LF line ends, no length: the body is what comes before the close */
+	read_both(&r, "HTTP/1.0 200 OK\nServer: old\n\nall of it", 0);
+	expect_body(&r, "all of it");
+	assert_int_equal(r.a.minor, 0);
+	assert_int_equal(r.g.length, -1);
+	assert_int_equal(r.reusable, 0);
+	sn_h1_answer_free(&r.a);
+}
+
+static void test_no_body(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* HEAD: the length is announced, no body follows */
+	read_both(&r, "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nDocker-Content-Digest: sha256:ab\r\n\r\n",
+	          1);
+	expect_body(&r, "");
+	assert_int_equal(r.g.length, 0);
+	assert_int_equal(r.reusable, 1);
+	assert_string_equal(sn_h1_header(&r.a, "Docker-Content-Digest", 0), "sha256:ab");
+	sn_h1_answer_free(&r.a);
+	read_both(&r, "HTTP/1.1 204 No Content\r\n\r\n", 0);
+	expect_body(&r, "");
+	assert_int_equal(r.reusable, 1);
+	sn_h1_answer_free(&r.a);
+	read_both(&r, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n", 0);
+	expect_body(&r, "");
+	sn_h1_answer_free(&r.a);
+}
+
+static void test_interim(void **state)
+{
+	char text[2048] = "";
+	struct run r;
+
+	(void)state;
+	read_both(&r,
+	          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n"
+	          "HTTP/1.1 201 Created\r\nLocation: /v2/x\r\nContent-Length: 0\r\n\r\n",
+	          0);
+	expect_body(&r, "");
+	assert_int_equal(r.a.status, 201);
+	assert_null(sn_h1_header(&r.a, "Link", 0)); /* the interim answer's fields are gone */
+	assert_string_equal(sn_h1_header(&r.a, "Location", 0), "/v2/x");
+	assert_int_equal(r.g.heads, 1);
+	sn_h1_answer_free(&r.a);
+	/* SN_H1_MAX_INTERIM interim answers pass, one more does not */
+	for (unsigned i = 0; i < SN_H1_MAX_INTERIM; i++)
+		strcat(text, "HTTP/1.1 100 Continue\r\n\r\n");
+	strcat(text, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	read_both(&r, text, 0);
+	expect_body(&r, "");
+	sn_h1_answer_free(&r.a);
+	memmove(text + 25, text, strlen(text) + 1);
+	memcpy(text, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+	read_both(&r, text, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "more than 8 interim (1xx) answers (SN_H1_MAX_INTERIM)");
+	sn_h1_answer_free(&r.a);
+}
+
+/* Each answer refused as malformed, with the reason that says why. */
+static void test_malformed(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+	    {"HTTP/1.1 2OO OK\r\n\r\n", "the status line has no status code of three digits (100-599)"},
+	    {"HTTP/1.1 600 Odd\r\n\r\n", "the status line has no status code of three digits (100-599)"},
+	    {"HTTP/1.1 2000 OK\r\n\r\n", "the status line has no status code of three digits (100-599)"},
+	    {"HTTP/2 200\r\n\r\n", "the status line does not start with \"HTTP/1.x \""},
+	    {"ICY 200 OK\r\n\r\n", "the status line does not start with \"HTTP/1.x \""},
+	    {"\r\n\r\n", "the status line does not start with \"HTTP/1.x \""},
+	    {"HTTP/1.1 200 O\x01K\r\n\r\n", "a control character in the status line"},
+	    {"HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n", "a bare CR in the answer head"},
+	    {"HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n",
+	     "a header line starts with a blank (obsolete line folding)"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\nx",
+	     "a header name holds a character not allowed in a token"},
+	    {"HTTP/1.1 200 OK\r\nno colon\r\n\r\n", "a header line is not \"name: value\""},
+	    {"HTTP/1.1 200 OK\r\n: v\r\n\r\n", "a header line is not \"name: value\""},
+	    {"HTTP/1.1 200 OK\r\nA: b\x7f\r\n\r\n", "a control character in the value of header A"},
+	    {"HTTP/1.1 101 Switching Protocols\r\n\r\n", "101 Switching Protocols, which was not asked for"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+	     "a transfer coding other than chunked alone"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+	     "a transfer coding other than chunked alone"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+	     "a transfer coding other than chunked alone"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+	     "both Transfer-Encoding and Content-Length"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy",
+	     "two different Content-Length values"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\nxy", "two different Content-Length values"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "Content-Length is not a decimal number"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", "Content-Length is not a decimal number"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", "Content-Length is not a decimal number"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n",
+	     "Content-Length is too large"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+	     "a chunk-size line is not a hexadecimal size"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n",
+	     "a chunk-size line is not a hexadecimal size"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
+	     "a chunk size is too large"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nxy\r\n0\r\n\r\n",
+	     "a chunk is longer than its size"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n",
+	     "a trailer line is not \"name: value\""},
+	};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		read_both(&r, cases[i].text, 0);
+		if (r.oc != SN_H1_MALFORMED || strcmp(r.why, cases[i].why) != 0)
+			fail_msg("case %zu: outcome %d, why \"%s\"; expected \"%s\"", i, r.oc, r.why,
+			         cases[i].why);
+		assert_int_equal(r.reusable, 0);
+		sn_h1_answer_free(&r.a);
+	}
+}
+
+/* A NUL in the head (strlen cannot be used for these). */
+static void test_nul(void **state)
+{
+	static const char text[] = "HTTP/1.1 200 OK\r\nA: b\0c\r\n\r\n";
+	struct run r;
+
+	(void)state;
+	read_as(&r, text, sizeof(text) - 1, 0, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "a NUL byte in the answer head");
+	sn_h1_answer_free(&r.a);
+}
+
+/* The bounds of the head, the chunk lines and the trailer: at the bound
+ * it is read, one byte over it is refused. */
+static void test_bounds(void **state)
+{
+	const size_t cap = SN_H1_MAX_HEAD_SIZE + 4096;
+	char *text = malloc(cap);
+	struct run r;
+	size_t n, fixed;
+
+	(void)state;
+	assert_non_null(text);
+	/* a head of exactly SN_H1_MAX_HEAD_SIZE bytes: the status line, one
+	 * padding field, the empty line */
+	fixed = strlen("HTTP/1.1 200 OK\r\nX: \r\n\r\n");
+	n = (size_t)snprintf(text, cap, "HTTP/1.1 200 OK\r\nX: %0*d\r\n\r\n",
+	                     (int)(SN_H1_MAX_HEAD_SIZE - fixed), 0);
+	assert_int_equal(n, SN_H1_MAX_HEAD_SIZE);
+	read_as(&r, text, n, 0, 0);
+	expect_body(&r, "");
+	sn_h1_answer_free(&r.a);
+	n = (size_t)snprintf(text, cap, "HTTP/1.1 200 OK\r\nX: %0*d\r\n\r\n",
+	                     (int)(SN_H1_MAX_HEAD_SIZE - fixed + 1), 0);
+	read_as(&r, text, n, 0, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "the answer head is longer than 65536 bytes (SN_H1_MAX_HEAD_SIZE)");
+	sn_h1_answer_free(&r.a);
+	/* SN_H1_MAX_HEADERS fields, then one more */
+	n = (size_t)snprintf(text, cap, "HTTP/1.1 200 OK\r\n");
+	for (unsigned i = 0; i < SN_H1_MAX_HEADERS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "F%u: v\r\n", i);
+	snprintf(text + n, cap - n, "\r\n");
+	read_as(&r, text, strlen(text), 0, 0);
+	expect_body(&r, "");
+	assert_int_equal(r.a.n_headers, SN_H1_MAX_HEADERS);
+	sn_h1_answer_free(&r.a);
+	snprintf(text + n, cap - n, "One: more\r\n\r\n");
+	read_as(&r, text, strlen(text), 0, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "more than 128 header fields (SN_H1_MAX_HEADERS)");
+	sn_h1_answer_free(&r.a);
+	/* a chunk-size line of SN_H1_MAX_CHUNK_LINE bytes with its CRLF, then one more */
+	fixed = strlen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+	n = (size_t)snprintf(text, cap,
+	                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;%0*d\r\nx\r\n0\r\n\r\n",
+	                     (int)(SN_H1_MAX_CHUNK_LINE - 4), 0);
+	read_as(&r, text, n, 0, 0);
+	expect_body(&r, "x");
+	sn_h1_answer_free(&r.a);
+	n = (size_t)snprintf(text, cap,
+	                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;%0*d\r\nx\r\n0\r\n\r\n",
+	                     (int)(SN_H1_MAX_CHUNK_LINE - 3), 0);
+	read_as(&r, text, n, 0, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "a chunk-size line is longer than 1024 bytes (SN_H1_MAX_CHUNK_LINE)");
+	sn_h1_answer_free(&r.a);
+	/* a trailer section over SN_H1_MAX_TRAILER_SIZE */
+	n = (size_t)snprintf(text, cap, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+	while (n < fixed + SN_H1_MAX_TRAILER_SIZE + 100)
+		n += (size_t)snprintf(text + n, cap - n, "T: %0*d\r\n", 500, 0);
+	n += (size_t)snprintf(text + n, cap - n, "\r\n");
+	read_as(&r, text, n, 0, 0);
+	assert_int_equal(r.oc, SN_H1_MALFORMED);
+	assert_string_equal(r.why, "the trailer section is longer than 16384 bytes (SN_H1_MAX_TRAILER_SIZE)");
+	sn_h1_answer_free(&r.a);
+	free(text);
+}
+
+/* A stream that ends or breaks early is a reset (worth a retry), not a
+ * malformed answer; a sink that stops is told apart. */
+static void test_short(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+	    {"", "the connection was closed before the end of the answer head"},
+	    {"HTTP/1.1 200 OK\r\nContent-Le", "the connection was closed before the end of the answer head"},
+	    {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+	     "the connection was closed before the end of the body"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+	     "the connection was closed before the end of the body"},
+	    {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n",
+	     "the connection was closed before the end of the chunk-size line"},
+	};
+	struct mem m;
+	struct sn_h1_io io = {mem_read, &m};
+	struct got g = {0};
+	struct sn_h1_sink sink = {got_head, got_body, &g};
+	struct run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		read_both(&r, cases[i].text, 0);
+		if (r.oc != SN_H1_RESET || strcmp(r.why, cases[i].why) != 0)
+			fail_msg("case %zu: outcome %d, why \"%s\"", i, r.oc, r.why);
+		sn_h1_answer_free(&r.a);
+	}
+	/* a broken connection (the read fails) says so */
+	m = (struct mem){"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab", 42, 0, 0, 1};
+	r.oc = sn_h1_read_answer(&io, 0, &r.a, &sink, &r.reusable, r.why, sizeof(r.why));
+	assert_int_equal(r.oc, SN_H1_RESET);
+	assert_string_equal(r.why, "the connection broke before the end of the body");
+	sn_h1_answer_free(&r.a);
+	/* the sink stops: the head was read, the connection is not reused */
+	memset(&g, 0, sizeof(g));
+	g.stop_after = 3;
+	m = (struct mem){"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789", 48, 0, 1, 0};
+	r.oc = sn_h1_read_answer(&io, 0, &r.a, &sink, &r.reusable, r.why, sizeof(r.why));
+	assert_int_equal(r.oc, SN_H1_STOPPED);
+	assert_int_equal(r.a.status, 200);
+	assert_int_equal(g.len, 3);
+	assert_int_equal(r.reusable, 0);
+	sn_h1_answer_free(&r.a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_content_length),
+	    cmocka_unit_test(test_chunked),
+	    cmocka_unit_test(test_until_close),
+	    cmocka_unit_test(test_no_body),
+	    cmocka_unit_test(test_interim),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_short),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
