@@ -503,6 +503,12 @@ enum sn_h1_outcome sn_h1_read_answer(const struct sn_h1_io *io, int head_request
 	if (head_request || a->status == 204 || a->status == 304) {
 		length = 0;
 	} else if (te != NULL) {
+		/* RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding
+		 * is faulty framing, whatever else it says */
+		if (a->minor == 0) {
+			oc = fail(r, SN_H1_MALFORMED, "Transfer-Encoding in an HTTP/1.0 answer");
+			goto out;
+		}
 		if (length >= 0) {
 			oc = fail(r, SN_H1_MALFORMED, "both Transfer-Encoding and Content-Length");
 			goto out;

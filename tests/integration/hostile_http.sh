@@ -96,9 +96,10 @@ refused 3 head-big 'malformed HTTP answer: the answer head is longer than 65536 
 refused 3 headers-many 'malformed HTTP answer: more than 128 header fields \(SN_H1_MAX_HEADERS\)'
 refused 3 interim-9 'malformed HTTP answer: more than 8 interim \(1xx\) answers \(SN_H1_MAX_INTERIM\)'
 
-# Framing: codings other than chunked, chunked with a length, lengths
-# that disagree or are no length.
+# Framing: codings other than chunked, any in an HTTP/1.0 answer, chunked
+# with a length, lengths that disagree or are no length.
 refused 3 te-gzip 'malformed HTTP answer: a transfer coding other than chunked alone'
+refused 3 http10-chunked 'malformed HTTP answer: Transfer-Encoding in an HTTP/1.0 answer'
 refused 3 te-and-cl 'malformed HTTP answer: both Transfer-Encoding and Content-Length'
 refused 3 cl-two 'malformed HTTP answer: two different Content-Length values'
 refused 3 cl-alpha 'malformed HTTP answer: Content-Length is not a decimal number'
