@@ -503,6 +503,12 @@ enum sn_h1_outcome sn_h1_read_answer(const struct sn_h1_io *io, int head_request
 	if (head_request || a->status == 204 || a->status == 304) {
 		length = 0;
 	} else if (te != NULL) {
+		/* RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding
+		 * is faulty framing, whatever else it says */
+		if (a->minor == 0) {
+			oc = fail(r, SN_H1_MALFORMED, "Transfer-Encoding in an HTTP/1.0 answer");
+			goto out;
+		}
 		if (length >= 0) {
 			oc = fail(r, SN_H1_MALFORMED, "both Transfer-Encoding and Content-Length");
 			goto out;
@@ -705,15 +711,12 @@ static ssize_t conn_read(void *ctx, void *buf, size_t n, enum sn_h1_outcome *oc)
 			err = ssl.SSL_get_error(c->ssl, w);
 			if (err == SSL_ERROR_ZERO_RETURN)
 				return 0;
-			if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0)
-				return 0; /* closed without close_notify: framing decides */
-			if (err == SSL_ERROR_SSL) {
-				/* OpenSSL 3 reports an EOF without close_notify so. */
-				if (ERR_GET_REASON(ERR_peek_last_error()) ==
-				    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-					ERR_clear_error();
-					return 0;
-				}
+			/* A TCP close without close_notify (OpenSSL 3 reports it as
+			 * SSL_R_UNEXPECTED_EOF_WHILE_READING, older versions as a
+			 * bare SSL_ERROR_SYSCALL) is an incomplete close (RFC 9112
+			 * section 9.8) that anyone on the path can forge: it ends
+			 * no answer, not even one read until the close.  A break. */
+			if (err == SSL_ERROR_SSL || err == SSL_ERROR_SYSCALL) {
 				ERR_clear_error();
 				*oc = SN_H1_RESET;
 				return -1;

@@ -63,6 +63,8 @@
 
 #include <signet/limits.h>
 
+#include "registry/http1.h" /* the bounds the h1/ cases cross */
+
 #define REQ_MAX 16384			/* request line + headers */
 #define IO_TIMEOUT_S 10			/* per read/write on a connection */
 #define MAX_SCOPES 16
@@ -97,6 +99,7 @@ static char *cert_b64; /* standard base64 of the certificate's DER */
 static char empty_tar[1024];
 static char config_json[512], manifest_json[1024], config_digest[80], layer_digest[80], manifest_digest[80];
 static int slow_count;
+static int no_close_notify; /* the connection ends without a TLS close_notify */
 
 static void die(const char *fmt, ...)
 {
@@ -1029,6 +1032,227 @@ static int route_api(int fd, struct req *rq)
 	return status;
 }
 
+/* ---- hostile mode: HTTP/1.1 framing (h1/CASE/x) ------------------------ */
+
+/*
+ * The good manifest of h1/CASE/x, framed as CASE says: the lies a client
+ * must refuse and the oddities it must accept (RFC 9112).  A template's
+ * tokens: {B} the manifest, {L} its length in decimal, {X} in hex, {B1}
+ * {X1} its first half and that half's length in hex, {B2} {X2} the second
+ * half, {D} its digest, {T} its media type, {P} pad 'a's and {H} pad
+ * header fields "X-Pad-N: N".  HEAD gets the head template only, and the
+ * connection stays open until the client hangs up; after a GET it is
+ * closed after the body (or after nothing at all).
+ */
+struct h1_case {
+	const char *name;
+	const char *head, *body;
+	size_t pad;
+	enum { H1_STATIC, H1_SLOW_HEAD, H1_ENDLESS_CHUNKS, H1_NO_CLOSE_NOTIFY } kind;
+};
+
+#define H1_OK        "HTTP/1.1 200 OK\r\n"
+#define H1_TYPE      "Content-Type: {T}\r\nDocker-Content-Digest: {D}\r\n"
+#define H1_LEN       "Content-Length: {L}\r\n"
+#define H1_CHUNKED   "Transfer-Encoding: chunked\r\n"
+#define H1_END       "Connection: close\r\n\r\n"
+#define H1_CHUNKS_END "{X1}\r\n{B1}\r\n{X2}\r\n{B2}\r\n0\r\n" /* the trailer section follows */
+#define H1_CHUNKS     H1_CHUNKS_END "\r\n"
+#define H1_CONTINUE  "HTTP/1.1 100 Continue\r\n\r\n"
+#define H1_CONTINUE4 H1_CONTINUE H1_CONTINUE H1_CONTINUE H1_CONTINUE
+/* The fields of H1_TYPE, H1_LEN and H1_END. */
+#define H1_FIELDS 4u
+
+static const struct h1_case h1_cases[] = {
+    /* lies */
+    {"status-2oo", "HTTP/1.1 2OO OK\r\n" H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"status-http2", "HTTP/2 200\r\n" H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"status-icy", "ICY 200 OK\r\n" H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"status-empty", "\r\n" H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"bare-cr", H1_OK H1_TYPE "X-Lie: a\rb\r\n" H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"folded", H1_OK H1_TYPE "X-Folded: a\r\n b\r\n" H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"name-space", H1_OK H1_TYPE "Content-Length : {L}\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"head-big", H1_OK H1_TYPE "X-Pad: {P}\r\n" H1_LEN H1_END, "{B}", SN_H1_MAX_HEAD_SIZE, H1_STATIC},
+    {"headers-many", H1_OK H1_TYPE "{H}" H1_LEN H1_END, "{B}", SN_H1_MAX_HEADERS - H1_FIELDS + 1, H1_STATIC},
+    {"interim-9", H1_CONTINUE4 H1_CONTINUE4 H1_CONTINUE H1_OK H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"switching", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n", "{B}", 0,
+     H1_STATIC},
+    {"te-gzip", H1_OK H1_TYPE "Transfer-Encoding: gzip\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"http10-chunked", "HTTP/1.0 200 OK\r\n" H1_TYPE H1_CHUNKED "\r\n", H1_CHUNKS, 0, H1_STATIC},
+    {"te-and-cl", H1_OK H1_TYPE H1_CHUNKED H1_LEN H1_END, H1_CHUNKS, 0, H1_STATIC},
+    {"cl-two", H1_OK H1_TYPE H1_LEN "Content-Length: 1{L}\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"cl-alpha", H1_OK H1_TYPE "Content-Length: {X}z\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"cl-negative", H1_OK H1_TYPE "Content-Length: -{L}\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"cl-plus", H1_OK H1_TYPE "Content-Length: +{L}\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"cl-20digits", H1_OK H1_TYPE "Content-Length: 18446744073709551616\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"chunk-garbage", H1_OK H1_TYPE H1_CHUNKED H1_END, "zz\r\n{B}\r\n0\r\n\r\n", 0, H1_STATIC},
+    {"chunk-17hex", H1_OK H1_TYPE H1_CHUNKED H1_END, "10000000000000000\r\n{B}\r\n0\r\n\r\n", 0, H1_STATIC},
+    {"chunk-longline", H1_OK H1_TYPE H1_CHUNKED H1_END, "{X};x={P}\r\n{B}\r\n0\r\n\r\n", SN_H1_MAX_CHUNK_LINE,
+     H1_STATIC},
+    {"chunk-nocrlf", H1_OK H1_TYPE H1_CHUNKED H1_END, "{X}\r\n{B}XY0\r\n\r\n", 0, H1_STATIC},
+    {"trailer-longline", H1_OK H1_TYPE H1_CHUNKED H1_END, H1_CHUNKS_END "X-Long: {P}\r\n\r\n",
+     2 * SN_H1_MAX_CHUNK_LINE, H1_STATIC},
+    {"trailers-big", H1_OK H1_TYPE H1_CHUNKED H1_END, H1_CHUNKS_END "{H}\r\n", SN_H1_MAX_TRAILER_SIZE / 8,
+     H1_STATIC},
+    {"chunk-short", H1_OK H1_TYPE H1_CHUNKED H1_END, "{X}0\r\n{B}", 0, H1_STATIC},
+    {"cl-short", H1_OK H1_TYPE "Content-Length: 1{L}\r\n" H1_END, "{B}", 0, H1_STATIC},
+    {"no-answer", "", "", 0, H1_STATIC},
+    {"slow-head", "", "", 0, H1_SLOW_HEAD},
+    /* over TLS: half the body, then the TCP connection closes without a
+     * close_notify (RFC 9112 section 9.8: an incomplete close) */
+    {"tls-cut", "HTTP/1.0 200 OK\r\n" H1_TYPE "\r\n", "{B1}", 0, H1_NO_CLOSE_NOTIFY},
+    {"chunks-endless", H1_OK H1_TYPE H1_CHUNKED H1_END, "", 0, H1_ENDLESS_CHUNKS},
+    /* oddities that must work */
+    {"chunked", H1_OK H1_TYPE H1_CHUNKED H1_END, H1_CHUNKS, 0, H1_STATIC},
+    {"chunk-ext", H1_OK H1_TYPE H1_CHUNKED H1_END, "{X1};a=b\r\n{B1}\r\n{X2};c\r\n{B2}\r\n0\r\n\r\n", 0,
+     H1_STATIC},
+    {"trailers", H1_OK H1_TYPE H1_CHUNKED H1_END, H1_CHUNKS_END "X-Trailer: yes\r\nX-More: 1\r\n\r\n", 0,
+     H1_STATIC},
+    {"te-case", H1_OK H1_TYPE "Transfer-Encoding: Chunked\r\n" H1_END, H1_CHUNKS, 0, H1_STATIC},
+    {"bare-lf",
+     "HTTP/1.1 200 OK\nContent-Type: {T}\nDocker-Content-Digest: {D}\nContent-Length: {L}\nConnection: "
+     "close\n\n",
+     "{B}", 0, H1_STATIC},
+    {"http10", "HTTP/1.0 200 OK\r\n" H1_TYPE "\r\n", "{B}", 0, H1_STATIC},
+    {"interim-1", H1_CONTINUE H1_OK H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"interim-8", H1_CONTINUE4 H1_CONTINUE4 H1_OK H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"early-hints", "HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n" H1_OK H1_TYPE H1_LEN H1_END,
+     "{B}", 0, H1_STATIC},
+    {"odd-case",
+     "HTTP/1.1 200 OK\r\ncOnTeNt-TyPe: {T}\r\ndocker-content-digest: {D}\r\nCONTENT-LENGTH: {L}\r\n"
+     "connection: Close\r\n\r\n",
+     "{B}", 0, H1_STATIC},
+    {"cl-repeat", H1_OK H1_TYPE H1_LEN H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"reason-empty", "HTTP/1.1 200 \r\n" H1_TYPE H1_LEN H1_END, "{B}", 0, H1_STATIC},
+    {"head-large", H1_OK H1_TYPE "X-Pad: {P}\r\n" H1_LEN H1_END, "{B}", SN_H1_MAX_HEAD_SIZE - 1024,
+     H1_STATIC},
+    {"headers-max", H1_OK H1_TYPE "{H}" H1_LEN H1_END, "{B}", SN_H1_MAX_HEADERS - H1_FIELDS, H1_STATIC},
+};
+
+/* Appends n bytes of s to out (size bytes) at *len; counts them even when
+ * they do not fit, as snprintf does. */
+static void h1_put(char *out, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len < size)
+		memcpy(out + *len, s, n < size - *len ? n : size - *len);
+	*len += n;
+}
+
+/* Expands template tpl (see h1_cases) into out; returns the length the
+ * whole expansion takes (out holds its first size bytes). */
+static size_t h1_expand(const char *tpl, size_t pad, char *out, size_t size)
+{
+	size_t len = 0, mlen = strlen(manifest_json), half = mlen / 2;
+	char num[64];
+
+	for (const char *p = tpl; *p != '\0';) {
+		const char *end = p[0] == '{' ? strchr(p, '}') : NULL;
+		size_t tl = end != NULL ? (size_t)(end - p + 1) : 0;
+
+#define TOKEN(t) (tl == strlen(t) && strncmp(p, t, tl) == 0)
+		if (TOKEN("{B}")) {
+			h1_put(out, size, &len, manifest_json, mlen);
+		} else if (TOKEN("{B1}")) {
+			h1_put(out, size, &len, manifest_json, half);
+		} else if (TOKEN("{B2}")) {
+			h1_put(out, size, &len, manifest_json + half, mlen - half);
+		} else if (TOKEN("{L}") || TOKEN("{X}") || TOKEN("{X1}") || TOKEN("{X2}")) {
+			size_t v = p[1] == 'L' || p[2] == '}' ? mlen : p[2] == '1' ? half : mlen - half;
+
+			h1_put(out, size, &len, num,
+			       (size_t)snprintf(num, sizeof(num), p[1] == 'L' ? "%zu" : "%zx", v));
+		} else if (TOKEN("{D}")) {
+			h1_put(out, size, &len, manifest_digest, strlen(manifest_digest));
+		} else if (TOKEN("{T}")) {
+			h1_put(out, size, &len, MT_OCI_MANIFEST, strlen(MT_OCI_MANIFEST));
+		} else if (TOKEN("{P}")) {
+			for (size_t i = 0; i < pad; i++)
+				h1_put(out, size, &len, "a", 1);
+		} else if (TOKEN("{H}")) {
+			for (size_t i = 0; i < pad; i++)
+				h1_put(out, size, &len, num,
+				       (size_t)snprintf(num, sizeof(num), "X-Pad-%zu: %zu\r\n", i, i));
+		} else {
+			h1_put(out, size, &len, p, 1);
+			tl = 1;
+		}
+#undef TOKEN
+		p += tl;
+	}
+	return len;
+}
+
+/* Sends template tpl expanded.  Returns 0, or -1 when the client went away. */
+static int h1_send(int fd, const char *tpl, size_t pad)
+{
+	size_t len = h1_expand(tpl, pad, NULL, 0);
+	char *out = malloc(len + 1);
+	int rc;
+
+	if (out == NULL)
+		die("out of memory");
+	h1_expand(tpl, pad, out, len + 1);
+	rc = send_all(fd, out, len);
+	free(out);
+	return rc;
+}
+
+/* h1/CASE/x, CASE one of h1_cases; -1 when it is none. */
+static int route_h1(int fd, struct req *rq, const char *name, size_t name_len)
+{
+	static char chunk[65536 + 16];
+	const struct h1_case *c = NULL;
+	struct timespec tick = {0, 100 * 1000 * 1000};
+	size_t n;
+	int k;
+
+	if (name_len < 3 || strncmp(name + name_len - 2, "/x", 2) != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(h1_cases) / sizeof(h1_cases[0]) && c == NULL; i++)
+		if (strlen(h1_cases[i].name) == name_len - 2 &&
+		    strncmp(name, h1_cases[i].name, name_len - 2) == 0)
+			c = &h1_cases[i];
+	if (c == NULL)
+		return -1;
+	log_request(rq, 200);
+	if (h1_send(fd, c->head, c->pad) != 0)
+		return 200;
+	if (strcmp(rq->method, "HEAD") == 0) {
+		/* no body follows, whatever the head says: a client that
+		 * waits for one waits until it gives up */
+		hold_until_hangup(fd);
+		return 200;
+	}
+	switch (c->kind) {
+	case H1_NO_CLOSE_NOTIFY:
+		no_close_notify = 1;
+		(void)h1_send(fd, c->body, c->pad);
+		break;
+	case H1_STATIC: (void)h1_send(fd, c->body, c->pad); break;
+	case H1_SLOW_HEAD:
+		/* a status line, then a field that never ends, one byte per
+		 * 100 ms until the client hangs up (or IO_TIMEOUT_S) */
+		if (send_drip(fd, "HTTP/1.1 200 OK\r\nX-Slow: ", 25, 100) != 0)
+			break;
+		for (int i = 0; i < IO_TIMEOUT_S * 10 && send_all(fd, "a", 1) == 0; i++)
+			nanosleep(&tick, NULL);
+		break;
+	case H1_ENDLESS_CHUNKS:
+		/* 64 KiB chunks of a manifest that never ends, until the client
+		 * hangs up (or HUGE_SIZE bytes) */
+		k = snprintf(chunk, sizeof(chunk), "10000\r\n{\"schemaVersion\":2,\"pad\":\"");
+		memset(chunk + k, 'a', sizeof(chunk) - (size_t)k);
+		memcpy(chunk + 7 + 65536, "\r\n", 2);
+		if (send_all(fd, chunk, 7 + 65536 + 2) != 0)
+			break;
+		memset(chunk + 7, 'a', 65536);
+		for (n = 65536; n < HUGE_SIZE && send_all(fd, chunk, 7 + 65536 + 2) == 0; n += 65536)
+			;
+		break;
+	}
+	return 200;
+}
+
 /*
  * Repositories (any tag or digest):
  *   good/image	  a correct manifest (a control)
@@ -1042,6 +1266,15 @@ static int route_api(int fd, struct req *rq)
  *   slow/X	  503 with Retry-After: 1 twice, then a good manifest
  *   drip/X	  the good manifest, one byte every 500 ms (about 4 minutes)
  *   retry/X	  503 with Retry-After: 30, always
+ *   h1/CASE/x	  the good manifest in an HTTP/1.1 answer framed as CASE says
+ *		  (h1_cases, route_h1): status lines, header fields, framing
+ *		  and bounds that a client must refuse (status-2oo, bare-cr,
+ *		  head-big, te-and-cl, chunk-17hex, cl-short, no-answer,
+ *		  slow-head, chunks-endless, ...), and oddities it must
+ *		  accept (chunked, trailers, bare-lf, http10, interim-8,
+ *		  odd-case, cl-repeat, head-large, headers-max, ...);
+ *		  h1/tls-cut/x is for --tls-cert: a close-delimited body cut
+ *		  short by a close without a TLS close_notify
  *   ref/X	  a good manifest by tag or digest (no .sig or referrers tag),
  *		  and a referrers API (route_referrers) that answers: ref/none
  *		  404 (no API), ref/notallowed 405 (no API either), ref/wrongtype 200 application/json,
@@ -1165,6 +1398,9 @@ static int route_hostile(int fd, struct req *rq)
 		return respond(fd, rq, 307, "text/plain", extra, "", 0);
 	}
 	if ((status = route_limits(fd, rq, rq->path + 4, name_len)) >= 0)
+		return status;
+	if (name_len > 3 && strncmp(rq->path + 4, "h1/", 3) == 0 &&
+	    (status = route_h1(fd, rq, rq->path + 7, name_len - 3)) >= 0)
 		return status;
 	if (name_len > 5 && strncmp(rq->path + 4, "drip/", 5) == 0) {
 		/* the manifest, one byte every half second (about 4 minutes) */
@@ -1437,12 +1673,14 @@ int main(int argc, char **argv)
 					route_hostile(fd, &rq);
 			}
 			if (conn_ssl != NULL) {
-				(void)SSL_shutdown(conn_ssl);
+				if (!no_close_notify)
+					(void)SSL_shutdown(conn_ssl);
 				SSL_free(conn_ssl);
 				conn_ssl = NULL;
 			}
 			shutdown(fd, SHUT_WR);
 			close(fd);
+			no_close_notify = 0;
 		}
 	}
 	return 0;

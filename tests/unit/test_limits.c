@@ -9,6 +9,7 @@
  *   SIGNET_MAX_TAGS_PAGE             tags page and catalog page of 10,000 (accepted) and 10,001
  *   SIGNET_MAX_TAGS_TOTAL            1,000,000 tags over 100 pages (accepted), endless tags, catalog
  *   request_timeout_ms               a server that never answers; one that trickles a byte per 100 ms
+ *                                    (a body, and an answer head: h1/slow-head)
  *   connect_timeout_ms               a listening socket whose backlog is full (SYNs dropped)
  *   SIGNET_CONNECT/REQUEST_TIMEOUT_MS  the defaults a context gets
  *   SIGNET_IMAGE_TIMEOUT_MS          its default, version 1 options; the deadline of one image cuts a
@@ -497,6 +498,16 @@ static void test_request_timeout(void **state)
 	assert_msg(&e, want);
 	if (ms < 450 || ms > 4000)
 		fail_msg("a 500 ms request timeout on a trickling answer took %lld ms", (long long)ms);
+
+	/* an answer head that never ends, one byte every 100 ms */
+	t0 = now_ms();
+	assert_int_equal(get_manifest("h1/slow-head/x", 500, &e), SIGNET_ENETWORK);
+	ms = now_ms() - t0;
+	snprintf(want, sizeof(want),
+	         "GET http://127.0.0.1:%d/v2/h1/slow-head/x/manifests/latest: timed out: ", ts.port);
+	assert_msg(&e, want);
+	if (ms < 450 || ms > 4000)
+		fail_msg("a 500 ms request timeout on a trickling head took %lld ms", (long long)ms);
 }
 
 /*
