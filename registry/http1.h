@@ -32,8 +32,9 @@
 #include <sys/types.h>
 
 /* Bytes of one answer's head (status line and header fields), header
- * fields in one head, 1xx answers before the final one, and bytes of a
- * chunk-size line or of a trailer section. */
+ * fields in one head, 1xx answers before the final one, bytes of one
+ * chunk-size line or trailer line (CRLF included), and of a trailer
+ * section. */
 #define SN_H1_MAX_HEAD_SIZE (64u * 1024u)
 #define SN_H1_MAX_HEADERS   128u
 #define SN_H1_MAX_INTERIM   8u
