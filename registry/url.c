@@ -394,11 +394,13 @@ static char *remove_dot_segments(const char *path, size_t n)
 		} else if (strcmp(in, ".") == 0 || strcmp(in, "..") == 0) {
 			in += strlen(in); /* D */
 		} else {
-			/* E: the first segment, its "/" included, to the output */
-			size_t seg = 1 + strcspn(in + 1, "/");
+			/* E: the first segment, its leading "/" included, to the
+			 * output: in[0] is not NUL, so seg is at least 1 */
+			size_t seg = 0;
 
-			if (in[0] != '/')
-				seg = strcspn(in, "/");
+			do
+				seg++;
+			while (in[seg] != '\0' && in[seg] != '/');
 			memcpy(out + len, in, seg);
 			len += seg;
 			in += seg;
