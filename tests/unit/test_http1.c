@@ -1,18 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tests/unit/test_http1.c: the HTTP/1.1 answer reader (registry/http1.c)
  * on answers held in memory, delivered whole and one byte at a time: every
- * framing, what may be reused, and each refusal with its reason.  The
- * transport against servers is in tests/integration (registry_auth for
- * TLS, hostile_http for lying servers). */
+ * framing, what may be reused, and each refusal with its reason; and the
+ * pool against a loopback server that lies about keep-alive (a kept
+ * connection the server closed).  The transport against real servers is in
+ * tests/integration (registry_auth for TLS, hostile_http for lying
+ * servers). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/ctx.h"
 
 #include "registry/http1.h"
 
@@ -416,6 +425,140 @@ static void test_short(void **state)
 	sn_h1_answer_free(&r.a);
 }
 
+/*
+ * A server that lies about keep-alive: on 127.0.0.1, it answers each
+ * connection's one request with an HTTP/1.1 answer that does not say
+ * "Connection: close" (so the client keeps the connection) and then closes
+ * it, as a server does with a connection left idle too long.  answers[i]
+ * is what connection i gets; the child exits with the number of
+ * connections it served.
+ */
+static pid_t lying_server(int *port, const char *const *answers, int n)
+{
+	struct sockaddr_in sa = {0};
+	socklen_t len = sizeof(sa);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	assert_true(lfd >= 0);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int served = 0;
+
+		alarm(10);
+		for (; served < n; served++) {
+			char req[4096];
+			size_t got = 0;
+			int fd = accept(lfd, NULL, NULL);
+
+			if (fd < 0)
+				_exit(100);
+			/* the request's head, up to its empty line */
+			while (got < sizeof(req) - 1) {
+				ssize_t k = read(fd, req + got, sizeof(req) - 1 - got);
+
+				if (k <= 0)
+					break;
+				got += (size_t)k;
+				req[got] = '\0';
+				if (strstr(req, "\r\n\r\n") != NULL)
+					break;
+			}
+			if (write(fd, answers[served], strlen(answers[served])) < 0)
+				_exit(101);
+			close(fd);
+		}
+		_exit(served);
+	}
+	close(lfd);
+	return pid;
+}
+
+static int served_by(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static enum sn_h1_outcome get(struct sn_h1_pool *p, int port, struct got *g, char *why, size_t size)
+{
+	char text[64];
+	const char *bad = NULL;
+	struct sn_url u;
+	struct sn_h1_request rq = {0};
+	struct sn_h1_answer a;
+	struct sn_h1_result res;
+	struct sn_h1_sink sink = {got_head, got_body, g};
+
+	snprintf(text, sizeof(text), "http://127.0.0.1:%d/v2/", port);
+	assert_int_equal(sn_url_parse(&u, text, &bad), 0);
+	rq.method = "GET";
+	rq.url = &u;
+	rq.connect_deadline_ms = rq.deadline_ms = sn_now_ms() + 5000;
+	memset(g, 0, sizeof(*g));
+	sn_h1_perform(p, &rq, &a, &sink, &res);
+	snprintf(why, size, "%s", res.why);
+	sn_h1_answer_free(&a);
+	sn_url_free(&u);
+	return res.outcome;
+}
+
+/* A kept connection the server closed meanwhile is replaced once, and only
+ * when no byte of the answer came on it. */
+static void test_stale_connection(void **state)
+{
+	static const char *const two[] = {
+	    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
+	};
+	static const char *const cut[] = {
+	    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsec",
+	};
+	const struct sn_h1_tls tls = {0};
+	struct sn_h1_pool *p;
+	struct got g;
+	char why[512];
+	int port;
+	pid_t pid;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	/* the second request goes on the kept connection, finds it closed,
+	 * and is sent again on a new one: two connections, two answers */
+	pid = lying_server(&port, two, 2);
+	assert_int_equal(sn_h1_pool_new(&p, &tls), 0);
+	assert_int_equal(get(p, port, &g, why, sizeof(why)), SN_H1_DONE);
+	assert_int_equal(g.len, 5);
+	assert_memory_equal(g.body, "first", 5);
+	usleep(100 * 1000); /* let the server's close arrive */
+	assert_int_equal(get(p, port, &g, why, sizeof(why)), SN_H1_DONE);
+	assert_int_equal(g.len, 6);
+	assert_memory_equal(g.body, "second", 6);
+	sn_h1_pool_free(p);
+	assert_int_equal(served_by(pid), 2);
+	/* an answer cut short on the new connection is a reset, not sent a
+	 * third time: the transport replaces a connection once */
+	pid = lying_server(&port, cut, 2);
+	assert_int_equal(sn_h1_pool_new(&p, &tls), 0);
+	assert_int_equal(get(p, port, &g, why, sizeof(why)), SN_H1_DONE);
+	usleep(100 * 1000);
+	assert_int_equal(get(p, port, &g, why, sizeof(why)), SN_H1_RESET);
+	assert_string_equal(why, "the connection was closed before the end of the body");
+	sn_h1_pool_free(p);
+	assert_int_equal(served_by(pid), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +571,7 @@ int main(void)
 	    cmocka_unit_test(test_nul),
 	    cmocka_unit_test(test_bounds),
 	    cmocka_unit_test(test_short),
+	    cmocka_unit_test(test_stale_connection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
