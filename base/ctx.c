@@ -4,6 +4,7 @@
 #include "base/str.h"
 #include "config.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,16 @@
 const char *signet_version(void)
 {
 	return SIGNET_VERSION;
+}
+
+int signet_global_init(unsigned int flags)
+{
+	if ((flags & ~SIGNET_GLOBAL_ONE_SHOT) != 0)
+		return SIGNET_EINVAL;
+	if ((flags & SIGNET_GLOBAL_ONE_SHOT) != 0 &&
+	    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT, NULL) != 1)
+		return SIGNET_ENOMEM;
+	return SIGNET_OK;
 }
 
 int signet_ctx_new(signet_ctx **out, const signet_ctx_options *opts)

@@ -8,21 +8,25 @@ struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	/* 1: the command hands OpenSSL no private key or passphrase, so the
+	 * process may skip OpenSSL's error texts and its clean-up at exit
+	 * (signet_global_init, SIGNET_GLOBAL_ONE_SHOT). */
+	int one_shot;
 };
 
 static const struct command commands[] = {
-	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is" },
-	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest" },
-	{ "audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports" },
-	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing" },
-	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)" },
-	{ "policy", cmd_policy, "lint, explain or export a policy" },
-	{ "contract", cmd_contract, "HPCR contract helpers: pin keys (images), seal, verify" },
-	{ "attestation", cmd_attestation, "verify an HPCR attestation record: signature, chain, contract" },
+	{ "inspect", cmd_inspect, "resolve an image to its manifest digest and show what it is", 1 },
+	{ "verify", cmd_verify, "decide whether an image may be pulled, and pin it to its digest", 1 },
+	{ "audit", cmd_audit, "check every image of a registry, mirror or layout; merge and render reports", 1 },
+	{ "gate", cmd_gate, "verify every image of a workload and pin them all, or write nothing", 1 },
+	{ "standalone-verify", cmd_standalone_verify, "verify a signature of a manifest file (as skopeo)", 1 },
+	{ "policy", cmd_policy, "lint, explain or export a policy", 1 },
+	{ "contract", cmd_contract, "HPCR contract helpers: pin keys (images), seal, verify", 0 },
+	{ "attestation", cmd_attestation, "verify an HPCR attestation record: signature, chain, contract", 0 },
 #if SIGNET_HAVE_SIGNER
-	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look" },
-	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)" },
-	{ "key", cmd_key, "generate a key pair for cosign-format signing" },
+	{ "sign", cmd_sign, "sign an image and store the signature where verifiers look", 0 },
+	{ "standalone-sign", cmd_standalone_sign, "sign a manifest file (as skopeo)", 0 },
+	{ "key", cmd_key, "generate a key pair for cosign-format signing", 0 },
 #endif
 };
 
@@ -50,6 +54,10 @@ static const struct command *find_command(const char *name)
 static int run(const struct command *cmd, int argc, char **argv)
 {
 	cli_set_command(cmd->name);
+	if (cmd->one_shot && signet_global_init(SIGNET_GLOBAL_ONE_SHOT) != 0) {
+		fprintf(stderr, "signet: %s: OpenSSL cannot be initialized (out of memory)\n", cmd->name);
+		return EXIT_UNREACHABLE;
+	}
 	return cmd->run(argc, argv);
 }
 

@@ -595,13 +595,21 @@ static int conn_wait(const struct conn *c, short events)
 	return n;
 }
 
-/* The reason of the last OpenSSL error (and the queue emptied). */
+/* The reason of the last OpenSSL error (and the queue emptied); its code
+ * when OpenSSL has no text for it (libcrypto's texts are not loaded in a
+ * one-shot process: signet_global_init). */
 static void ssl_reason(char *buf, size_t size, const char *fallback)
 {
 	unsigned long code = ERR_peek_last_error();
 	const char *reason = code != 0 ? ERR_reason_error_string(code) : NULL;
 
-	snprintf(buf, size, "%s", reason != NULL ? reason : fallback);
+	if (reason != NULL)
+		snprintf(buf, size, "%s", reason);
+	else if (code != 0)
+		snprintf(buf, size, "%s (OpenSSL error %08lX: see openssl errstr %08lX)", fallback, code,
+		         code);
+	else
+		snprintf(buf, size, "%s", fallback);
 	ERR_clear_error();
 }
 
