@@ -838,6 +838,12 @@ int sn_registry_get(struct sn_registry **out, struct signet_ctx *ctx, const char
 	return 0;
 }
 
+static int not_a_registry(const struct sn_registry *r, const char *url, struct sn_err *e)
+{
+	return sn_seterr(e, SIGNET_EREGISTRY,
+	                 "registry %s: %s answered HTTP 404: not a registry (no /v2/ API)", r->domain, url);
+}
+
 /*
  * The first contact: GET /v2/ without credentials, to learn the scheme
  * (https; with tls_verify off, http when https fails to connect) and the
@@ -877,6 +883,25 @@ static int probe(struct sn_registry *r, struct sn_err *e)
 				goto out;
 			}
 			/* skopeo --tls-verify=false: plain HTTP when TLS fails */
+			if (rc == SIGNET_ETLS && plain_http_answer(first.msg)) {
+				/* The server answered the ClientHello in plain HTTP: no
+				 * second probe.  The first request learns a challenge
+				 * as any 401 teaches it (registry_call). */
+				sn_log(r->ctx, SIGNET_LOG_DEBUG,
+				       "registry %s: https failed (%s), the server answers in plain http: "
+				       "using %s",
+				       r->domain, first.msg, schemes[1]);
+				free(base);
+				if ((base = sn_aprintf(e, "%s://%s", schemes[1], r->host)) == NULL) {
+					rc = SIGNET_ENOMEM;
+					goto out;
+				}
+				r->probe_status = 0;
+				r->base = base;
+				base = NULL;
+				rc = 0;
+				goto out;
+			}
 			sn_log(r->ctx, SIGNET_LOG_DEBUG, "registry %s: https failed (%s), trying plain http",
 			       r->domain, first.msg);
 			continue;
@@ -897,9 +922,7 @@ static int probe(struct sn_registry *r, struct sn_err *e)
 		goto out;
 	if (!(resp.status >= 200 && resp.status < 300) && resp.status != 401 && resp.status != 403) {
 		if (resp.status == 404)
-			rc = sn_seterr(e, SIGNET_EREGISTRY,
-			               "registry %s: %s answered HTTP 404: not a registry (no /v2/ API)",
-			               r->domain, url);
+			rc = not_a_registry(r, url, e);
 		else
 			rc = status_error(r, "GET", &resp, NULL, r->domain, e);
 		goto out;
@@ -929,6 +952,31 @@ struct call {
 	const char *what;
 	const char *limit_name;
 };
+
+/* A 404 from a registry that was not probed (probe): asks GET /v2/ once,
+ * so that a server that is no registry is named as such, as the probe
+ * would have.  0 when /v2/ answers anything but 404 (the caller maps the
+ * first 404). */
+static int api_check(struct sn_registry *r, struct sn_err *e)
+{
+	struct sn_http_req req = {0};
+	struct sn_http_resp resp;
+	char *url;
+	int rc;
+
+	r->api_checked = 1;
+	if ((url = sn_aprintf(e, "%s/v2/", r->base)) == NULL)
+		return SIGNET_ENOMEM;
+	sn_http_resp_init(&resp);
+	req.method = "GET";
+	req.url = url;
+	rc = sn_http_exchange(r, &req, &resp, e);
+	if (rc == 0 && resp.status == 404)
+		rc = not_a_registry(r, url, e);
+	sn_http_resp_free(&resp);
+	free(url);
+	return rc;
+}
 
 /* Sends c with the credentials the registry asked for, and once more with
  * fresh ones after a 401 that carries a challenge.  Returns 0 with any
@@ -962,6 +1010,8 @@ static int registry_call(struct sn_registry *r, const struct call *c, struct sn_
 		sn_free_secret(auth);
 		if (rc != 0)
 			return rc;
+		if (resp->status == 404 && r->probe_status == 0 && !r->api_checked)
+			return api_check(r, e);
 		if (resp->status != 401 || !resp->on_origin || attempt > 0 || resp->n_www_auth == 0)
 			return 0;
 		/* Learn what this answer asks for; try once more. */

@@ -33,7 +33,10 @@
  *
  * Common options: --log FILE (one line per request: "PORT METHOD PATH
  * auth=0|1 STATUS"), --max-requests N (default 1000), --lifetime S
- * (default 300).  "ready" is printed on stdout once the ports listen.
+ * (default 300), --answer-tls: a TLS ClientHello on a plain-HTTP port gets
+ * a plain "400 Bad Request", as docker-registry (Go's net/http) answers it,
+ * and is logged as "PORT TLS - auth=0 400"; without it the connection is
+ * closed unanswered.  "ready" is printed on stdout once the ports listen.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -85,7 +88,7 @@ struct req {
 static struct {
 	const char *mode, *key_path, *cert_path, *issuer, *service, *user, *password, *log_path;
 	const char *tls_cert, *tls_key, *root;
-	int port, port2, basic, fail_status;
+	int port, port2, basic, fail_status, answer_tls;
 	long max_requests, lifetime, drip_ms;
 } opt = { .max_requests = 1000, .lifetime = 300 };
 
@@ -195,6 +198,21 @@ static int send_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* --answer-tls: what Go's net/http answers a ClientHello on a plain port. */
+static void answer_tls_in_http(int fd)
+{
+	static const char answer[] = "HTTP/1.0 400 Bad Request\r\n\r\n"
+	                             "Client sent an HTTP request to an HTTPS server.\n";
+	struct sockaddr_in local;
+	socklen_t len = sizeof(local);
+
+	(void)send(fd, answer, sizeof(answer) - 1, MSG_NOSIGNAL);
+	if (log_file != NULL && getsockname(fd, (struct sockaddr *)&local, &len) == 0) {
+		fprintf(log_file, "%d TLS - auth=0 400\n", ntohs(local.sin_port));
+		fflush(log_file);
+	}
+}
+
 /* Reads the request head (bounded by REQ_MAX and IO_TIMEOUT_S) and parses
  * the request line and the Authorization header.  Returns 0 or -1. */
 static int read_request(int fd, struct req *rq)
@@ -216,8 +234,12 @@ static int read_request(int fd, struct req *rq)
 		if (n <= 0)
 			return -1;
 		len += (size_t)n;
-		if (conn_ssl == NULL && (unsigned char)buf[0] == 0x16)
-			return -1; /* a TLS ClientHello, but this port speaks plain HTTP */
+		if (conn_ssl == NULL && (unsigned char)buf[0] == 0x16) {
+			/* a TLS ClientHello, but this port speaks plain HTTP */
+			if (opt.answer_tls)
+				answer_tls_in_http(fd);
+			return -1;
+		}
 		buf[len] = '\0';
 		end = strstr(buf, "\r\n\r\n");
 		if (end == NULL && len == REQ_MAX)
@@ -1558,7 +1580,7 @@ static void usage(void)
 	    "--password PW [--tls-cert CRT --tls-key KEY] | hostile --port P --port2 P2 [--basic] [--root "
 	    "DIR] | "
 	    "files --port P --root DIR [--fail-status STATUS] [--drip-ms MS]; "
-	    "[--log FILE] [--max-requests N] [--lifetime SECONDS]");
+	    "[--log FILE] [--max-requests N] [--lifetime SECONDS] [--answer-tls]");
 }
 
 int main(int argc, char **argv)
@@ -1581,6 +1603,7 @@ int main(int argc, char **argv)
 	    {"root", required_argument, NULL, 'r'},
 	    {"fail-status", required_argument, NULL, 'f'},
 	    {"drip-ms", required_argument, NULL, 'd'},
+	    {"answer-tls", no_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct pollfd pfd[2];
@@ -1610,6 +1633,7 @@ int main(int argc, char **argv)
 		case 'r': opt.root = optarg; break;
 		case 'f': opt.fail_status = (int)parse_num(optarg, "--fail-status", 599); break;
 		case 'd': opt.drip_ms = parse_num(optarg, "--drip-ms", 60000); break;
+		case 'a': opt.answer_tls = 1; break;
 		default: usage();
 		}
 	}

@@ -21,6 +21,11 @@ count() { grep -Ec -- "$1" "$2" || true; }
 expect_exit 0 -- "${inspect[@]}" "docker://$H/good/image:latest"
 good=$(sed -n 's/^Digest: //p' "$OUT")
 expect_eq "$good" "$(sha256_of <(curl -sf "http://$H/v2/good/image/manifests/latest"))" "good/image digest"
+# This server closes a TLS connection unanswered: the https attempt fails
+# without telling what the port speaks, so plain HTTP is probed (GET /v2/).
+expect_eq "$(head -n 2 "$T/hostile.log" | tr '\n' ' ')" \
+	"$port GET /v2/ auth=0 200 $port GET /v2/good/image/manifests/latest auth=0 200 " \
+	"requests after a TLS attempt closed unanswered"
 
 # --tls-verify takes the booleans skopeo takes (Go's strconv.ParseBool):
 # false in any of its spellings reaches this plain-HTTP server; true does not.
@@ -111,12 +116,30 @@ if kill -0 "$hostile_pid" 2>/dev/null; then pass "hostile server survived"; else
 # host the redirect names.
 bport=$(free_port)
 bport2=$(free_port)
-start_testserver "$T/basic.out" hostile --basic --port "$bport" --port2 "$bport2" --log "$T/basic.log"
+# This server answers a ClientHello in plain HTTP, as docker-registry does:
+# no second probe, the first request learns the Basic challenge (401).
+start_testserver "$T/basic.out" hostile --basic --answer-tls --port "$bport" --port2 "$bport2" \
+	--log "$T/basic.log"
 expect_exit 0 -- "${inspect[@]}" --creds "user:hunter2" "docker://127.0.0.1:$bport/redirect/x:latest"
 expect_eq "$(sed -n 's/^Digest: //p' "$OUT")" "$good" "redirected manifest digest"
-expect_match "^$bport GET /v2/redirect/x/manifests/latest auth=1 307$" "$T/basic.log"
+expect_eq "$(grep "^$bport " "$T/basic.log" | tr '\n' ' ')" \
+	"$bport TLS - auth=0 400 $bport GET /v2/redirect/x/manifests/latest auth=0 401 $bport GET /v2/redirect/x/manifests/latest auth=1 307 " \
+	"requests to the registry after a plain-HTTP answer to the ClientHello"
 expect_match "^$bport2 GET /v2/redirect/x/manifests/latest auth=0 200$" "$T/basic.log"
 expect_no_match "^$bport2 .* auth=1 " "$T/basic.log"
 expect_no_match 'hunter2' "$ERR"
+
+# A web server that is no registry (404 for /v2/) is named as such, whether
+# the https attempt was closed unanswered (the plain-HTTP probe finds it) or
+# answered in plain HTTP (the first 404 makes signet ask /v2/ once).
+mkdir -p "$T/www"
+for answer in "" --answer-tls; do
+	wport=$(free_port)
+	start_testserver "$T/www$answer.out" files $answer --port "$wport" --root "$T/www" \
+		--log "$T/www$answer.log"
+	expect_exit 3 -- "${inspect[@]}" "docker://127.0.0.1:$wport/x/y:latest"
+	expect_match "^signet: registry 127\.0\.0\.1:$wport: http://127\.0\.0\.1:$wport/v2/ answered HTTP 404: not a registry \(no /v2/ API\)\$" "$ERR"
+	expect_eq "$(grep -c "^$wport GET /v2/ auth=0 404\$" "$T/www$answer.log")" 1 "GET /v2/ sent once ($answer)"
+done
 
 finish

@@ -74,6 +74,15 @@ expect_match 'TLS|SSL|HTTPS|https' "$ERR"
 
 expect_exit 0 -- "$SIGNET" inspect --tls-verify=false "$img"
 expect_match '^Digest: sha256:[0-9a-f]{64}$' "$OUT"
+
+# The server answers the ClientHello in plain HTTP: that answer is the
+# probe, the manifest is asked for over http at once (no second GET /v2/).
+expect_exit 0 -- "$SIGNET" inspect -vv --tls-verify=false "$img"
+expect_match '^Digest: sha256:[0-9a-f]{64}$' "$OUT"
+expect_match "^signet: debug: registry $(reg_re): https failed \\(.*\\), the server answers in plain http: using http\$" "$ERR"
+expect_eq "$(sed -n 's/^signet: debug: \(GET [^ ]*\)$/\1/p' "$ERR" | head -n 2 | tr '\n' ' ')" \
+	"GET https://$REG/v2/ GET http://$REG/v2/test/oci/manifests/v1 " "the first two requests"
+expect_no_match "GET http://$(reg_re)/v2/\$" "$ERR"
 stop_registry
 
 # ---- bearer tokens (over TLS) ---------------------------------------------------
