@@ -33,6 +33,17 @@ struct sig_set {
 };
 
 /* Everything known about the image being decided. */
+/* One examination of the decision, kept for the image's audit record,
+ * which reads the same facts instead of examining the signature again.
+ * Facts hold a parsed payload only for a signature that a pinned key
+ * verified; the others hold their problem (a fixed-size message). */
+struct examined {
+	const struct sn_req_state *st;
+	const struct sn_sig_blob *blob;
+	int rc; /* what sn_examine returned */
+	struct sn_sig_facts f;
+};
+
 struct image {
 	const struct sn_ref *ref;
 	struct sn_manifest *top;
@@ -48,6 +59,9 @@ struct image {
 	int attachments;	  /* registries.d use-sigstore-attachments: -1 unset, 0, 1 */
 	int want_attachments;	  /* read .sig attachments (set by sn_evaluate) */
 	const char *layout;	  /* a dir: layout read instead of ref's source, or NULL */
+	int keep_facts;		  /* a report is made: examinations are kept */
+	struct examined *examined; /* the decision's examinations, when keep_facts */
+	size_t n_examined;
 };
 
 static void trace(struct sn_buf *t, const char *fmt, ...) SN_PRINTF(2, 3);
@@ -74,6 +88,19 @@ static void image_clear(struct image *im)
 	for (size_t i = 0; i < im->n_sets; i++)
 		sn_sig_list_free(&im->sets[i].sigs);
 	free(im->store);
+	for (size_t i = 0; i < im->n_examined; i++)
+		sn_sig_facts_clear(&im->examined[i].f);
+	free(im->examined);
+}
+
+/* The kept examination of blob for st, or NULL. */
+static struct examined *examined_find(const struct image *im, const struct sn_req_state *st,
+                                      const struct sn_sig_blob *blob)
+{
+	for (size_t i = 0; i < im->n_examined; i++)
+		if (im->examined[i].st == st && im->examined[i].blob == blob)
+			return &im->examined[i];
+	return NULL;
 }
 
 /* ---- step 1: the manifest ------------------------------------------ */
@@ -268,27 +295,48 @@ detect:
 
 /* One signature against one requirement, read from its examination:
  * 0, or why not (in e).  The first signature accepted fills verdict. */
-static int check_signature(const struct sn_req_state *st, const json_t *required, const struct image *im,
+static int check_signature(const struct sn_req_state *st, const json_t *required, struct image *im,
 			   const struct sig_set *set, const struct sn_sig_blob *blob, struct signet_verdict *verdict,
 			   struct sn_err *e)
 {
 	struct sn_sig_subject subject = {im->ref, set->label, set->digest, set->bytes};
-	struct sn_sig_facts f;
+	struct sn_sig_facts local, *f = &local;
+	struct examined *x = NULL;
 	int rc;
 
-	rc = sn_examine(&f, st, required, &subject, blob);
-	if (rc != 0) {
-		*e = f.problem;
-	} else if (verdict != NULL && verdict->signer.fingerprint == NULL) {
-		if ((verdict->identity = sn_strdup(f.claim, e)) == NULL ||
-		    (verdict->location = sn_strdup(blob->location, e)) == NULL) {
-			rc = SIGNET_ENOMEM;
-		} else {
-			verdict->signer = f.signer;
-			memset(&f.signer, 0, sizeof(f.signer));
-		}
+	if (im->keep_facts && (x = examined_find(im, st, blob)) == NULL) {
+		struct examined *grown = realloc(im->examined, (im->n_examined + 1) * sizeof(*grown));
+
+		if (grown == NULL)
+			return sn_enomem(e);
+		im->examined = grown;
+		x = &grown[im->n_examined++];
+		memset(x, 0, sizeof(*x));
+		x->st = st;
+		x->blob = blob;
+		x->rc = sn_examine(&x->f, st, required, &subject, blob);
 	}
-	sn_sig_facts_clear(&f);
+	if (x != NULL) {
+		f = &x->f;
+		rc = x->rc;
+	} else {
+		rc = sn_examine(f, st, required, &subject, blob);
+	}
+	if (rc != 0) {
+		*e = f->problem;
+	} else if (verdict != NULL && verdict->signer.fingerprint == NULL) {
+		if ((verdict->identity = sn_strdup(f->claim, e)) == NULL ||
+		    (verdict->location = sn_strdup(blob->location, e)) == NULL ||
+		    (f->signer.fingerprint != NULL &&
+		     (verdict->signer.fingerprint = sn_strdup(f->signer.fingerprint, e)) == NULL) ||
+		    (f->signer.signing_fingerprint != NULL &&
+		     (verdict->signer.signing_fingerprint = sn_strdup(f->signer.signing_fingerprint, e)) ==
+		         NULL) ||
+		    (f->signer.uid != NULL && (verdict->signer.uid = sn_strdup(f->signer.uid, e)) == NULL))
+			rc = SIGNET_ENOMEM;
+	}
+	if (x == NULL)
+		sn_sig_facts_clear(f);
 	return rc;
 }
 
@@ -543,13 +591,14 @@ static int claim_is_foreign(const struct image *im, const char *claim)
  * tried) are the record.  *foreign counts valid signatures claiming
  * another repository.  A failure to examine (even SIGNET_ENOMEM) is the
  * record's problem, as any other. */
-static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, const struct image *im,
+static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, struct image *im,
                           const struct sig_set *set, const struct sn_sig_blob *blob,
                           const struct sn_scope_choice *choice, size_t *foreign)
 {
 	struct sn_sig_subject subject = {im->ref, set->label, set->digest, set->bytes};
 	enum sn_sig_format format;
 	char none[SN_ERRMSG_MAX];
+	struct examined *x;
 	int tried = 0;
 
 	if (sn_examine_format(f, blob) != 0)
@@ -575,7 +624,14 @@ static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, con
 			continue;
 		}
 		sn_sig_facts_clear(f);
-		(void)sn_examine(f, st, v->annotations, &subject, blob);
+		if ((x = examined_find(im, st, blob)) != NULL) {
+			/* The decision examined it: its facts, taken over. */
+			*f = x->f;
+			memset(&x->f, 0, sizeof(x->f));
+			x->st = NULL;
+		} else {
+			(void)sn_examine(f, st, v->annotations, &subject, blob);
+		}
 		if (f->failed == SN_CHECK_CRYPTO) {
 			(void)snprintf(none, sizeof(none), "%s", f->problem.msg);
 			continue;
@@ -594,7 +650,7 @@ static void inspect_facts(struct sn_sig_facts *f, struct signet_verifier *v, con
 
 /* Fills o, the audit record of one stored signature, from its facts.
  * Returns 0 or SIGNET_ENOMEM. */
-static int inspect_signature(json_t *o, struct signet_verifier *v, const struct image *im,
+static int inspect_signature(json_t *o, struct signet_verifier *v, struct image *im,
                              const struct sig_set *set, const struct sn_sig_blob *blob,
                              const struct sn_scope_choice *choice, size_t *foreign)
 {
@@ -700,6 +756,7 @@ static int evaluate(struct signet_verdict **out, struct signet_verifier *v, cons
 	memset(&im, 0, sizeof(im));
 	im.ref = ref;
 	im.layout = layout;
+	im.keep_facts = report != NULL;
 	if (report != NULL)
 		memset(report, 0, sizeof(*report));
 	trace(t, "Image: %s", ref->string);
