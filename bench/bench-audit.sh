@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE]: audit
+# bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE] [-k RUNS]: audit
 # throughput over loopback, signet against the equivalent skopeo loop.
 #
 #   A docker-registry (http, loopback) holds IMAGES images (default 1000)
@@ -12,7 +12,8 @@
 #   pins A for the registry (signedBy, matchRepoDigestOrExact).
 #
 #   signet: `signet audit --json` over the whole registry, with -j 1 and
-#   -j 4; wall time, and peak RSS from /usr/bin/time -f %M.  Then -j 1
+#   -j 4, RUNS times each (default 3, in turns); the median wall time, and
+#   the largest peak RSS from /usr/bin/time -f %M.  Then -j 1
 #   again under a policy pinning key B: every signature is by a key that is
 #   not pinned, every image denied (the refusal path's pace).
 #   skopeo: per image, `skopeo inspect` then `skopeo copy` to a dir: with the
@@ -31,6 +32,7 @@
 set -euo pipefail
 
 smoke=0
+runs=3
 n=1000
 nrepos=20
 sample=50
@@ -40,12 +42,14 @@ while [[ $# -gt 0 ]]; do
 	-n) n=${2:?-n takes a count}; shift ;;
 	-r) nrepos=${2:?-r takes a count}; shift ;;
 	-s) sample=${2:?-s takes a count}; shift ;;
-	*) echo "usage: bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE]" >&2; exit 2 ;;
+	-k) runs=${2:?-k takes a count}; shift ;;
+	*) echo "usage: bench-audit.sh [--smoke] [-n IMAGES] [-r REPOSITORIES] [-s SAMPLE] [-k RUNS]" >&2; exit 2 ;;
 	esac
 	shift
 done
-[[ $n =~ ^[1-9][0-9]*$ && $nrepos =~ ^[1-9][0-9]*$ && $sample =~ ^[1-9][0-9]*$ ]] ||
-	{ echo "bench-audit.sh: -n, -r and -s take positive counts" >&2; exit 2; }
+[[ $n =~ ^[1-9][0-9]*$ && $nrepos =~ ^[1-9][0-9]*$ && $sample =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "bench-audit.sh: -n, -r, -s and -k take positive counts" >&2; exit 2; }
+((smoke)) && runs=1
 ((nrepos <= n)) || nrepos=$n
 ((sample <= n)) || sample=$n
 
@@ -105,28 +109,34 @@ total=$n
 # now: seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
-declare -A SECS RSS
-for j in 1 4; do
-	/usr/bin/time -f '%M' -o "$T/time.$j" "$SIGNET" audit --json --policy "$T/policy.json" \
-		--registries.d "$T/regd" --tls-verify=false -j "$j" "docker://$REG" \
-		>"$T/audit.$j.jsonl" 2>"$T/audit.$j.err" &
-	t0=$(now)
-	rc=0
-	wait $! || rc=$?
-	t1=$(now)
-	if [[ $rc != 0 ]]; then
-		sed -n '1,20s/^/  | /p' "$T/audit.$j.err"
-		die "signet audit -j $j exited $rc, expected 0 (every image signed by A)"
-	fi
-	got=$(jq -c 'select(.type == "summary") | [.images, .allowed, .denied, .errors]' "$T/audit.$j.jsonl")
-	if [[ $got == "[$total,$total,0,0]" ]]; then
-		pass "signet audit -j $j: summary [images, allowed, denied, errors] = $got"
-	else
-		fail "signet audit -j $j: summary [images, allowed, denied, errors] = '$got', expected [$total,$total,0,0]"
-	fi
-	SECS[$j]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-	RSS[$j]=$(tail -n 1 "$T/time.$j")
+declare -A SECS RSS RUNS
+for ((k = 1; k <= runs; k++)); do
+	for j in 1 4; do
+		/usr/bin/time -f '%M' -o "$T/time.$j" "$SIGNET" audit --json --policy "$T/policy.json" \
+			--registries.d "$T/regd" --tls-verify=false -j "$j" "docker://$REG" \
+			>"$T/audit.$j.jsonl" 2>"$T/audit.$j.err" &
+		t0=$(now)
+		rc=0
+		wait $! || rc=$?
+		t1=$(now)
+		if [[ $rc != 0 ]]; then
+			sed -n '1,20s/^/  | /p' "$T/audit.$j.err"
+			die "signet audit -j $j exited $rc, expected 0 (every image signed by A)"
+		fi
+		got=$(jq -c 'select(.type == "summary") | [.images, .allowed, .denied, .errors]' "$T/audit.$j.jsonl")
+		if [[ $got == "[$total,$total,0,0]" ]]; then
+			pass "signet audit -j $j (run $k): summary [images, allowed, denied, errors] = $got"
+		else
+			fail "signet audit -j $j (run $k): summary [images, allowed, denied, errors] = '$got', expected [$total,$total,0,0]"
+		fi
+		RUNS[$j]+=" $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+		r=$(tail -n 1 "$T/time.$j")
+		((r > ${RSS[$j]:-0})) && RSS[$j]=$r
+	done
 done
+# median: the middle of the runs' seconds (the lower middle of an even count).
+median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }'; }
+for j in 1 4; do SECS[$j]=$(median "${RUNS[$j]}"); done
 
 # The same registry under a policy that pins B instead: every signature is by
 # a key nowhere in the pins, every image is denied (exit 1).
@@ -193,6 +203,7 @@ target() {
 	echo "skopeo was timed on a sample of $sample images (one inspect and one copy process each) and"
 	echo "extrapolated: $total images would take about $(awk -v t="$total" -v r="$sk_rate" \
 		'BEGIN { if (r > 0) printf "%.0f", t / r; else print "?" }') s."
+	echo "signet audit -j 1 and -j 4: the median of $runs run(s) each, in turns (seconds:${RUNS[1]} and${RUNS[4]})"
 	echo
 	# The ratio of images per second, signet over the skopeo loop, for each
 	# -j; -j 1 is signet audit's default for a loopback registry.

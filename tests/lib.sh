@@ -256,7 +256,11 @@ start_registry() {
 		echo "  level: warn"
 		echo "  accesslog:"
 		echo "    disabled: true"
+		# Debian's own /etc/docker/registry/config.yml keeps blob
+		# descriptors in memory: so does this one.
 		echo "storage:"
+		echo "  cache:"
+		echo "    blobdescriptor: inmemory"
 		echo "  filesystem:"
 		echo "    rootdirectory: $dir/storage"
 		echo "  delete:"
