@@ -856,7 +856,7 @@ static int probe(struct sn_registry *r, struct sn_err *e)
 	struct sn_http_resp resp;
 	struct sn_err first = {0, ""};
 	char *base = NULL, *url = NULL;
-	int rc = 0;
+	int rc = 0, plain = 0; /* plain: the https attempt was answered in plain HTTP */
 
 	if (r->base != NULL)
 		return 0;
@@ -872,6 +872,18 @@ static int probe(struct sn_registry *r, struct sn_err *e)
 			rc = SIGNET_ENOMEM;
 			goto out;
 		}
+		if (plain) {
+			/* That answer shows the port speaks plain HTTP: no second
+			 * probe.  The first request learns a challenge as any 401
+			 * teaches it (registry_call). */
+			sn_log(r->ctx, SIGNET_LOG_DEBUG,
+			       "registry %s: https failed (%s), the server answers in plain http: using %s",
+			       r->domain, first.msg, schemes[i]);
+			r->probe_status = 0;
+			r->base = base;
+			base = NULL;
+			goto out;
+		}
 		req.method = "GET";
 		req.url = url;
 		rc = sn_http_exchange(r, &req, &resp, i == 0 ? &first : e);
@@ -883,27 +895,11 @@ static int probe(struct sn_registry *r, struct sn_err *e)
 				goto out;
 			}
 			/* skopeo --tls-verify=false: plain HTTP when TLS fails */
-			if (rc == SIGNET_ETLS && plain_http_answer(first.msg)) {
-				/* The server answered the ClientHello in plain HTTP: no
-				 * second probe.  The first request learns a challenge
-				 * as any 401 teaches it (registry_call). */
+			if (!(plain = rc == SIGNET_ETLS && plain_http_answer(first.msg)))
 				sn_log(r->ctx, SIGNET_LOG_DEBUG,
-				       "registry %s: https failed (%s), the server answers in plain http: "
-				       "using %s",
-				       r->domain, first.msg, schemes[1]);
-				free(base);
-				if ((base = sn_aprintf(e, "%s://%s", schemes[1], r->host)) == NULL) {
-					rc = SIGNET_ENOMEM;
-					goto out;
-				}
-				r->probe_status = 0;
-				r->base = base;
-				base = NULL;
-				rc = 0;
-				goto out;
-			}
-			sn_log(r->ctx, SIGNET_LOG_DEBUG, "registry %s: https failed (%s), trying plain http",
-			       r->domain, first.msg);
+				       "registry %s: https failed (%s), trying plain http", r->domain,
+				       first.msg);
+			rc = 0;
 			continue;
 		}
 		/* Both failed: the http error (its code), after the https one. */

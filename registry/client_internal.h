@@ -69,7 +69,8 @@ struct sn_registry {
 	char *base;             /* "https://HOST" or "http://HOST" once probed, else NULL */
 	long probe_status;      /* HTTP status of the unauthenticated GET /v2/; 0: none sent */
 	int api_checked;        /* probe_status 0: a 404 made us ask /v2/ whether this is a registry */
-	struct sn_h1_pool *pool; /* its connections (http1.h), made on first use */
+	struct sn_h1_pool *pool; /* its connections (http1.h), made on first use; it borrows
+	                          * ca_bundle, client_cert and client_key (freed first) */
 	int tls_loaded;
 	struct sn_buf ca_bundle; /* PEM: system bundle + cert_dir *.crt; empty: SN_SYSTEM_CA_FILE */
 	char *client_cert;       /* paths in cert_dir, or NULL */

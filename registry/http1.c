@@ -555,9 +555,8 @@ struct conn {
 };
 
 struct sn_h1_pool {
-	struct sn_h1_tls tls;
-	unsigned char *ca_pem; /* the copy tls.ca_pem points to */
-	SSL_CTX *ssl_ctx;      /* made on the first https connection */
+	struct sn_h1_tls tls; /* borrowed from the caller */
+	SSL_CTX *ssl_ctx;     /* made on the first https connection */
 	struct conn *idle[SN_H1_MAX_IDLE];
 	size_t n_idle;
 };
@@ -963,15 +962,6 @@ int sn_h1_pool_new(struct sn_h1_pool **out, const struct sn_h1_tls *tls)
 	if (p == NULL)
 		return SIGNET_ENOMEM;
 	p->tls = *tls;
-	p->tls.ca_pem = NULL;
-	if (tls->ca_pem != NULL) {
-		if ((p->ca_pem = malloc(tls->ca_len > 0 ? tls->ca_len : 1)) == NULL) {
-			free(p);
-			return SIGNET_ENOMEM;
-		}
-		memcpy(p->ca_pem, tls->ca_pem, tls->ca_len);
-		p->tls.ca_pem = p->ca_pem;
-	}
 	*out = p;
 	return 0;
 }
@@ -984,7 +974,6 @@ void sn_h1_pool_free(struct sn_h1_pool *p)
 		conn_close(p->idle[i]);
 	if (p->ssl_ctx != NULL)
 		ssl.SSL_CTX_free(p->ssl_ctx);
-	free(p->ca_pem);
 	free(p);
 }
 

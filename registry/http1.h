@@ -118,7 +118,8 @@ struct sn_h1_tls {
  * (made on the first https request).  Not thread-safe: one per thread. */
 struct sn_h1_pool;
 
-/* The settings are copied (ca_pem too). */
+/* The settings are borrowed: ca_pem, client_cert and client_key must
+ * outlive the pool. */
 int sn_h1_pool_new(struct sn_h1_pool **out, const struct sn_h1_tls *tls);
 void sn_h1_pool_free(struct sn_h1_pool *p);
 

@@ -133,3 +133,13 @@ void sn_signer_clear(struct sn_signer *s)
 	free(s->uid);
 	memset(s, 0, sizeof(*s));
 }
+
+int sn_signer_copy(struct sn_signer *dst, const struct sn_signer *src, struct sn_err *e)
+{
+	if ((src->fingerprint != NULL && (dst->fingerprint = sn_strdup(src->fingerprint, e)) == NULL) ||
+	    (src->signing_fingerprint != NULL &&
+	     (dst->signing_fingerprint = sn_strdup(src->signing_fingerprint, e)) == NULL) ||
+	    (src->uid != NULL && (dst->uid = sn_strdup(src->uid, e)) == NULL))
+		return SIGNET_ENOMEM;
+	return 0;
+}

@@ -327,12 +327,7 @@ static int check_signature(const struct sn_req_state *st, const json_t *required
 	} else if (verdict != NULL && verdict->signer.fingerprint == NULL) {
 		if ((verdict->identity = sn_strdup(f->claim, e)) == NULL ||
 		    (verdict->location = sn_strdup(blob->location, e)) == NULL ||
-		    (f->signer.fingerprint != NULL &&
-		     (verdict->signer.fingerprint = sn_strdup(f->signer.fingerprint, e)) == NULL) ||
-		    (f->signer.signing_fingerprint != NULL &&
-		     (verdict->signer.signing_fingerprint = sn_strdup(f->signer.signing_fingerprint, e)) ==
-		         NULL) ||
-		    (f->signer.uid != NULL && (verdict->signer.uid = sn_strdup(f->signer.uid, e)) == NULL))
+		    sn_signer_copy(&verdict->signer, &f->signer, e) != 0)
 			rc = SIGNET_ENOMEM;
 	}
 	if (x == NULL)

@@ -107,6 +107,9 @@ struct sn_signer {
 };
 /* Frees the strings (blob.c); s is left zeroed.  Accepts NULL. */
 void sn_signer_clear(struct sn_signer *s);
+/* dst (zeroed by the caller) gets copies of src's strings.  Returns 0 or
+ * SIGNET_ENOMEM (dst then holds what was copied: sn_signer_clear it). */
+int sn_signer_copy(struct sn_signer *dst, const struct sn_signer *src, struct sn_err *e);
 
 /*
  * A backend verifies one kind of signature against keys pinned by the
